@@ -1,0 +1,55 @@
+// Validated environment: the one place that reads process.env (STYLE.md, Code §8).
+// Plain Node (no Next imports): the worker, CLIs and tests use it too.
+import path from "node:path";
+import { z } from "zod";
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  /** PostgreSQL URL. Unset → embedded PGlite under DATA_DIR/pglite. */
+  DATABASE_URL: z.string().url().optional(),
+  /** Root for the embedded database and local blobs. */
+  DATA_DIR: z.string().default("./data"),
+  /** Override the PGlite directory (default DATA_DIR/pglite). "memory://" keeps it in RAM. */
+  PGLITE_DIR: z.string().optional(),
+  /** Local blob root (default DATA_DIR/blobs). */
+  BLOB_DIR: z.string().optional(),
+  /** ONNX detector to load instead of the committed one (same input/output interface). */
+  MODEL_PATH: z.string().optional(),
+  AUTH_SECRET: z.string().min(16).optional(),
+  LOUPE_ADMIN_EMAIL: z.string().email().optional(),
+  LOUPE_ADMIN_PASSWORD: z.string().min(8).optional(),
+  /** Run the scan worker inside the web server process. */
+  LOUPE_INPROCESS_WORKER: bool.default(true),
+  LOUPE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
+  /** Seconds a claimed case stays leased before another worker may take it over. */
+  LOUPE_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(120),
+  LOUPE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
+  /** Poll interval of an idle worker, milliseconds. */
+  LOUPE_WORKER_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+});
+
+export type Env = z.infer<typeof schema>;
+
+function load(): Env {
+  const parsed = schema.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  return parsed.data;
+}
+
+export const env: Env = load();
+
+export const paths = {
+  data: path.resolve(env.DATA_DIR),
+  pglite: env.PGLITE_DIR?.startsWith("memory://")
+    ? env.PGLITE_DIR
+    : path.resolve(env.PGLITE_DIR ?? path.join(env.DATA_DIR, "pglite")),
+  blobs: path.resolve(env.BLOB_DIR ?? path.join(env.DATA_DIR, "blobs")),
+  model: path.resolve(env.MODEL_PATH ?? "models/loupe-detector.onnx"),
+};
