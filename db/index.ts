@@ -1,0 +1,89 @@
+// Database client: PostgreSQL through postgres.js when DATABASE_URL is set, otherwise an embedded
+// PGlite database on disk. Same schema and migrations on both. The process-wide handle is cached on
+// globalThis so Next's dev reloads and the in-process worker share one connection pool.
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { sql } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { env, paths } from "../lib/env";
+import * as schema from "./schema";
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+/** Query helpers take either the database or an open transaction. */
+export type DbOrTx = Db | Tx;
+
+export interface DbHandle {
+  db: Db;
+  kind: "postgres" | "pglite";
+  close(): Promise<void>;
+}
+
+export const MIGRATIONS_FOLDER = path.resolve(process.cwd(), "db/migrations");
+
+// Arbitrary constant: serialises migrations when several processes start against one PostgreSQL.
+const MIGRATION_LOCK_KEY = 4_242_001;
+
+export async function openDb(opts: { url?: string; pgliteDir?: string; migrate?: boolean } = {}): Promise<DbHandle> {
+  const url = opts.url;
+  let handle: DbHandle;
+  if (url) {
+    const { default: postgres } = await import("postgres");
+    const { drizzle } = await import("drizzle-orm/postgres-js");
+    const client = postgres(url, { max: 10, onnotice: () => {} });
+    handle = {
+      db: drizzle({ client, schema }) as unknown as Db,
+      kind: "postgres",
+      close: () => client.end({ timeout: 5 }),
+    };
+    if (opts.migrate !== false) {
+      const { migrate } = await import("drizzle-orm/postgres-js/migrator");
+      // One dedicated connection holds a session advisory lock for the whole migration.
+      const lockClient = postgres(url, { max: 1, onnotice: () => {} });
+      try {
+        await lockClient`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+        await migrate(drizzle({ client: lockClient }), { migrationsFolder: MIGRATIONS_FOLDER });
+      } finally {
+        await lockClient.end({ timeout: 5 });
+      }
+    }
+  } else {
+    const { PGlite } = await import("@electric-sql/pglite");
+    const { drizzle } = await import("drizzle-orm/pglite");
+    const dir = opts.pgliteDir ?? paths.pglite;
+    if (!dir.startsWith("memory://")) mkdirSync(dir, { recursive: true });
+    const client = new PGlite(dir);
+    await client.waitReady;
+    const db = drizzle({ client, schema });
+    handle = { db: db as unknown as Db, kind: "pglite", close: () => client.close() };
+    if (opts.migrate !== false) {
+      const { migrate } = await import("drizzle-orm/pglite/migrator");
+      await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+    }
+  }
+  return handle;
+}
+
+const globalForDb = globalThis as unknown as { __loupeDb?: Promise<DbHandle> };
+
+/** The process-wide database, migrated on first use. */
+export function getDbHandle(): Promise<DbHandle> {
+  globalForDb.__loupeDb ??= openDb({ url: env.DATABASE_URL });
+  return globalForDb.__loupeDb;
+}
+
+export async function getDb(): Promise<Db> {
+  return (await getDbHandle()).db;
+}
+
+/** Replace the process-wide handle (tests). */
+export function setDbHandle(handle: DbHandle | undefined): void {
+  globalForDb.__loupeDb = handle ? Promise.resolve(handle) : undefined;
+}
+
+export async function pingDb(db: DbOrTx): Promise<boolean> {
+  await db.execute(sql`select 1`);
+  return true;
+}
+
+export { schema };

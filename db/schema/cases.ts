@@ -1,0 +1,45 @@
+import { index, integer, pgTable, real, text, timestamp } from "drizzle-orm/pg-core";
+import { apiKeys } from "./api-keys";
+import { caseSourceEnum, caseStateEnum, verdictEnum } from "./enums";
+import { images } from "./images";
+import { policies } from "./policies";
+import { users } from "./users";
+
+export const cases = pgTable(
+  "cases",
+  {
+    id: text("id").primaryKey(),
+    imageId: text("image_id").notNull().references(() => images.id),
+    source: caseSourceEnum("source").notNull(),
+    submitterId: text("submitter_id").references(() => users.id),
+    apiKeyId: text("api_key_id").references(() => apiKeys.id),
+    filename: text("filename").notNull().default(""),
+    /** Caller-supplied reference (e.g. the upload id in the caller's system). */
+    externalRef: text("external_ref"),
+    state: caseStateEnum("state").notNull().default("pending_scan"),
+    verdict: verdictEnum("verdict"),
+    score: real("score"),
+    confidence: real("confidence"),
+    policyId: text("policy_id").notNull().references(() => policies.id),
+    leaseOwner: text("lease_owner"),
+    leaseExpiresAt: timestamp("lease_expires_at", { withTimezone: true }),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }),
+    lastError: text("last_error"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    scannedAt: timestamp("scanned_at", { withTimezone: true }),
+    reviewedAt: timestamp("reviewed_at", { withTimezone: true }),
+  },
+  (t) => [
+    // The queue page filters by state and sorts by age; the worker's claim query scans
+    // claimable states ordered by created_at.
+    index("cases_state_created_idx").on(t.state, t.createdAt),
+    // Expired-lease recovery looks up scanning cases by lease expiry.
+    index("cases_lease_idx").on(t.leaseExpiresAt),
+    index("cases_image_idx").on(t.imageId),
+  ],
+);
+
+export type Case = typeof cases.$inferSelect;
+export type CaseState = Case["state"];

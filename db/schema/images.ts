@@ -1,0 +1,18 @@
+import { integer, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+
+export const images = pgTable("images", {
+  id: text("id").primaryKey(),
+  // Content address: identical bytes are stored once and shared by every case that submits them.
+  sha256: text("sha256").notNull().unique(),
+  mime: text("mime").notNull(),
+  format: text("format").notNull(),
+  sizeBytes: integer("size_bytes").notNull(),
+  width: integer("width").notNull(),
+  height: integer("height").notNull(),
+  storageKey: text("storage_key").notNull(),
+  /** 64-bit difference hash (hex) for near-duplicate lookup. */
+  phash: text("phash").notNull(),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+export type Image = typeof images.$inferSelect;

@@ -1,0 +1,38 @@
+import { z } from "zod";
+import { decisions, type Case, type Decision } from "../../db/schema";
+import { writeAudit } from "../audit";
+import { PERMISSIONS } from "../auth/roles";
+import { actorUserId, authorize, type Ctx } from "../context";
+import { AppError } from "../errors";
+import { newId } from "../ids";
+import { transitionCase } from "./transition";
+
+export const decideCaseInput = z.object({
+  caseId: z.string().startsWith("case_"),
+  outcome: z.enum(["confirmed_ai", "authentic", "needs_more_info"]),
+  note: z.string().trim().max(2000).default(""),
+});
+export type DecideCaseInput = z.input<typeof decideCaseInput>;
+
+/** A moderator's decision: records it and moves the case to `reviewed`. */
+export async function decideCase({ ctx, input }: { ctx: Ctx; input: DecideCaseInput }): Promise<{ case: Case; decision: Decision }> {
+  authorize(ctx.actor, PERMISSIONS.decide);
+  const data = decideCaseInput.parse(input);
+  const reviewerId = actorUserId(ctx.actor);
+  if (!reviewerId) throw new AppError("forbidden");
+  return ctx.db.transaction(async (tx) => {
+    const row = await transitionCase(tx, ctx.actor, {
+      caseId: data.caseId,
+      to: "reviewed",
+      patch: { reviewedAt: new Date() },
+      reason: "decision",
+      data: { outcome: data.outcome },
+    });
+    const [decision] = await tx
+      .insert(decisions)
+      .values({ id: newId("decision"), caseId: data.caseId, reviewerId, outcome: data.outcome, note: data.note })
+      .returning();
+    await writeAudit(tx, ctx.actor, { action: "case.decided", caseId: data.caseId, data: { decisionId: decision!.id, outcome: data.outcome, note: data.note } });
+    return { case: row, decision: decision! };
+  });
+}

@@ -1,0 +1,73 @@
+// The one module through which a case changes state. Each transition is a guarded UPDATE
+// (WHERE state IN allowed sources) plus its audit row, and must run inside a transaction.
+import { and, eq, inArray, sql } from "drizzle-orm";
+import type { Tx } from "../../db";
+import { cases, type Case, type CaseState } from "../../db/schema";
+import { writeAudit } from "../audit";
+import type { Actor } from "../context";
+import { AppError } from "../errors";
+
+/** Allowed moves: to-state → the states it may come from. */
+export const TRANSITIONS: Record<CaseState, readonly CaseState[]> = {
+  pending_scan: ["quarantined", "cleared", "reviewed", "manual_review"], // rescan
+  scanning: ["pending_scan", "retry_pending", "scanning"], // claim; scanning→scanning = expired lease taken over
+  retry_pending: ["scanning"],
+  manual_review: ["scanning"],
+  quarantined: ["scanning"],
+  cleared: ["scanning"],
+  reviewed: ["quarantined", "cleared", "manual_review"],
+};
+
+export function canTransition(from: CaseState, to: CaseState): boolean {
+  return TRANSITIONS[to].includes(from);
+}
+
+export type CasePatch = Partial<
+  Pick<
+    Case,
+    | "verdict"
+    | "score"
+    | "confidence"
+    | "leaseOwner"
+    | "leaseExpiresAt"
+    | "attempts"
+    | "nextAttemptAt"
+    | "lastError"
+    | "scannedAt"
+    | "reviewedAt"
+  >
+>;
+
+export interface TransitionInput {
+  caseId: string;
+  to: CaseState;
+  /** Restrict the sources further than TRANSITIONS (e.g. only from `scanning`). */
+  from?: readonly CaseState[];
+  /** Extra guard, e.g. the worker must still own the lease. */
+  leaseOwner?: string;
+  patch?: CasePatch;
+  reason: string;
+  data?: Record<string, unknown>;
+}
+
+export async function transitionCase(tx: Tx, actor: Actor, input: TransitionInput): Promise<Case> {
+  const allowed = (input.from ?? TRANSITIONS[input.to]).filter((s) => TRANSITIONS[input.to].includes(s));
+  const conditions = [eq(cases.id, input.caseId), inArray(cases.state, [...allowed])];
+  if (input.leaseOwner !== undefined) conditions.push(eq(cases.leaseOwner, input.leaseOwner));
+  const [before] = await tx.select({ state: cases.state }).from(cases).where(eq(cases.id, input.caseId)).for("update");
+  if (!before) throw new AppError("not_found", "Case not found.");
+  const [row] = await tx
+    .update(cases)
+    .set({ ...input.patch, state: input.to, updatedAt: sql`now()` })
+    .where(and(...conditions))
+    .returning();
+  if (!row) {
+    throw new AppError("invalid_transition", `Case is ${before.state}; it cannot move to ${input.to}.`);
+  }
+  await writeAudit(tx, actor, {
+    action: "case.transition",
+    caseId: input.caseId,
+    data: { from: before.state, to: input.to, reason: input.reason, ...input.data },
+  });
+  return row;
+}

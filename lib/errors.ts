@@ -1,0 +1,59 @@
+// One error class, one code table, one envelope (STYLE.md, Code §3).
+export const ERROR_CODES = {
+  unauthenticated: { status: 401, message: "Sign in or send a valid API key." },
+  forbidden: { status: 403, message: "Your role does not allow this." },
+  not_found: { status: 404, message: "Not found." },
+  invalid_request: { status: 400, message: "The request is invalid." },
+  conflict: { status: 409, message: "The resource changed; reload and try again." },
+  invalid_transition: { status: 409, message: "The case cannot move to that state from its current state." },
+  payload_too_large: { status: 413, message: "The upload is too large." },
+  too_many_files: { status: 400, message: "Too many files in one batch." },
+  image_empty: { status: 422, message: "The file is empty." },
+  image_unsupported_format: { status: 415, message: "This file type is not a supported image." },
+  image_too_large: { status: 413, message: "The image is too large." },
+  image_corrupt: { status: 422, message: "The image is truncated or corrupt." },
+  rate_limited: { status: 429, message: "Too many requests." },
+  internal_error: { status: 500, message: "Something went wrong on our side." },
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly param?: string;
+  readonly status: number;
+
+  constructor(code: ErrorCode, message?: string, opts: { param?: string; cause?: unknown } = {}) {
+    super(message ?? ERROR_CODES[code].message, { cause: opts.cause });
+    this.name = "AppError";
+    this.code = code;
+    this.param = opts.param;
+    this.status = ERROR_CODES[code].status;
+  }
+}
+
+export interface ErrorEnvelope {
+  error: { code: ErrorCode; message: string; param?: string; request_id: string };
+}
+
+export function toEnvelope(err: AppError, requestId: string): ErrorEnvelope {
+  return {
+    error: {
+      code: err.code,
+      message: err.message,
+      ...(err.param ? { param: err.param } : {}),
+      request_id: requestId,
+    },
+  };
+}
+
+/** Unknown errors become a generic 500: the details go to the log, never to the caller. */
+export function normaliseError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  console.error("[loupe] unexpected error", err);
+  return new AppError("internal_error");
+}
+
+export function isErrorCode(code: string): code is ErrorCode {
+  return code in ERROR_CODES;
+}

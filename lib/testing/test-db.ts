@@ -1,0 +1,72 @@
+// Test databases: an in-memory PGlite, and — when TEST_DATABASE_URL or DATABASE_URL points at a
+// PostgreSQL server — a throw-away database created for the run and dropped afterwards.
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { openDb, type DbHandle } from "../../db";
+import { ensureDefaultPolicy } from "../bootstrap";
+import { LocalBlobStore } from "../storage/local-blob-store";
+import { setBlobStore } from "../storage";
+
+export const serverUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
+
+/** Refuse anything but a local server: tests create and drop databases. */
+export function assertLocal(url: string): void {
+  const host = new URL(url).hostname;
+  if (!["127.0.0.1", "localhost", "::1", "[::1]", ""].includes(host)) {
+    throw new Error(`Refusing to run tests against non-local database host ${host}`);
+  }
+}
+
+export interface TestDb extends DbHandle {
+  url?: string;
+  cleanup(): Promise<void>;
+}
+
+export async function createPostgresTestDb(url: string): Promise<TestDb> {
+  assertLocal(url);
+  const { default: postgres } = await import("postgres");
+  const name = `loupe_test_${Date.now().toString(36)}_${randomBytes(4).toString("hex")}`;
+  const admin = postgres(url, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  const handle = await openDb({ url: u.toString() });
+  return {
+    ...handle,
+    url: u.toString(),
+    async cleanup() {
+      await handle.close();
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end({ timeout: 5 });
+    },
+  };
+}
+
+export async function createPgliteTestDb(dir?: string): Promise<TestDb> {
+  const handle = await openDb({ pgliteDir: dir ?? "memory://" });
+  return { ...handle, cleanup: () => handle.close() };
+}
+
+/** The databases every DB test runs against: PGlite always, PostgreSQL when configured. */
+export const TEST_DB_KINDS: ("pglite" | "postgres")[] = serverUrl ? ["pglite", "postgres"] : ["pglite"];
+
+export async function createTestDb(kind: "pglite" | "postgres"): Promise<TestDb> {
+  const db = kind === "postgres" ? await createPostgresTestDb(serverUrl!) : await createPgliteTestDb();
+  await ensureDefaultPolicy(db.db);
+  return db;
+}
+
+/** A temp blob store for the test file; returns its cleanup. */
+export async function useTempBlobStore(): Promise<{ dir: string; cleanup(): Promise<void> }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "loupe-blobs-"));
+  setBlobStore(new LocalBlobStore(dir));
+  return {
+    dir,
+    async cleanup() {
+      setBlobStore(undefined);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,34 @@
+// `npm run worker`: a scan worker in its own process (scale-out). Several of these may run against
+// one PostgreSQL; row leases keep them from scanning the same case twice.
+import { getDbHandle } from "../../db";
+import { bootstrap } from "../bootstrap";
+import { env } from "../env";
+import { startWorker } from "./worker";
+
+const handle = await getDbHandle();
+if (handle.kind === "pglite") {
+  console.warn(
+    "[worker] DATABASE_URL is unset: using the embedded PGlite database. PGlite allows one process at a time, " +
+      "so stop the web server first (or set LOUPE_INPROCESS_WORKER and use PostgreSQL for scale-out).",
+  );
+}
+await bootstrap(handle.db);
+const worker = startWorker({
+  db: handle.db,
+  concurrency: env.LOUPE_WORKER_CONCURRENCY,
+  leaseSeconds: env.LOUPE_LEASE_SECONDS,
+  maxAttempts: env.LOUPE_MAX_ATTEMPTS,
+  pollMs: env.LOUPE_WORKER_POLL_MS,
+});
+
+let shuttingDown = false;
+async function shutdown(signal: string) {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  console.log(`[worker] ${signal}: finishing in-flight scans…`);
+  await worker.stop();
+  await handle.close();
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));

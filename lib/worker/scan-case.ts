@@ -1,0 +1,175 @@
+// Scans one claimed case: read the original, run the engine, store heatmaps, then — in one
+// transaction guarded by the lease — insert the detection row and move the case on.
+import { eq } from "drizzle-orm";
+import type { Db } from "../../db";
+import { cases, detections, images, policies, type Case } from "../../db/schema";
+import type { Actor } from "../context";
+import { transitionCase } from "../cases/transition";
+import type { DetectionReport, ImageError, Result } from "../detection/types";
+import { AppError } from "../errors";
+import { newId } from "../ids";
+import { applyPolicy } from "../policies/apply-policy";
+import { getBlobStore, heatmapKey } from "../storage";
+import { renewLease } from "./claim-case";
+
+export type DetectFn = (bytes: Buffer) => Promise<Result<DetectionReport, ImageError>>;
+
+export interface ScanOptions {
+  workerId: string;
+  leaseSeconds: number;
+  maxAttempts: number;
+  detect: DetectFn;
+}
+
+export type ScanResult =
+  | { kind: "completed"; state: "quarantined" | "cleared"; detectionId: string }
+  | { kind: "lease_lost" }
+  | { kind: "failed"; state: "retry_pending" | "manual_review"; error: string };
+
+/** Backoff before attempt n+1: 5 s, 20 s, 80 s … capped at 10 minutes. */
+export function retryDelaySeconds(attempts: number): number {
+  return Math.min(600, 5 * 4 ** Math.max(0, attempts - 1));
+}
+
+export async function scanCase(db: Db, claimed: Case, opts: ScanOptions): Promise<ScanResult> {
+  const actor: Actor = { type: "worker", id: opts.workerId };
+  let leaseLost = false;
+  const heartbeat = setInterval(
+    () => {
+      renewLease(db, claimed.id, opts.workerId, opts.leaseSeconds)
+        .then((ok) => {
+          if (!ok) leaseLost = true;
+        })
+        .catch(() => {});
+    },
+    Math.max(1000, (opts.leaseSeconds * 1000) / 3),
+  );
+  heartbeat.unref?.();
+  try {
+    const [image] = await db.select().from(images).where(eq(images.id, claimed.imageId));
+    if (!image) throw new Error(`image ${claimed.imageId} missing`);
+    const bytes = await getBlobStore().get(image.storageKey);
+    if (!bytes) throw new Error(`blob ${image.storageKey} missing`);
+    const result = await opts.detect(bytes);
+    if (leaseLost) return { kind: "lease_lost" };
+    if (!result.ok) {
+      // The bytes passed inspection at upload but the full decode refused them: retrying cannot help.
+      return await fail(db, actor, claimed, opts, `${result.error.code}: ${result.error.message}`, true);
+    }
+    return await complete(db, actor, claimed, opts, result.value);
+  } catch (err) {
+    if (leaseLost) return { kind: "lease_lost" };
+    const message = err instanceof Error ? err.message : String(err);
+    return await fail(db, actor, claimed, opts, message, false);
+  } finally {
+    clearInterval(heartbeat);
+  }
+}
+
+async function complete(
+  db: Db,
+  actor: Actor,
+  claimed: Case,
+  opts: ScanOptions,
+  report: DetectionReport,
+): Promise<ScanResult> {
+  const detectionId = newId("detection");
+  const store = getBlobStore();
+  const signals: Record<string, unknown>[] = [];
+  for (const s of report.signals) {
+    const { heatmap, ...rest } = s;
+    let heatmapRef: { key: string; label: string } | undefined;
+    if (heatmap) {
+      const key = heatmapKey(detectionId, s.id);
+      await store.put(key, heatmap.png);
+      heatmapRef = { key, label: heatmap.label };
+    }
+    signals.push({ ...rest, ...(heatmapRef ? { heatmap: heatmapRef } : {}) });
+  }
+  try {
+    return await db.transaction(async (tx) => {
+      const [policy] = await tx.select().from(policies).where(eq(policies.id, claimed.policyId));
+      if (!policy) throw new Error(`policy ${claimed.policyId} missing`);
+      const outcome = applyPolicy(policy, report);
+      await transitionCase(tx, actor, {
+        caseId: claimed.id,
+        to: outcome,
+        from: ["scanning"],
+        leaseOwner: opts.workerId,
+        patch: {
+          verdict: report.verdict,
+          score: report.score,
+          confidence: report.confidence,
+          leaseOwner: null,
+          leaseExpiresAt: null,
+          lastError: null,
+          scannedAt: new Date(),
+        },
+        reason: "scan_completed",
+        data: { detectionId, verdict: report.verdict, score: report.score, policy: policy.name },
+      });
+      await tx.insert(detections).values({
+        id: detectionId,
+        caseId: claimed.id,
+        imageId: claimed.imageId,
+        attempt: claimed.attempts,
+        verdict: report.verdict,
+        score: report.score,
+        confidence: report.confidence,
+        uncertainty: report.uncertainty,
+        engineVersion: report.engineVersion,
+        modelVersion: report.modelVersion,
+        fusionVersion: report.fusionVersion,
+        signals,
+        reasons: report.reasons,
+        attribution: report.attribution,
+        timings: { ...report.timings, image: report.image },
+        workerId: opts.workerId,
+      });
+      return { kind: "completed" as const, state: outcome, detectionId };
+    });
+  } catch (err) {
+    // Another worker took the case over after our lease expired: its result stands, ours is dropped.
+    if (err instanceof AppError && err.code === "invalid_transition") return { kind: "lease_lost" };
+    throw err;
+  }
+}
+
+async function fail(
+  db: Db,
+  actor: Actor,
+  claimed: Case,
+  opts: ScanOptions,
+  error: string,
+  permanent: boolean,
+): Promise<ScanResult> {
+  const exhausted = permanent || claimed.attempts >= opts.maxAttempts;
+  const to = exhausted ? ("manual_review" as const) : ("retry_pending" as const);
+  try {
+    await db.transaction(async (tx) => {
+      await transitionCase(tx, actor, {
+        caseId: claimed.id,
+        to,
+        from: ["scanning"],
+        leaseOwner: opts.workerId,
+        patch: {
+          leaseOwner: null,
+          leaseExpiresAt: null,
+          lastError: error.slice(0, 2000),
+          nextAttemptAt: exhausted ? null : new Date(Date.now() + retryDelaySeconds(claimed.attempts) * 1000),
+        },
+        reason: permanent ? "scan_refused_input" : exhausted ? "max_attempts" : "scan_failed",
+        data: { attempt: claimed.attempts, error: error.slice(0, 500) },
+      });
+    });
+  } catch (err) {
+    if (err instanceof AppError && err.code === "invalid_transition") return { kind: "lease_lost" };
+    throw err;
+  }
+  return { kind: "failed", state: to, error };
+}
+
+export async function loadCase(db: Db, id: string): Promise<Case | undefined> {
+  const [row] = await db.select().from(cases).where(eq(cases.id, id));
+  return row;
+}

@@ -1,0 +1,106 @@
+// The scan worker: N concurrent slots, each claiming a case with a row lease, scanning it and
+// moving it on. Expired leases are reclaimed by the claim query itself; stop() drains gracefully.
+import type { Db } from "../../db";
+import { newId } from "../ids";
+import { claimCase } from "./claim-case";
+import { scanCase, type DetectFn, type ScanResult } from "./scan-case";
+
+export interface WorkerOptions {
+  db: Db;
+  concurrency: number;
+  leaseSeconds: number;
+  maxAttempts: number;
+  pollMs: number;
+  detect?: DetectFn;
+  workerId?: string;
+  log?: (msg: string) => void;
+  onResult?: (caseId: string, result: ScanResult) => void;
+}
+
+export interface Worker {
+  id: string;
+  stop(timeoutMs?: number): Promise<void>;
+  /** Resolves when every slot is idle with nothing claimable (tests, CLI --once). */
+  drain(): Promise<void>;
+  /** Wake idle slots now (after an upload) instead of waiting for the next poll. */
+  poke(): void;
+}
+
+async function defaultDetect(bytes: Buffer) {
+  const { runDetection } = await import("../detection");
+  return runDetection(bytes, { heatmaps: true });
+}
+
+export function startWorker(opts: WorkerOptions): Worker {
+  const id = opts.workerId ?? newId("worker");
+  const log = opts.log ?? ((m: string) => console.log(`[worker ${id}] ${m}`));
+  const detect = opts.detect ?? defaultDetect;
+  let stopping = false;
+  let idleSlots = 0;
+  const wakers = new Set<() => void>();
+  const drainWaiters = new Set<() => void>();
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const t = setTimeout(done, ms);
+      function done() {
+        clearTimeout(t);
+        wakers.delete(done);
+        resolve();
+      }
+      wakers.add(done);
+    });
+
+  async function slot(n: number): Promise<void> {
+    while (!stopping) {
+      let claimed = null;
+      try {
+        claimed = await claimCase(opts.db, { workerId: id, leaseSeconds: opts.leaseSeconds, maxAttempts: opts.maxAttempts });
+      } catch (err) {
+        log(`slot ${n}: claim failed: ${(err as Error).message}`);
+      }
+      if (!claimed) {
+        idleSlots++;
+        if (idleSlots === opts.concurrency) for (const w of [...drainWaiters]) w();
+        await sleep(opts.pollMs);
+        idleSlots--;
+        continue;
+      }
+      try {
+        const result = await scanCase(opts.db, claimed, { workerId: id, leaseSeconds: opts.leaseSeconds, maxAttempts: opts.maxAttempts, detect });
+        log(`${claimed.id}: ${result.kind}${"state" in result ? ` → ${result.state}` : ""}`);
+        opts.onResult?.(claimed.id, result);
+      } catch (err) {
+        // The database itself failed; the lease will expire and the case will be retried.
+        log(`${claimed.id}: scan aborted: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  const slots = Array.from({ length: opts.concurrency }, (_, n) => slot(n));
+  log(`started (concurrency ${opts.concurrency}, lease ${opts.leaseSeconds}s)`);
+
+  return {
+    id,
+    poke() {
+      for (const w of [...wakers]) w();
+    },
+    drain() {
+      return new Promise<void>((resolve) => {
+        const done = () => {
+          drainWaiters.delete(done);
+          resolve();
+        };
+        drainWaiters.add(done);
+        for (const w of [...wakers]) w();
+      });
+    },
+    async stop(timeoutMs = 30_000) {
+      stopping = true;
+      for (const w of [...wakers]) w();
+      // In-flight scans finish (or their lease expires and another worker resumes them).
+      await Promise.race([Promise.all(slots), new Promise((r) => setTimeout(r, timeoutMs).unref?.())]);
+      log("stopped");
+    },
+  };
+}
