@@ -1,0 +1,78 @@
+import { describe, expect, it } from "vitest";
+import { defineSignal } from "./signal";
+import { runDetection } from "./run-detection";
+import { makeJpeg } from "./testing/fixtures";
+
+const good = defineSignal({
+  id: "brightness",
+  version: "0.0.1",
+  title: "Test brightness",
+  messages: { bright: { message: "The image is bright.", direction: "neutral" } },
+  async run(image) {
+    const d = image.analysis.data;
+    let s = 0;
+    for (const v of d) s += v;
+    const mean = s / d.length / 255;
+    return { score: mean, flags: mean > 0.3 ? [{ code: "bright", detail: `(mean ${mean.toFixed(2)})` }] : [], summary: "Brightness measured." };
+  },
+});
+
+const throwing = defineSignal({
+  id: "boom",
+  version: "0.0.1",
+  title: "Always fails",
+  messages: {},
+  async run() {
+    throw new Error("kaput");
+  },
+});
+
+const liar = defineSignal({
+  id: "liar",
+  version: "0.0.1",
+  title: "Undeclared flag",
+  messages: { a: { message: "A.", direction: "ai" } },
+  async run() {
+    return { score: 0.5, flags: [{ code: "b" as "a" }], summary: "x" };
+  },
+});
+
+const na = defineSignal({
+  id: "na",
+  version: "0.0.1",
+  title: "Never applies",
+  messages: {},
+  async run() {
+    return { score: null, flags: [], summary: "Does not apply.", notApplicable: true };
+  },
+});
+
+describe("runDetection", () => {
+  it("isolates a throwing signal and still fuses the rest", async () => {
+    const r = await runDetection(await makeJpeg({ width: 64, height: 48 }), {}, [good, throwing, liar, na]);
+    if (!r.ok) throw new Error(r.error.message);
+    const byId = Object.fromEntries(r.value.signals.map((s) => [s.id, s]));
+    expect(byId.boom).toMatchObject({ status: "error", error: "kaput", score: null });
+    expect(byId.liar).toMatchObject({ status: "error", error: "undeclared flag code(s): b" });
+    expect(byId.na).toMatchObject({ status: "not_applicable", score: null });
+    expect(byId.brightness).toMatchObject({ status: "ok", version: "0.0.1" });
+    expect(byId.brightness!.flags[0]).toMatchObject({ code: "bright", direction: "neutral" });
+    expect(byId.brightness!.flags[0]!.message).toMatch(/^The image is bright\. \(mean /);
+    expect(["ai_generated", "likely_authentic", "inconclusive"]).toContain(r.value.verdict);
+    expect(r.value.reasons.join(" ")).toMatch(/failed.*boom/);
+    expect(r.value.image).toMatchObject({ format: "jpeg", width: 64, height: 48, analysedWidth: 64, analysedHeight: 48 });
+    expect(r.value.timings.totalMs).toBeGreaterThanOrEqual(r.value.timings.decodeMs);
+  });
+
+  it("honours `only`", async () => {
+    const r = await runDetection(await makeJpeg(), { only: ["na"] }, [good, na]);
+    expect(r.ok && r.value.signals.map((s) => s.id)).toEqual(["na"]);
+  });
+
+  it("returns decode errors as values", async () => {
+    const r = await runDetection(Buffer.from("GIF89a"), {}, [good]);
+    expect(r.ok ? null : r.error.code).toBe("image_corrupt");
+    const r2 = await runDetection(Buffer.alloc(0), {}, [good]);
+    expect(r2.ok ? null : r2.error.code).toBe("image_empty");
+  });
+});
