@@ -1,0 +1,95 @@
+import sharp from "sharp";
+import { describe, expect, it } from "vitest";
+import { KNOWN_WATERMARKS, decodeDwtDct, log10BinomialTail } from "../provenance/dwtdct";
+import { chromaTexturedRgb, decoded, encodePng, rawToSharp, syntheticRgb } from "../testing/provenance-fixtures";
+import { embedDwtDct } from "../testing/watermark-embed";
+import watermark from "./watermark";
+
+const ctx = { heatmaps: false };
+const payload = (id: string) => {
+  const wm = KNOWN_WATERMARKS.find((w) => w.id === id);
+  if (!wm) throw new Error(id);
+  return wm;
+};
+
+describe("watermark signal (dwtDct)", () => {
+  // Each generator's real embedding path: SD reference scripts and InvokeAI embed in uint8 BGR,
+  // diffusers SDXL in float32 RGB handed to OpenCV as if BGR.
+  it.each([
+    { id: "sdxl", domain: "float", order: "rgb", generator: "Stable Diffusion XL (diffusers)" },
+    { id: "sdxl", domain: "uint8", order: "bgr", generator: "Stable Diffusion XL (diffusers)" },
+    { id: "sd1", domain: "uint8", order: "bgr", generator: "Stable Diffusion v1 (reference scripts)" },
+    { id: "sd1", domain: "float", order: "rgb", generator: "Stable Diffusion v1 (reference scripts)" },
+    { id: "sd2", domain: "uint8", order: "bgr", generator: "Stable Diffusion 2 (reference scripts)" },
+    { id: "invokeai", domain: "uint8", order: "bgr", generator: "InvokeAI" },
+  ] as const)("detects $id embedded in the $domain domain ($order) and names the generator", async ({ id, domain, order, generator }) => {
+    const raw = embedDwtDct(chromaTexturedRgb(512, 384, 11), payload(id).bits, { domain, order });
+    const out = await watermark.run(await decoded(await encodePng(raw)), ctx);
+    expect(out.score).toBeGreaterThan(0.95);
+    expect(out.flags.map((f) => f.code)).toEqual(["watermark_detected"]);
+    expect(out.summary).toContain(generator);
+    expect(out.details?.provenance).toMatchObject({ decisive: true, direction: "ai", generator, source: "watermark" });
+  });
+
+  it("finds nothing in a clean image and does not score it", async () => {
+    for (const raw of [chromaTexturedRgb(512, 512, 1), chromaTexturedRgb(640, 480, 2), syntheticRgb(512, 512, 3)]) {
+      const out = await watermark.run(await decoded(await encodePng(raw)), ctx);
+      expect(out.score).toBeNull();
+      expect(out.flags.map((f) => f.code)).toEqual(["watermark_not_found"]);
+      expect(out.details?.provenance).toBeUndefined();
+    }
+  });
+
+  it("detects the inverted payload as a separate hypothesis", () => {
+    const bits = payload("sdxl").bits.map((b) => 1 - b);
+    const res = decodeDwtDct(embedDwtDct(chromaTexturedRgb(512, 384, 5), bits, { domain: "float", order: "rgb" }));
+    expect(res.detected).toMatchObject({ id: "sdxl", inverted: true });
+  });
+
+  it("does not survive a 0.5 downscale (the mark is tied to the pixel grid)", async () => {
+    const raw = embedDwtDct(chromaTexturedRgb(768, 768, 4), payload("sdxl").bits, { domain: "float", order: "rgb" });
+    const half = await rawToSharp(raw).resize(384, 384).png().toBuffer();
+    const out = await watermark.run(await decoded(half), ctx);
+    expect(out.flags.map((f) => f.code)).toEqual(["watermark_not_found"]);
+  });
+
+  it("survives JPEG q90 with 4:4:4 chroma but not 4:2:0 subsampling (the mark lives in U)", async () => {
+    const raw = embedDwtDct(chromaTexturedRgb(512, 512, 3), payload("sdxl").bits, { domain: "float", order: "rgb" });
+    const full = await rawToSharp(raw).jpeg({ quality: 90, chromaSubsampling: "4:4:4" }).toBuffer();
+    const sub = await rawToSharp(raw).jpeg({ quality: 90, chromaSubsampling: "4:2:0" }).toBuffer();
+    expect((await watermark.run(await decoded(full), ctx)).flags[0]?.code).toBe("watermark_detected");
+    expect((await watermark.run(await decoded(sub), ctx)).flags[0]?.code).toBe("watermark_not_found");
+  });
+
+  it("survives lossless re-encoding but is read on the full-resolution grid only", async () => {
+    // 1100 px wide > ANALYSIS_MAX_SIDE: the analysis downscale would destroy the mark.
+    const raw = embedDwtDct(chromaTexturedRgb(1100, 600, 9), payload("sd1").bits, { domain: "uint8", order: "bgr" });
+    const webp = await rawToSharp(raw).webp({ lossless: true }).toBuffer();
+    const img = await decoded(webp);
+    expect(img.analysisScale).toBeLessThan(1);
+    expect(decodeDwtDct(img.analysis).detected).toBeNull();
+    const out = await watermark.run(img, ctx);
+    expect(out.flags[0]?.code).toBe("watermark_detected");
+  });
+
+  it("is not applicable below 256 px on a side", async () => {
+    const png = await sharp({ create: { width: 300, height: 200, channels: 3, background: "#808080" } }).png().toBuffer();
+    const out = await watermark.run(await decoded(png), ctx);
+    expect(out).toMatchObject({ score: null, notApplicable: true });
+    expect(out.flags[0]?.code).toBe("image_too_small");
+  });
+});
+
+describe("dwtDct decision threshold", () => {
+  it("needs 40 of 48 bits for the SDXL payload at the family-wise alpha", () => {
+    const res = decodeDwtDct(chromaTexturedRgb(256, 256, 1));
+    expect(log10BinomialTail(48, 40)).toBeLessThanOrEqual(res.log10Threshold);
+    expect(log10BinomialTail(48, 39)).toBeGreaterThan(res.log10Threshold);
+  });
+
+  it("computes the exact binomial tail", () => {
+    expect(log10BinomialTail(4, 4)).toBeCloseTo(Math.log10(1 / 16), 10);
+    expect(log10BinomialTail(4, 3)).toBeCloseTo(Math.log10(5 / 16), 10);
+    expect(log10BinomialTail(10, 0)).toBe(0);
+  });
+});
