@@ -23,7 +23,7 @@ from PIL import Image, ImageFilter
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 DATASETS = os.environ.get("LOUPE_DATASETS", os.path.join(REPO, "..", "shared", "datasets"))
-CACHE = os.path.join(HERE, ".cache")
+CACHE = os.environ.get("LOUPE_CACHE", os.path.join(HERE, ".cache"))
 SEED = 1234
 
 # --- Preprocessing spec (mirrored exactly in lib/detection/ml/preprocess.ts) -----------------------

@@ -1,0 +1,41 @@
+// Patch probabilities → a PNG overlay with the aspect of the analysed image. Each heatmap pixel takes
+// the probability of the nearest patch centre (the grid is separable, so nearest per axis), coloured
+// from blue (authentic) through transparent-ish grey to red (AI).
+import sharp from "sharp";
+import type { MlPatch } from "./index";
+
+/** Longest side of the rendered PNG: patches are ≥ 64 px, so more resolution adds nothing. */
+const MAX_SIDE = 256;
+
+function nearestIndex(centres: number[], v: number): number {
+  let best = 0;
+  for (let i = 1; i < centres.length; i++) if (Math.abs(centres[i]! - v) < Math.abs(centres[best]! - v)) best = i;
+  return best;
+}
+
+export async function renderHeatmap(patches: MlPatch[], width: number, height: number): Promise<Buffer> {
+  if (patches.length === 0) throw new Error("no patches to render");
+  const xs = [...new Set(patches.map((p) => p.x))].sort((a, b) => a - b);
+  const ys = [...new Set(patches.map((p) => p.y))].sort((a, b) => a - b);
+  const byPos = new Map(patches.map((p) => [`${p.x},${p.y}`, p]));
+  const scale = Math.min(1, MAX_SIDE / Math.max(width, height));
+  const w = Math.max(1, Math.round(width * scale));
+  const h = Math.max(1, Math.round(height * scale));
+  const cx = xs.map((x) => x + patches[0]!.w / 2);
+  const cy = ys.map((y) => y + patches[0]!.h / 2);
+  const col = Array.from({ length: w }, (_, i) => xs[nearestIndex(cx, (i + 0.5) / scale)]!);
+  const out = Buffer.alloc(w * h * 4);
+  for (let j = 0; j < h; j++) {
+    const y = ys[nearestIndex(cy, (j + 0.5) / scale)]!;
+    for (let i = 0; i < w; i++) {
+      const p = byPos.get(`${col[i]},${y}`)?.probability ?? 0.5;
+      const o = 4 * (j * w + i);
+      out[o] = Math.round(255 * p);
+      out[o + 1] = Math.round(64 * (1 - Math.abs(2 * p - 1)));
+      out[o + 2] = Math.round(255 * (1 - p));
+      // Confident patches are more opaque; uncertain ones let the image show through.
+      out[o + 3] = Math.round(60 + 140 * Math.abs(2 * p - 1));
+    }
+  }
+  return sharp(out, { raw: { width: w, height: h, channels: 4 } }).png().toBuffer();
+}

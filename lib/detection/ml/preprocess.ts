@@ -1,0 +1,97 @@
+// Preprocessing for Loupe's detector, a line-by-line port of models/training/common.py
+// (grid_patches, axis_positions, pad_to_patch). The exact spec is recorded in the model's sidecar
+// JSON (`preprocessing`, `patch`); models/parity.json pins the result, and preprocess.test.ts /
+// index.test.ts check this file against it. Integer arithmetic only for the grid so Python and
+// TypeScript agree bit for bit.
+import type { RawImage } from "../signal";
+
+export interface PatchSpec {
+  /** Side of a square patch in pixels. */
+  size: number;
+  /** Nominal distance between patch origins. */
+  stride: number;
+  /** At most this many patch positions per axis (bounds the cost on large images). */
+  maxPerSide: number;
+}
+
+export interface PatchBatch {
+  /** (n, 3, size, size) float32, NCHW, value = byte / 255, channel order R, G, B. */
+  data: Float32Array;
+  n: number;
+  /** Patch origins on the (padded) image, row-major: y outer, x inner. */
+  positions: { x: number; y: number }[];
+  /** Size of the image the grid was laid on (after padding small images up to one patch). */
+  width: number;
+  height: number;
+}
+
+/** Patch origins along one axis of `length` pixels. Mirrors axis_positions() in common.py. */
+export function axisPositions(length: number, spec: PatchSpec): number[] {
+  const { size, stride, maxPerSide } = spec;
+  if (length <= size) return [0];
+  const n = Math.min(maxPerSide, Math.ceil((length - size) / stride) + 1);
+  if (n === 1) return [Math.floor((length - size) / 2)];
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) out.push(Math.floor((i * (length - size)) / (n - 1)));
+  return out;
+}
+
+/**
+ * Interleaved 8-bit RGB of `img`. Grey is replicated; RGBA is flattened on white
+ * (round(c·a/255 + 255·(1 − a/255))), which is what the engine's decode does before we ever see it,
+ * so in practice the analysis image arrives as 3 channels and this is a plain copy.
+ */
+export function toRgb(img: RawImage): Uint8Array {
+  const { data, width, height, channels } = img;
+  const n = width * height;
+  if (data.length < n * channels) throw new Error(`pixel buffer too short for ${width}x${height}x${channels}`);
+  if (channels === 3) return new Uint8Array(data.buffer, data.byteOffset, n * 3);
+  const out = new Uint8Array(n * 3);
+  for (let i = 0; i < n; i++) {
+    if (channels === 1) {
+      const v = data[i]!;
+      out[3 * i] = v;
+      out[3 * i + 1] = v;
+      out[3 * i + 2] = v;
+    } else {
+      const a = data[4 * i + 3]! / 255;
+      for (let c = 0; c < 3; c++) out[3 * i + c] = Math.round(data[4 * i + c]! * a + 255 * (1 - a));
+    }
+  }
+  return out;
+}
+
+/** Cut the patch grid. Images smaller than a patch are padded bottom/right by edge replication. */
+export function gridPatches(img: RawImage, spec: PatchSpec): PatchBatch {
+  const rgb = toRgb(img);
+  const { width: w0, height: h0 } = img;
+  const P = spec.size;
+  const width = Math.max(w0, P);
+  const height = Math.max(h0, P);
+  const xs = axisPositions(width, spec);
+  const ys = axisPositions(height, spec);
+  const n = xs.length * ys.length;
+  const plane = P * P;
+  const data = new Float32Array(n * 3 * plane);
+  const positions: { x: number; y: number }[] = [];
+  let k = 0;
+  for (const y of ys) {
+    for (const x of xs) {
+      const base = k * 3 * plane;
+      for (let dy = 0; dy < P; dy++) {
+        const sy = Math.min(y + dy, h0 - 1); // edge replication for padded rows
+        for (let dx = 0; dx < P; dx++) {
+          const sx = Math.min(x + dx, w0 - 1);
+          const src = 3 * (sy * w0 + sx);
+          const dst = base + dy * P + dx;
+          data[dst] = rgb[src]! / 255;
+          data[dst + plane] = rgb[src + 1]! / 255;
+          data[dst + 2 * plane] = rgb[src + 2]! / 255;
+        }
+      }
+      positions.push({ x, y });
+      k++;
+    }
+  }
+  return { data, n, positions, width, height };
+}
