@@ -41,12 +41,16 @@ export async function submitImage({ ctx, input }: { ctx: Ctx; input: SubmitImage
   const info = await inspectImage(data.bytes);
   if (!info.ok) throw new AppError(info.error.code, info.error.message, { param: "file" });
 
+  // A full decode: the header can look fine while the data is cut short.
+  const phash = await differenceHash(data.bytes).catch((err: Error) => {
+    throw new AppError("image_corrupt", `The image data is truncated or corrupt (${err.message.split("\n")[0]}).`, { param: "file" });
+  });
+
   const sha256 = createHash("sha256").update(data.bytes).digest("hex");
   const storageKey = imageKey(sha256);
   const store = getBlobStore();
   // Blob first, row second: a crash in between leaves an unreferenced blob, never a row without bytes.
   if (!(await store.exists(storageKey))) await store.put(storageKey, data.bytes);
-  const phash = await differenceHash(data.bytes);
 
   return ctx.db.transaction(async (tx) => {
     const policy = data.policyName

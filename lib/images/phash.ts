@@ -1,11 +1,12 @@
 import sharp from "sharp";
 
 /**
- * 64-bit difference hash (dHash, Krawetz 2013): 9×8 greyscale, one bit per horizontal gradient.
+ * Decodes every pixel (failing on truncated data, so the upload path also proves the file is whole)
+ * and returns its 64-bit difference hash (dHash, Krawetz 2013): 9×8 greyscale, one bit per horizontal gradient.
  * Robust to re-encoding and resizing; used to find near-duplicate submissions.
  */
 export async function differenceHash(bytes: Buffer): Promise<string> {
-  const { data } = await sharp(bytes, { failOn: "none", limitInputPixels: 8192 * 8192 })
+  const { data } = await sharp(bytes, { failOn: "truncated", limitInputPixels: 8192 * 8192 })
     .rotate()
     .greyscale()
     .resize(9, 8, { fit: "fill", kernel: "lanczos3" })
