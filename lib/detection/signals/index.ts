@@ -1,5 +1,9 @@
 // The signal registry: every signal the engine runs, in report order. One file per signal.
 import type { SignalDefinition } from "../signal";
+import ela from "./ela";
+import frequency from "./frequency";
+import jpeg from "./jpeg";
+import noise from "./noise";
 
 /**
  * A signal of any message table. `SignalDefinition<M>` is invariant in M (M appears in `messages` and,
@@ -8,4 +12,4 @@ import type { SignalDefinition } from "../signal";
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnySignal = SignalDefinition<any>;
 
-export const signals: readonly AnySignal[] = [];
+export const signals: readonly AnySignal[] = [jpeg, ela, noise, frequency];

@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { fft, powerSpectrum2d } from "./fft";
+
+describe("fft", () => {
+  it("matches a naive DFT", () => {
+    const n = 16;
+    const x = Array.from({ length: n }, (_, i) => Math.sin(i * 0.7) + (i % 3));
+    const re = Float64Array.from(x);
+    const im = new Float64Array(n);
+    fft(re, im);
+    for (let k = 0; k < n; k++) {
+      let sr = 0, si = 0;
+      for (let t = 0; t < n; t++) {
+        sr += x[t]! * Math.cos((2 * Math.PI * k * t) / n);
+        si -= x[t]! * Math.sin((2 * Math.PI * k * t) / n);
+      }
+      expect(re[k]).toBeCloseTo(sr, 9);
+      expect(im[k]).toBeCloseTo(si, 9);
+    }
+  });
+
+  it("puts a 2-D cosine's energy at its frequency", () => {
+    const n = 32;
+    const tile = new Float64Array(n * n);
+    for (let y = 0; y < n; y++) for (let x = 0; x < n; x++) tile[y * n + x] = Math.cos((2 * Math.PI * 4 * x) / n);
+    const p = powerSpectrum2d(tile, n);
+    const peak = p.indexOf(Math.max(...p));
+    expect([4, n - 4]).toContain(peak);
+  });
+
+  it("refuses sizes that are not powers of two", () => {
+    expect(() => fft(new Float64Array(12), new Float64Array(12))).toThrow(/power of two/);
+  });
+});

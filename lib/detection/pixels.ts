@@ -1,0 +1,152 @@
+// Pixel helpers shared by the pixel signals: luma, high-pass residual, block statistics, heatmaps.
+import sharp from "sharp";
+import type { RawImage } from "./signal";
+
+/** A single-channel float plane. */
+export interface Plane {
+  data: Float32Array;
+  width: number;
+  height: number;
+}
+
+/** BT.601 luma (the JPEG YCbCr definition, T.871), 0..255. */
+export function luma(img: RawImage): Plane {
+  const { width, height, channels, data } = img;
+  const out = new Float32Array(width * height);
+  if (channels === 1) {
+    for (let i = 0; i < out.length; i++) out[i] = data[i]!;
+  } else {
+    for (let i = 0, j = 0; i < out.length; i++, j += channels) {
+      out[i] = 0.299 * data[j]! + 0.587 * data[j + 1]! + 0.114 * data[j + 2]!;
+    }
+  }
+  return { data: out, width, height };
+}
+
+/**
+ * High-pass noise residual: pixel minus the mean of its 4 neighbours (a discrete Laplacian / 4).
+ * Cheap stand-in for a denoiser residual; it keeps sensor noise and generator texture, drops content
+ * gradients. Border pixels are 0.
+ */
+export function residual(p: Plane): Plane {
+  const { width: w, height: h, data } = p;
+  const out = new Float32Array(w * h);
+  for (let y = 1; y < h - 1; y++) {
+    const row = y * w;
+    for (let x = 1; x < w - 1; x++) {
+      const i = row + x;
+      out[i] = data[i]! - 0.25 * (data[i - 1]! + data[i + 1]! + data[i - w]! + data[i + w]!);
+    }
+  }
+  return { data: out, width: w, height: h };
+}
+
+export interface BlockGrid {
+  values: Float32Array;
+  cols: number;
+  rows: number;
+  block: number;
+}
+
+/** Apply `f` to every full `block`×`block` tile (row-major). */
+export function blockMap(p: Plane, block: number, f: (data: Float32Array, x0: number, y0: number, w: number) => number): BlockGrid {
+  const cols = Math.floor(p.width / block);
+  const rows = Math.floor(p.height / block);
+  const values = new Float32Array(cols * rows);
+  for (let by = 0; by < rows; by++) for (let bx = 0; bx < cols; bx++) values[by * cols + bx] = f(p.data, bx * block, by * block, p.width);
+  return { values, cols, rows, block };
+}
+
+export function blockStd(block: number) {
+  return (d: Float32Array, x0: number, y0: number, w: number) => {
+    let s = 0;
+    let s2 = 0;
+    for (let y = y0; y < y0 + block; y++) {
+      for (let x = x0; x < x0 + block; x++) {
+        const v = d[y * w + x]!;
+        s += v;
+        s2 += v * v;
+      }
+    }
+    const n = block * block;
+    const m = s / n;
+    return Math.sqrt(Math.max(0, s2 / n - m * m));
+  };
+}
+
+export function blockMean(block: number) {
+  return (d: Float32Array, x0: number, y0: number, w: number) => {
+    let s = 0;
+    for (let y = y0; y < y0 + block; y++) for (let x = x0; x < x0 + block; x++) s += d[y * w + x]!;
+    return s / (block * block);
+  };
+}
+
+export function mean(a: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]!;
+  return a.length ? s / a.length : 0;
+}
+
+export function std(a: ArrayLike<number>, m = mean(a)): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += (a[i]! - m) ** 2;
+  return a.length ? Math.sqrt(s / a.length) : 0;
+}
+
+export function quantile(a: ArrayLike<number>, q: number): number {
+  if (a.length === 0) return 0;
+  const s = Float64Array.from(a).sort();
+  const pos = (s.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.min(s.length - 1, lo + 1);
+  return s[lo]! + (s[hi]! - s[lo]!) * (pos - lo);
+}
+
+export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const ma = mean(a);
+  const mb = mean(b);
+  let sab = 0, saa = 0, sbb = 0;
+  for (let i = 0; i < a.length; i++) {
+    const da = a[i]! - ma;
+    const db = b[i]! - mb;
+    sab += da * db;
+    saa += da * da;
+    sbb += db * db;
+  }
+  return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : 0;
+}
+
+export const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+export const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
+export const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
+
+/**
+ * Colour-map a grid (values already scaled to 0..1) to a PNG: dark blue → yellow → red ("hot" evidence
+ * in red). Upscaled with nearest neighbour to `width`×`height` so it overlays the analysed image.
+ */
+export async function heatmapPng(values: ArrayLike<number>, cols: number, rows: number, width: number, height: number): Promise<Buffer> {
+  const rgb = Buffer.alloc(cols * rows * 3);
+  for (let i = 0; i < cols * rows; i++) {
+    const v = clamp01(values[i]!);
+    rgb[i * 3] = Math.round(255 * clamp01(v * 2));
+    rgb[i * 3 + 1] = Math.round(255 * clamp01(v < 0.5 ? v * 1.6 : (1 - v) * 1.6 + 0.2));
+    rgb[i * 3 + 2] = Math.round(255 * clamp01(0.6 - v));
+  }
+  // Cap the overlay at 512 px on its long side: it is a map of blocks, not a picture.
+  const s = Math.min(1, 512 / Math.max(width, height));
+  return sharp(rgb, { raw: { width: cols, height: rows, channels: 3 } })
+    .resize({ width: Math.max(1, Math.round(width * s)), height: Math.max(1, Math.round(height * s)), kernel: "nearest", fit: "fill" })
+    .png({ compressionLevel: 6 })
+    .toBuffer();
+}
+
+/** Scale a grid to 0..1 by robust range (2nd..98th percentile). */
+export function normalise(values: Float32Array): Float32Array {
+  const lo = quantile(values, 0.02);
+  const hi = quantile(values, 0.98);
+  const out = new Float32Array(values.length);
+  const r = hi - lo || 1;
+  for (let i = 0; i < values.length; i++) out[i] = clamp01((values[i]! - lo) / r);
+  return out;
+}
