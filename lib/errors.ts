@@ -1,3 +1,5 @@
+import { ZodError } from "zod";
+
 // One error class, one code table, one envelope (STYLE.md, Code §3).
 export const ERROR_CODES = {
   unauthenticated: { status: 401, message: "Sign in or send a valid API key." },
@@ -50,6 +52,11 @@ export function toEnvelope(err: AppError, requestId: string): ErrorEnvelope {
 /** Unknown errors become a generic 500: the details go to the log, never to the caller. */
 export function normaliseError(err: unknown): AppError {
   if (err instanceof AppError) return err;
+  if (err instanceof ZodError) {
+    const issue = err.issues[0];
+    const param = issue?.path.map(String).join(".") || undefined;
+    return new AppError("invalid_request", issue ? `${param ? `${param}: ` : ""}${issue.message}` : undefined, { param });
+  }
   console.error("[loupe] unexpected error", err);
   return new AppError("internal_error");
 }

@@ -1,0 +1,49 @@
+import { asc } from "drizzle-orm";
+import { getDb } from "@/db";
+import { users } from "@/db/schema";
+import { PERMISSIONS } from "@/lib/auth/roles";
+import { requirePageActor } from "@/lib/auth/session";
+import { CreateUserForm } from "./_components/create-user-form";
+import { UserRowControls } from "./_components/user-row-controls";
+
+export const dynamic = "force-dynamic";
+
+export default async function UsersPage() {
+  await requirePageActor(PERMISSIONS.manageUsers);
+  const db = await getDb();
+  const rows = await db
+    .select({ id: users.id, email: users.email, name: users.name, role: users.role, disabled: users.disabled, createdAt: users.createdAt })
+    .from(users)
+    .orderBy(asc(users.createdAt));
+  return (
+    <div className="space-y-6">
+      <h1 className="text-2xl font-semibold">Users</h1>
+      <section className="rounded-lg border border-slate-200 bg-white p-4">
+        <h2 className="mb-3 font-semibold">Add a user</h2>
+        <CreateUserForm />
+      </section>
+      <table className="w-full rounded-lg border border-slate-200 bg-white text-sm">
+        <thead className="bg-slate-50 text-left text-slate-500">
+          <tr>
+            <th className="px-3 py-2 font-medium">Email</th>
+            <th className="px-3 py-2 font-medium">Name</th>
+            <th className="px-3 py-2 font-medium">Role</th>
+            <th className="px-3 py-2 font-medium">Since</th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {rows.map((u) => (
+            <tr key={u.id} className={u.disabled ? "opacity-50" : ""} data-testid="user-row">
+              <td className="px-3 py-2 font-mono">{u.email}</td>
+              <td className="px-3 py-2">{u.name}</td>
+              <td className="px-3 py-2">
+                <UserRowControls userId={u.id} role={u.role} disabled={u.disabled} />
+              </td>
+              <td className="px-3 py-2 text-slate-500">{u.createdAt.toLocaleDateString()}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,134 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { getDb } from "@/db";
+import { StateBadge, VerdictLabel } from "@/components/state-badge";
+import { caseDetailDto } from "@/lib/api/dto";
+import { PERMISSIONS } from "@/lib/auth/roles";
+import { requirePageActor } from "@/lib/auth/session";
+import { getCaseDetail } from "@/lib/cases/queries";
+import { DecisionForm } from "./_components/decision-form";
+import { EvidenceViewer } from "./_components/evidence-viewer";
+import { RescanButton } from "./_components/rescan-button";
+import { SignalTable } from "./_components/signal-table";
+
+export const dynamic = "force-dynamic";
+
+const DECIDABLE = new Set(["quarantined", "cleared", "manual_review"]);
+const RESCANNABLE = new Set(["quarantined", "cleared", "reviewed", "manual_review"]);
+
+export default async function CasePage({ params }: { params: Promise<{ id: string }> }) {
+  const actor = await requirePageActor(PERMISSIONS.viewQueue);
+  const { id } = await params;
+  const detail = await getCaseDetail(await getDb(), id);
+  if (!detail) notFound();
+  const c = caseDetailDto(detail);
+  const det = c.detection;
+  const canDecide = (PERMISSIONS.decide as readonly string[]).includes(actor.role);
+  const attribution = det?.attribution as { mostLikely: string | null; confidence: number; source: string; alternatives: { name: string; confidence: number }[] } | undefined;
+  const heatmaps = (det?.signals ?? []).flatMap((s) => (s.heatmap ? [{ signal: s.id, label: s.heatmap.label, url: s.heatmap.url }] : []));
+
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-center gap-3">
+        <Link href="/queue" className="text-sm text-slate-500 hover:underline">← Queue</Link>
+        <h1 className="font-mono text-xl font-semibold">{c.filename || c.id}</h1>
+        <StateBadge state={c.state} />
+        {c.state === "scanning" || c.state === "pending_scan" || c.state === "retry_pending" ? (
+          <span className="text-sm text-slate-500">The scan is in progress — refresh in a moment.</span>
+        ) : null}
+        {canDecide && RESCANNABLE.has(c.state) && (
+          <span className="ml-auto">
+            <RescanButton caseId={c.id} />
+          </span>
+        )}
+      </div>
+
+      <EvidenceViewer imageUrl={c.links.image} heatmaps={heatmaps} alt={c.filename} />
+
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-3">
+        <section className="space-y-4 rounded-lg border border-slate-200 bg-white p-4 lg:col-span-2">
+          <h2 className="font-semibold">Signal breakdown</h2>
+          {det ? <SignalTable signals={det.signals} /> : <p className="text-slate-500">No detection yet.</p>}
+          {c.last_error && (
+            <p className="rounded border border-amber-200 bg-amber-50 p-2 text-sm text-amber-900">
+              Last scan error (attempt {c.attempts}): {c.last_error}
+            </p>
+          )}
+        </section>
+
+        <aside className="space-y-4">
+          <section className="rounded-lg border border-slate-200 bg-white p-4">
+            <h2 className="mb-2 font-semibold">Verdict</h2>
+            {det ? (
+              <div className="space-y-2 text-sm">
+                <div className="text-lg">
+                  <VerdictLabel verdict={det.verdict} score={det.score} />
+                </div>
+                <div className="text-slate-600">
+                  Confidence {(det.confidence * 100).toFixed(0)}% · uncertainty {(det.uncertainty * 100).toFixed(0)}%
+                </div>
+                {attribution?.mostLikely && (
+                  <div data-testid="attribution">
+                    Generator: <strong>{attribution.mostLikely}</strong> ({(attribution.confidence * 100).toFixed(0)}%, from {attribution.source})
+                  </div>
+                )}
+                <ol className="list-decimal space-y-1 pl-5 text-slate-700" data-testid="reasons">
+                  {det.reasons.map((r, i) => (
+                    <li key={i}>{r}</li>
+                  ))}
+                </ol>
+                <div className="text-xs text-slate-400">
+                  {det.engine_version} · {det.fusion_version}
+                  {det.model_version ? ` · ${det.model_version}` : ""} · policy {c.policy.name} (quarantine ≥ {c.policy.quarantine_threshold})
+                </div>
+              </div>
+            ) : (
+              <p className="text-sm text-slate-500">Not scanned yet.</p>
+            )}
+          </section>
+
+          <section className="rounded-lg border border-slate-200 bg-white p-4">
+            <h2 className="mb-2 font-semibold">Decision</h2>
+            {c.decisions.map((d) => (
+              <p key={d.id} className="mb-2 text-sm" data-testid="decision">
+                <strong>{d.outcome.replace(/_/g, " ")}</strong> by {d.reviewer} · {new Date(d.created_at).toLocaleString()}
+                {d.note && <span className="block text-slate-600">“{d.note}”</span>}
+              </p>
+            ))}
+            {canDecide && DECIDABLE.has(c.state) ? (
+              <DecisionForm caseId={c.id} />
+            ) : c.decisions.length === 0 ? (
+              <p className="text-sm text-slate-500">{canDecide ? "A decision can be made once the scan has finished." : "Moderators record decisions."}</p>
+            ) : null}
+          </section>
+
+          <section className="rounded-lg border border-slate-200 bg-white p-4 text-sm">
+            <h2 className="mb-2 font-semibold">Image</h2>
+            <dl className="grid grid-cols-2 gap-x-2 gap-y-1 text-slate-600">
+              <dt>Format</dt><dd>{c.image.mime}</dd>
+              <dt>Size</dt><dd>{c.image.width}×{c.image.height}, {(c.image.size_bytes / 1024).toFixed(0)} KB</dd>
+              <dt>SHA-256</dt><dd className="truncate font-mono text-xs" title={c.image.sha256}>{c.image.sha256}</dd>
+              <dt>dHash</dt><dd className="font-mono text-xs">{c.image.phash}</dd>
+              <dt>Source</dt><dd>{c.source}</dd>
+            </dl>
+          </section>
+
+          <section className="rounded-lg border border-slate-200 bg-white p-4 text-sm">
+            <h2 className="mb-2 font-semibold">History</h2>
+            <ol className="space-y-1 text-slate-600">
+              {detail.history.map((e) => {
+                const d = e.data as { from?: string; to?: string; reason?: string };
+                return (
+                  <li key={e.id}>
+                    <span className="font-mono text-xs text-slate-400">{e.createdAt.toLocaleTimeString()}</span>{" "}
+                    {e.action === "case.transition" ? `${d.from} → ${d.to} (${d.reason})` : e.action}
+                  </li>
+                );
+              })}
+            </ol>
+          </section>
+        </aside>
+      </div>
+    </div>
+  );
+}

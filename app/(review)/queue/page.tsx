@@ -1,0 +1,39 @@
+import Link from "next/link";
+import { getDb } from "@/db";
+import type { CaseState } from "@/db/schema";
+import { STATE_LABELS } from "@/components/state-badge";
+import { PERMISSIONS } from "@/lib/auth/roles";
+import { requirePageActor } from "@/lib/auth/session";
+import { countCasesByState, QUEUE_STATES } from "@/lib/cases/queries";
+import { QueueTable } from "./_components/queue-table";
+
+export const dynamic = "force-dynamic";
+
+export default async function QueuePage({ searchParams }: { searchParams: Promise<{ state?: string }> }) {
+  await requirePageActor(PERMISSIONS.viewQueue);
+  const { state: raw } = await searchParams;
+  const state = QUEUE_STATES.includes(raw as CaseState) ? (raw as CaseState) : null;
+  const counts = await countCasesByState(await getDb());
+  const total = Object.values(counts).reduce((a, b) => a + b, 0);
+  return (
+    <div className="space-y-4">
+      <h1 className="text-2xl font-semibold">Review queue</h1>
+      <div className="flex flex-wrap gap-2 text-sm" role="tablist">
+        <Link href="/queue" className={`rounded-full border px-3 py-1 ${state === null ? "border-slate-900 bg-slate-900 text-white" : "border-slate-300 bg-white"}`}>
+          All <span className="opacity-70">{total}</span>
+        </Link>
+        {QUEUE_STATES.map((s) => (
+          <Link
+            key={s}
+            href={`/queue?state=${s}`}
+            data-testid={`tab-${s}`}
+            className={`rounded-full border px-3 py-1 ${state === s ? "border-slate-900 bg-slate-900 text-white" : "border-slate-300 bg-white"}`}
+          >
+            {STATE_LABELS[s]} <span className="opacity-70">{counts[s]}</span>
+          </Link>
+        ))}
+      </div>
+      <QueueTable state={state} />
+    </div>
+  );
+}

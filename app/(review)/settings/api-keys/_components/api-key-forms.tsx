@@ -1,0 +1,32 @@
+"use client";
+
+import { useActionState, useTransition } from "react";
+import { createApiKeyAction, revokeApiKeyAction } from "../actions";
+
+export function CreateApiKeyForm() {
+  const [state, action, pending] = useActionState(createApiKeyAction, undefined);
+  return (
+    <form action={action} className="space-y-3">
+      <div className="flex gap-2">
+        <input name="name" required maxLength={100} placeholder="Key name, e.g. upload-pipeline" className="flex-1 rounded border border-slate-300 px-2 py-1.5" />
+        <button disabled={pending} className="rounded bg-slate-900 px-3 py-1.5 font-medium text-white disabled:opacity-50">Create key</button>
+      </div>
+      {state?.ok && (
+        <div className="rounded border border-emerald-200 bg-emerald-50 p-3 text-sm">
+          Copy this key now — it is shown only once:
+          <code className="mt-1 block break-all font-mono" data-testid="api-key-secret">{state.data.secret}</code>
+        </div>
+      )}
+      {state && !state.ok && <p role="alert" className="text-sm text-red-700">{state.error.message}</p>}
+    </form>
+  );
+}
+
+export function RevokeButton({ keyId }: { keyId: string }) {
+  const [pending, start] = useTransition();
+  return (
+    <button disabled={pending} onClick={() => start(async () => void (await revokeApiKeyAction(keyId)))} className="rounded border border-slate-300 px-2 py-1 text-xs hover:bg-slate-100">
+      Revoke
+    </button>
+  );
+}

@@ -1,0 +1,40 @@
+import { and, desc, eq, isNull } from "drizzle-orm";
+import { getDb } from "@/db";
+import { apiKeys } from "@/db/schema";
+import { PERMISSIONS } from "@/lib/auth/roles";
+import { requirePageActor } from "@/lib/auth/session";
+import { CreateApiKeyForm, RevokeButton } from "./_components/api-key-forms";
+
+export const dynamic = "force-dynamic";
+
+export default async function ApiKeysPage() {
+  const actor = await requirePageActor(PERMISSIONS.manageApiKeys);
+  const db = await getDb();
+  const keys = await db
+    .select({ id: apiKeys.id, name: apiKeys.name, prefix: apiKeys.prefix, createdAt: apiKeys.createdAt, lastUsedAt: apiKeys.lastUsedAt })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.userId, actor.id), isNull(apiKeys.revokedAt)))
+    .orderBy(desc(apiKeys.createdAt));
+  return (
+    <div className="space-y-6">
+      <h1 className="text-2xl font-semibold">API keys</h1>
+      <p className="text-slate-600">
+        Keys act with your role ({actor.role}). Send them as <code>Authorization: Bearer lp_live_…</code> to <code>/api/v1/cases</code>.
+      </p>
+      <section className="rounded-lg border border-slate-200 bg-white p-4">
+        <CreateApiKeyForm />
+      </section>
+      <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white text-sm">
+        {keys.length === 0 && <li className="p-3 text-slate-500">No active keys.</li>}
+        {keys.map((k) => (
+          <li key={k.id} className="flex items-center gap-4 p-3">
+            <span className="font-medium">{k.name}</span>
+            <code className="text-slate-500">{k.prefix}…</code>
+            <span className="text-slate-500">last used {k.lastUsedAt ? k.lastUsedAt.toLocaleString() : "never"}</span>
+            <span className="ml-auto"><RevokeButton keyId={k.id} /></span>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,139 @@
+"use client";
+
+import Link from "next/link";
+import { useCallback, useRef, useState } from "react";
+import { uploadImageAction } from "../actions";
+import { MAX_FILE_BYTES, MAX_FILES_PER_BATCH } from "../upload.validation";
+
+type Status = "queued" | "uploading" | "done" | "error";
+interface Item {
+  key: string;
+  file: File;
+  status: Status;
+  caseId?: string;
+  deduplicated?: boolean;
+  error?: { code: string; message: string };
+}
+
+const PARALLEL = 3;
+
+export function Uploader() {
+  const [items, setItems] = useState<Item[]>([]);
+  const [batchError, setBatchError] = useState<string | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const input = useRef<HTMLInputElement>(null);
+
+  const update = (key: string, patch: Partial<Item>) => setItems((xs) => xs.map((x) => (x.key === key ? { ...x, ...patch } : x)));
+
+  const start = useCallback(async (files: File[]) => {
+    setBatchError(null);
+    if (files.length > MAX_FILES_PER_BATCH) {
+      setBatchError(`You chose ${files.length} files; a batch holds at most ${MAX_FILES_PER_BATCH}.`);
+      return;
+    }
+    const batch: Item[] = files.map((file, i) => ({ key: `${Date.now()}-${i}-${file.name}`, file, status: "queued" }));
+    setItems((xs) => [...batch, ...xs]);
+    const queue = [...batch];
+    const run = async () => {
+      for (let item = queue.shift(); item; item = queue.shift()) {
+        if (item.file.size > MAX_FILE_BYTES) {
+          update(item.key, { status: "error", error: { code: "image_too_large", message: "The file is over 20 MB." } });
+          continue;
+        }
+        update(item.key, { status: "uploading" });
+        const form = new FormData();
+        form.set("file", item.file);
+        try {
+          const res = await uploadImageAction(form);
+          if (res.ok) update(item.key, { status: "done", caseId: res.data.caseId, deduplicated: res.data.deduplicated });
+          else update(item.key, { status: "error", error: res.error });
+        } catch {
+          update(item.key, { status: "error", error: { code: "network_error", message: "The upload did not reach the server." } });
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: PARALLEL }, run));
+  }, []);
+
+  const done = items.filter((i) => i.status === "done").length;
+  const failed = items.filter((i) => i.status === "error").length;
+
+  return (
+    <div className="space-y-6">
+      <div
+        data-testid="dropzone"
+        onDragOver={(e) => {
+          e.preventDefault();
+          setDragging(true);
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={(e) => {
+          e.preventDefault();
+          setDragging(false);
+          void start(Array.from(e.dataTransfer.files));
+        }}
+        onClick={() => input.current?.click()}
+        className={`cursor-pointer rounded-lg border-2 border-dashed p-10 text-center transition ${dragging ? "border-slate-900 bg-slate-100" : "border-slate-300 bg-white"}`}
+      >
+        <p className="font-medium">Drop images here, or click to choose</p>
+        <p className="mt-1 text-sm text-slate-500">
+          Up to {MAX_FILES_PER_BATCH} files, 20 MB each. JPEG, PNG, WebP, GIF, TIFF, BMP, AVIF, HEIC.
+        </p>
+        <input
+          ref={input}
+          type="file"
+          multiple
+          accept="image/*,.heic,.heif"
+          className="hidden"
+          data-testid="file-input"
+          onChange={(e) => {
+            void start(Array.from(e.target.files ?? []));
+            e.target.value = "";
+          }}
+        />
+      </div>
+      {batchError && (
+        <p role="alert" className="rounded border border-red-200 bg-red-50 p-3 text-sm text-red-800">
+          {batchError}
+        </p>
+      )}
+      {items.length > 0 && (
+        <div className="rounded-lg border border-slate-200 bg-white">
+          <div className="border-b border-slate-200 px-4 py-2 text-sm text-slate-600" data-testid="upload-summary">
+            {done} uploaded · {failed} failed · {items.length - done - failed} in progress
+          </div>
+          <ul className="divide-y divide-slate-100">
+            {items.map((item) => (
+              <li key={item.key} className="flex items-center gap-4 px-4 py-2 text-sm" data-testid="upload-row" data-status={item.status}>
+                <span className="w-64 truncate font-mono" title={item.file.name}>
+                  {item.file.name}
+                </span>
+                <span className="w-20 text-slate-500">{(item.file.size / 1024).toFixed(0)} KB</span>
+                <div className="h-2 w-40 overflow-hidden rounded bg-slate-100">
+                  <div
+                    className={`h-full ${item.status === "error" ? "bg-red-500" : item.status === "done" ? "bg-emerald-500" : "animate-pulse bg-slate-400"}`}
+                    style={{ width: item.status === "queued" ? "0%" : item.status === "uploading" ? "60%" : "100%" }}
+                  />
+                </div>
+                <span className="flex-1">
+                  {item.status === "queued" && <span className="text-slate-500">Queued</span>}
+                  {item.status === "uploading" && <span className="text-slate-700">Uploading…</span>}
+                  {item.status === "done" && item.caseId && (
+                    <Link className="text-emerald-700 underline" href={`/cases/${item.caseId}`}>
+                      {item.deduplicated ? "Already stored — new case" : "Queued for scan"} →
+                    </Link>
+                  )}
+                  {item.status === "error" && item.error && (
+                    <span className="text-red-700" data-testid="upload-error" data-code={item.error.code}>
+                      {item.error.message} <code className="text-xs text-red-500">({item.error.code})</code>
+                    </span>
+                  )}
+                </span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,52 @@
+import { apiRoute, parseOrThrow } from "@/lib/api/route";
+import { caseDto } from "@/lib/api/dto";
+import { PERMISSIONS } from "@/lib/auth/roles";
+import { listCases } from "@/lib/cases/queries";
+import { MAX_UPLOAD_BYTES, submitImage } from "@/lib/cases/submit-image";
+import type { CaseState } from "@/db/schema";
+import { AppError } from "@/lib/errors";
+import { pokeInProcessWorker } from "@/lib/worker/in-process";
+import { createCaseFields, listCasesQuery } from "./cases.validation";
+
+export const dynamic = "force-dynamic";
+
+export const GET = apiRoute(PERMISSIONS.viewQueue, async (req, { db }) => {
+  const q = parseOrThrow(listCasesQuery, Object.fromEntries(new URL(req.url).searchParams));
+  const page = await listCases(db, { states: q.state as CaseState[] | undefined, limit: q.limit, cursor: q.cursor });
+  return { data: page.items.map((r) => caseDto(r.case, r.image)), next_cursor: page.nextCursor };
+});
+
+/**
+ * Submit an image: multipart/form-data with a `file` part (plus optional `policy`, `external_ref`),
+ * or the raw image bytes as the body with any image content type. Answers 202: scanning is async.
+ */
+export const POST = apiRoute(PERMISSIONS.submit, async (req, { db, actor, requestId }) => {
+  const length = Number(req.headers.get("content-length") ?? "0");
+  if (length > MAX_UPLOAD_BYTES + 64 * 1024) throw new AppError("payload_too_large", "The upload is over 20 MB.");
+  const type = req.headers.get("content-type") ?? "";
+  let bytes: Buffer;
+  let filename = "";
+  let fields: Record<string, unknown> = {};
+  if (type.startsWith("multipart/form-data")) {
+    const form = await req.formData().catch(() => {
+      throw new AppError("invalid_request", "The multipart body could not be parsed.");
+    });
+    const file = form.get("file");
+    if (!(file instanceof File)) throw new AppError("invalid_request", "Send the image in a `file` part.", { param: "file" });
+    bytes = Buffer.from(await file.arrayBuffer());
+    filename = file.name;
+    fields = Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === "string"));
+  } else {
+    bytes = Buffer.from(await req.arrayBuffer());
+    const url = new URL(req.url);
+    filename = url.searchParams.get("filename") ?? "";
+    fields = Object.fromEntries(url.searchParams);
+  }
+  const f = parseOrThrow(createCaseFields, fields);
+  const result = await submitImage({
+    ctx: { db, actor, requestId },
+    input: { bytes, filename, source: "api", policyName: f.policy, externalRef: f.external_ref },
+  });
+  pokeInProcessWorker();
+  return Response.json({ ...caseDto(result.case, result.image), deduplicated: result.deduplicated }, { status: 202 });
+});

@@ -1,0 +1,23 @@
+import type { Metadata } from "next";
+import type { ReactNode } from "react";
+import { Nav } from "@/components/nav";
+import { Providers } from "@/components/providers";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: "Loupe",
+  description: "Self-hosted AI-generated image detection and review queue",
+};
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body>
+        <Providers>
+          <Nav />
+          <main className="mx-auto max-w-7xl px-6 py-6">{children}</main>
+        </Providers>
+      </body>
+    </html>
+  );
+}

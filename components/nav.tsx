@@ -1,0 +1,37 @@
+import Link from "next/link";
+import { signOut } from "@/lib/auth";
+import { currentActor } from "@/lib/auth/session";
+
+export async function Nav() {
+  const actor = await currentActor();
+  return (
+    <header className="border-b border-slate-200 bg-white">
+      <nav className="mx-auto flex max-w-7xl items-center gap-6 px-6 py-3 text-sm">
+        <Link href="/queue" className="text-lg font-semibold tracking-tight">
+          Loupe
+        </Link>
+        {actor && (
+          <>
+            <Link href="/queue" className="text-slate-600 hover:text-slate-900">Queue</Link>
+            <Link href="/upload" className="text-slate-600 hover:text-slate-900">Upload</Link>
+            <Link href="/settings/api-keys" className="text-slate-600 hover:text-slate-900">API keys</Link>
+            {actor.role === "admin" && (
+              <Link href="/admin/users" className="text-slate-600 hover:text-slate-900">Users</Link>
+            )}
+            <span className="ml-auto text-slate-500" data-testid="whoami">
+              {actor.email} · {actor.role}
+            </span>
+            <form
+              action={async () => {
+                "use server";
+                await signOut({ redirectTo: "/sign-in" });
+              }}
+            >
+              <button className="rounded border border-slate-300 px-2 py-1 text-slate-700 hover:bg-slate-100">Sign out</button>
+            </form>
+          </>
+        )}
+      </nav>
+    </header>
+  );
+}

@@ -1,0 +1,12 @@
+import { createHash, randomBytes } from "node:crypto";
+
+/** `lp_live_` + 32 random bytes (base64url). Only the sha256 is stored. */
+export function generateApiKeySecret(): { secret: string; prefix: string; hash: string } {
+  const secret = `lp_live_${randomBytes(32).toString("base64url")}`;
+  return { secret, prefix: secret.slice(0, 12), hash: hashApiKeySecret(secret) };
+}
+
+// A plain sha256 is enough: the secret has 256 bits of entropy, so it cannot be guessed offline.
+export function hashApiKeySecret(secret: string): string {
+  return createHash("sha256").update(secret).digest("hex");
+}

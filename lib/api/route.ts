@@ -1,0 +1,58 @@
+// The one wrapper behind every REST route: request id, authentication (Bearer API key or the
+// session cookie), role check, and the error envelope. Handlers only validate, call a verb, map.
+import type { Role } from "../auth/roles";
+import type { Actor } from "../context";
+import { getDb, type Db } from "../../db";
+import { authenticateApiKey } from "../api-keys/authenticate-api-key";
+import { AppError, normaliseError, toEnvelope } from "../errors";
+import { newId } from "../ids";
+
+export interface RouteCtx<P> {
+  actor: Extract<Actor, { type: "user" | "api_key" }>;
+  db: Db;
+  requestId: string;
+  params: P;
+}
+
+type Handler<P> = (req: Request, ctx: RouteCtx<P>) => Promise<Response | object>;
+
+async function identify(req: Request, db: Db): Promise<RouteCtx<unknown>["actor"]> {
+  const header = req.headers.get("authorization");
+  if (header) {
+    const m = /^Bearer\s+(\S+)$/i.exec(header);
+    const actor = m ? await authenticateApiKey(db, m[1]!) : null;
+    if (!actor) throw new AppError("unauthenticated", "The API key is missing, malformed, unknown or revoked.");
+    return actor;
+  }
+  const { currentActor } = await import("../auth/session");
+  const actor = await currentActor();
+  if (!actor) throw new AppError("unauthenticated");
+  return actor;
+}
+
+export function apiRoute<P = Record<string, never>>(roles: readonly Role[], handler: Handler<P>) {
+  return async (req: Request, segment: { params: Promise<P> }): Promise<Response> => {
+    const requestId = newId("request");
+    try {
+      const db = await getDb();
+      const actor = await identify(req, db);
+      if (!roles.includes(actor.role)) throw new AppError("forbidden");
+      const out = await handler(req, { actor, db, requestId, params: await segment.params });
+      const res = out instanceof Response ? out : Response.json(out);
+      res.headers.set("x-request-id", requestId);
+      return res;
+    } catch (err) {
+      const e = normaliseError(err);
+      return Response.json(toEnvelope(e, requestId), { status: e.status, headers: { "x-request-id": requestId } });
+    }
+  };
+}
+
+/** Parse with zod; failures become `invalid_request` naming the first bad parameter. */
+export function parseOrThrow<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, value: unknown): T {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  const param = issue?.path.map(String).join(".") || undefined;
+  throw new AppError("invalid_request", issue ? `${param ? `${param}: ` : ""}${issue.message}` : undefined, { param });
+}

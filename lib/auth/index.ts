@@ -1,0 +1,54 @@
+// next-auth v5 (Auth.js) with email + password. Sessions are JWTs carrying the user id and role,
+// but every action and route re-reads the user (lib/auth/session.ts): a role change or a disabled
+// account takes effect on the next request, not when the token expires.
+import NextAuth, { type DefaultSession } from "next-auth";
+import Credentials from "next-auth/providers/credentials";
+import { z } from "zod";
+import { getDb } from "../../db";
+import type { Role } from "./roles";
+import { authSecret } from "./secret";
+import { verifyCredentials } from "./verify-credentials";
+
+declare module "next-auth" {
+  interface Session {
+    user: { id: string; role: Role } & DefaultSession["user"];
+  }
+  interface User {
+    role?: Role;
+  }
+}
+
+const credentials = z.object({ email: z.string().email(), password: z.string().min(1).max(200) });
+
+export const { handlers, auth, signIn, signOut } = NextAuth({
+  secret: authSecret(),
+  trustHost: true,
+  session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
+  pages: { signIn: "/sign-in" },
+  providers: [
+    Credentials({
+      credentials: { email: {}, password: {} },
+      async authorize(raw) {
+        const parsed = credentials.safeParse(raw);
+        if (!parsed.success) return null;
+        const user = await verifyCredentials(await getDb(), parsed.data.email, parsed.data.password);
+        if (!user) return null;
+        return { id: user.id, email: user.email, name: user.name || user.email, role: user.role };
+      },
+    }),
+  ],
+  callbacks: {
+    jwt({ token, user }) {
+      if (user) {
+        token.sub = user.id;
+        token.role = user.role;
+      }
+      return token;
+    },
+    session({ session, token }) {
+      session.user.id = token.sub ?? "";
+      session.user.role = token.role as Role;
+      return session;
+    },
+  },
+});

@@ -1,0 +1,39 @@
+// Server-side identity for pages, actions and routes. Always re-checks the user row.
+import { eq } from "drizzle-orm";
+import { redirect } from "next/navigation";
+import { cache } from "react";
+import { getDb } from "../../db";
+import { users } from "../../db/schema";
+import type { Actor } from "../context";
+import { AppError } from "../errors";
+import { auth } from "./index";
+import type { Role } from "./roles";
+
+export type UserActor = Extract<Actor, { type: "user" }>;
+
+/** The signed-in, enabled user, or null. Memoised per request. */
+export const currentActor = cache(async (): Promise<UserActor | null> => {
+  const session = await auth();
+  const id = session?.user?.id;
+  if (!id) return null;
+  const db = await getDb();
+  const [user] = await db.select().from(users).where(eq(users.id, id));
+  if (!user || user.disabled) return null;
+  return { type: "user", id: user.id, role: user.role, email: user.email };
+});
+
+/** For pages: redirect to sign-in when signed out; a 403 page (thrown) when the role is wrong. */
+export async function requirePageActor(roles: readonly Role[]): Promise<UserActor> {
+  const actor = await currentActor();
+  if (!actor) redirect("/sign-in");
+  if (!roles.includes(actor.role)) redirect("/forbidden");
+  return actor;
+}
+
+/** For server actions and routes: throws AppError (unauthenticated / forbidden). */
+export async function requireActor(roles: readonly Role[]): Promise<UserActor> {
+  const actor = await currentActor();
+  if (!actor) throw new AppError("unauthenticated");
+  if (!roles.includes(actor.role)) throw new AppError("forbidden");
+  return actor;
+}

@@ -1,0 +1,35 @@
+// The scan worker inside the web server process, started once per process (guarded on globalThis,
+// so Next's dev reloads and several instrumentation calls cannot start a second one).
+import { getDbHandle } from "../../db";
+import { bootstrap } from "../bootstrap";
+import { env } from "../env";
+import { startWorker, type Worker } from "./worker";
+
+const g = globalThis as unknown as { __loupeWorker?: Promise<Worker | null> };
+
+export function startInProcessWorker(): Promise<Worker | null> {
+  g.__loupeWorker ??= (async () => {
+    const handle = await getDbHandle();
+    await bootstrap(handle.db);
+    if (!env.LOUPE_INPROCESS_WORKER) return null;
+    const worker = startWorker({
+      db: handle.db,
+      concurrency: env.LOUPE_WORKER_CONCURRENCY,
+      leaseSeconds: env.LOUPE_LEASE_SECONDS,
+      maxAttempts: env.LOUPE_MAX_ATTEMPTS,
+      pollMs: env.LOUPE_WORKER_POLL_MS,
+    });
+    const stop = () => {
+      void worker.stop(10_000).then(() => process.exit(0));
+    };
+    process.once("SIGTERM", stop);
+    process.once("SIGINT", stop);
+    return worker;
+  })();
+  return g.__loupeWorker;
+}
+
+/** After a submission: wake the in-process worker instead of waiting for its next poll. */
+export function pokeInProcessWorker(): void {
+  void g.__loupeWorker?.then((w) => w?.poke());
+}
