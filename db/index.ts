@@ -19,7 +19,7 @@ export interface DbHandle {
   close(): Promise<void>;
 }
 
-export const MIGRATIONS_FOLDER = path.resolve(process.cwd(), "db/migrations");
+export const MIGRATIONS_FOLDER = path.resolve(/*turbopackIgnore: true*/ process.cwd(), "db/migrations");
 
 // Arbitrary constant: serialises migrations when several processes start against one PostgreSQL.
 const MIGRATION_LOCK_KEY = 4_242_001;

@@ -46,10 +46,10 @@ function load(): Env {
 export const env: Env = load();
 
 export const paths = {
-  data: path.resolve(env.DATA_DIR),
+  data: path.resolve(/*turbopackIgnore: true*/ env.DATA_DIR),
   pglite: env.PGLITE_DIR?.startsWith("memory://")
     ? env.PGLITE_DIR
-    : path.resolve(env.PGLITE_DIR ?? path.join(env.DATA_DIR, "pglite")),
-  blobs: path.resolve(env.BLOB_DIR ?? path.join(env.DATA_DIR, "blobs")),
-  model: path.resolve(env.MODEL_PATH ?? "models/loupe-detector.onnx"),
+    : path.resolve(/*turbopackIgnore: true*/ env.PGLITE_DIR ?? path.join(env.DATA_DIR, "pglite")),
+  blobs: path.resolve(/*turbopackIgnore: true*/ env.BLOB_DIR ?? path.join(env.DATA_DIR, "blobs")),
+  model: path.resolve(/*turbopackIgnore: true*/ env.MODEL_PATH ?? "models/loupe-detector.onnx"),
 };
