@@ -1,0 +1,34 @@
+import { expect, type Page } from "@playwright/test";
+
+export async function signIn(page: Page, email: string, password: string) {
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByTestId("whoami")).toContainText(email);
+}
+
+export async function signOut(page: Page) {
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/sign-in/);
+}
+
+/** Admin creates a user through the Users page (idempotent across retries: conflicts are fine). */
+export async function ensureUser(page: Page, user: { email: string; password: string; role: "editor" | "moderator" | "admin" }) {
+  await page.goto("/admin/users");
+  const form = page.getByTestId("create-user-form");
+  await form.getByPlaceholder("email@example.org").fill(user.email);
+  await form.getByPlaceholder("Initial password (8+)").fill(user.password);
+  await form.locator("select[name=role]").selectOption(user.role);
+  await form.getByRole("button", { name: "Create user" }).click();
+  await expect(form.getByText(/Created|already exists/)).toBeVisible();
+}
+
+export async function createApiKey(page: Page, name: string): Promise<string> {
+  await page.goto("/settings/api-keys");
+  await page.getByPlaceholder(/Key name/).fill(name);
+  await page.getByRole("button", { name: "Create key" }).click();
+  const secret = (await page.getByTestId("api-key-secret").textContent())?.trim() ?? "";
+  expect(secret).toMatch(/^lp_live_/);
+  return secret;
+}
