@@ -9,6 +9,37 @@ export interface Plane {
   height: number;
 }
 
+// Several signals need the same luma and residual of `image.analysis`: compute them once per image.
+const lumaCache = new WeakMap<RawImage, Plane>();
+const residualCache = new WeakMap<RawImage, Plane>();
+
+/** Memoised luma of a decoded image (treat the result as read-only). */
+export function lumaOf(img: RawImage): Plane {
+  let p = lumaCache.get(img);
+  if (!p) lumaCache.set(img, (p = luma(img)));
+  return p;
+}
+
+/** Memoised high-pass residual of a decoded image's luma (read-only). */
+export function residualOf(img: RawImage): Plane {
+  let p = residualCache.get(img);
+  if (!p) residualCache.set(img, (p = residual(lumaOf(img))));
+  return p;
+}
+
+/** Luma of a sub-rectangle (for full-resolution work on a crop without converting the whole image). */
+export function lumaCrop(img: RawImage, x0: number, y0: number, w: number, h: number): Plane {
+  const { width, channels, data } = img;
+  const out = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    let j = ((y0 + y) * width + x0) * channels;
+    for (let x = 0; x < w; x++, j += channels) {
+      out[y * w + x] = channels === 1 ? data[j]! : 0.299 * data[j]! + 0.587 * data[j + 1]! + 0.114 * data[j + 2]!;
+    }
+  }
+  return { data: out, width: w, height: h };
+}
+
 /** BT.601 luma (the JPEG YCbCr definition, T.871), 0..255. */
 export function luma(img: RawImage): Plane {
   const { width, height, channels, data } = img;

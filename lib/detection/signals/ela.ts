@@ -3,7 +3,7 @@
 // regions change more. Raw ELA tracks texture, so each block's error is divided by its own
 // high-frequency energy before comparing regions (otherwise every edge "lights up").
 import sharp from "sharp";
-import { blockMap, blockMean, heatmapPng, luma, normalise, quantile, residual, round, sigmoid, type Plane } from "../pixels";
+import { blockMap, blockMean, heatmapPng, normalise, quantile, residualOf, round, sigmoid, type Plane } from "../pixels";
 import { defineSignal } from "../signal";
 
 const RESAVE_QUALITY = 90;
@@ -41,8 +41,9 @@ export default defineSignal({
       err[i] = (Math.abs(a.data[j]! - resaved[j]!) + Math.abs(a.data[j + 1]! - resaved[j + 1]!) + Math.abs(a.data[j + 2]! - resaved[j + 2]!)) / 3;
     }
     const errPlane: Plane = { data: err, width: a.width, height: a.height };
-    const res = residual(luma(a));
-    const absRes = { ...res, data: res.data.map(Math.abs) };
+    const res = residualOf(a);
+    const absRes = { ...res, data: new Float32Array(res.data.length) };
+    for (let i = 0; i < absRes.data.length; i++) absRes.data[i] = Math.abs(res.data[i]!);
     const e = blockMap(errPlane, BLOCK, blockMean(BLOCK));
     const t = blockMap(absRes, BLOCK, blockMean(BLOCK));
     const ratio = new Float32Array(e.values.length);

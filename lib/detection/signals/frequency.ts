@@ -4,7 +4,7 @@
 // images"; Corvi et al. 2023 on diffusion models). The radial spectral slope of the luma also departs
 // from the ≈ 1/f² falloff of natural photographs.
 import { powerSpectrum2d } from "../dsp/fft";
-import { heatmapPng, luma, residual, round, sigmoid, type Plane } from "../pixels";
+import { heatmapPng, lumaOf, residualOf, round, sigmoid, type Plane } from "../pixels";
 import { defineSignal } from "../signal";
 
 // Score = sigmoid(A·upsamplingPeak + B·(slope + 2) + C).
@@ -20,10 +20,10 @@ function hann(n: number): Float64Array {
 }
 
 /** Up to 4 central tiles of n×n from a plane, mean-removed and Hann-windowed; averaged power spectrum. */
-function welch(p: Plane, n: number): Float64Array {
+function welch(p: Plane, n: number, maxTiles: number): Float64Array {
   const win = hann(n);
-  const tx = Math.min(2, Math.floor(p.width / n));
-  const ty = Math.min(2, Math.floor(p.height / n));
+  const tx = Math.min(maxTiles, Math.floor(p.width / n));
+  const ty = Math.min(maxTiles, Math.floor(p.height / n));
   const x0 = Math.floor((p.width - tx * n) / 2);
   const y0 = Math.floor((p.height - ty * n) / 2);
   const acc = new Float64Array(n * n);
@@ -64,7 +64,7 @@ function radialSlope(ps: Float64Array, n: number): number {
   for (let y = 0; y < n; y++) for (let x = 0; x < n; x++) {
     const fx = x <= n / 2 ? x : x - n;
     const fy = y <= n / 2 ? y : y - n;
-    const r = Math.round(Math.hypot(fx, fy));
+    const r = Math.round(Math.sqrt(fx * fx + fy * fy));
     if (r > 0 && r < n / 2) { bins[r]! += ps[y * n + x]!; counts[r]! += 1; }
   }
   const xs: number[] = [];
@@ -93,9 +93,9 @@ export default defineSignal({
     const side = Math.min(a.width, a.height);
     const n = side >= 256 ? 256 : side >= 128 ? 128 : 0;
     if (!n) return { score: null, notApplicable: true, flags: [{ code: "too_small" }], summary: "Too small for spectral analysis." };
-    const y = luma(a);
-    const res = welch(residual(y), n);
-    const img = welch(y, n);
+    const res = welch(residualOf(a), n, 2);
+    // The slope is a smooth, high-SNR statistic: one central tile is enough.
+    const img = welch(lumaOf(a), n, 1);
     // Upsampling by 2 and 4 peaks at n/2 and n/4 (axes and diagonal); the JPEG grid adds n/8 multiples,
     // which we report separately because JPEG files always have them.
     const h = n / 2;

@@ -4,7 +4,7 @@
 // formula. Neither proves anything alone, so the score stays moderate and fusion weighs it.
 import { chromaSubsampling, parseDqt, parseSof, walkJpeg, type QuantTable } from "../formats/jpeg-markers";
 import { doubleQuantisation, matchTable } from "../formats/jpeg-quant";
-import { luma, round, sigmoid } from "../pixels";
+import { lumaCrop, lumaOf, round, sigmoid } from "../pixels";
 import { defineSignal } from "../signal";
 
 /** Roughness above this means periodic DCT histograms. Measured on sharp fixtures: single compression
@@ -51,8 +51,18 @@ export default defineSignal({
     if (frame?.type === "SOF2") flags.push({ code: "progressive" });
 
     // Double quantisation needs the decoded pixels on the file's own 8×8 grid.
-    const grid = image.analysisScale === 1 ? image.analysis : await image.fullRes();
-    const dq = doubleQuantisation(luma(grid), lumaTable.values);
+    let y;
+    if (image.analysisScale === 1) y = lumaOf(image.analysis);
+    else {
+      // Central 512×512 of the full-resolution pixels, crop origin on the 8×8 (and 16×16 MCU) grid.
+      const full = await image.fullRes();
+      const w = Math.min(512, full.width - (full.width % 8));
+      const h = Math.min(512, full.height - (full.height % 8));
+      const x0 = Math.floor((full.width - w) / 2 / 16) * 16;
+      const y0 = Math.floor((full.height - h) / 2 / 16) * 16;
+      y = lumaCrop(full, x0, y0, w, h);
+    }
+    const dq = doubleQuantisation(y, lumaTable.values);
     const doubled = dq !== null && dq.roughness > DOUBLE_Q_THRESHOLD;
     if (doubled) flags.push({ code: "double_compression", detail: `(histogram roughness ${round(dq.roughness, 1)})` });
 

@@ -2,7 +2,7 @@
 // the whole frame (shot noise grows with brightness; PRNU is a fixed multiplicative pattern). Generators
 // synthesise texture instead: residuals are smoother (positively correlated between neighbours), less
 // tied to brightness, and their level varies from region to region.
-import { blockMap, blockMean, blockStd, heatmapPng, luma, mean, normalise, pearson, quantile, residual, round, sigmoid } from "../pixels";
+import { blockMap, blockMean, blockStd, heatmapPng, lumaOf, mean, normalise, pearson, quantile, residualOf, round, sigmoid } from "../pixels";
 import { defineSignal } from "../signal";
 
 const BLOCK = 32;
@@ -31,8 +31,8 @@ export default defineSignal({
     if (a.width < BLOCK * 3 || a.height < BLOCK * 3) {
       return { score: null, notApplicable: true, flags: [{ code: "too_small" }], summary: "Too small for noise analysis." };
     }
-    const y = luma(a);
-    const r = residual(y);
+    const y = lumaOf(a);
+    const r = residualOf(a);
     const { width: w, height: h } = r;
     // Lag-1 autocorrelation of the residual (horizontal and vertical). White noise through this
     // Laplacian gives −0.4; smooth synthetic texture pushes it towards 0 or above.

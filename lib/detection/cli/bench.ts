@@ -1,0 +1,61 @@
+// npm run bench [-- --runs 30 --no-heatmaps]
+// Speed of the engine on generated JPEGs (1024×1024 and 4000×3000): bare sharp decode, each signal,
+// total p50/p95, total/decode ratio, peak RSS. Numbers to read, not assertions.
+import sharp from "sharp";
+import { runDetection } from "../run-detection";
+import { makeJpeg } from "../testing/fixtures";
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((s.length - 1) * p))]!;
+};
+const fmt = (x: number) => x.toFixed(1).padStart(8);
+
+async function main() {
+  const runs = Math.max(1, Number(arg("runs", "30")));
+  const heatmaps = !process.argv.includes("--no-heatmaps");
+  const threads = Number(arg("sharp-threads", "1"));
+  // One libvips worker thread: the target is "on one core" and the engine shares the box.
+  sharp.concurrency(threads);
+  let peakRss = process.memoryUsage().rss;
+  const sample = () => (peakRss = Math.max(peakRss, process.memoryUsage().rss));
+  console.log(`runs=${runs} heatmaps=${heatmaps} sharp threads=${sharp.concurrency()} node ${process.version}`);
+  for (const [w, h] of [[1024, 1024], [4000, 3000]] as const) {
+    const bytes = await makeJpeg({ width: w, height: h, seed: 7, quality: 90 });
+    const decodeMs: number[] = [];
+    const totalMs: number[] = [];
+    const perSignal = new Map<string, number[]>();
+    // Warm-up run: JIT and lazy module loads are not what a long-running worker pays per image.
+    await runDetection(bytes, { heatmaps });
+    for (let i = 0; i < runs; i++) {
+      const t0 = performance.now();
+      await sharp(bytes).raw().toBuffer();
+      decodeMs.push(performance.now() - t0);
+      sample();
+      const r = await runDetection(bytes, { heatmaps });
+      sample();
+      if (!r.ok) throw new Error(r.error.message);
+      totalMs.push(r.value.timings.totalMs);
+      for (const s of r.value.signals) {
+        if (!perSignal.has(s.id)) perSignal.set(s.id, []);
+        perSignal.get(s.id)!.push(s.ms);
+      }
+    }
+    console.log(`\n${w}×${h} JPEG (${(bytes.length / 1024).toFixed(0)} KiB)          p50      p95  (ms)`);
+    console.log(`  bare sharp decode        ${fmt(pct(decodeMs, 0.5))} ${fmt(pct(decodeMs, 0.95))}`);
+    for (const [id, xs] of perSignal) console.log(`  signal ${id.padEnd(17)} ${fmt(pct(xs, 0.5))} ${fmt(pct(xs, 0.95))}`);
+    console.log(`  total runDetection       ${fmt(pct(totalMs, 0.5))} ${fmt(pct(totalMs, 0.95))}`);
+    console.log(`  total / decode (p50)     ${fmt(pct(totalMs, 0.5) / pct(decodeMs, 0.5))}×`);
+  }
+  console.log(`\npeak RSS ${(peakRss / 1048576).toFixed(0)} MiB`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,69 @@
+// Run the signals over a labelled set (optionally perturbed), with an on-disk cache so refitting and
+// re-evaluating do not redo unchanged work. Cache key: file, tile, perturbation, signal id@version.
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { decodeImage } from "../decode";
+import { runSignals } from "../run-detection";
+import type { AnySignal } from "../signals";
+import type { SignalResult } from "../types";
+import { itemBytes, type LabelledItem, type Perturbation } from "./dataset";
+
+export type LiteResult = Pick<SignalResult, "id" | "version" | "status" | "score" | "details" | "error" | "ms" | "flags">;
+
+export interface Row {
+  item: LabelledItem;
+  signals: LiteResult[];
+  /** Set when the (perturbed) image could not be decoded. */
+  decodeError?: string;
+}
+
+const CACHE_DIR = path.join(os.tmpdir(), "loupe-signal-cache");
+
+function key(item: LabelledItem, pert: string, sig: AnySignal): string {
+  return createHash("sha1").update(`${item.file}|${item.tile?.index ?? ""}|${pert}|${sig.id}@${sig.version}`).digest("hex");
+}
+
+export async function collect(
+  items: LabelledItem[],
+  signals: readonly AnySignal[],
+  perturbation: Perturbation | null,
+  opts: { cache?: boolean; progress?: string } = {},
+): Promise<Row[]> {
+  const useCache = opts.cache ?? true;
+  if (useCache) mkdirSync(CACHE_DIR, { recursive: true });
+  const pert = perturbation?.name ?? "none";
+  const rows: Row[] = [];
+  let done = 0;
+  for (const item of items) {
+    const cached = new Map<string, LiteResult>();
+    const todo: AnySignal[] = [];
+    for (const s of signals) {
+      const f = path.join(CACHE_DIR, `${key(item, pert, s)}.json`);
+      if (useCache && existsSync(f)) cached.set(s.id, JSON.parse(readFileSync(f, "utf8")) as LiteResult);
+      else todo.push(s);
+    }
+    let decodeError: string | undefined;
+    if (todo.length) {
+      let bytes = await itemBytes(item);
+      if (perturbation) bytes = await perturbation.apply(bytes);
+      const decoded = await decodeImage(bytes);
+      if (!decoded.ok) decodeError = decoded.error.code;
+      else {
+        for (const r of await runSignals(decoded.value, { heatmaps: false }, todo)) {
+          const lite: LiteResult = { id: r.id, version: r.version, status: r.status, score: r.score, details: r.details, error: r.error, ms: r.ms, flags: r.flags };
+          cached.set(r.id, lite);
+          // Errors are not cached: they may be transient (e.g. a model file being replaced).
+          if (useCache && r.status !== "error") {
+            writeFileSync(path.join(CACHE_DIR, `${key(item, pert, signals.find((s) => s.id === r.id)!)}.json`), JSON.stringify(lite));
+          }
+        }
+      }
+    }
+    rows.push({ item, signals: signals.map((s) => cached.get(s.id)).filter((x): x is LiteResult => x !== undefined), decodeError });
+    done++;
+    if (opts.progress && (done % 50 === 0 || done === items.length)) process.stderr.write(`${opts.progress}: ${done}/${items.length}\n`);
+  }
+  return rows;
+}
