@@ -1,9 +1,12 @@
 // The signal registry: every signal the engine runs, in report order. One file per signal.
 import type { SignalDefinition } from "../signal";
+import c2pa from "./c2pa";
 import ela from "./ela";
 import frequency from "./frequency";
 import jpeg from "./jpeg";
+import ml from "./ml";
 import noise from "./noise";
+import watermark from "./watermark";
 
 /**
  * A signal of any message table. `SignalDefinition<M>` is invariant in M (M appears in `messages` and,
@@ -12,4 +15,5 @@ import noise from "./noise";
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnySignal = SignalDefinition<any>;
 
-export const signals: readonly AnySignal[] = [jpeg, ela, noise, frequency];
+// Provenance first (it can decide on its own), then the learned model, then the forensic signals.
+export const signals: readonly AnySignal[] = [c2pa, watermark, ml, jpeg, ela, noise, frequency];
