@@ -9,5 +9,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // The JSON report lets .ci/run print one summary line over both runners.
+    reporters: ["default", ["json", { outputFile: "test-results/vitest.json" }]],
   },
 });
