@@ -16,7 +16,10 @@ export async function Nav() {
             <Link href="/upload" className="text-slate-600 hover:text-slate-900">Upload</Link>
             <Link href="/settings/api-keys" className="text-slate-600 hover:text-slate-900">API keys</Link>
             {actor.role === "admin" && (
-              <Link href="/admin/users" className="text-slate-600 hover:text-slate-900">Users</Link>
+              <>
+                <Link href="/admin/users" className="text-slate-600 hover:text-slate-900">Users</Link>
+                <Link href="/admin/policies" className="text-slate-600 hover:text-slate-900">Policies</Link>
+              </>
             )}
             <span className="ml-auto text-slate-500" data-testid="whoami">
               {actor.email} · {actor.role}

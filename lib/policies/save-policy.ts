@@ -1,0 +1,50 @@
+import { eq, ne } from "drizzle-orm";
+import { z } from "zod";
+import { policies, type Policy } from "../../db/schema";
+import { writeAudit } from "../audit";
+import { PERMISSIONS } from "../auth/roles";
+import { authorize, type Ctx } from "../context";
+import { AppError } from "../errors";
+import { newId } from "../ids";
+
+export const savePolicyInput = z.object({
+  /** Omit to create a new policy. */
+  id: z.string().startsWith("pol_").optional(),
+  name: z.string().trim().min(1).max(100).regex(/^[a-z0-9][a-z0-9_-]*$/, "Use lowercase letters, digits, - and _."),
+  description: z.string().trim().max(500).default(""),
+  quarantineThreshold: z.coerce.number().int().min(1).max(100),
+  inconclusiveAction: z.enum(["quarantine", "clear"]),
+  isDefault: z.boolean().default(false),
+});
+export type SavePolicyInput = z.input<typeof savePolicyInput>;
+
+/** Create or update a named policy; making one the default unsets the previous default. */
+export async function savePolicy({ ctx, input }: { ctx: Ctx; input: SavePolicyInput }): Promise<Policy> {
+  authorize(ctx.actor, PERMISSIONS.managePolicies);
+  const data = savePolicyInput.parse(input);
+  return ctx.db.transaction(async (tx) => {
+    const clash = await tx.select({ id: policies.id }).from(policies).where(eq(policies.name, data.name));
+    if (clash[0] && clash[0].id !== data.id) throw new AppError("conflict", "A policy with this name exists.", { param: "name" });
+    const values = {
+      name: data.name,
+      description: data.description,
+      quarantineThreshold: data.quarantineThreshold,
+      inconclusiveAction: data.inconclusiveAction,
+      updatedAt: new Date(),
+    };
+    let row: Policy | undefined;
+    if (data.id) {
+      const [current] = await tx.select().from(policies).where(eq(policies.id, data.id));
+      if (!current) throw new AppError("not_found", "Policy not found.");
+      if (current.isDefault && !data.isDefault) {
+        throw new AppError("invalid_request", "Make another policy the default instead.", { param: "isDefault" });
+      }
+      [row] = await tx.update(policies).set({ ...values, isDefault: data.isDefault }).where(eq(policies.id, data.id)).returning();
+    } else {
+      [row] = await tx.insert(policies).values({ id: newId("policy"), ...values, isDefault: data.isDefault }).returning();
+    }
+    if (data.isDefault) await tx.update(policies).set({ isDefault: false }).where(ne(policies.id, row!.id));
+    await writeAudit(tx, ctx.actor, { action: data.id ? "policy.update" : "policy.create", targetType: "policy", targetId: row!.id, data: values });
+    return row!;
+  });
+}
