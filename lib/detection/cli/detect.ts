@@ -55,7 +55,7 @@ async function main() {
       console.log(JSON.stringify({ file, ...rep, signals }));
     } else {
       const attr = rep.attribution.mostLikely ? ` [${rep.attribution.mostLikely} via ${rep.attribution.source}]` : "";
-      const sig = rep.signals.map((s) => `${s.id}=${s.status === "ok" ? s.score?.toFixed(2) : s.status}`).join(" ");
+      const sig = rep.signals.map((s) => `${s.id}=${s.status !== "ok" ? s.status : s.score === null ? "-" : s.score.toFixed(2)}`).join(" ");
       console.log(`${file}\t${rep.verdict}\t${rep.score}\tconf ${rep.confidence.toFixed(2)}${attr}\t${sig}\t${rep.timings.totalMs.toFixed(0)} ms`);
       if (rep.reasons[0]) console.log(`  ${rep.reasons[0]}`);
     }

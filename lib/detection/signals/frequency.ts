@@ -7,11 +7,14 @@ import { powerSpectrum2d } from "../dsp/fft";
 import { heatmapPng, lumaOf, residualOf, round, sigmoid, type Plane } from "../pixels";
 import { defineSignal } from "../signal";
 
-// Score = sigmoid(A·upsamplingPeak + B·(slope + 2) + C).
-// Provisional hand-set coefficients (direction checked on fixtures); fusion re-weights the score.
-const A = 0.5;
-const B = 0.6;
-const C = -0.2;
+// Score = sigmoid(A·upsamplingPeak + B·(−(slope + 2)) + C). The fitted A is negative: on this data
+// peaks at n/4 and n/2 come mostly from the JPEG 8×8 grid (its harmonics include them), which real
+// photos carry more often, so the flag below only fires when the odd grid harmonics are weak.
+// Coefficients from `npx tsx lib/detection/fusion/fit.ts --signal-stats --sample 3` (one-signal logistic
+// regression on every 3rd train item, as-is and JPEG-re-encoded; class-balanced, L2 0.01), 2026-11-22.
+const A = -0.963;
+const B = 0.358;
+const C = 0.371;
 
 function hann(n: number): Float64Array {
   const w = new Float64Array(n);
@@ -79,7 +82,7 @@ function radialSlope(ps: Float64Array, n: number): number {
 
 export default defineSignal({
   id: "frequency",
-  version: "1.0.0",
+  version: "1.1.0",
   title: "Frequency spectrum",
   messages: {
     upsampling_peaks: { message: "The noise spectrum has periodic peaks of the kind left by a generator's upsampling layers.", direction: "ai" },
@@ -105,7 +108,7 @@ export default defineSignal({
     const grid = Math.max(peakRatio(res, n, e, 0), peakRatio(res, n, 0, e), peakRatio(res, n, 3 * e, 0), peakRatio(res, n, 0, 3 * e));
     const slope = radialSlope(img, n);
     const flags: { code: "upsampling_peaks" | "jpeg_grid_peaks" | "steep_falloff" | "natural_falloff"; detail?: string }[] = [];
-    if (up > 0.8) flags.push({ code: "upsampling_peaks", detail: `(peak ${round(10 ** up, 1)}× its surroundings)` });
+    if (up > 0.8 && grid < 0.5) flags.push({ code: "upsampling_peaks", detail: `(peak ${round(10 ** up, 1)}× its surroundings)` });
     if (grid > 0.8) flags.push({ code: "jpeg_grid_peaks" });
     if (slope < -3.2) flags.push({ code: "steep_falloff", detail: `(slope ${round(slope, 2)})` });
     else if (slope > -2.8 && slope < -1.6) flags.push({ code: "natural_falloff", detail: `(slope ${round(slope, 2)})` });

@@ -8,16 +8,17 @@ import { defineSignal } from "../signal";
 const BLOCK = 32;
 
 // Score = sigmoid(A·lag1 + B·brightnessCorr + C·log(inconsistency) + D).
-// Provisional hand-set coefficients (direction checked on fixtures); fusion re-weights the score.
+// Coefficients from `npx tsx lib/detection/fusion/fit.ts --signal-stats --sample 3` (one-signal logistic
+// regression on every 3rd train item, as-is and JPEG-re-encoded; class-balanced, L2 0.01), 2026-11-22.
 
-const A = 4.0;
-const B = -1.0;
-const C = 0.8;
-const D = 1.0;
+const A = 0.407;
+const B = -0.561;
+const C = 0.557;
+const D = -0.861;
 
 export default defineSignal({
   id: "noise",
-  version: "1.0.0",
+  version: "1.1.0",
   title: "Sensor-noise residual",
   messages: {
     smooth_residual: { message: "The fine-scale residual is smooth rather than grainy, unlike sensor noise.", direction: "ai" },
