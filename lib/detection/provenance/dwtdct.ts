@@ -69,39 +69,44 @@ export const KNOWN_WATERMARKS: KnownWatermark[] = [
 ];
 
 /**
- * OpenCV COLOR_BGR2YUV, U channel only, from interleaved RGB pixels.
+ * OpenCV COLOR_BGR2YUV U channel of one pixel at byte offset i of interleaved RGB data.
  * uint8: rounded and saturated like OpenCV's 8-bit path; float: delta 0.5, unrounded.
  */
-export function uChannel(raw: RawImage, domain: PixelDomain, order: ChannelOrder): Float64Array {
-  const { data, width, height, channels } = raw;
-  const n = width * height;
-  const u = new Float64Array(n);
-  // Index of what OpenCV will call B and R inside each pixel.
-  const bi = order === "bgr" ? 2 : 0;
-  const ri = order === "bgr" ? 0 : 2;
-  const delta = domain === "uint8" ? 128 : 0.5;
-  for (let p = 0, i = 0; p < n; p++, i += channels) {
-    const r = data[i + ri]!;
-    const g = data[i + 1]!;
-    const b = data[i + bi]!;
-    const y = 0.299 * r + 0.587 * g + 0.114 * b;
-    const v = (b - y) * 0.492 + delta;
-    u[p] = domain === "uint8" ? Math.min(255, Math.max(0, Math.round(v))) : v;
-  }
-  return u;
+function uAt(data: Buffer, i: number, bi: number, ri: number, uint8: boolean): number {
+  const r = data[i + ri]!;
+  const g = data[i + 1]!;
+  const b = data[i + bi]!;
+  const y = 0.299 * r + 0.587 * g + 0.114 * b;
+  if (!uint8) return (b - y) * 0.492 + 0.5;
+  return Math.min(255, Math.max(0, Math.round((b - y) * 0.492 + 128)));
 }
 
-/** pywt.dwt2(x, 'haar') approximation band over the top-left rows//4*4 × cols//4*4 region. */
-export function haarLL(plane: Float64Array, width: number, height: number): { ll: Float64Array; w: number; h: number } {
+/**
+ * pywt.dwt2(U, 'haar') approximation band, LL = (a+b+c+d)/2 over each 2×2 cell of the top-left
+ * rows//4*4 × cols//4*4 region. Computed straight from the pixels: the full-resolution U plane is
+ * never materialised (a 64 MP image would need 512 MB for it).
+ */
+export function uHaarLL(raw: RawImage, domain: PixelDomain, order: ChannelOrder): { ll: Float64Array; w: number; h: number } {
+  const { data, width, height, channels } = raw;
+  // What OpenCV will call B and R inside each RGB pixel.
+  const bi = order === "bgr" ? 2 : 0;
+  const ri = order === "bgr" ? 0 : 2;
+  const uint8 = domain === "uint8";
   const w = (Math.floor(width / 4) * 4) / 2;
   const h = (Math.floor(height / 4) * 4) / 2;
   const ll = new Float64Array(w * h);
+  const row = width * channels;
   for (let y = 0; y < h; y++) {
-    const r0 = 2 * y * width;
-    const r1 = r0 + width;
+    const r0 = 2 * y * row;
+    const r1 = r0 + row;
     for (let x = 0; x < w; x++) {
-      const c = 2 * x;
-      ll[y * w + x] = (plane[r0 + c]! + plane[r0 + c + 1]! + plane[r1 + c]! + plane[r1 + c + 1]!) / 2;
+      const c = 2 * x * channels;
+      ll[y * w + x] =
+        (uAt(data, r0 + c, bi, ri, uint8) +
+          uAt(data, r0 + c + channels, bi, ri, uint8) +
+          uAt(data, r1 + c, bi, ri, uint8) +
+          uAt(data, r1 + c + channels, bi, ri, uint8)) /
+        2;
     }
   }
   return { ll, w, h };
@@ -123,7 +128,7 @@ export function maxCoefficientIndex(ll: Float64Array, w: number, bx: number, by:
 
 /** One raw bit per 4×4 LL block, row-major (the reference `decode_frame` before averaging). */
 export function blockBits(raw: RawImage, domain: PixelDomain, order: ChannelOrder): Uint8Array {
-  const { ll, w, h } = haarLL(uChannel(raw, domain, order), raw.width, raw.height);
+  const { ll, w, h } = uHaarLL(raw, domain, order);
   const bw = Math.floor(w / DWTDCT_BLOCK);
   const bh = Math.floor(h / DWTDCT_BLOCK);
   const bits = new Uint8Array(bw * bh);

@@ -166,6 +166,18 @@ describe("metadata signal: generator metadata is decisive and names the generato
     expect(out.summary).toContain("partly generated");
   });
 
+  it.each([
+    ["PNG (iTXt XML:com.adobe.xmp)", (x: ReturnType<typeof sharp>) => x.png()],
+    ["WebP (XMP chunk, read through libvips)", (x: ReturnType<typeof sharp>) => x.webp()],
+    ["TIFF (XMP tag, read through libvips)", (x: ReturnType<typeof sharp>) => x.tiff()],
+  ])("reads XMP DigitalSourceType from %s", async (_, encode) => {
+    const xmp = xmpPacket({ Iptc4xmpExt: NS.Iptc4xmpExt }, { "Iptc4xmpExt:DigitalSourceType": `${DST}trainedAlgorithmicMedia` });
+    const bytes = await encode(sharp(await makePng({ width: 48, height: 32 })).withXmp(xmp)).toBuffer();
+    const out = await run(bytes);
+    expect(codes(out)).toEqual(["iptc_ai_source_type"]);
+    expect(out.details?.provenance).toMatchObject({ decisive: true, direction: "ai" });
+  });
+
   it("reads DigitalSourceType from extended XMP", async () => {
     const extended = xmpPacket({ Iptc4xmpExt: NS.Iptc4xmpExt }, { "Iptc4xmpExt:DigitalSourceType": `${DST}trainedAlgorithmicMedia` }, "x".repeat(50_000));
     const main = (guid: string) => xmpPacket({ xmpNote: NS.xmpNote }, { "xmpNote:HasExtendedXMP": guid });
