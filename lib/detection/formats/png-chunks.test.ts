@@ -1,3 +1,4 @@
+import { deflateSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { encodePng, insertPngChunks, pngTextChunk, syntheticRgb } from "../testing/provenance-fixtures";
 import { crc32, encodePngChunk, walkPng } from "./png-chunks";
@@ -46,6 +47,26 @@ describe("walkPng", () => {
     const [entry] = walkPng(insertPngChunks(await base(), [bad]))!.text;
     expect(entry?.text).toBe("");
     expect(entry?.error).toBeTruthy();
+  });
+
+  it("caps inflation per chunk and per file (zip bombs)", async () => {
+    const bomb = encodePngChunk(
+      "zTXt",
+      Buffer.concat([Buffer.from("Comment\0\0", "latin1"), deflateSync(Buffer.alloc(16 * 1024 * 1024, 0x41))]),
+    );
+    const oversized = encodePngChunk(
+      "zTXt",
+      Buffer.concat([Buffer.from("Comment\0\0", "latin1"), deflateSync(Buffer.alloc(17 * 1024 * 1024, 0x41))]),
+    );
+    const walk = walkPng(insertPngChunks(await base(), [oversized, bomb, bomb, bomb, bomb, bomb]))!;
+    expect(walk.text.map((t) => (t.error ? "error" : t.text.length))).toEqual([
+      "error",
+      16 * 1024 * 1024,
+      16 * 1024 * 1024,
+      16 * 1024 * 1024,
+      16 * 1024 * 1024,
+      "error",
+    ]);
   });
 
   it("returns eXIf payloads and counts bytes after IEND", async () => {

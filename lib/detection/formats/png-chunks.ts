@@ -8,6 +8,8 @@ export const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x
 
 /** Upper bound for one inflated zTXt/iTXt payload: ComfyUI workflows are large, zip bombs larger. */
 const MAX_INFLATED_BYTES = 16 * 1024 * 1024;
+/** Upper bound across all chunks of one file, so many small bombs cannot add up. */
+const MAX_INFLATED_TOTAL = 64 * 1024 * 1024;
 
 export interface PngChunk {
   type: string;
@@ -74,6 +76,7 @@ export function walkPng(bytes: Buffer): PngWalk | null {
   const text: PngTextEntry[] = [];
   const badCrc: string[] = [];
   let exif: Buffer | null = null;
+  const budget = { left: MAX_INFLATED_TOTAL };
   let pos = 8;
   let sawEnd = false;
   while (pos + 12 <= bytes.length) {
@@ -86,7 +89,7 @@ export function walkPng(bytes: Buffer): PngWalk | null {
     if (!crcOk) badCrc.push(type);
     chunks.push({ type, offset: pos, data, crcOk });
     if (type === "tEXt" || type === "zTXt" || type === "iTXt") {
-      const entry = parseTextChunk(type, data, crcOk);
+      const entry = parseTextChunk(type, data, crcOk, budget);
       if (entry) text.push(entry);
     } else if (type === "eXIf" && exif === null) {
       exif = data;
@@ -100,7 +103,12 @@ export function walkPng(bytes: Buffer): PngWalk | null {
   return { chunks, text, exif, badCrc, truncated: !sawEnd, trailingBytes: sawEnd ? bytes.length - pos : 0 };
 }
 
-function parseTextChunk(type: "tEXt" | "zTXt" | "iTXt", data: Buffer, crcOk: boolean): PngTextEntry | null {
+function parseTextChunk(
+  type: "tEXt" | "zTXt" | "iTXt",
+  data: Buffer,
+  crcOk: boolean,
+  budget: { left: number },
+): PngTextEntry | null {
   const nul = data.indexOf(0);
   if (nul <= 0) return null;
   // Keywords are Latin-1 by spec (1–79 bytes); generators stick to ASCII.
@@ -110,7 +118,7 @@ function parseTextChunk(type: "tEXt" | "zTXt" | "iTXt", data: Buffer, crcOk: boo
   }
   if (type === "zTXt") {
     // Compression method byte (0 = zlib deflate) follows the keyword's NUL.
-    const inflated = inflate(data.subarray(nul + 2));
+    const inflated = inflate(data.subarray(nul + 2), budget);
     return {
       chunk: type,
       keyword,
@@ -129,7 +137,7 @@ function parseTextChunk(type: "tEXt" | "zTXt" | "iTXt", data: Buffer, crcOk: boo
   const languageTag = data.toString("latin1", nul + 3, langEnd);
   const translatedKeyword = data.toString("utf8", langEnd + 1, transEnd);
   const payload = data.subarray(transEnd + 1);
-  const decoded = compressed ? inflate(payload) : { ok: true as const, value: payload };
+  const decoded = compressed ? inflate(payload, budget) : { ok: true as const, value: payload };
   return {
     chunk: type,
     keyword,
@@ -142,9 +150,13 @@ function parseTextChunk(type: "tEXt" | "zTXt" | "iTXt", data: Buffer, crcOk: boo
   };
 }
 
-function inflate(payload: Buffer): { ok: true; value: Buffer } | { ok: false; error: string } {
+function inflate(payload: Buffer, budget: { left: number }): { ok: true; value: Buffer } | { ok: false; error: string } {
+  const limit = Math.min(MAX_INFLATED_BYTES, budget.left);
+  if (limit <= 0) return { ok: false, error: "inflate budget for this file exhausted" };
   try {
-    return { ok: true, value: inflateSync(payload, { maxOutputLength: MAX_INFLATED_BYTES }) };
+    const value = inflateSync(payload, { maxOutputLength: limit });
+    budget.left -= value.length;
+    return { ok: true, value };
   } catch (e) {
     return { ok: false, error: e instanceof Error ? e.message : String(e) };
   }

@@ -70,7 +70,9 @@ function str(v: unknown): string | null {
 /** The "Key: value, Key: value" settings line of an A1111 parameters block. */
 export function parseA1111(text: string): Record<string, string> | null {
   const lines = text.split("\n");
-  const settings = [...lines].reverse().find((l) => /^Steps: \d+/.test(l.trim()));
+  // Real settings lines stay under a few KB (many LoRA hashes included); the cap bounds the regex
+  // below on hostile input.
+  const settings = [...lines].reverse().find((l) => /^Steps: \d+/.test(l.trim()))?.slice(0, 8192);
   if (!settings || !/\b(?:Sampler|Seed|CFG scale): /.test(settings)) return null;
   const out: Record<string, string> = {};
   // Values may be quoted (and then contain commas), e.g. Lora hashes: "a: 1, b: 2".

@@ -87,8 +87,18 @@ export async function collectMetadata(bytes: Buffer, format: string): Promise<Co
       if (walk.badCrc.length) out.warnings.push(`PNG chunks with bad CRC: ${walk.badCrc.join(", ")}`);
       tiff = walk.exif;
       for (const t of walk.text) {
+        const profile = /^Raw profile type (exif|app1|xmp|iptc|8bim)$/i.exec(t.keyword)?.[1]?.toLowerCase();
         if (t.keyword === "XML:com.adobe.xmp") out.xmp.push(t.text);
-        else out.texts.push({ source: `png:${t.chunk}`, key: t.keyword, value: t.text });
+        else if (profile) {
+          const raw = decodeRawProfile(t.text);
+          if (!raw) out.warnings.push(`unreadable PNG "${t.keyword}" chunk`);
+          else if (profile === "exif" || profile === "app1") {
+            if (raw.toString("latin1", 0, 6) === "Exif\0\0") tiff ??= raw.subarray(6);
+            else if (raw.toString("latin1", 0, 29) === `${XMP_ID}\0`) out.xmp.push(raw.subarray(29).toString("utf8"));
+            else tiff ??= raw;
+          } else if (profile === "xmp") out.xmp.push(raw.toString("utf8"));
+          else out.iptc.push(...parseIptc(raw));
+        } else out.texts.push({ source: `png:${t.chunk}`, key: t.keyword, value: t.text });
       }
       if (walk.text.length) out.containers.push("png-text");
     }
@@ -143,6 +153,18 @@ async function readExif(tiff: Buffer, out: CollectedMetadata): Promise<void> {
   } catch (e) {
     out.warnings.push(`EXIF parse failed: ${e instanceof Error ? e.message : String(e)}`);
   }
+}
+
+/**
+ * ImageMagick's legacy "Raw profile type X" PNG text: "\n<name>\n<decimal length>\n<hex, wrapped>".
+ */
+export function decodeRawProfile(text: string): Buffer | null {
+  const m = /^\s*\S+\s+(\d+)\s+([0-9a-fA-F\s]+)$/.exec(text);
+  if (!m) return null;
+  const hex = m[2]!.replace(/\s+/g, "");
+  const len = Number(m[1]);
+  if (hex.length < len * 2) return null;
+  return Buffer.from(hex.slice(0, len * 2), "hex");
 }
 
 /** EXIF 2.32 §4.6.5 UserComment: 8-byte charset code, then the text. */

@@ -48,13 +48,17 @@ function pearson(a: Float64Array, b: Float64Array): number | null {
   return sab / Math.sqrt(saa * sbb);
 }
 
+/** Null when the thumbnail cannot be decoded (corrupt thumbnails are common and mean nothing). */
 export async function compareThumbnail(thumbJpeg: Buffer, image: RawImage): Promise<ThumbnailComparison | null> {
-  let meta: Metadata;
   try {
-    meta = await sharp(thumbJpeg).metadata();
+    return await compare(thumbJpeg, image);
   } catch {
     return null;
   }
+}
+
+async function compare(thumbJpeg: Buffer, image: RawImage): Promise<ThumbnailComparison | null> {
+  const meta: Metadata = await sharp(thumbJpeg).metadata();
   const tw = meta.width ?? 0;
   const th = meta.height ?? 0;
   if (!tw || !th) return null;

@@ -193,6 +193,15 @@ describe("metadata signal: generator metadata is decisive and names the generato
     expect(out.details?.provenance).toMatchObject({ decisive: true, generator: "DALL·E (OpenAI)", confidence: 0.9 });
   });
 
+  it("reads EXIF from an ImageMagick \"Raw profile type exif\" PNG chunk", async () => {
+    const tiff = buildTiff({ exif: { 0x9286: unicodeUserComment(A1111) } });
+    const exif = Buffer.concat([Buffer.from("Exif\0\0", "latin1"), tiff]);
+    const hex = exif.toString("hex").replace(/(.{72})/g, "$1\n");
+    const out = await run(await png([["zTXt", "Raw profile type exif", `\nexif\n${String(exif.length).padStart(8)}\n${hex}\n`]]));
+    expect(codes(out)).toEqual(["a1111_parameters"]);
+    expect(out.details?.containers).toContain("exif");
+  });
+
   it("a generator mentioned in a caption is not a claim", async () => {
     const out = await run(await jpeg([iptcSegment([{ dataset: 120, value: "Midjourney vs Stable Diffusion: a comparison" }])]));
     expect(out.details?.provenance).toBeUndefined();

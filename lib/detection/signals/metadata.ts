@@ -100,7 +100,7 @@ export default defineSignal({
     if (aiDst.length) {
       findings.push({
         kind: "iptc_ai_source_type",
-        tool: findings[0]?.tool ?? "an AI generator",
+        tool: "IPTC DigitalSourceType",
         model: null,
         field: "xmp Iptc4xmpExt:DigitalSourceType",
         excerpt: aiDst.join(", "),
@@ -153,7 +153,8 @@ function decideAi(findings: Finding[], aiDst: string[], flags: Output["flags"], 
     const code = FINDING_CODE[f.kind];
     if (seen.has(code)) continue;
     seen.add(code);
-    aiFlags.push({ code, detail: `${f.tool}${f.model ? `, model ${f.model}` : ""} (${f.field}).` });
+    const what = f.kind === "iptc_ai_source_type" ? f.excerpt : `${f.tool}${f.model ? `, model ${f.model}` : ""}`;
+    aiFlags.push({ code, detail: `${what} (${f.field}).` });
   }
   flags.unshift(...aiFlags);
   // A tool name alone is a weaker claim than a parameter block or a source-type declaration.
