@@ -26,6 +26,8 @@ export interface CollectedMetadata {
   xmp: string[];
   iptc: IptcRecord[];
   texts: TextEntry[];
+  /** A C2PA manifest store (JPEG APP11 JUMBF, PNG caBX) is embedded; the c2pa signal reads it. */
+  c2pa: boolean;
   /** Which containers were present, for the evidence panel. */
   containers: string[];
   warnings: string[];
@@ -37,7 +39,17 @@ const XMP_EXT_ID = "http://ns.adobe.com/xmp/extension/";
 const MAX_EXTENDED_XMP = 16 * 1024 * 1024;
 
 export async function collectMetadata(bytes: Buffer, format: string): Promise<CollectedMetadata> {
-  const out: CollectedMetadata = { exif: {}, gps: {}, thumbnail: null, xmp: [], iptc: [], texts: [], containers: [], warnings: [] };
+  const out: CollectedMetadata = {
+    exif: {},
+    gps: {},
+    thumbnail: null,
+    xmp: [],
+    iptc: [],
+    texts: [],
+    c2pa: false,
+    containers: [],
+    warnings: [],
+  };
   let tiff: Buffer | null = null;
 
   if (format === "jpeg") {
@@ -61,6 +73,9 @@ export async function collectMetadata(bytes: Buffer, format: string): Promise<Co
           entry.parts.set(offset, body.subarray(40));
           extended.set(guid, entry);
         }
+      } else if (seg.name === "APP11" && seg.data.toString("latin1", 0, 2) === "JP") {
+        // JPEG-XT / JUMBF box (ISO 19566-5), which is how C2PA embeds in JPEG.
+        out.c2pa = true;
       } else if (seg.name === "APP13") {
         out.iptc.push(...parseIptc(seg.data));
       } else if (seg.name === "COM") {
@@ -86,6 +101,7 @@ export async function collectMetadata(bytes: Buffer, format: string): Promise<Co
     if (walk) {
       if (walk.badCrc.length) out.warnings.push(`PNG chunks with bad CRC: ${walk.badCrc.join(", ")}`);
       tiff = walk.exif;
+      out.c2pa = walk.chunks.some((c) => c.type === "caBX");
       for (const t of walk.text) {
         const profile = /^Raw profile type (exif|app1|xmp|iptc|8bim)$/i.exec(t.keyword)?.[1]?.toLowerCase();
         if (t.keyword === "XML:com.adobe.xmp") out.xmp.push(t.text);

@@ -273,6 +273,14 @@ describe("metadata signal: nothing to go on", () => {
     expect(out.summary).toMatch(/stripped metadata is common/);
   });
 
+  it("mentions an embedded C2PA manifest (JPEG APP11 JUMBF) without judging it", async () => {
+    const app11 = Buffer.from([0xff, 0xeb, 0x00, 0x06, 0x4a, 0x50, 0x00, 0x00]);
+    const out = await run(await jpeg([app11]));
+    expect(codes(out)).toEqual(["metadata_absent"]);
+    expect(out.details?.c2paManifestPresent).toBe(true);
+    expect(out.summary).toContain("C2PA manifest");
+  });
+
   it("metadata without provenance: null score", async () => {
     const out = await run(await png([["tEXt", "Title", "Holiday"]]));
     expect(codes(out)).toEqual(["no_provenance_metadata"]);

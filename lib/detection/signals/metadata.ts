@@ -37,7 +37,8 @@ const messages = {
   editing_software: { message: "The file was saved by image-editing software.", direction: "neutral" },
   metadata_damaged: { message: "Some metadata is damaged or incomplete.", direction: "neutral" },
   metadata_absent: {
-    message: "The file carries no metadata at all; stripping is common (social networks, messengers, screenshots), so this is not evidence.",
+    message:
+      "The file carries no EXIF, XMP, IPTC or text metadata; stripping is common (social networks, messengers, screenshots), so this is not evidence.",
     direction: "neutral",
   },
   no_provenance_metadata: { message: "Metadata is present but says nothing about the image's origin.", direction: "neutral" },
@@ -110,6 +111,7 @@ export default defineSignal({
     const base = {
       containers: [...new Set(md.containers)],
       digitalSourceTypes: dst,
+      c2paManifestPresent: md.c2pa,
       editingSoftware: editing,
       warnings: md.warnings,
     };
@@ -131,14 +133,15 @@ export default defineSignal({
       };
     }
     const empty = md.containers.length === 0 && md.texts.length === 0;
+    const c2paNote = md.c2pa ? " The file does carry a C2PA manifest, which the Content Credentials signal judges." : "";
     flags.push({ code: empty ? "metadata_absent" : "no_provenance_metadata" });
     return {
       // Null, not 0.5: stripped metadata is the norm for shared images, so it is no evidence.
       score: null,
       flags,
       summary: empty
-        ? "No metadata at all; no score, because stripped metadata is common for both photos and AI images."
-        : `Metadata (${base.containers.join(", ") || "text"}) is present but says nothing about the image's origin; no score.`,
+        ? `No EXIF, XMP, IPTC or text metadata; no score, because stripped metadata is common for both photos and AI images.${c2paNote}`
+        : `Metadata (${base.containers.join(", ") || "text"}) is present but says nothing about the image's origin; no score.${c2paNote}`,
       details,
     };
   },
