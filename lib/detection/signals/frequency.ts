@@ -16,6 +16,10 @@ const A = -0.963;
 const B = 0.358;
 const C = 0.371;
 
+/** Flag thresholds (log10 power ratios) well above the ≈ ±0.05 noise floor of the line measure. */
+const UP_FLAG = 0.8;
+const GRID_FLAG = 0.15;
+
 function hann(n: number): Float64Array {
   const w = new Float64Array(n);
   for (let i = 0; i < n; i++) w[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / (n - 1));
@@ -45,20 +49,37 @@ function welch(p: Plane, n: number, maxTiles: number): Float64Array {
   return acc;
 }
 
-/** log10 of the power at (fx, fy) over the median of its 7×7 neighbourhood (centre excluded). */
-function peakRatio(ps: Float64Array, n: number, fx: number, fy: number): number {
+/** log10 of the mean power of the 3×3 bins at (fx, fy) (a windowed tone spreads over ±1 bin) over the
+ * median of the rest of its 7×7 neighbourhood. */
+function pointPeak(ps: Float64Array, n: number, fx: number, fy: number): number {
   const around: number[] = [];
   for (let dy = -3; dy <= 3; dy++) for (let dx = -3; dx <= 3; dx++) {
     if (Math.abs(dx) <= 1 && Math.abs(dy) <= 1) continue;
     around.push(ps[((fy + dy + n) % n) * n + ((fx + dx + n) % n)]!);
   }
   around.sort((a, b) => a - b);
-  const med = around[Math.floor(around.length / 2)]! + 1e-9;
-  // The peak may spread over ±1 bin under the window.
-  let peak = 0;
-  for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) peak = Math.max(peak, ps[((fy + dy + n) % n) * n + ((fx + dx + n) % n)]!);
-  return Math.log10(peak / med);
+  let centre = 0;
+  for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) centre += ps[((fy + dy + n) % n) * n + ((fx + dx + n) % n)]!;
+  return Math.log10((centre / 9 + 1e-12) / (around[Math.floor(around.length / 2)]! + 1e-12));
 }
+
+/**
+ * A periodic pattern along x (block grid, upsampling) modulated by content along y puts its energy on
+ * the whole spectral column fx = f, not on one bin. Ratio (log10) of that column's total power to the
+ * mean of the columns 2 and 3 bins away; summing ~n bins makes the noise floor tight (≈ 0 ± 0.03).
+ */
+function linePeak(ps: Float64Array, n: number, f: number, axis: "x" | "y"): number {
+  const line = (g: number) => {
+    const k = (g + n) % n;
+    let s = 0;
+    for (let t = 1; t < n; t++) s += axis === "x" ? ps[t * n + k]! : ps[k * n + t]!;
+    return s;
+  };
+  const ref = (line(f - 2) + line(f - 3) + line(f + 2) + line(f + 3)) / 4;
+  return Math.log10((line(f) + 1e-12) / (ref + 1e-12));
+}
+
+const both = (ps: Float64Array, n: number, f: number) => Math.max(linePeak(ps, n, f, "x"), linePeak(ps, n, f, "y"));
 
 /** Radial log–log slope of the power spectrum between n/32 and n/2 (natural images ≈ −2). */
 function radialSlope(ps: Float64Array, n: number): number {
@@ -82,7 +103,7 @@ function radialSlope(ps: Float64Array, n: number): number {
 
 export default defineSignal({
   id: "frequency",
-  version: "1.1.0",
+  version: "1.2.0",
   title: "Frequency spectrum",
   messages: {
     upsampling_peaks: { message: "The noise spectrum has periodic peaks of the kind left by a generator's upsampling layers.", direction: "ai" },
@@ -96,20 +117,25 @@ export default defineSignal({
     const side = Math.min(a.width, a.height);
     const n = side >= 256 ? 256 : side >= 128 ? 128 : 0;
     if (!n) return { score: null, notApplicable: true, flags: [{ code: "too_small" }], summary: "Too small for spectral analysis." };
-    const res = welch(residualOf(a), n, 2);
+    // Block grids and interpolation make the residual's *variance* periodic (edges of random sign), so
+    // the periodicity shows in |residual|, not in the signed residual (Popescu & Farid 2005, resampling).
+    const r = residualOf(a);
+    const absR = new Float32Array(r.data.length);
+    for (let i = 0; i < absR.length; i++) absR[i] = Math.abs(r.data[i]!);
+    const res = welch({ data: absR, width: r.width, height: r.height }, n, 2);
     // The slope is a smooth, high-SNR statistic: one central tile is enough.
     const img = welch(lumaOf(a), n, 1);
     // Upsampling by 2 and 4 peaks at n/2 and n/4 (axes and diagonal); the JPEG grid adds n/8 multiples,
     // which we report separately because JPEG files always have them.
     const h = n / 2;
     const q = n / 4;
-    const up = Math.max(peakRatio(res, n, h, 0), peakRatio(res, n, 0, h), peakRatio(res, n, h, h), peakRatio(res, n, q, 0), peakRatio(res, n, 0, q), peakRatio(res, n, q, q));
+    const up = Math.max(both(res, n, h), both(res, n, q), pointPeak(res, n, h, h), pointPeak(res, n, q, q));
     const e = n / 8;
-    const grid = Math.max(peakRatio(res, n, e, 0), peakRatio(res, n, 0, e), peakRatio(res, n, 3 * e, 0), peakRatio(res, n, 0, 3 * e));
+    const grid = Math.max(both(res, n, e), both(res, n, 3 * e));
     const slope = radialSlope(img, n);
     const flags: { code: "upsampling_peaks" | "jpeg_grid_peaks" | "steep_falloff" | "natural_falloff"; detail?: string }[] = [];
-    if (up > 0.8 && grid < 0.5) flags.push({ code: "upsampling_peaks", detail: `(peak ${round(10 ** up, 1)}× its surroundings)` });
-    if (grid > 0.8) flags.push({ code: "jpeg_grid_peaks" });
+    if (up > UP_FLAG && grid < GRID_FLAG) flags.push({ code: "upsampling_peaks", detail: `(peak ${round(10 ** up, 1)}× its surroundings)` });
+    if (grid > GRID_FLAG) flags.push({ code: "jpeg_grid_peaks" });
     if (slope < -3.2) flags.push({ code: "steep_falloff", detail: `(slope ${round(slope, 2)})` });
     else if (slope > -2.8 && slope < -1.6) flags.push({ code: "natural_falloff", detail: `(slope ${round(slope, 2)})` });
     const score = round(sigmoid(A * up + B * -(slope + 2) + C), 4);
@@ -124,7 +150,7 @@ export default defineSignal({
         lo = Math.min(lo, v); hi = Math.max(hi, v);
       }
       for (let i = 0; i < vis.length; i++) vis[i] = (vis[i]! - lo) / (hi - lo || 1);
-      heatmap = { png: await heatmapPng(vis, n, n, n, n), label: "Noise-residual power spectrum (centre = low frequencies)" };
+      heatmap = { png: await heatmapPng(vis, n, n, n, n), label: "Spectrum of the noise-residual magnitude (centre = low frequencies; dots and lines = periodic traces)" };
     }
     return {
       score,
