@@ -4,6 +4,7 @@ import c2pa from "./c2pa";
 import ela from "./ela";
 import frequency from "./frequency";
 import jpeg from "./jpeg";
+import metadata from "./metadata";
 import ml from "./ml";
 import noise from "./noise";
 import watermark from "./watermark";
@@ -16,4 +17,4 @@ import watermark from "./watermark";
 export type AnySignal = SignalDefinition<any>;
 
 // Provenance first (it can decide on its own), then the learned model, then the forensic signals.
-export const signals: readonly AnySignal[] = [c2pa, watermark, ml, jpeg, ela, noise, frequency];
+export const signals: readonly AnySignal[] = [c2pa, metadata, watermark, ml, jpeg, ela, noise, frequency];
