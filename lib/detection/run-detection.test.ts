@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { defineSignal } from "./signal";
 import { runDetection } from "./run-detection";
-import { makeJpeg } from "./testing/fixtures";
+import { makeJpeg, makePng } from "./testing/fixtures";
+import { signals as registry } from "./signals";
+import { ENGINE_VERSION } from "./version";
 
 const good = defineSignal({
   id: "brightness",
@@ -74,5 +76,21 @@ describe("runDetection", () => {
     expect(r.ok ? null : r.error.code).toBe("image_corrupt");
     const r2 = await runDetection(Buffer.alloc(0), {}, [good]);
     expect(r2.ok ? null : r2.error.code).toBe("image_empty");
+  });
+});
+
+describe("runDetection with the real registry", () => {
+  it.each([
+    ["jpeg", () => makeJpeg({ width: 300, height: 200, seed: 21 })],
+    ["png", () => makePng({ width: 300, height: 200, seed: 22 })],
+  ])("runs every registered signal on a %s without errors", async (_name, make) => {
+    const r = await runDetection(await make(), { heatmaps: false });
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.signals.map((s) => s.id)).toEqual(registry.map((s) => s.id));
+    expect(r.value.signals.filter((s) => s.status === "error").map((s) => `${s.id}: ${s.error}`)).toEqual([]);
+    expect(r.value.engineVersion).toBe(ENGINE_VERSION);
+    expect(r.value.fusionVersion).toMatch(/^fusion-/);
+    expect(r.value.reasons.length).toBeGreaterThan(0);
+    expect(r.value.signals.every((s) => s.heatmap === undefined)).toBe(true);
   });
 });
