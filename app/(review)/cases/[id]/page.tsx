@@ -6,6 +6,7 @@ import { caseDetailDto } from "@/lib/api/dto";
 import { PERMISSIONS } from "@/lib/auth/roles";
 import { requirePageActor } from "@/lib/auth/session";
 import { getCaseDetail } from "@/lib/cases/queries";
+import { relatedCases } from "@/lib/cases/related-cases";
 import { DecisionForm } from "./_components/decision-form";
 import { EvidenceViewer } from "./_components/evidence-viewer";
 import { RescanButton } from "./_components/rescan-button";
@@ -19,8 +20,10 @@ const RESCANNABLE = new Set(["quarantined", "cleared", "reviewed", "manual_revie
 export default async function CasePage({ params }: { params: Promise<{ id: string }> }) {
   const actor = await requirePageActor(PERMISSIONS.viewQueue);
   const { id } = await params;
-  const detail = await getCaseDetail(await getDb(), id);
+  const db = await getDb();
+  const detail = await getCaseDetail(db, id);
   if (!detail) notFound();
+  const related = await relatedCases(db, detail.case.id, detail.image.id, detail.image.phash);
   const c = caseDetailDto(detail);
   const det = c.detection;
   const canDecide = (PERMISSIONS.decide as readonly string[]).includes(actor.role);
@@ -100,6 +103,28 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
             ) : c.decisions.length === 0 ? (
               <p className="text-sm text-slate-500">{canDecide ? "A decision can be made once the scan has finished." : "Moderators record decisions."}</p>
             ) : null}
+          </section>
+
+          <section className="rounded-lg border border-slate-200 bg-white p-4 text-sm" data-testid="related-cases">
+            <h2 className="mb-2 font-semibold">Seen before</h2>
+            {related.length === 0 ? (
+              <p className="text-slate-500">No other case has this image or a near-duplicate of it.</p>
+            ) : (
+              <ul className="space-y-1">
+                {related.map((r) => (
+                  <li key={r.id} className="flex items-center gap-2">
+                    <Link href={`/cases/${r.id}`} className="truncate font-mono underline-offset-2 hover:underline">
+                      {r.filename || r.id}
+                    </Link>
+                    <StateBadge state={r.state} />
+                    <span className="ml-auto text-xs text-slate-500">
+                      {r.sameImage ? "same file" : `near-duplicate (${r.distance}/64)`}
+                      {r.outcome ? ` · ${r.outcome.replace(/_/g, " ")}` : ""}
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            )}
           </section>
 
           <section className="rounded-lg border border-slate-200 bg-white p-4 text-sm">
