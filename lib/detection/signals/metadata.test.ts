@@ -240,7 +240,7 @@ describe("metadata signal: camera evidence leans authentic, never decides", () =
     expect(out.summary).toContain("Canon EOS R5");
   });
 
-  it("a thumbnail of different pixels cancels the lean", async () => {
+  it("a thumbnail of different pixels halves the lean", async () => {
     const base = await makeJpeg({ width: 320, height: 240, seed: 8 });
     // The thumbnail shows the frame upside down: the pixels were replaced after capture.
     const other = await thumbOf(await sharp(base).flip().toBuffer());
@@ -248,7 +248,19 @@ describe("metadata signal: camera evidence leans authentic, never decides", () =
     const out = await run(insertJpegSegments(base, [exifSegment(tiff)]));
     expect(codes(out)).toContain("thumbnail_mismatch");
     expect(codes(out)).not.toContain("thumbnail_consistent");
-    expect(out.score).toBe(0.5);
+    // make/model 0.08 + exposure 0.06 + lens 0.03 + time 0.02 = 0.19, halved.
+    expect(out.score).toBe(Math.round((0.5 - 0.19 / 2) * 100) / 100);
+  });
+
+  it("a crop that kept the capture's thumbnail and EXIF size is recognised as a crop", async () => {
+    const full = await makeJpeg({ width: 640, height: 480, seed: 21 });
+    const crop = await sharp(full).extract({ left: 200, top: 120, width: 320, height: 240 }).jpeg({ quality: 92 }).toBuffer();
+    const size: TiffEntries = { 0xa002: { type: "long", value: [640] }, 0xa003: { type: "long", value: [480] } };
+    const tiff = buildTiff({ ifd0: CAMERA, exif: { ...EXPOSURE, ...size }, thumbnail: await thumbOf(full) });
+    const out = await run(insertJpegSegments(crop, [exifSegment(tiff)]));
+    expect(codes(out)).toContain("thumbnail_cropped");
+    expect(codes(out)).not.toContain("thumbnail_mismatch");
+    expect(out.score).toBeCloseTo(0.5 - 0.19, 2);
   });
 
   it("make and model only (sharp withExif) lean a little", async () => {

@@ -34,6 +34,10 @@ const messages = {
     message: "The embedded EXIF thumbnail does not match the image: the pixels changed after the thumbnail was made.",
     direction: "neutral",
   },
+  thumbnail_cropped: {
+    message: "The EXIF thumbnail shows a wider frame that contains the image: the photo was cropped after capture.",
+    direction: "neutral",
+  },
   editing_software: { message: "The file was saved by image-editing software.", direction: "neutral" },
   metadata_damaged: { message: "Some metadata is damaged or incomplete.", direction: "neutral" },
   metadata_absent: {
@@ -121,7 +125,7 @@ export default defineSignal({
 
     if (findings.length) return decideAi(findings, aiDst, flags, base);
 
-    const camera = await cameraEvidence(md, image.analysis, dst, editing.length > 0);
+    const camera = await cameraEvidence(md, image.analysis, dst, editing.length > 0, image.info);
     flags.push(...camera.flags);
     const details = { ...base, camera: camera.facts, thumbnail: camera.thumbnail };
     if (camera.score !== null) {
@@ -207,6 +211,7 @@ async function cameraEvidence(
   analysis: Parameters<typeof compareThumbnail>[1],
   dst: string[],
   edited: boolean,
+  imageSize: { width: number; height: number },
 ): Promise<CameraEvidence> {
   const e = md.exif;
   const s = (k: string) => {
@@ -248,22 +253,28 @@ async function cameraEvidence(
   const captureDst = dst.find((t) => ["digitalCapture", "negativeFilm", "positiveFilm", "print", "minorHumanEdits"].includes(t));
   if (captureDst) flags.push({ code: "iptc_capture_source_type", detail: captureDst });
 
-  const thumbnail = md.thumbnail ? await compareThumbnail(md.thumbnail, analysis) : null;
+  const capW = n("ExifImageWidth") ?? n("PixelXDimension");
+  const capH = n("ExifImageHeight") ?? n("PixelYDimension");
+  const captureSize = capW && capH ? { width: capW, height: capH } : undefined;
+  const thumbnail = md.thumbnail ? await compareThumbnail(md.thumbnail, analysis, captureSize, imageSize) : null;
   // A matching thumbnail only supports a capture when a camera wrote it: editors regenerate the
   // thumbnail on every save, so after one (or without a camera at all) agreement is expected.
   if (thumbnail?.verdict === "consistent" && cam && !edited) flags.push({ code: "thumbnail_consistent", detail: `r = ${thumbnail.correlation!.toFixed(2)}` });
 
   const authentic = flags.filter((f) => f.code in CAMERA_WEIGHTS);
   if (thumbnail?.verdict === "mismatch") flags.push({ code: "thumbnail_mismatch", detail: `r = ${thumbnail.correlation!.toFixed(2)}` });
+  if (thumbnail?.verdict === "cropped") flags.push({ code: "thumbnail_cropped", detail: `r = ${thumbnail.cropCorrelation!.toFixed(2)}` });
   if (authentic.length === 0) return { score: null, flags, facts, thumbnail, summary: "" };
   const drop = authentic.reduce((acc, f) => acc + CAMERA_WEIGHTS[f.code as keyof typeof CAMERA_WEIGHTS], 0);
   let score = Math.max(CAMERA_FLOOR, 0.5 - drop);
-  // A thumbnail left over from different pixels cancels the camera lean: the capture data no longer
-  // describes what we are looking at.
-  if (thumbnail?.verdict === "mismatch") score = 0.5;
+  // A thumbnail of different pixels halves the camera lean: the capture data may no longer describe
+  // what we see (EXIF copied onto another image), but on real photos the usual cause is a crop that
+  // kept the old thumbnail (about a third of the camera JPEGs in ../shared/datasets), so it is not
+  // evidence of generation either.
+  if (thumbnail?.verdict === "mismatch") score = 0.5 - (0.5 - score) / 2;
   const summary =
     thumbnail?.verdict === "mismatch"
-      ? `Camera metadata${cam ? ` (${cam})` : ""} is present, but its thumbnail shows different pixels, so it is not counted.`
+      ? `Camera metadata${cam ? ` (${cam})` : ""} is present, but its thumbnail shows different pixels (cropped or replaced since), so it counts for less.`
       : `Camera metadata${cam ? ` (${cam})` : ""} points to a real capture (${authentic.length} sign${authentic.length > 1 ? "s" : ""}), though EXIF is easy to copy, so this is not proof.`;
   return { score: Math.round(score * 100) / 100, flags, facts, thumbnail, summary };
 }
