@@ -1,5 +1,5 @@
 // Read helpers for pages and the API. They take `db | tx` explicitly.
-import { and, asc, count, desc, eq, inArray, lt, or, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, lt, ne, or, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "../../db";
 import { auditEvents, cases, decisions, detections, images, policies, users, type CaseState } from "../../db/schema";
 
@@ -64,3 +64,14 @@ export async function getCaseDetail(db: DbOrTx, id: string) {
 }
 
 export type CaseDetail = NonNullable<Awaited<ReturnType<typeof getCaseDetail>>>;
+
+/** The oldest case still waiting for a human (quarantined or manual review), other than `excludeId`. */
+export async function nextCaseToReview(db: DbOrTx, excludeId: string): Promise<string | null> {
+  const [row] = await db
+    .select({ id: cases.id })
+    .from(cases)
+    .where(and(inArray(cases.state, ["manual_review", "quarantined"]), ne(cases.id, excludeId)))
+    .orderBy(asc(cases.createdAt))
+    .limit(1);
+  return row?.id ?? null;
+}

@@ -5,7 +5,7 @@ import { StateBadge, VerdictLabel } from "@/components/state-badge";
 import { caseDetailDto } from "@/lib/api/dto";
 import { PERMISSIONS } from "@/lib/auth/roles";
 import { requirePageActor } from "@/lib/auth/session";
-import { getCaseDetail } from "@/lib/cases/queries";
+import { getCaseDetail, nextCaseToReview } from "@/lib/cases/queries";
 import { relatedCases } from "@/lib/cases/related-cases";
 import { DecisionForm } from "./_components/decision-form";
 import { EvidenceViewer } from "./_components/evidence-viewer";
@@ -24,6 +24,7 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
   const detail = await getCaseDetail(db, id);
   if (!detail) notFound();
   const related = await relatedCases(db, detail.case.id, detail.image.id, detail.image.phash);
+  const nextId = await nextCaseToReview(db, detail.case.id);
   const c = caseDetailDto(detail);
   const det = c.detection;
   const canDecide = (PERMISSIONS.decide as readonly string[]).includes(actor.role);
@@ -39,11 +40,14 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
         {c.state === "scanning" || c.state === "pending_scan" || c.state === "retry_pending" ? (
           <span className="text-sm text-slate-500">The scan is in progress — refresh in a moment.</span>
         ) : null}
-        {canDecide && RESCANNABLE.has(c.state) && (
-          <span className="ml-auto">
-            <RescanButton caseId={c.id} />
-          </span>
-        )}
+        <span className="ml-auto flex items-center gap-2">
+          {canDecide && RESCANNABLE.has(c.state) && <RescanButton caseId={c.id} />}
+          {nextId && (
+            <Link href={`/cases/${nextId}`} className="rounded bg-slate-900 px-3 py-1 text-sm text-white" data-testid="next-case">
+              Next to review →
+            </Link>
+          )}
+        </span>
       </div>
 
       <EvidenceViewer imageUrl={c.links.image} heatmaps={heatmaps} alt={c.filename} />
