@@ -100,6 +100,16 @@ describe("c2pa signal", () => {
     expect(out.notApplicable).toBeUndefined();
   });
 
+  it.skipIf(!c2paAvailable)("a remote-only manifest is reported, never fetched", async () => {
+    const url = "https://manifests.example.invalid/fixture.c2pa";
+    const signed = await signJpeg(jpeg, ca, { digitalSourceType: "trainedAlgorithmicMedia", remoteOnly: url });
+    const out = await createC2paSignal({ trustAnchors: ca.anchors }).run(await decoded(signed), ctx);
+    // With remote_manifest_fetch off the SDK refuses ("must fetch remote manifests from url …"); with
+    // it on, this unresolvable host would surface as a fetch error instead.
+    expect(out.flags).toEqual([{ code: "c2pa_remote_manifest", detail: url }]);
+    expect(out.score).toBeNull();
+  });
+
   it.skipIf(!c2paAvailable)("formats the SDK cannot read are not applicable", async () => {
     const out = await createC2paSignal({ trustAnchors: NO_ANCHORS }).run(await decoded(makeBmp({ width: 16, height: 16 })), ctx);
     expect(out).toMatchObject({ score: null, notApplicable: true });

@@ -66,6 +66,8 @@ export interface SignOptions {
   digitalSourceType?: string;
   softwareAgent?: string;
   claimGenerator?: string;
+  /** Do not embed the manifest; only reference it at this URL (XMP dcterms:provenance). */
+  remoteOnly?: string;
 }
 
 /** Sign a JPEG with the test CA's leaf: one c2pa.created action carrying the given source type. */
@@ -80,6 +82,10 @@ export async function signJpeg(jpeg: Buffer, ca: TestCa, opts: SignOptions = {})
     format: "image/jpeg",
     assertions: [{ label: "c2pa.actions.v2", data: { actions: [action] } }],
   } as never);
+  if (opts.remoteOnly) {
+    builder.setRemoteUrl(opts.remoteOnly);
+    builder.setNoEmbed(true);
+  }
   const signer = LocalSigner.newSigner(Buffer.from(ca.leafPem), Buffer.from(ca.leafKeyPem), "es256");
   const out: { buffer: Buffer | null } = { buffer: null };
   builder.sign(signer, { buffer: jpeg, mimeType: "image/jpeg" }, out as never);
