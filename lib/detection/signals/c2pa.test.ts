@@ -105,7 +105,7 @@ describe("c2pa signal", () => {
     const signed = await signJpeg(jpeg, ca, { digitalSourceType: "trainedAlgorithmicMedia", remoteOnly: url });
     const out = await createC2paSignal({ trustAnchors: ca.anchors }).run(await decoded(signed), ctx);
     // With remote_manifest_fetch off the SDK refuses ("must fetch remote manifests from url …"); with
-    // it on, this unresolvable host would surface as a fetch error instead.
+    // it on, it tries and this unresolvable host surfaces as "could not fetch …" (c2pa_unreadable).
     expect(out.flags).toEqual([{ code: "c2pa_remote_manifest", detail: url }]);
     expect(out.score).toBeNull();
   });

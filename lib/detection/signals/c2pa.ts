@@ -112,7 +112,9 @@ export function createC2paSignal(opts: C2paSignalOptions = {}): SignalDefinition
             details: { trust },
           };
         }
-        if (/remote manifest/i.test(msg)) {
+        // The SDK's refusal when remote_manifest_fetch is off; a fetch attempt would fail differently
+        // ("could not fetch the remote manifest …") and land in c2pa_unreadable below.
+        if (/must fetch remote manifest/i.test(msg)) {
           const url = /https?:\/\/\S+/.exec(msg)?.[0] ?? null;
           return {
             score: null,
