@@ -128,7 +128,10 @@ export function findGeneratorBlocks(md: CollectedMetadata): Finding[] {
   const found: Finding[] = [];
   const byKey = (k: string) => md.texts.filter((t) => t.key.toLowerCase() === k.toLowerCase());
 
-  for (const t of md.texts) {
+  // ComfyUI's "prompt" is the graph that actually ran; "workflow" is the editor state and may hold
+  // bypassed loaders, so the prompt's model is preferred.
+  const texts = [...md.texts].sort((a, b) => Number(b.key === "prompt") - Number(a.key === "prompt"));
+  for (const t of texts) {
     if (t.key === "fooocus_scheme") {
       found.push({ kind: "fooocus_parameters", tool: "Fooocus", model: null, field: where(t), excerpt: excerpt(t.value) });
       continue;

@@ -157,6 +157,13 @@ async function readExif(tiff: Buffer, out: CollectedMetadata): Promise<void> {
     out.gps = { ...((parsed.gps as object | undefined) ?? {}) };
     const uc = parsed.userComment instanceof Uint8Array ? decodeUserComment(Buffer.from(parsed.userComment)) : null;
     if (uc) out.texts.push({ source: "exif:UserComment", key: "UserComment", value: uc });
+    // ComfyUI's WebP/JPEG savers put "Workflow:{…}" / "Prompt:{…}" into IFD0 Make, Model or
+    // ImageDescription; surface them under the PNG key names the detectors know.
+    for (const key of ["Make", "Model", "ImageDescription"]) {
+      const v = out.exif[key];
+      const m = typeof v === "string" ? /^\s*(workflow|prompt)\s*:\s*(\{[\s\S]*)$/i.exec(v) : null;
+      if (m) out.texts.push({ source: `exif:${key}`, key: m[1]!.toLowerCase(), value: m[2]! });
+    }
     for (const key of ["ImageDescription", "Software", "Artist", "XPComment"]) {
       const v = out.exif[key];
       const text = typeof v === "string" ? v : v instanceof Uint8Array ? Buffer.from(v).toString("utf16le") : null;

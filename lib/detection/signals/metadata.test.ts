@@ -186,6 +186,16 @@ describe("metadata signal: generator metadata is decisive and names the generato
     expect(out.details?.containers).toContain("xmp-extended");
   });
 
+  it("ComfyUI graphs in EXIF Make/Model of a WebP (ComfyUI's WebP saver)", async () => {
+    const bytes = await sharp(await makePng({ width: 48, height: 32 }))
+      .withExif({ IFD0: { Make: `Workflow:${COMFY_WORKFLOW}`, Model: `Prompt:${COMFY_PROMPT}` } })
+      .webp({ lossless: true })
+      .toBuffer();
+    const out = await run(bytes);
+    expect(codes(out)).toEqual(["comfyui_workflow"]);
+    expect(out.details?.provenance).toMatchObject({ generator: "flux1-dev-fp8.safetensors (ComfyUI)" });
+  });
+
   it("a generator named in EXIF Software (sharp withExif) decides at lower confidence", async () => {
     const bytes = await sharp(await makeJpeg({ width: 64, height: 48 })).withExif({ IFD0: { Software: "DALL-E 3" } }).jpeg().toBuffer();
     const out = await run(bytes);
