@@ -29,6 +29,8 @@ export interface FusionResult {
   attribution: Attribution;
   /** The logistic part alone, 0..1 (also when provenance decided). */
   fittedProbability: number;
+  /** `score` before rounding, 0..1 (what eval ranks by). */
+  probability: number;
 }
 
 const DEFAULT_CONFIDENCE = { c2pa: 0.99, watermark: 0.99, metadata: 0.95 } as const;
@@ -107,7 +109,7 @@ export function fuse(signals: SignalResult[], opts: FusionOptions = {}): FusionR
 
   const reasons: string[] = [];
   let verdict: Verdict;
-  let score: number;
+  let prob: number;
   let confidence: number;
   let uncertainty: number;
   let attribution: Attribution = { mostLikely: null, confidence: 0, source: "none", alternatives: [] };
@@ -117,7 +119,7 @@ export function fuse(signals: SignalResult[], opts: FusionOptions = {}): FusionR
   if (top) {
     verdict = "ai_generated";
     confidence = top.confidence!;
-    score = Math.max(95, Math.round(p * 100));
+    prob = Math.max(0.95, p);
     uncertainty = round(1 - confidence);
     reasons.push(top.claim);
     for (const c of aiClaims.slice(1)) reasons.push(c.claim);
@@ -133,11 +135,11 @@ export function fuse(signals: SignalResult[], opts: FusionOptions = {}): FusionR
   } else if (auth && p < thresholds.ai) {
     verdict = "likely_authentic";
     confidence = auth.confidence!;
-    score = Math.min(5, Math.round(p * 100));
+    prob = Math.min(0.05, p);
     uncertainty = round(1 - confidence);
     reasons.push(auth.claim);
   } else {
-    score = Math.round(p * 100);
+    prob = p;
     verdict = p >= thresholds.ai ? "ai_generated" : p <= thresholds.authentic ? "likely_authentic" : "inconclusive";
     // Confidence: the fused probability's distance from a coin flip, shrunk by missing evidence.
     const margin = verdict === "inconclusive" ? 1 - Math.abs(p - 0.5) * 2 : Math.abs(p - 0.5) * 2;
@@ -169,11 +171,12 @@ export function fuse(signals: SignalResult[], opts: FusionOptions = {}): FusionR
   return {
     fusionVersion: weights.version,
     verdict,
-    score: Math.max(0, Math.min(100, score)),
+    score: Math.round(clamp01(prob) * 100),
     confidence: round(confidence),
     uncertainty,
     reasons,
     attribution,
     fittedProbability: p,
+    probability: clamp01(prob),
   };
 }

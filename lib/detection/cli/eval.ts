@@ -32,24 +32,16 @@ interface ConditionReport {
   perSignalAuc: Record<string, number | null>;
 }
 
-function fusedProbability(row: Row): number {
-  // The eval measures the fused probability; provenance overrides show up in the verdict counts.
-  const results = row.signals.map((s) => ({ ...s, summary: "", flags: s.flags ?? [] }) as SignalResult);
-  return fuse(results).fittedProbability;
-}
-
 function report(condition: string, rows: Row[]): ConditionReport {
   const ok = rows.filter((r) => !r.decodeError);
   const labels = ok.map((r) => (r.item.label === "ai" ? 1 : 0));
   const probs: number[] = [];
   const verdicts: Record<string, number> = {};
-  const calls: boolean[] = [];
   for (const r of ok) {
     const results = r.signals.map((s) => ({ ...s, summary: "", flags: s.flags ?? [] }) as SignalResult);
     const f = fuse(results);
-    probs.push(f.fittedProbability);
+    probs.push(f.probability);
     verdicts[f.verdict] = (verdicts[f.verdict] ?? 0) + 1;
-    calls.push(f.verdict === "ai_generated");
   }
   const thr = defaultWeights.thresholds.ai;
   const at = rates(probs, labels, thr);
