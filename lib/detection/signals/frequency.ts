@@ -7,14 +7,16 @@ import { powerSpectrum2d } from "../dsp/fft";
 import { heatmapPng, lumaOf, residualOf, round, sigmoid, type Plane } from "../pixels";
 import { defineSignal } from "../signal";
 
-// Score = sigmoid(A·upsamplingPeak + B·(−(slope + 2)) + C). The fitted A is negative: on this data
-// peaks at n/4 and n/2 come mostly from the JPEG 8×8 grid (its harmonics include them), which real
-// photos carry more often, so the flag below only fires when the odd grid harmonics are weak.
+// Score = sigmoid(A·periodicPeak + B·(−(slope + 2)) + C). The fitted A is strongly negative: on this
+// data periodic traces at n/4 and n/2 come from resizing in real photos' pipelines and from the JPEG
+// grid's even harmonics far more often than from generators, so periodicity counts towards "authentic"
+// and the flag is neutral. A grid-strength feature would fit better (train AUC 0.77) but mostly encodes
+// "was a JPEG before", the format shortcut the dataset README warns about, so it is left out.
 // Coefficients from `npx tsx lib/detection/fusion/fit.ts --signal-stats --sample 3` (one-signal logistic
-// regression on every 3rd train item, as-is and JPEG-re-encoded; class-balanced, L2 0.01), 2026-11-22.
-const A = -0.963;
-const B = 0.358;
-const C = 0.371;
+// regression on every 3rd train item, as-is and JPEG-re-encoded; class-balanced, L2 0.01; train AUC 0.715).
+const A = -5.351;
+const B = 0.409;
+const C = 0.875;
 
 /** Flag thresholds (log10 power ratios) well above the ≈ ±0.05 noise floor of the line measure. */
 const UP_FLAG = 0.8;
@@ -103,10 +105,10 @@ function radialSlope(ps: Float64Array, n: number): number {
 
 export default defineSignal({
   id: "frequency",
-  version: "1.2.0",
+  version: "1.2.1",
   title: "Frequency spectrum",
   messages: {
-    upsampling_peaks: { message: "The noise spectrum has periodic peaks of the kind left by a generator's upsampling layers.", direction: "ai" },
+    upsampling_peaks: { message: "The noise spectrum has periodic peaks at 1/4 or 1/2 cycle per pixel: traces of interpolation (resizing, or a generator's upsampling layers).", direction: "neutral" },
     jpeg_grid_peaks: { message: "Peaks at multiples of 1/8 cycle/pixel: the 8×8 JPEG block grid (expected for JPEG files).", direction: "neutral" },
     steep_falloff: { message: "High frequencies fall off faster than in typical photographs (unusually smooth fine detail).", direction: "ai" },
     natural_falloff: { message: "The spectrum falls off like a natural photograph's.", direction: "authentic" },
