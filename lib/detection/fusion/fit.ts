@@ -23,10 +23,13 @@ function arg(name: string, fallback: string): string {
 const flag = (name: string) => process.argv.includes(`--${name}`);
 
 /**
- * Signals whose "missing" state is a file-format fact (jpeg is null for every non-JPEG) get no
- * missing-indicator feature: it would only learn the format shortcut.
+ * Signals whose null score means "nothing found here" rather than "could not run" get no
+ * missing-indicator feature. jpeg is null for every non-JPEG (a file-format fact), and metadata, c2pa and
+ * watermark are null when a file carries no provenance, which their owners define as no evidence (most
+ * real photos are shared stripped). With an indicator, the fit learns "no EXIF → AI" from this data set
+ * (weight ≈ 4): the format/metadata shortcut of dataset README trap 1, not evidence.
  */
-const NO_MISSING_INDICATOR = new Set(["jpeg"]);
+const NO_MISSING_INDICATOR = new Set(["jpeg", "metadata", "c2pa", "watermark"]);
 
 const jpegAugment: Perturbation = {
   name: "jpegaug",
