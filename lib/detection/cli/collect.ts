@@ -1,7 +1,7 @@
 // Run the signals over a labelled set (optionally perturbed), with an on-disk cache so refitting and
 // re-evaluating do not redo unchanged work. Cache key: file, tile, perturbation, signal id@version.
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { decodeImage } from "../decode";
@@ -21,8 +21,20 @@ export interface Row {
 
 const CACHE_DIR = path.join(os.tmpdir(), "loupe-signal-cache");
 
-function key(item: LabelledItem, pert: string, sig: AnySignal): string {
-  return createHash("sha1").update(`${item.file}|${item.tile?.index ?? ""}|${pert}|${sig.id}@${sig.version}`).digest("hex");
+/**
+ * The ml signal's output depends on the model file as well as on its code version: key its cache
+ * entries on the file's size and mtime too, so a retrained model is never scored from stale entries.
+ */
+function modelSalt(): string {
+  const p = path.resolve(process.env.MODEL_PATH ?? "models/loupe-detector.onnx");
+  if (!existsSync(p)) return "no-model";
+  const st = statSync(p);
+  return `${st.size}-${st.mtimeMs}`;
+}
+
+function key(item: LabelledItem, pert: string, sig: AnySignal, salt: string): string {
+  const version = sig.id === "ml" ? `${sig.version}+${salt}` : sig.version;
+  return createHash("sha1").update(`${item.file}|${item.tile?.index ?? ""}|${pert}|${sig.id}@${version}`).digest("hex");
 }
 
 export async function collect(
@@ -34,13 +46,14 @@ export async function collect(
   const useCache = opts.cache ?? true;
   if (useCache) mkdirSync(CACHE_DIR, { recursive: true });
   const pert = perturbation?.name ?? "none";
+  const salt = modelSalt();
   const rows: Row[] = [];
   let done = 0;
   for (const item of items) {
     const cached = new Map<string, LiteResult>();
     const todo: AnySignal[] = [];
     for (const s of signals) {
-      const f = path.join(CACHE_DIR, `${key(item, pert, s)}.json`);
+      const f = path.join(CACHE_DIR, `${key(item, pert, s, salt)}.json`);
       if (useCache && existsSync(f)) cached.set(s.id, JSON.parse(readFileSync(f, "utf8")) as LiteResult);
       else todo.push(s);
     }
@@ -56,7 +69,7 @@ export async function collect(
           cached.set(r.id, lite);
           // Errors are not cached: they may be transient (e.g. a model file being replaced).
           if (useCache && r.status !== "error") {
-            writeFileSync(path.join(CACHE_DIR, `${key(item, pert, signals.find((s) => s.id === r.id)!)}.json`), JSON.stringify(lite));
+            writeFileSync(path.join(CACHE_DIR, `${key(item, pert, signals.find((s) => s.id === r.id)!, salt)}.json`), JSON.stringify(lite));
           }
         }
       }
