@@ -47,6 +47,11 @@ function classWeights(y: number[]): number[] {
 
 /** One-signal logistic fits on each pixel signal's raw features (prints the coefficients to paste). */
 const SIGNAL_FEATURES: Record<string, (d: Record<string, number>) => number[]> = {
+  jpeg: (d) => {
+    const dq = d.doubleQuantisation as unknown as { roughness: number } | null;
+    const std = d.standardTables ? 1 : 0;
+    return [std, dq && dq.roughness > 30 ? 1 : 0, d.quality! / 100];
+  },
   ela: (d) => [Math.log(d.medianRatio! + 0.01), Math.min(d.spread!, 6)],
   noise: (d) => [d.lag1!, d.brightnessCorr!, Math.log(d.inconsistency!)],
   frequency: (d) => [d.upsamplingPeakLog10!, -(d.spectralSlope! + 2)],
