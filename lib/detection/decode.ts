@@ -178,7 +178,11 @@ export async function decodeImage(bytes: Buffer): Promise<Result<DecodedImage, I
   const opened = await openSource(bytes, pre.format);
   if (!opened.ok) return opened;
   const { source } = opened.value;
-  const { width, height } = header.value;
+  // Raw-pixel sources (BMP, HEIF) know their decoded size; libheif applies `irot`, which can swap the
+  // `ispe` width and height, so the decoded size wins.
+  const width = opened.value.width || header.value.width;
+  const height = opened.value.height || header.value.height;
+  const hdr = { ...header.value, width, height };
   const hasAlpha = header.value.hasAlpha || opened.value.hasAlpha;
   const scale = Math.min(1, ANALYSIS_MAX_SIDE / Math.max(width, height));
 
@@ -194,13 +198,13 @@ export async function decodeImage(bytes: Buffer): Promise<Result<DecodedImage, I
     return { ok: false, error: sharpError(e) };
   }
   let full: Promise<RawImage> | null = scale === 1 ? Promise.resolve(analysis) : null;
-  const info = infoOf(pre.format, header.value, bytes.length);
+  const info = infoOf(pre.format, hdr, bytes.length);
   return {
     ok: true,
     value: {
       bytes,
       info,
-      orientation: header.value.orientation,
+      orientation: hdr.orientation,
       hasAlpha,
       analysis,
       analysisScale: analysis.width / width,
