@@ -30,9 +30,15 @@ SEED = 1234
 # The model sees the engine's `analysis` image: sRGB, 3 channels, alpha flattened on white, longest
 # side <= 1024 (never upscaled). Patches of PATCH x PATCH are cut on a grid of at most MAX_PER_SIDE
 # positions per axis; tensor value = byte / 255, RGB, NCHW, float32.
-PATCH = 64
-STRIDE = 64
-MAX_PER_SIDE = 8
+PATCH = int(os.environ.get("LOUPE_PATCH", "64"))
+STRIDE = PATCH
+MAX_PER_SIDE = 512 // PATCH  # <= 262,144 patch pixels per image whatever the patch size
+
+
+def set_patch(p: int) -> None:
+    """Use the patch size a checkpoint was trained with (evaluate/export read it from the checkpoint)."""
+    global PATCH, STRIDE, MAX_PER_SIDE
+    PATCH, STRIDE, MAX_PER_SIDE = p, p, 512 // p
 ANALYSIS_MAX_SIDE = 1024
 
 
@@ -79,7 +85,7 @@ class ResidualCNN(nn.Module):
     see noise/interpolation traces rather than what is depicted.
     """
 
-    def __init__(self, width: int = 16):
+    def __init__(self, width: int = 24, patch: int = 64):
         super().__init__()
         k3 = np.array([[-1, -1, -1], [-1, 8, -1], [-1, -1, -1]], dtype=np.float32) / 8.0
         kv = np.array(
@@ -93,14 +99,17 @@ class ResidualCNN(nn.Module):
             w[2 * c + 1, 0] = kv
         # x255 so the residual is in grey levels (unit-ish scale for the first learned layer).
         self.register_buffer("hp", torch.from_numpy(w * 255.0 / 4.0))
-        c1, c2, c3, c4 = width, 2 * width, 3 * width, 4 * width
-        self.body = nn.Sequential(
-            nn.Conv2d(6, c1, 3, bias=False), nn.BatchNorm2d(c1), nn.ReLU(inplace=True),  # 58
-            nn.Conv2d(c1, c2, 3, stride=2, bias=False), nn.BatchNorm2d(c2), nn.ReLU(inplace=True),  # 28
-            nn.Conv2d(c2, c3, 3, stride=2, bias=False), nn.BatchNorm2d(c3), nn.ReLU(inplace=True),  # 13
-            nn.Conv2d(c3, c4, 3, stride=2, bias=False), nn.BatchNorm2d(c4), nn.ReLU(inplace=True),  # 6
-        )
-        self.head = nn.Linear(c4, 1)
+        # 64 px patch: 60 -> 58 -> 28 -> 13 -> 6; each doubling of the patch adds one stride-2 layer.
+        chans = [width, 2 * width, 3 * width, 4 * width]
+        layers = [nn.Conv2d(6, chans[0], 3, bias=False), nn.BatchNorm2d(chans[0]), nn.ReLU(inplace=True)]
+        n_down = 3 + max(0, int(round(math.log2(patch / 64))))
+        cin = chans[0]
+        for i in range(n_down):
+            cout = chans[min(i + 1, len(chans) - 1)]
+            layers += [nn.Conv2d(cin, cout, 3, stride=2, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True)]
+            cin = cout
+        self.body = nn.Sequential(*layers)
+        self.head = nn.Linear(cin, 1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         r = F.conv2d(x, self.hp, groups=3)  # 60x60, valid
@@ -271,14 +280,25 @@ def sample_weights(items: list[Item]) -> np.ndarray:
 CONDITIONS = ["as_is", "matched_jpeg90", "jpeg75", "resize0.5"]
 
 
+MATCHED_SIDE = 320  # the smallest side in dev
+
+
+def centre_crop(img: np.ndarray, side: int) -> np.ndarray:
+    h, w = img.shape[:2]
+    y0, x0 = max(0, (h - side) // 2), max(0, (w - side) // 2)
+    return img[y0 : y0 + side, x0 : x0 + side]
+
+
 def condition_image(img: np.ndarray, cond: str) -> np.ndarray:
-    """as_is: the dev file as decoded. matched_jpeg90: every image re-encoded identically (JPEG q90),
-    the format-matched evaluation. jpeg75: JPEG q75. resize0.5: half size (Lanczos), lossless."""
+    """as_is: the dev file as decoded. matched_jpeg90: the format- and size-matched evaluation, every
+    image centre-cropped to 320x320 and re-encoded identically (JPEG q90), so neither format,
+    compression nor dimensions carry label information. jpeg75: JPEG q75. resize0.5: half size
+    (Lanczos), lossless."""
     if cond == "as_is":
         return img
     im = Image.fromarray(img)
     if cond == "matched_jpeg90":
-        return np.asarray(jpeg(im, 90))
+        return np.asarray(jpeg(Image.fromarray(np.ascontiguousarray(centre_crop(img, MATCHED_SIDE))), 90))
     if cond == "jpeg75":
         return np.asarray(jpeg(im, 75))
     if cond == "resize0.5":

@@ -4,8 +4,7 @@ Designs: the patch CNN (mean and top-8 aggregation of patch logits), gradient bo
 features, and the file-level shortcut baseline. Conditions: as_is, matched_jpeg90 (format-matched:
 every image re-encoded identically), jpeg75, resize0.5.
 
-Writes .cache/eval.json, .cache/calibration.json and the generated metrics section of
-models/README.md (between the <!-- metrics:begin --> / <!-- metrics:end --> markers).
+Writes .cache/eval.json and .cache/calibration.json; card.py turns them into the model card tables.
 """
 from __future__ import annotations
 
@@ -51,34 +50,57 @@ def cnn_logits(model, img: np.ndarray) -> np.ndarray:
         return model(torch.from_numpy(x)).numpy()
 
 
-def main() -> None:
+def main(static_only: bool = False) -> None:
     C.seed_all()
     t0 = time.time()
     dev = C.load_split("dev")
     in_a = C.dev_halves(dev)
     y = np.array([it.label for it in dev])
+    raw: dict[str, dict[str, np.ndarray]] = {c: {} for c in C.CONDITIONS}
+    # The pixel-free and feature designs do not depend on the CNN: their dev scores are cached
+    # (keyed by the model files' mtimes) so re-evaluating a new CNN does not recompute them.
+    static_path = os.path.join(C.CACHE, "dev_scores_static.pkl")
+    key = [os.path.getmtime(os.path.join(C.CACHE, n)) for n in ("gbm.pkl", "shortcut.pkl", "dev.pkl")]
+    static = None
+    if os.path.exists(static_path):
+        with open(static_path, "rb") as f:
+            static = pickle.load(f)
+        if static["key"] != key:
+            static = None
+    if static is None:
+        with open(os.path.join(C.CACHE, "gbm.pkl"), "rb") as f:
+            gbm = pickle.load(f)
+        with open(os.path.join(C.CACHE, "shortcut.pkl"), "rb") as f:
+            sc = pickle.load(f)
+        static = {"key": key, "scores": {}}
+        for cond in C.CONDITIONS:
+            gb, sh = [], []
+            for it in dev:
+                img = C.condition_image(it.img, cond)
+                gb.append(gbm.predict_proba(features(img)[None])[0, 1])
+                sh.append(sc.predict_proba(np.array([shortcut_vector(C.condition_file_features(it, cond))]))[0, 1])
+            static["scores"][cond] = {"gbm": np.array(gb), "shortcut": np.array(sh)}
+            print(f"{cond}: gbm + shortcut scored ({time.time() - t0:.0f}s)", flush=True)
+        with open(static_path, "wb") as f:
+            pickle.dump(static, f)
+    for cond in C.CONDITIONS:
+        raw[cond].update(static["scores"][cond])
+    if static_only:
+        return
+
     ck = torch.load(os.path.join(C.CACHE, "cnn.pt"))
-    model = C.ResidualCNN(ck["width"])
+    C.set_patch(ck.get("patch", 64))
+    model = C.ResidualCNN(ck["width"], C.PATCH)
     model.load_state_dict(ck["state"])
     model.eval()
-    with open(os.path.join(C.CACHE, "gbm.pkl"), "rb") as f:
-        gbm = pickle.load(f)
-    with open(os.path.join(C.CACHE, "shortcut.pkl"), "rb") as f:
-        sc = pickle.load(f)
-
-    raw: dict[str, dict[str, np.ndarray]] = {}
     for cond in C.CONDITIONS:
-        mean_l, top_l, gb, sh = [], [], [], []
+        mean_l, top_l = [], []
         for it in dev:
-            img = C.condition_image(it.img, cond)
-            pl = cnn_logits(model, img)
+            pl = cnn_logits(model, C.condition_image(it.img, cond))
             mean_l.append(pl.mean())
             top_l.append(np.sort(pl)[-TOPK:].mean())
-            gb.append(gbm.predict_proba(features(img)[None])[0, 1])
-            sh.append(sc.predict_proba(np.array([shortcut_vector(C.condition_file_features(it, cond))]))[0, 1])
-        raw[cond] = {"cnn_mean": np.array(mean_l), "cnn_top8": np.array(top_l), "gbm": np.array(gb),
-                     "shortcut": np.array(sh)}
-        print(f"{cond} scored ({time.time() - t0:.0f}s)", flush=True)
+        raw[cond].update({"cnn_mean": np.array(mean_l), "cnn_top8": np.array(top_l)})
+        print(f"{cond}: CNN scored ({time.time() - t0:.0f}s)", flush=True)
 
     designs = ["cnn_mean", "cnn_top8", "gbm", "shortcut"]
     # Calibration (Platt) per design, fitted on dev half A pooled over all conditions.
@@ -117,7 +139,7 @@ def main() -> None:
                 "auc_full_dev_uncalibrated": float(roc_auc_score(y, raw[cond][d])),
             }
     for key, attr in (("per_source", "source"), ("per_generator", "generator")):
-        for d in (best, "shortcut"):
+        for d in designs:
             tab = defaultdict(dict)
             for cond in C.CONDITIONS:
                 p = prob(d, cond)
@@ -127,7 +149,7 @@ def main() -> None:
                         groups[(getattr(it, attr), it.label)].append(i)
                 for (g, lab), idx in sorted(groups.items()):
                     correct = (p[idx] >= 0.5) == lab
-                    tab[f"{'ai' if lab else 'real'} | {g}"][cond] = [int(correct.sum()), len(idx)]
+                    tab[f"{'ai' if lab else 'real'}: {g}"][cond] = [int(correct.sum()), len(idx)]
             report[key][d] = tab
     report["eval_seconds"] = round(time.time() - t0, 1)
     with open(os.path.join(C.CACHE, "eval.json"), "w") as f:
@@ -136,62 +158,11 @@ def main() -> None:
            **calib[best]}
     with open(os.path.join(C.CACHE, "calibration.json"), "w") as f:
         json.dump(cal, f, indent=1)
-    write_card_section(report)
     print(json.dumps({d: report["metrics"][d]["matched_jpeg90"] for d in designs}, indent=1))
     print(f"selected {best}; eval took {time.time() - t0:.0f}s")
 
 
-def fmt_pct(v: float) -> str:
-    return f"{100 * v:.1f}%"
-
-
-def write_card_section(r: dict) -> None:
-    lines = []
-    names = {"cnn_mean": "Patch CNN, mean of patch logits", "cnn_top8": "Patch CNN, mean of top-8 patch logits",
-             "gbm": "Gradient boosting on forensic features", "shortcut": "Shortcut baseline (format/size/JPEG quality)"}
-    lines.append(f"Reported on **dev half B**: {r['n_b']} images ({r['n_b_ai']} AI, {r['n_b_real']} real, after tiling "
-                 f"the SD grids), never trained on, not used for calibration or design selection. Half A "
-                 f"({r['n_a']} images) fitted the Platt calibration and chose the design. Threshold 0.5 on the "
-                 f"calibrated probability. TPR at 1% FPR on {r['n_b_real']} real images is coarse (one false "
-                 f"positive is {100 / max(1, r['n_b_real']):.1f}% FPR).")
-    lines.append("")
-    lines.append("| design | condition | AUC | accuracy | TPR @ 1% FPR | ECE | AUC, all dev (uncalibrated) |")
-    lines.append("|---|---|---|---|---|---|---|")
-    for d in ["cnn_mean", "cnn_top8", "gbm", "shortcut"]:
-        for cond in C.CONDITIONS:
-            m = r["metrics"][d][cond]
-            tag = " **(shipped)**" if d == r["selected"] and cond == "as_is" else ""
-            lines.append(f"| {names[d]}{tag} | {cond} | {m['auc']:.3f} | {fmt_pct(m['acc'])} | "
-                         f"{fmt_pct(m['tpr_at_1pct_fpr'])} | {m['ece']:.3f} | {m['auc_full_dev_uncalibrated']:.3f} |")
-    lines.append("")
-    lines.append("Design selection (mean AUC over the four conditions, dev half A): " + ", ".join(
-        f"{names[d]} {v:.3f}" for d, v in r["selection_auc_half_a"].items()) + f". Selected: **{names[r['selected']]}**.")
-    for key, title in (("per_source", "Per source (correct / total on half B; for real sources this is the "
-                                      "true-negative rate)"),
-                       ("per_generator", "Per generator (AI only, recall on half B)")):
-        lines.append("")
-        lines.append(f"#### {title}")
-        lines.append("")
-        lines.append("| group | " + " | ".join(f"{c} (model)" for c in C.CONDITIONS) + " | as_is (shortcut) | matched_jpeg90 (shortcut) |")
-        lines.append("|---|" + "---|" * (len(C.CONDITIONS) + 2))
-        best = r[key][r["selected"]]
-        sc = r[key]["shortcut"]
-        for g in sorted(best):
-            cells = [f"{best[g][c][0]}/{best[g][c][1]}" for c in C.CONDITIONS]
-            cells += [f"{sc[g][c][0]}/{sc[g][c][1]}" for c in ("as_is", "matched_jpeg90")]
-            lines.append(f"| {g} | " + " | ".join(cells) + " |")
-    text = "\n".join(lines)
-    path = os.path.join(C.REPO, "models", "README.md")
-    if not os.path.exists(path):
-        return
-    with open(path) as f:
-        card = f.read()
-    b, e = "<!-- metrics:begin -->", "<!-- metrics:end -->"
-    if b in card and e in card:
-        card = card.split(b)[0] + b + "\n" + text + "\n" + e + card.split(e)[1]
-        with open(path, "w") as f:
-            f.write(card)
-
-
 if __name__ == "__main__":
-    main()
+    import sys
+
+    main(static_only="--static-only" in sys.argv)

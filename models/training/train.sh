@@ -22,5 +22,7 @@ $PY evaluate.py
 stage "export ONNX, sidecar, parity vectors"
 $PY export.py
 total=$(( $(date +%s) - start ))
-echo "{\"total_seconds\": $total, \"host\": \"$(nproc) CPU cores, $(uname -m)\"}" > .cache/retrain.json
+echo "{\"total_seconds\": $total, \"host\": \"$(nproc) CPU cores ($(uname -m)), $LOUPE_THREADS torch threads\"}" > .cache/retrain.json
+stage "regenerate model card tables"
+$PY card.py
 stage "done"

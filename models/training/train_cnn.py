@@ -30,7 +30,7 @@ def main() -> None:
     items = C.load_split("train")
     weights = C.sample_weights(items)
     rng = np.random.default_rng(C.SEED)
-    model = C.ResidualCNN(a.width)
+    model = C.ResidualCNN(a.width, C.PATCH)
     opt = torch.optim.AdamW(model.parameters(), lr=2e-3, weight_decay=1e-4)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=2e-3, total_steps=a.steps, pct_start=0.1)
     t0 = time.time()
@@ -57,11 +57,12 @@ def main() -> None:
             print(f"step {step}/{a.steps} loss {run_loss:.3f} patch-acc {run_acc:.3f} {time.time() - t0:.0f}s",
                   flush=True)
     model.eval()
-    torch.save({"state": model.state_dict(), "width": a.width, "steps": a.steps,
+    torch.save({"state": model.state_dict(), "width": a.width, "patch": C.PATCH, "steps": a.steps,
                 "train_seconds": time.time() - t0}, a.out)
-    with open(os.path.join(C.CACHE, "cnn_train.json"), "w") as f:
-        json.dump({"steps": a.steps, "width": a.width, "views": a.views, "patches": a.patches,
-                   "train_seconds": round(time.time() - t0, 1), "train_items": len(items)}, f)
+    with open(a.out + ".json", "w") as f:
+        json.dump({"steps": a.steps, "width": a.width, "patch": C.PATCH, "views": a.views, "patches": a.patches,
+                   "train_seconds": round(time.time() - t0, 1), "train_items": len(items),
+                   "host": f"{os.cpu_count()} CPU cores, {torch.get_num_threads()} torch threads"}, f)
     print(f"saved {a.out} after {time.time() - t0:.0f}s")
 
 
