@@ -62,18 +62,22 @@ def metrics_section(r: dict) -> str:
     lines = [f"Reported on **dev half B**: {r['n_b']} images ({r['n_b_ai']} AI, {r['n_b_real']} real, after tiling "
              f"the SD grids), never trained on and not used for calibration or design selection. Half A "
              f"({r['n_a']} images, split by group and stratified by source) fitted the Platt calibration and "
-             f"chose the design. Accuracy uses threshold 0.5 on the calibrated probability. TPR at 1% FPR on "
+             f"chose the design. Calibration weights the classes equally, so the probability is calibrated for a "
+             f"50 % prior; half B is {100 * r['n_b_ai'] / r['n_b']:.0f} % AI, so plain ECE and accuracy mix "
+             f"calibration with that prior shift, and the balanced columns weight each class to half. "
+             f"Accuracy uses threshold 0.5 on the calibrated probability. TPR at 1% FPR on "
              f"{r['n_b_real']} real images is coarse (one false positive is {100 / max(1, r['n_b_real']):.1f}% FPR). "
              f"The last column is the uncalibrated AUC over all of dev (A and B).",
              "",
-             "| design | condition | AUC | accuracy | TPR @ 1% FPR | ECE | AUC, all dev |",
-             "|---|---|---|---|---|---|---|"]
+             "| design | condition | AUC | accuracy | balanced accuracy | TPR @ 1% FPR | ECE | ECE, balanced | AUC, all dev |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for d in ["cnn_mean", "cnn_top8", "gbm", "shortcut"]:
         for cond in C.CONDITIONS:
             m = r["metrics"][d][cond]
             tag = " **(shipped)**" if d == r["exported"] else ""
-            lines.append(f"| {NAMES[d]}{tag} | {cond} | {m['auc']:.3f} | {pct(m['acc'])} | "
-                         f"{pct(m['tpr_at_1pct_fpr'])} | {m['ece']:.3f} | {m['auc_full_dev_uncalibrated']:.3f} |")
+            lines.append(f"| {NAMES[d]}{tag} | {cond} | {m['auc']:.3f} | {pct(m['acc'])} | {pct(m['balanced_acc'])} | "
+                         f"{pct(m['tpr_at_1pct_fpr'])} | {m['ece']:.3f} | {m['ece_balanced']:.3f} | "
+                         f"{m['auc_full_dev_uncalibrated']:.3f} |")
     lines.append("")
     lines.append("Design selection (mean AUC over the four conditions on dev half A): " + "; ".join(
         f"{NAMES[d]} {v:.3f}" for d, v in r["selection_auc_half_a"].items()) +
