@@ -1,8 +1,9 @@
 """Evaluate every design on dev/ (never trained on), fit calibration on dev half A, report on half B.
 
 Designs: the patch CNN (mean and top-8 aggregation of patch logits), gradient boosting on forensic
-features, and the file-level shortcut baseline. Conditions: as_is, matched_jpeg90 (format-matched:
-every image re-encoded identically), jpeg75, resize0.5.
+features, and the file-level shortcut baseline. Conditions: as_is, matched_jpeg90 (format- and size-
+matched: every image centre-cropped to 320x320 and re-encoded identically as JPEG q90), jpeg75,
+resize0.5 (see common.condition_image).
 
 Writes .cache/eval.json and .cache/calibration.json; card.py turns them into the model card tables.
 """

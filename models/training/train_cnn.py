@@ -19,7 +19,7 @@ import common as C
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--steps", type=int, default=int(os.environ.get("LOUPE_CNN_STEPS", "2400")))
+    ap.add_argument("--steps", type=int, default=int(os.environ.get("LOUPE_CNN_STEPS", "4000")))
     ap.add_argument("--width", type=int, default=24)
     ap.add_argument("--views", type=int, default=16, help="views per batch")
     ap.add_argument("--patches", type=int, default=4, help="patches per view")
