@@ -147,9 +147,16 @@ async function main() {
     thresholds: { ai: Math.round(aiThr * 1e4) / 1e4, authentic: Math.round(Math.max(0, authThr) * 1e4) / 1e4 },
     metrics: { trainAuc: Math.round(trainAuc * 1e4) / 1e4 },
   };
+  // Per-signal train AUC, for comparing with eval's dev numbers (a large gap = that signal overfits).
+  const perSignalAuc: Record<string, number> = {};
+  for (const f of feats) {
+    const pairs = usable.map((r, i) => [r.signals.find((x) => x.id === f.id), y[i]!] as const).filter(([x]) => x && x.status === "ok" && x.score !== null);
+    perSignalAuc[f.id] = Math.round(auc(pairs.map(([x]) => x!.score!), pairs.map(([, l]) => l)) * 1e4) / 1e4;
+  }
+  weights.metrics = { ...weights.metrics, perSignalTrainAuc: perSignalAuc };
   writeFileSync(out, `${JSON.stringify(weights, null, 2)}\n`);
   console.log(`wrote ${out}: ${weights.version}, train AUC ${trainAuc.toFixed(3)} on ${usable.length} rows`);
-  for (const f of features) console.log(`  ${f.id.padEnd(10)} weight ${f.weight.toFixed(3)}  missing ${f.missingWeight.toFixed(3)}  mean ${f.mean.toFixed(3)}`);
+  for (const f of features) console.log(`  ${f.id.padEnd(10)} weight ${f.weight.toFixed(3)}  missing ${f.missingWeight.toFixed(3)}  mean ${f.mean.toFixed(3)}  train AUC ${perSignalAuc[f.id]}`);
   console.log(`  bias ${weights.bias}; thresholds ai ≥ ${weights.thresholds.ai}, authentic ≤ ${weights.thresholds.authentic}`);
 }
 
