@@ -32,3 +32,20 @@ describe("fft", () => {
     expect(() => fft(new Float64Array(12), new Float64Array(12))).toThrow(/power of two/);
   });
 });
+
+describe("powerSpectrum2d", () => {
+  it("matches a direct 2-D DFT on a random tile", () => {
+    const n = 8;
+    const tile = Float64Array.from({ length: n * n }, (_, i) => Math.sin(i * 1.7) * 10 + (i % 5));
+    const p = powerSpectrum2d(tile, n);
+    for (let ky = 0; ky < n; ky++) for (let kx = 0; kx < n; kx++) {
+      let r = 0, im = 0;
+      for (let y = 0; y < n; y++) for (let x = 0; x < n; x++) {
+        const a = (-2 * Math.PI * (kx * x + ky * y)) / n;
+        r += tile[y * n + x]! * Math.cos(a);
+        im += tile[y * n + x]! * Math.sin(a);
+      }
+      expect(p[ky * n + kx]).toBeCloseTo(r * r + im * im, 6);
+    }
+  });
+});

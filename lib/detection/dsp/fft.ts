@@ -55,23 +55,40 @@ export function fft(re: Float64Array, im: Float64Array): void {
   }
 }
 
-/** 2-D FFT of an n×n real tile; returns the power spectrum |X|² (row-major, DC at 0,0). */
+/**
+ * 2-D FFT of an n×n real tile; returns the power spectrum |X|² (row-major, DC at 0,0).
+ * Real input allows two savings: rows are transformed in pairs packed as one complex signal
+ * (x = a + i·b, then A[k] = (X[k] + X*[−k])/2, B[k] = (X[k] − X*[−k])/2i), and only columns 0..n/2 are
+ * transformed because the power spectrum is point-symmetric (P[−ky][−kx] = P[ky][kx]).
+ */
 export function powerSpectrum2d(tile: Float64Array, n: number): Float64Array {
-  const re = Float64Array.from(tile);
+  const re = new Float64Array(n * n);
   const im = new Float64Array(n * n);
-  const rr = new Float64Array(n);
-  const ri = new Float64Array(n);
-  for (let y = 0; y < n; y++) {
-    for (let x = 0; x < n; x++) { rr[x] = re[y * n + x]!; ri[x] = im[y * n + x]!; }
-    fft(rr, ri);
-    for (let x = 0; x < n; x++) { re[y * n + x] = rr[x]!; im[y * n + x] = ri[x]!; }
-  }
-  for (let x = 0; x < n; x++) {
-    for (let y = 0; y < n; y++) { rr[y] = re[y * n + x]!; ri[y] = im[y * n + x]!; }
-    fft(rr, ri);
-    for (let y = 0; y < n; y++) { re[y * n + x] = rr[y]!; im[y * n + x] = ri[y]!; }
+  const zr = new Float64Array(n);
+  const zi = new Float64Array(n);
+  for (let y = 0; y < n; y += 2) {
+    const y2 = Math.min(y + 1, n - 1);
+    for (let x = 0; x < n; x++) { zr[x] = tile[y * n + x]!; zi[x] = y2 === y ? 0 : tile[y2 * n + x]!; }
+    fft(zr, zi);
+    for (let k = 0; k < n; k++) {
+      const m = (n - k) % n;
+      re[y * n + k] = (zr[k]! + zr[m]!) / 2;
+      im[y * n + k] = (zi[k]! - zi[m]!) / 2;
+      if (y2 !== y) {
+        re[y2 * n + k] = (zi[k]! + zi[m]!) / 2;
+        im[y2 * n + k] = -(zr[k]! - zr[m]!) / 2;
+      }
+    }
   }
   const p = new Float64Array(n * n);
-  for (let i = 0; i < p.length; i++) p[i] = re[i]! * re[i]! + im[i]! * im[i]!;
+  for (let x = 0; x <= n / 2; x++) {
+    for (let y = 0; y < n; y++) { zr[y] = re[y * n + x]!; zi[y] = im[y * n + x]!; }
+    fft(zr, zi);
+    for (let y = 0; y < n; y++) {
+      const v = zr[y]! * zr[y]! + zi[y]! * zi[y]!;
+      p[y * n + x] = v;
+      p[((n - y) % n) * n + ((n - x) % n)] = v;
+    }
+  }
   return p;
 }
