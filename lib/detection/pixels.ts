@@ -168,7 +168,8 @@ export async function heatmapPng(values: ArrayLike<number>, cols: number, rows: 
   const s = Math.min(1, 512 / Math.max(width, height));
   return sharp(rgb, { raw: { width: cols, height: rows, channels: 3 } })
     .resize({ width: Math.max(1, Math.round(width * s)), height: Math.max(1, Math.round(height * s)), kernel: "nearest", fit: "fill" })
-    .png({ compressionLevel: 6 })
+    // Low zlib effort: block maps compress well anyway and this runs on every scan.
+    .png({ compressionLevel: 2 })
     .toBuffer();
 }
 

@@ -39,7 +39,8 @@ export default defineSignal({
     const y8 = Buffer.alloc(n);
     for (let i = 0; i < n; i++) y8[i] = Math.round(y.data[i]!);
     const resaved = await sharp(y8, { raw: { width: a.width, height: a.height, channels: 1 } })
-      .jpeg({ quality: RESAVE_QUALITY })
+      // Huffman optimisation changes only the entropy coding (same pixels) and costs a second pass.
+      .jpeg({ quality: RESAVE_QUALITY, optimiseCoding: false })
       .toBuffer()
       .then((j) => sharp(j).extractChannel(0).raw().toBuffer());
     // Per-block means of |error| and |residual| in one pass.
@@ -50,10 +51,10 @@ export default defineSignal({
     const t = new Float32Array(cols * rows);
     for (let yy = 0; yy < rows * BLOCK; yy++) {
       const rowOff = yy * a.width;
-      const bRow = Math.floor(yy / BLOCK) * cols;
+      const bRow = ((yy / BLOCK) | 0) * cols;
       for (let xx = 0; xx < cols * BLOCK; xx++) {
         const i = rowOff + xx;
-        const b = bRow + Math.floor(xx / BLOCK);
+        const b = bRow + ((xx / BLOCK) | 0);
         e.values[b]! += Math.abs(y8[i]! - resaved[i]!);
         t[b]! += Math.abs(res.data[i]!);
       }
