@@ -37,3 +37,13 @@ describe("jpeg signal", () => {
     expect(out).toMatchObject({ score: null, notApplicable: true });
   });
 });
+
+describe("jpeg vendor hint", () => {
+  it("keys tables stably and finds nothing for unseen tables", async () => {
+    const { tablesKey, vendorsFor } = await import("../formats/jpeg-vendor");
+    const t = [{ id: 1, precision: 8 as const, values: new Array(64).fill(3) }, { id: 0, precision: 8 as const, values: new Array(64).fill(2) }];
+    expect(tablesKey(t)).toBe(tablesKey([...t].reverse()));
+    expect(tablesKey(t)).toMatch(/^[0-9a-f]{16}$/);
+    expect(vendorsFor(t)).toEqual([]);
+  });
+});

@@ -4,6 +4,7 @@
 // formula. Neither proves anything alone; fusion weighs the score.
 import { chromaSubsampling, parseDqt, parseSof, walkJpeg, type QuantTable } from "../formats/jpeg-markers";
 import { doubleQuantisation, matchTable } from "../formats/jpeg-quant";
+import { vendorsFor } from "../formats/jpeg-vendor";
 import { lumaCrop, lumaOf, round, sigmoid } from "../pixels";
 import { defineSignal } from "../signal";
 
@@ -23,12 +24,14 @@ const W_BIAS = 3.947;
 
 export default defineSignal({
   id: "jpeg",
-  version: "1.1.0",
+  version: "1.2.0",
   title: "JPEG encoder and compression history",
   messages: {
     not_jpeg: { message: "The file is not a JPEG, so JPEG structure checks do not apply.", direction: "neutral" },
     standard_tables: { message: "Quantisation tables are the standard IJG/libjpeg tables, as written by common software encoders.", direction: "neutral" },
     nonstandard_tables: { message: "Quantisation tables are not the standard libjpeg ones, typical of camera firmware or a photo editor.", direction: "authentic" },
+    camera_tables: { message: "These exact quantisation tables were seen in camera originals in Loupe's reference set.", direction: "authentic" },
+    editor_tables: { message: "These exact quantisation tables were seen in files saved by a photo editor in Loupe's reference set.", direction: "neutral" },
     very_high_quality: { message: "Encoded at very high quality (≥ 95).", direction: "neutral" },
     double_compression: { message: "DCT coefficient histograms are periodic: the image was JPEG-compressed before, with different tables.", direction: "neutral" },
     no_quant_tables: { message: "The JPEG has no quantisation tables (malformed or lossless).", direction: "neutral" },
@@ -47,7 +50,7 @@ export default defineSignal({
     const chromaTableId = frame?.components[1]?.tq;
     const lumaTable = tables.find((t) => t.id === lumaTableId) ?? tables[0];
     const chromaTable = chromaTableId === undefined ? undefined : tables.find((t) => t.id === chromaTableId);
-    const flags: { code: "standard_tables" | "nonstandard_tables" | "very_high_quality" | "double_compression" | "no_quant_tables" | "progressive"; detail?: string }[] = [];
+    const flags: { code: "standard_tables" | "nonstandard_tables" | "camera_tables" | "editor_tables" | "very_high_quality" | "double_compression" | "no_quant_tables" | "progressive"; detail?: string }[] = [];
     if (!lumaTable) {
       return { score: 0.5, flags: [{ code: "no_quant_tables" }], summary: "The JPEG carries no quantisation tables.", details: { segments: walk.segments.map((s) => s.name) } };
     }
@@ -57,6 +60,12 @@ export default defineSignal({
     const quality = lumaMatch.exactQuality ?? lumaMatch.nearestQuality;
     if (standard) flags.push({ code: "standard_tables", detail: `(IJG quality ${quality}, ${subsampling})` });
     else flags.push({ code: "nonstandard_tables", detail: `(closest IJG quality ≈ ${lumaMatch.nearestQuality}, mean difference ${round(lumaMatch.distance, 2)})` });
+    // Vendor hint (formats/jpeg-vendor-tables.json, built from train-split camera JPEGs).
+    const vendors = standard ? [] : vendorsFor(tables);
+    const cameras = vendors.filter((v) => !v.source.endsWith("(editor)")).map((v) => v.source);
+    const editors = vendors.filter((v) => v.source.endsWith("(editor)")).map((v) => v.source.replace(" (editor)", ""));
+    if (cameras.length) flags.push({ code: "camera_tables", detail: `(${cameras.join(", ")})` });
+    if (editors.length) flags.push({ code: "editor_tables", detail: `(${editors.join(", ")})` });
     if (quality >= 95) flags.push({ code: "very_high_quality" });
     if (frame?.type === "SOF2") flags.push({ code: "progressive" });
 
@@ -78,7 +87,8 @@ export default defineSignal({
 
     const z = W_STANDARD * (standard ? 1 : 0) + W_DOUBLE * (doubled ? 1 : 0) + W_QUALITY * (quality / 100) + W_BIAS;
     const score = round(sigmoid(z), 4);
-    const who = standard ? `a standard libjpeg-style encoder at quality ${quality}` : `non-standard tables (≈ quality ${lumaMatch.nearestQuality}, camera or editor)`;
+    const hint = vendors.length ? `tables seen in ${vendors.map((v) => v.source).join(", ")} files` : "camera or editor";
+    const who = standard ? `a standard libjpeg-style encoder at quality ${quality}` : `non-standard tables (≈ quality ${lumaMatch.nearestQuality}, ${hint})`;
     return {
       score,
       flags,
@@ -89,6 +99,7 @@ export default defineSignal({
         lumaTableDistance: round(lumaMatch.distance, 3),
         chromaQuality: chromaMatch?.exactQuality ?? chromaMatch?.nearestQuality ?? null,
         subsampling,
+        vendorHints: vendors,
         frame: frame?.type ?? null,
         tables: tables.map((t) => ({ id: t.id, precision: t.precision, values: t.values })),
         doubleQuantisation: dq && { roughness: round(dq.roughness, 3), blocks: dq.blocks, perCoefficient: dq.perCoefficient.map((c) => ({ ...c, roughness: Number.isFinite(c.roughness) ? round(c.roughness, 2) : null })) },
