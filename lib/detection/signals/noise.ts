@@ -2,7 +2,7 @@
 // the whole frame (shot noise grows with brightness; PRNU is a fixed multiplicative pattern). Generators
 // synthesise texture instead: residuals are smoother (positively correlated between neighbours), less
 // tied to brightness, and their level varies from region to region.
-import { blockMap, blockMean, blockStd, heatmapPng, lumaOf, mean, normalise, pearson, quantile, residualOf, round, sigmoid } from "../pixels";
+import { blockMap, blockMean, blockStd, heatmapPng, lumaOf, mean, pearson, quantile, residualOf, round, sigmoid, std } from "../pixels";
 import { defineSignal } from "../signal";
 
 const BLOCK = 32;
@@ -16,9 +16,19 @@ const B = -0.561;
 const C = 0.557;
 const D = -0.861;
 
+/** Least-squares line y ≈ alpha + beta·x (beta 0 when x has no spread). */
+function fitLine(x: number[], y: number[]): { alpha: number; beta: number } {
+  const mx = mean(x);
+  const my = mean(y);
+  let sxy = 0, sxx = 0;
+  for (let i = 0; i < x.length; i++) { sxy += (x[i]! - mx) * (y[i]! - my); sxx += (x[i]! - mx) ** 2; }
+  const beta = sxx > 0 ? sxy / sxx : 0;
+  return { alpha: my - beta * mx, beta };
+}
+
 export default defineSignal({
   id: "noise",
-  version: "1.1.0",
+  version: "1.1.1",
   title: "Sensor-noise residual",
   messages: {
     smooth_residual: { message: "The fine-scale residual is smooth rather than grainy, unlike sensor noise.", direction: "ai" },
@@ -67,15 +77,37 @@ export default defineSignal({
     if (brightnessCorr > 0.3) flags.push({ code: "signal_dependent", detail: `(r = ${round(brightnessCorr, 2)})` });
     if (inconsistency > 6) flags.push({ code: "inconsistent_noise", detail: `(×${round(inconsistency, 1)} between flat regions)` });
     const score = round(sigmoid(A * lag1 + B * brightnessCorr + C * Math.log(inconsistency) + D), 4);
+    // Local-consistency map: the image's own noise model σ ≈ α + β·brightness, fitted on its flat blocks
+    // (least squares), and each flat block's log deviation from it. A camera frame follows one model
+    // everywhere; a pasted or synthesised region sits off it (blue = cleaner, red = noisier than
+    // predicted). Textured blocks cannot be judged and stay neutral.
+    const { alpha, beta } = fitLine(flatBright, flatSigma);
+    const deviation = new Float32Array(sigma.values.length).fill(0.5);
+    const devs: number[] = [];
+    for (const i of idx) {
+      const expected = Math.max(0.3, alpha + beta * bright.values[i]!);
+      const d = Math.log((sigma.values[i]! + 0.05) / expected);
+      devs.push(d);
+      deviation[i] = Math.min(1, Math.max(0, 0.5 + d / 2));
+    }
     const heatmap = ctx.heatmaps
-      ? { png: await heatmapPng(normalise(sigma.values), sigma.cols, sigma.rows, a.width, a.height), label: "Local noise level (red = noisier)" }
+      ? { png: await heatmapPng(deviation, sigma.cols, sigma.rows, a.width, a.height), label: "Noise vs the image's own brightness→noise model, flat regions only (blue = cleaner, red = noisier, yellow = as predicted or not judged)" }
       : undefined;
     return {
       score,
       flags,
       summary: `Noise residual level ${round(level, 2)}, neighbour correlation ${round(lag1, 2)}, brightness dependence r = ${round(brightnessCorr, 2)}.`,
       heatmap,
-      details: { lag1: round(lag1, 4), brightnessCorr: round(brightnessCorr, 4), inconsistency: round(inconsistency, 3), flatNoiseLevel: round(level, 3), flatBlocks: idx.length, block: BLOCK },
+      details: {
+        lag1: round(lag1, 4),
+        brightnessCorr: round(brightnessCorr, 4),
+        inconsistency: round(inconsistency, 3),
+        flatNoiseLevel: round(level, 3),
+        flatBlocks: idx.length,
+        block: BLOCK,
+        noiseModel: { intercept: round(alpha, 4), slopePerLevel: round(beta, 6) },
+        modelDeviationStd: round(std(devs), 4),
+      },
     };
   },
 });

@@ -41,6 +41,26 @@ describe("noise signal", () => {
   });
 });
 
+describe("noise consistency map", () => {
+  it("a noiseless pasted patch sits off the image's own noise model", async () => {
+    const w = 320;
+    const r = rng(7);
+    const clean = Buffer.alloc(w * w * 3);
+    for (let i = 0; i < w * w; i++) {
+      const base = 60 + ((i % w) / w) * 140; // brightness ramp, shot-noise-like σ growing with it
+      const v = base + Math.sqrt(base) * 0.8 * (r() + r() + r() - 1.5) * 2;
+      for (let c = 0; c < 3; c++) clean[i * 3 + c] = Math.max(0, Math.min(255, Math.round(v)));
+    }
+    const pasted = Buffer.from(clean);
+    for (let y = 96; y < 224; y++) for (let x = 96; x < 224; x++) for (let c = 0; c < 3; c++) pasted[(y * w + x) * 3 + c] = Math.round(60 + (x / w) * 140);
+    const run = async (buf: Buffer) => noise.run(await decoded(await sharp(buf, { raw: { width: w, height: w, channels: 3 } }).png().toBuffer()), { heatmaps: true });
+    const a = await run(clean);
+    const b = await run(pasted);
+    expect(b.details!.modelDeviationStd as number).toBeGreaterThan(2 * (a.details!.modelDeviationStd as number));
+    expect(b.heatmap?.png.subarray(1, 4).toString()).toBe("PNG");
+  });
+});
+
 describe("frequency signal", () => {
   it("finds the periodic trace of ×2 interpolation, and none in the same content at native size", async () => {
     const px = makePixels({ width: 256, height: 256, seed: 4, noise: 6 });
