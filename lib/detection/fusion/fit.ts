@@ -53,7 +53,7 @@ const SIGNAL_FEATURES: Record<string, (d: Record<string, number>) => number[]> =
     return [std, dq && dq.roughness > 30 ? 1 : 0, d.quality! / 100];
   },
   ela: (d) => [Math.log(d.medianRatio! + 0.01), Math.min(d.spread!, 6)],
-  noise: (d) => [d.lag1!, d.brightnessCorr!, Math.log(d.inconsistency!)],
+  noise: (d) => [d.lag1!, d.brightnessCorr!, Math.log(d.inconsistency!), d.modelDeviationStd!],
   frequency: (d) => [d.upsamplingPeakLog10!, -(d.spectralSlope! + 2)],
 };
 

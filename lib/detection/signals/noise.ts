@@ -7,14 +7,15 @@ import { defineSignal } from "../signal";
 
 const BLOCK = 32;
 
-// Score = sigmoid(A·lag1 + B·brightnessCorr + C·log(inconsistency) + D).
+// Score = sigmoid(A·lag1 + B·brightnessCorr + C·log(inconsistency) + E·modelDeviationStd + D).
 // Coefficients from `npx tsx lib/detection/fusion/fit.ts --signal-stats --sample 3` (one-signal logistic
-// regression on every 3rd train item, as-is and JPEG-re-encoded; class-balanced, L2 0.01; train AUC 0.67).
+// regression on every 3rd train item, as-is and JPEG-re-encoded; class-balanced, L2 0.01; train AUC 0.70).
 
-const A = 0.407;
-const B = -0.561;
-const C = 0.557;
-const D = -0.861;
+const A = 0.582;
+const B = -0.827;
+const C = -0.877;
+const D = -1.108;
+const E = 4.451;
 
 /** Least-squares line y ≈ alpha + beta·x (beta 0 when x has no spread). */
 function fitLine(x: number[], y: number[]): { alpha: number; beta: number } {
@@ -28,7 +29,7 @@ function fitLine(x: number[], y: number[]): { alpha: number; beta: number } {
 
 export default defineSignal({
   id: "noise",
-  version: "1.1.1",
+  version: "1.2.0",
   title: "Sensor-noise residual",
   messages: {
     smooth_residual: { message: "The fine-scale residual is smooth rather than grainy, unlike sensor noise.", direction: "ai" },
@@ -76,7 +77,6 @@ export default defineSignal({
     if (lag1 < -0.3) flags.push({ code: "white_residual", detail: `(lag-1 correlation ${round(lag1, 2)})` });
     if (brightnessCorr > 0.3) flags.push({ code: "signal_dependent", detail: `(r = ${round(brightnessCorr, 2)})` });
     if (inconsistency > 6) flags.push({ code: "inconsistent_noise", detail: `(×${round(inconsistency, 1)} between flat regions)` });
-    const score = round(sigmoid(A * lag1 + B * brightnessCorr + C * Math.log(inconsistency) + D), 4);
     // Local-consistency map: the image's own noise model σ ≈ α + β·brightness, fitted on its flat blocks
     // (least squares), and each flat block's log deviation from it. A camera frame follows one model
     // everywhere; a pasted or synthesised region sits off it (blue = cleaner, red = noisier than
@@ -90,6 +90,8 @@ export default defineSignal({
       devs.push(d);
       deviation[i] = Math.min(1, Math.max(0, 0.5 + d / 2));
     }
+    const modelDeviationStd = devs.length >= 8 ? std(devs) : 0;
+    const score = round(sigmoid(A * lag1 + B * brightnessCorr + C * Math.log(inconsistency) + E * modelDeviationStd + D), 4);
     const heatmap = ctx.heatmaps
       ? { png: await heatmapPng(deviation, sigma.cols, sigma.rows, a.width, a.height), label: "Noise vs the image's own brightness→noise model, flat regions only (blue = cleaner, red = noisier, yellow = as predicted or not judged)" }
       : undefined;
@@ -106,7 +108,7 @@ export default defineSignal({
         flatBlocks: idx.length,
         block: BLOCK,
         noiseModel: { intercept: round(alpha, 4), slopePerLevel: round(beta, 6) },
-        modelDeviationStd: round(std(devs), 4),
+        modelDeviationStd: round(modelDeviationStd, 4),
       },
     };
   },
