@@ -28,6 +28,8 @@ interface StoredSignal {
   heatmap?: { key: string; label: string };
 }
 
+export type SignalDto = ReturnType<typeof detectionDto>["signals"][number];
+
 export function detectionDto(d: Detection, caseId: string) {
   const signals = (d.signals as StoredSignal[]).map((s) => ({
     id: s.id,

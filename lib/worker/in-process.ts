@@ -3,7 +3,7 @@
 import { getDbHandle } from "../../db";
 import { bootstrap } from "../bootstrap";
 import { env } from "../env";
-import { startWorker, type Worker } from "./worker";
+import { startWorker, workerOptionsFromEnv, type Worker } from "./worker";
 
 const g = globalThis as unknown as { __loupeWorker?: Promise<Worker | null> };
 
@@ -12,13 +12,7 @@ export function startInProcessWorker(): Promise<Worker | null> {
     const handle = await getDbHandle();
     await bootstrap(handle.db);
     if (!env.LOUPE_INPROCESS_WORKER) return null;
-    const worker = startWorker({
-      db: handle.db,
-      concurrency: env.LOUPE_WORKER_CONCURRENCY,
-      leaseSeconds: env.LOUPE_LEASE_SECONDS,
-      maxAttempts: env.LOUPE_MAX_ATTEMPTS,
-      pollMs: env.LOUPE_WORKER_POLL_MS,
-    });
+    const worker = startWorker({ db: handle.db, ...workerOptionsFromEnv() });
     const stop = () => {
       void worker.stop(10_000).then(() => process.exit(0));
     };

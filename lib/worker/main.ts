@@ -2,8 +2,7 @@
 // one PostgreSQL; row leases keep them from scanning the same case twice.
 import { getDbHandle } from "../../db";
 import { bootstrap } from "../bootstrap";
-import { env } from "../env";
-import { startWorker } from "./worker";
+import { startWorker, workerOptionsFromEnv } from "./worker";
 
 const handle = await getDbHandle();
 if (handle.kind === "pglite") {
@@ -13,13 +12,7 @@ if (handle.kind === "pglite") {
   );
 }
 await bootstrap(handle.db);
-const worker = startWorker({
-  db: handle.db,
-  concurrency: env.LOUPE_WORKER_CONCURRENCY,
-  leaseSeconds: env.LOUPE_LEASE_SECONDS,
-  maxAttempts: env.LOUPE_MAX_ATTEMPTS,
-  pollMs: env.LOUPE_WORKER_POLL_MS,
-});
+const worker = startWorker({ db: handle.db, ...workerOptionsFromEnv() });
 
 let shuttingDown = false;
 async function shutdown(signal: string) {

@@ -1,6 +1,7 @@
 // The scan worker: N concurrent slots, each claiming a case with a row lease, scanning it and
 // moving it on. Expired leases are reclaimed by the claim query itself; stop() drains gracefully.
 import type { Db } from "../../db";
+import { env } from "../env";
 import { newId } from "../ids";
 import { claimCase } from "./claim-case";
 import { scanCase, type DetectFn, type ScanResult } from "./scan-case";
@@ -15,6 +16,16 @@ export interface WorkerOptions {
   workerId?: string;
   log?: (msg: string) => void;
   onResult?: (caseId: string, result: ScanResult) => void;
+}
+
+/** The operator's settings (LOUPE_WORKER_*, LOUPE_LEASE_SECONDS, LOUPE_MAX_ATTEMPTS). */
+export function workerOptionsFromEnv(): Pick<WorkerOptions, "concurrency" | "leaseSeconds" | "maxAttempts" | "pollMs"> {
+  return {
+    concurrency: env.LOUPE_WORKER_CONCURRENCY,
+    leaseSeconds: env.LOUPE_LEASE_SECONDS,
+    maxAttempts: env.LOUPE_MAX_ATTEMPTS,
+    pollMs: env.LOUPE_WORKER_POLL_MS,
+  };
 }
 
 export interface Worker {

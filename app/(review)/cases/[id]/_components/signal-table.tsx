@@ -1,18 +1,11 @@
+import type { SignalDto } from "@/lib/api/dto";
+
 interface Flag {
   code: string;
   message: string;
   direction: "ai" | "authentic" | "neutral";
 }
-export interface SignalRow {
-  id: string;
-  version: string;
-  status: string;
-  score: number | null;
-  flags: unknown[];
-  summary: string;
-  ms: number;
-  error?: string;
-}
+export type SignalRow = Pick<SignalDto, "id" | "version" | "status" | "score" | "flags" | "summary" | "ms"> & { error?: string };
 
 const DIRECTION: Record<string, string> = { ai: "text-ai", authentic: "text-authentic", neutral: "text-slate-500" };
 
