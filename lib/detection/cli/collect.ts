@@ -41,7 +41,8 @@ export async function collect(
   items: LabelledItem[],
   signals: readonly AnySignal[],
   perturbation: Perturbation | null,
-  opts: { cache?: boolean; progress?: string } = {},
+  /** `refresh`: signal ids to recompute even when cached (code changed without a version bump). */
+  opts: { cache?: boolean; progress?: string; refresh?: ReadonlySet<string> } = {},
 ): Promise<Row[]> {
   const useCache = opts.cache ?? true;
   if (useCache) mkdirSync(CACHE_DIR, { recursive: true });
@@ -54,7 +55,7 @@ export async function collect(
     const todo: AnySignal[] = [];
     for (const s of signals) {
       const f = path.join(CACHE_DIR, `${key(item, pert, s, salt)}.json`);
-      if (useCache && existsSync(f)) cached.set(s.id, JSON.parse(readFileSync(f, "utf8")) as LiteResult);
+      if (useCache && !opts.refresh?.has(s.id) && existsSync(f)) cached.set(s.id, JSON.parse(readFileSync(f, "utf8")) as LiteResult);
       else todo.push(s);
     }
     let decodeError: string | undefined;

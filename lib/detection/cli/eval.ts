@@ -123,9 +123,10 @@ async function main() {
   if (!items.length) throw new Error(`no labelled images found in ${data}`);
   const perturbs = (arg("perturb") ?? "").split(",").filter(Boolean).map(parsePerturbation);
   const cache = !flag("no-cache");
+  const refresh = new Set((arg("refresh") ?? "").split(",").filter(Boolean));
   const reps: ConditionReport[] = [];
-  reps.push(report("original", await collect(items, registry, null, { cache, progress: "original" })));
-  for (const p of perturbs) reps.push(report(p.name, await collect(items, registry, p, { cache, progress: p.name })));
+  reps.push(report("original", await collect(items, registry, null, { cache, refresh, progress: "original" })));
+  for (const p of perturbs) reps.push(report(p.name, await collect(items, registry, p, { cache, refresh, progress: p.name })));
   if (flag("json")) console.log(JSON.stringify({ fusionVersion: defaultWeights.version, data, conditions: reps }, null, 2));
   else print(reps);
 }

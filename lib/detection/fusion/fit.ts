@@ -84,8 +84,9 @@ async function main() {
   if (!items.length) throw new Error(`no items in ${data} (split ${split})`);
   const signals = registry;
   const cache = !flag("no-cache");
-  const rows = await collect(items, signals, null, { cache, progress: "original" });
-  if (!flag("no-augment")) rows.push(...(await collect(items, signals, jpegAugment, { cache, progress: "jpeg-augmented" })));
+  const refresh = new Set(arg("refresh", "").split(",").filter(Boolean));
+  const rows = await collect(items, signals, null, { cache, refresh, progress: "original" });
+  if (!flag("no-augment")) rows.push(...(await collect(items, signals, jpegAugment, { cache, refresh, progress: "jpeg-augmented" })));
   const usable = rows.filter((r) => !r.decodeError);
   if (flag("signal-stats")) return signalStats(usable);
 
