@@ -22,14 +22,20 @@ export interface Row {
 const CACHE_DIR = path.join(os.tmpdir(), "loupe-signal-cache");
 
 /**
- * The ml signal's output depends on the model file as well as on its code version: key its cache
- * entries on the file's size and mtime too, so a retrained model is never scored from stale entries.
+ * The ml signal's output depends on the model files as well as on its code version: key its cache
+ * entries on their sizes and mtimes too, so a retrained model is never scored from stale entries.
  */
-function modelSalt(): string {
+export function modelSalt(): string {
   const p = path.resolve(process.env.MODEL_PATH ?? "models/loupe-detector.onnx");
   if (!existsSync(p)) return "no-model";
-  const st = statSync(p);
-  return `${st.size}-${st.mtimeMs}`;
+  // The sidecar (preprocessing, calibration) changes scores as much as the weights do.
+  return [p, p.replace(/\.onnx$/, ".json")]
+    .filter((f) => existsSync(f))
+    .map((f) => {
+      const st = statSync(f);
+      return `${st.size}-${st.mtimeMs}`;
+    })
+    .join("+");
 }
 
 function key(item: LabelledItem, pert: string, sig: AnySignal, salt: string): string {
