@@ -8,7 +8,7 @@ import path from "node:path";
  * Resolved from the working directory: the app, the worker and the CLIs all start at the repo root,
  * and a bundler-proof path matters more here than import.meta tricks.
  */
-export const DEFAULT_TRUST_DIR = path.resolve(process.cwd(), "lib/detection/provenance/trust");
+export const DEFAULT_TRUST_DIR = path.resolve(/*turbopackIgnore: true*/ process.cwd(), "lib/detection/provenance/trust");
 
 export interface TrustAnchors {
   /** Concatenated PEM certificates ("" when none). */
