@@ -74,49 +74,13 @@ export const KNOWN_WATERMARKS: KnownWatermark[] = [
   },
 ];
 
-/**
- * OpenCV COLOR_BGR2YUV U channel of one pixel at byte offset i of interleaved RGB data.
- * uint8: rounded and saturated like OpenCV's 8-bit path; float: delta 0.5, unrounded.
- */
-function uAt(data: Buffer, i: number, bi: number, ri: number, uint8: boolean): number {
-  const r = data[i + ri]!;
-  const g = data[i + 1]!;
-  const b = data[i + bi]!;
-  const y = 0.299 * r + 0.587 * g + 0.114 * b;
-  if (!uint8) return (b - y) * 0.492 + 0.5;
-  return Math.min(255, Math.max(0, Math.round((b - y) * 0.492 + 128)));
-}
-
-/**
- * pywt.dwt2(U, 'haar') approximation band, LL = (a+b+c+d)/2 over each 2×2 cell of the top-left
- * rows//4*4 × cols//4*4 region. Computed straight from the pixels: the full-resolution U plane is
- * never materialised (a 64 MP image would need 512 MB for it).
- */
-export function uHaarLL(raw: RawImage, domain: PixelDomain, order: ChannelOrder): { ll: Float64Array; w: number; h: number } {
-  const { data, width, height, channels } = raw;
-  // What OpenCV will call B and R inside each RGB pixel.
-  const bi = order === "bgr" ? 2 : 0;
-  const ri = order === "bgr" ? 0 : 2;
-  const uint8 = domain === "uint8";
-  const w = (Math.floor(width / 4) * 4) / 2;
-  const h = (Math.floor(height / 4) * 4) / 2;
-  const ll = new Float64Array(w * h);
-  const row = width * channels;
-  for (let y = 0; y < h; y++) {
-    const r0 = 2 * y * row;
-    const r1 = r0 + row;
-    for (let x = 0; x < w; x++) {
-      const c = 2 * x * channels;
-      ll[y * w + x] =
-        (uAt(data, r0 + c, bi, ri, uint8) +
-          uAt(data, r0 + c + channels, bi, ri, uint8) +
-          uAt(data, r1 + c, bi, ri, uint8) +
-          uAt(data, r1 + c + channels, bi, ri, uint8)) /
-        2;
-    }
-  }
-  return { ll, w, h };
-}
+/** The four ways an embedder may have produced the U plane (see the header comment). */
+export const VARIANTS: readonly { domain: PixelDomain; order: ChannelOrder }[] = [
+  { domain: "uint8", order: "bgr" },
+  { domain: "uint8", order: "rgb" },
+  { domain: "float", order: "bgr" },
+  { domain: "float", order: "rgb" },
+];
 
 /** Index (0..15, never 0) of the largest |coefficient| after the first, first occurrence wins. */
 export function maxCoefficientIndex(ll: Float64Array, w: number, bx: number, by: number): number {
@@ -132,20 +96,74 @@ export function maxCoefficientIndex(ll: Float64Array, w: number, bx: number, by:
   return best;
 }
 
-/** One raw bit per 4×4 LL block, row-major (the reference `decode_frame` before averaging). */
-export function blockBits(raw: RawImage, domain: PixelDomain, order: ChannelOrder): Uint8Array {
-  const { ll, w, h } = uHaarLL(raw, domain, order);
-  const bw = Math.floor(w / DWTDCT_BLOCK);
-  const bh = Math.floor(h / DWTDCT_BLOCK);
-  const bits = new Uint8Array(bw * bh);
-  for (let by = 0; by < bh; by++) {
-    for (let bx = 0; bx < bw; bx++) {
-      const k = maxCoefficientIndex(ll, w, bx, by);
-      const v = Math.abs(ll[(by * DWTDCT_BLOCK + (k >> 2)) * w + bx * DWTDCT_BLOCK + (k & 3)]!);
-      bits[by * bw + bx] = v % DWTDCT_SCALE > DWTDCT_SCALE * 0.5 ? 1 : 0;
+/**
+ * One raw bit per 4×4 LL block, row-major (the reference `decode_frame` before averaging), for all
+ * four VARIANTS in a single pass over the pixels. Works one block row (8 pixel rows) at a time, so the
+ * full-resolution U plane and its LL band are never materialised (a 64 MP image would need 512 MB).
+ *
+ * Per pixel, OpenCV COLOR_BGR2YUV gives U = 0.492·(B − Y) + δ with Y = 0.299·R + 0.587·G + 0.114·B,
+ * where "B" and "R" are whatever the embedder put in those slots: δ = 128 with rounding and saturation
+ * for uint8 images, δ = 0.5 unrounded for float images. pywt.dwt2 'haar' LL = (a + b + c + d)/2 over
+ * each 2×2 cell of the top-left rows//4*4 × cols//4*4 region; only whole 4×4 LL blocks carry bits.
+ */
+export function blockBits(raw: RawImage): { bits: Uint8Array[]; cols: number; rows: number } {
+  const { data, width, height, channels } = raw;
+  const llw = (Math.floor(width / 4) * 4) / 2;
+  const llh = (Math.floor(height / 4) * 4) / 2;
+  const cols = Math.floor(llw / DWTDCT_BLOCK);
+  const rows = Math.floor(llh / DWTDCT_BLOCK);
+  const bits = VARIANTS.map(() => new Uint8Array(cols * rows));
+  const w = cols * DWTDCT_BLOCK;
+  const px = 2 * w; // pixels per row that reach a block
+  // One block row of 2·LL per variant (same order as VARIANTS): each pixel's U is added straight into
+  // its Haar cell, in the reference's summation order (0,0), (0,1), (1,0), (1,1); the /2 is applied
+  // when a block is read (exact: a division by two).
+  const strips = VARIANTS.map(() => new Float64Array(DWTDCT_BLOCK * w));
+  const [s0, s1, s2, s3] = strips as [Float64Array, Float64Array, Float64Array, Float64Array];
+  const g1 = channels === 1;
+  for (let by = 0; by < rows; by++) {
+    for (let ly = 0; ly < DWTDCT_BLOCK; ly++) {
+      const py = 2 * (by * DWTDCT_BLOCK + ly);
+      for (let dy = 0; dy < 2; dy++) {
+        let i = (py + dy) * width * channels;
+        for (let x = 0; x < px; x++, i += channels) {
+          const r = data[i]!;
+          const g = g1 ? r : data[i + 1]!;
+          const b = g1 ? r : data[i + 2]!;
+          const dB = (b - (0.299 * r + 0.587 * g + 0.114 * b)) * 0.492; // embedder passed BGR (correct)
+          const dR = (r - (0.299 * b + 0.587 * g + 0.114 * r)) * 0.492; // embedder passed RGB as BGR
+          // uint8: Math.round then saturate, as OpenCV's 8-bit path; `(v + 0.5) | 0` is that rounding for
+          // every v ≥ −0.5 and anything lower saturates to 0 either way.
+          let qB = (dB + 128 + 0.5) | 0;
+          let qR = (dR + 128 + 0.5) | 0;
+          qB = qB > 255 ? 255 : qB < 0 ? 0 : qB;
+          qR = qR > 255 ? 255 : qR < 0 ? 0 : qR;
+          const o = ly * w + (x >> 1);
+          if (dy === 0 && (x & 1) === 0) {
+            s0[o] = qB; s1[o] = qR; s2[o] = dB + 0.5; s3[o] = dR + 0.5;
+          } else {
+            s0[o] += qB; s1[o] += qR; s2[o] += dB + 0.5; s3[o] += dR + 0.5;
+          }
+        }
+      }
+    }
+    for (let v = 0; v < strips.length; v++) {
+      const ll = strips[v]!;
+      const out = bits[v]!;
+      for (let bx = 0; bx < cols; bx++) {
+        // maxCoefficientIndex inlined (this loop runs once per block per variant): largest |v| after
+        // the first coefficient, first occurrence wins.
+        const o = bx * DWTDCT_BLOCK;
+        let best = Math.abs(ll[o + 1]!);
+        for (let k = 2; k < DWTDCT_BLOCK * DWTDCT_BLOCK; k++) {
+          const a = Math.abs(ll[(k >> 2) * w + o + (k & 3)]!);
+          if (a > best) best = a;
+        }
+        out[by * cols + bx] = (best / 2) % DWTDCT_SCALE > DWTDCT_SCALE * 0.5 ? 1 : 0;
+      }
     }
   }
-  return bits;
+  return { bits, cols, rows };
 }
 
 export interface VotedBits {
@@ -212,40 +230,38 @@ export interface WatermarkDecodeResult {
 
 /** Family-wise false-positive rate across all payload × domain × order × polarity hypotheses. */
 export const FAMILY_ALPHA = 1e-4;
-const DOMAINS: PixelDomain[] = ["uint8", "float"];
-const ORDERS: ChannelOrder[] = ["bgr", "rgb"];
 
 /** Decode every known payload in every variant; pixels must be on the original grid. */
 export function decodeDwtDct(raw: RawImage, payloads: KnownWatermark[] = KNOWN_WATERMARKS): WatermarkDecodeResult {
-  const hypotheses = payloads.length * DOMAINS.length * ORDERS.length * 2;
+  const hypotheses = payloads.length * VARIANTS.length * 2;
   const log10Threshold = Math.log10(FAMILY_ALPHA / hypotheses);
   let best: WatermarkCandidate | null = null;
   let blocks = 0;
-  for (const domain of DOMAINS) {
-    for (const order of ORDERS) {
-      const perBlock = blockBits(raw, domain, order);
-      blocks = perBlock.length;
-      for (const wm of payloads) {
-        // Fewer blocks than bits means some positions carry no vote at all.
-        if (perBlock.length < wm.bits.length) continue;
-        const voted = voteBits(perBlock, wm.bits.length);
-        let same = 0;
-        for (let i = 0; i < wm.bits.length; i++) if (voted.bits[i] === wm.bits[i]) same++;
-        for (const inverted of [false, true]) {
-          const matches = inverted ? wm.bits.length - same : same;
-          const cand: WatermarkCandidate = {
-            id: wm.id,
-            generator: wm.generator,
-            domain,
-            order,
-            inverted,
-            matches,
-            length: wm.bits.length,
-            agreement: voted.agreement,
-            log10P: log10BinomialTail(wm.bits.length, matches),
-          };
-          if (!best || cand.log10P < best.log10P) best = cand;
-        }
+  const all = blockBits(raw).bits;
+  for (let v = 0; v < VARIANTS.length; v++) {
+    const { domain, order } = VARIANTS[v]!;
+    const perBlock = all[v]!;
+    blocks = perBlock.length;
+    for (const wm of payloads) {
+      // Fewer blocks than bits means some positions carry no vote at all.
+      if (perBlock.length < wm.bits.length) continue;
+      const voted = voteBits(perBlock, wm.bits.length);
+      let same = 0;
+      for (let i = 0; i < wm.bits.length; i++) if (voted.bits[i] === wm.bits[i]) same++;
+      for (const inverted of [false, true]) {
+        const matches = inverted ? wm.bits.length - same : same;
+        const cand: WatermarkCandidate = {
+          id: wm.id,
+          generator: wm.generator,
+          domain,
+          order,
+          inverted,
+          matches,
+          length: wm.bits.length,
+          agreement: voted.agreement,
+          log10P: log10BinomialTail(wm.bits.length, matches),
+        };
+        if (!best || cand.log10P < best.log10P) best = cand;
       }
     }
   }

@@ -1,6 +1,7 @@
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
-import { KNOWN_WATERMARKS, decodeDwtDct, log10BinomialTail } from "../provenance/dwtdct";
+import { DWTDCT_BLOCK, DWTDCT_SCALE, KNOWN_WATERMARKS, VARIANTS, blockBits, decodeDwtDct, log10BinomialTail, maxCoefficientIndex } from "../provenance/dwtdct";
+import type { RawImage } from "../signal";
 import { chromaTexturedRgb, decoded, encodePng, rawToSharp, syntheticRgb } from "../testing/provenance-fixtures";
 import { embedDwtDct } from "../testing/watermark-embed";
 import watermark from "./watermark";
@@ -77,6 +78,49 @@ describe("watermark signal (dwtDct)", () => {
     const out = await watermark.run(await decoded(png), ctx);
     expect(out).toMatchObject({ score: null, notApplicable: true });
     expect(out.flags[0]?.code).toBe("image_too_small");
+  });
+});
+
+/** The reference decode_frame written the slow, obvious way: whole U plane, whole LL band, then blocks. */
+function referenceBits(raw: RawImage, domain: "uint8" | "float", order: "bgr" | "rgb"): Uint8Array {
+  const { data, width, height, channels } = raw;
+  const U = new Float64Array(width * height);
+  for (let p = 0; p < width * height; p++) {
+    const r = data[p * channels + (order === "bgr" ? 0 : 2)]!;
+    const g = data[p * channels + 1]!;
+    const b = data[p * channels + (order === "bgr" ? 2 : 0)]!;
+    const u = (b - (0.299 * r + 0.587 * g + 0.114 * b)) * 0.492;
+    U[p] = domain === "uint8" ? Math.min(255, Math.max(0, Math.round(u + 128))) : u + 0.5;
+  }
+  const w = (Math.floor(width / 4) * 4) / 2;
+  const h = (Math.floor(height / 4) * 4) / 2;
+  const ll = new Float64Array(w * h);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+    const at = (dy: number, dx: number) => U[(2 * y + dy) * width + 2 * x + dx]!;
+    ll[y * w + x] = (at(0, 0) + at(0, 1) + at(1, 0) + at(1, 1)) / 2;
+  }
+  const bw = Math.floor(w / DWTDCT_BLOCK);
+  const bh = Math.floor(h / DWTDCT_BLOCK);
+  const bits = new Uint8Array(bw * bh);
+  for (let by = 0; by < bh; by++) for (let bx = 0; bx < bw; bx++) {
+    const k = maxCoefficientIndex(ll, w, bx, by);
+    const v = Math.abs(ll[(by * DWTDCT_BLOCK + (k >> 2)) * w + bx * DWTDCT_BLOCK + (k & 3)]!);
+    bits[by * bw + bx] = v % DWTDCT_SCALE > DWTDCT_SCALE / 2 ? 1 : 0;
+  }
+  return bits;
+}
+
+describe("dwtDct block bits (single-pass strip decoder)", () => {
+  it.each([
+    [256, 256],
+    [262, 270], // LL width not a multiple of the block: the trailing columns carry no bits
+    [301, 517],
+  ])("equals the whole-plane reference in all four variants at %i×%i", (w, h) => {
+    const marked = embedDwtDct(chromaTexturedRgb(w, h, w + h), payload("sd1").bits, { domain: "uint8", order: "bgr" });
+    for (const raw of [chromaTexturedRgb(w, h, 3), marked]) {
+      const fast = blockBits(raw);
+      VARIANTS.forEach(({ domain, order }, v) => expect(Array.from(fast.bits[v]!)).toEqual(Array.from(referenceBits(raw, domain, order))));
+    }
   });
 });
 
