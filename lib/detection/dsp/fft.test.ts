@@ -49,3 +49,17 @@ describe("powerSpectrum2d", () => {
     }
   });
 });
+
+describe("powerSpectrum2d accumulation", () => {
+  it("adds into a given array exactly what it would return", () => {
+    const n = 16;
+    const a = Float64Array.from({ length: n * n }, (_, i) => Math.cos(i * 0.37) * 7 + (i % 7));
+    const b = Float64Array.from({ length: n * n }, (_, i) => Math.sin(i * 1.3) * 3);
+    const acc = new Float64Array(n * n);
+    powerSpectrum2d(a, n, acc);
+    powerSpectrum2d(b, n, acc);
+    const pa = powerSpectrum2d(a, n);
+    const pb = powerSpectrum2d(b, n);
+    for (let i = 0; i < n * n; i++) expect(acc[i]).toBeCloseTo(pa[i]! + pb[i]!, 6);
+  });
+});

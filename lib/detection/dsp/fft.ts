@@ -55,39 +55,53 @@ export function fft(re: Float64Array, im: Float64Array): void {
   }
 }
 
+const scratchCache = new Map<number, { re: Float64Array; im: Float64Array; zr: Float64Array; zi: Float64Array }>();
+
+function scratch(n: number) {
+  let s = scratchCache.get(n);
+  if (!s) {
+    const h = (n >> 1) + 1;
+    s = { re: new Float64Array(n * h), im: new Float64Array(n * h), zr: new Float64Array(n), zi: new Float64Array(n) };
+    scratchCache.set(n, s);
+  }
+  return s;
+}
+
 /**
- * 2-D FFT of an n×n real tile; returns the power spectrum |X|² (row-major, DC at 0,0).
+ * 2-D FFT of an n×n real tile; returns the power spectrum |X|² (row-major, DC at 0,0), or adds it
+ * into `acc` when given (Welch averaging without an allocation per tile).
  * Real input allows two savings: rows are transformed in pairs packed as one complex signal
  * (x = a + i·b, then A[k] = (X[k] + X*[−k])/2, B[k] = (X[k] − X*[−k])/2i), and only columns 0..n/2 are
- * transformed because the power spectrum is point-symmetric (P[−ky][−kx] = P[ky][kx]).
+ * kept and transformed because the power spectrum is point-symmetric (P[−ky][−kx] = P[ky][kx]).
+ * Scratch buffers are reused per size (the engine is single-threaded JS).
  */
-export function powerSpectrum2d(tile: Float64Array, n: number): Float64Array {
-  const re = new Float64Array(n * n);
-  const im = new Float64Array(n * n);
-  const zr = new Float64Array(n);
-  const zi = new Float64Array(n);
+export function powerSpectrum2d(tile: Float64Array, n: number, acc?: Float64Array): Float64Array {
+  const { re, im, zr, zi } = scratch(n);
+  const h = (n >> 1) + 1;
   for (let y = 0; y < n; y += 2) {
     const y2 = Math.min(y + 1, n - 1);
     for (let x = 0; x < n; x++) { zr[x] = tile[y * n + x]!; zi[x] = y2 === y ? 0 : tile[y2 * n + x]!; }
     fft(zr, zi);
-    for (let k = 0; k < n; k++) {
-      const m = (n - k) % n;
-      re[y * n + k] = (zr[k]! + zr[m]!) / 2;
-      im[y * n + k] = (zi[k]! - zi[m]!) / 2;
+    for (let k = 0; k < h; k++) {
+      const m = k === 0 ? 0 : n - k;
+      re[y * h + k] = (zr[k]! + zr[m]!) / 2;
+      im[y * h + k] = (zi[k]! - zi[m]!) / 2;
       if (y2 !== y) {
-        re[y2 * n + k] = (zi[k]! + zi[m]!) / 2;
-        im[y2 * n + k] = -(zr[k]! - zr[m]!) / 2;
+        re[y2 * h + k] = (zi[k]! + zi[m]!) / 2;
+        im[y2 * h + k] = -(zr[k]! - zr[m]!) / 2;
       }
     }
   }
-  const p = new Float64Array(n * n);
-  for (let x = 0; x <= n / 2; x++) {
-    for (let y = 0; y < n; y++) { zr[y] = re[y * n + x]!; zi[y] = im[y * n + x]!; }
+  const p = acc ?? new Float64Array(n * n);
+  for (let x = 0; x < h; x++) {
+    for (let y = 0; y < n; y++) { zr[y] = re[y * h + x]!; zi[y] = im[y * h + x]!; }
     fft(zr, zi);
+    // Columns 0 and n/2 are their own mirror images: every row of them is computed directly.
+    const mirror = x !== 0 && x !== n >> 1;
     for (let y = 0; y < n; y++) {
       const v = zr[y]! * zr[y]! + zi[y]! * zi[y]!;
-      p[y * n + x] = v;
-      p[((n - y) % n) * n + ((n - x) % n)] = v;
+      p[y * n + x]! += v;
+      if (mirror) p[((n - y) % n) * n + (n - x)]! += v;
     }
   }
   return p;

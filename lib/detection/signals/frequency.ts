@@ -22,14 +22,22 @@ const C = 0.875;
 const UP_FLAG = 0.8;
 const GRID_FLAG = 0.15;
 
+const hannCache = new Map<number, Float64Array>();
 function hann(n: number): Float64Array {
-  const w = new Float64Array(n);
-  for (let i = 0; i < n; i++) w[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / (n - 1));
+  let w = hannCache.get(n);
+  if (!w) {
+    w = new Float64Array(n);
+    for (let i = 0; i < n; i++) w[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / (n - 1));
+    hannCache.set(n, w);
+  }
   return w;
 }
 
-/** Up to 4 central tiles of n×n from a plane, mean-removed and Hann-windowed; averaged power spectrum. */
-function welch(p: Plane, n: number, maxTiles: number): Float64Array {
+/**
+ * Up to maxTiles² central tiles of n×n from a plane (|values| when `abs`), mean-removed and
+ * Hann-windowed; their averaged power spectrum.
+ */
+function welch(p: Plane, n: number, maxTiles: number, abs: boolean): Float64Array {
   const win = hann(n);
   const tx = Math.min(maxTiles, Math.floor(p.width / n));
   const ty = Math.min(maxTiles, Math.floor(p.height / n));
@@ -40,11 +48,20 @@ function welch(p: Plane, n: number, maxTiles: number): Float64Array {
   for (let j = 0; j < ty; j++) {
     for (let i = 0; i < tx; i++) {
       let m = 0;
-      for (let y = 0; y < n; y++) for (let x = 0; x < n; x++) m += p.data[(y0 + j * n + y) * p.width + x0 + i * n + x]!;
+      for (let y = 0; y < n; y++) {
+        const row = (y0 + j * n + y) * p.width + x0 + i * n;
+        for (let x = 0; x < n; x++) {
+          const v = abs ? Math.abs(p.data[row + x]!) : p.data[row + x]!;
+          tile[y * n + x] = v;
+          m += v;
+        }
+      }
       m /= n * n;
-      for (let y = 0; y < n; y++) for (let x = 0; x < n; x++) tile[y * n + x] = (p.data[(y0 + j * n + y) * p.width + x0 + i * n + x]! - m) * win[x]! * win[y]!;
-      const ps = powerSpectrum2d(tile, n);
-      for (let k = 0; k < acc.length; k++) acc[k]! += ps[k]!;
+      for (let y = 0; y < n; y++) {
+        const wy = win[y]!;
+        for (let x = 0, k = y * n; x < n; x++, k++) tile[k] = (tile[k]! - m) * win[x]! * wy;
+      }
+      powerSpectrum2d(tile, n, acc);
     }
   }
   for (let k = 0; k < acc.length; k++) acc[k]! /= tx * ty;
@@ -83,15 +100,30 @@ function linePeak(ps: Float64Array, n: number, f: number, axis: "x" | "y"): numb
 
 const both = (ps: Float64Array, n: number, f: number) => Math.max(linePeak(ps, n, f, "x"), linePeak(ps, n, f, "y"));
 
+/** Rounded radius of every bin of an n×n spectrum (DC at 0,0, wrapped frequencies), per n. */
+const radiusCache = new Map<number, Int32Array>();
+function radii(n: number): Int32Array {
+  let r = radiusCache.get(n);
+  if (!r) {
+    r = new Int32Array(n * n);
+    for (let y = 0; y < n; y++) for (let x = 0; x < n; x++) {
+      const fx = x <= n / 2 ? x : x - n;
+      const fy = y <= n / 2 ? y : y - n;
+      r[y * n + x] = Math.round(Math.sqrt(fx * fx + fy * fy));
+    }
+    radiusCache.set(n, r);
+  }
+  return r;
+}
+
 /** Radial log–log slope of the power spectrum between n/32 and n/2 (natural images ≈ −2). */
 function radialSlope(ps: Float64Array, n: number): number {
   const bins = new Float64Array(n / 2);
   const counts = new Float64Array(n / 2);
-  for (let y = 0; y < n; y++) for (let x = 0; x < n; x++) {
-    const fx = x <= n / 2 ? x : x - n;
-    const fy = y <= n / 2 ? y : y - n;
-    const r = Math.round(Math.sqrt(fx * fx + fy * fy));
-    if (r > 0 && r < n / 2) { bins[r]! += ps[y * n + x]!; counts[r]! += 1; }
+  const rad = radii(n);
+  for (let k = 0; k < n * n; k++) {
+    const r = rad[k]!;
+    if (r > 0 && r < n / 2) { bins[r]! += ps[k]!; counts[r]! += 1; }
   }
   const xs: number[] = [];
   const ys: number[] = [];
@@ -121,12 +153,9 @@ export default defineSignal({
     if (!n) return { score: null, notApplicable: true, flags: [{ code: "too_small" }], summary: "Too small for spectral analysis." };
     // Block grids and interpolation make the residual's *variance* periodic (edges of random sign), so
     // the periodicity shows in |residual|, not in the signed residual (Popescu & Farid 2005, resampling).
-    const r = residualOf(a);
-    const absR = new Float32Array(r.data.length);
-    for (let i = 0; i < absR.length; i++) absR[i] = Math.abs(r.data[i]!);
-    const res = welch({ data: absR, width: r.width, height: r.height }, n, 2);
+    const res = welch(residualOf(a), n, 2, true);
     // The slope is a smooth, high-SNR statistic: one central tile is enough.
-    const img = welch(lumaOf(a), n, 1);
+    const img = welch(lumaOf(a), n, 1, false);
     // Upsampling by 2 and 4 peaks at n/2 and n/4 (axes and diagonal); the JPEG grid adds n/8 multiples,
     // which we report separately because JPEG files always have them.
     const h = n / 2;

@@ -124,6 +124,33 @@ describe("dwtDct block bits (single-pass strip decoder)", () => {
   });
 });
 
+describe("dwtDct early stop", () => {
+  it("reads only the row sample of a large clean image, and every block of a marked one", () => {
+    const clean = decodeDwtDct(chromaTexturedRgb(1024, 768, 6));
+    expect(clean.stoppedEarly).toBe(true);
+    expect(clean.blocks).toBe(clean.totalBlocks / 4);
+    expect(clean.detected).toBeNull();
+    const marked = decodeDwtDct(embedDwtDct(chromaTexturedRgb(1024, 768, 6), payload("sd2").bits, { domain: "uint8", order: "bgr" }));
+    expect(marked.stoppedEarly).toBe(false);
+    expect(marked.blocks).toBe(marked.totalBlocks);
+    expect(marked.detected).toMatchObject({ id: "sd2" });
+  });
+
+  it("keeps reading a mark degraded by JPEG q75 (4:4:4) and still finds it", async () => {
+    const raw = embedDwtDct(chromaTexturedRgb(1024, 1024, 8), payload("sdxl").bits, { domain: "float", order: "rgb" });
+    const jpeg = await rawToSharp(raw).jpeg({ quality: 75, chromaSubsampling: "4:4:4" }).toBuffer();
+    const res = decodeDwtDct(await (await decoded(jpeg)).fullRes());
+    expect(res.stoppedEarly).toBe(false);
+    expect(res.detected).toMatchObject({ id: "sdxl" });
+  });
+
+  it("reads small images whole (the sample would be too small to judge)", () => {
+    const res = decodeDwtDct(chromaTexturedRgb(256, 256, 2));
+    expect(res.stoppedEarly).toBe(false);
+    expect(res.blocks).toBe(res.totalBlocks);
+  });
+});
+
 describe("dwtDct decision threshold", () => {
   it("needs 40 of 48 bits for the SDXL payload at the family-wise alpha", () => {
     const res = decodeDwtDct(chromaTexturedRgb(256, 256, 1));

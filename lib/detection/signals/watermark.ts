@@ -12,7 +12,7 @@ const MIN_SIDE = 256;
 
 export default defineSignal({
   id: "watermark",
-  version: "1.0.0",
+  version: "1.1.0",
   title: "Invisible watermark (Stable Diffusion / SDXL / InvokeAI dwtDct)",
   messages: {
     watermark_detected: {
@@ -43,6 +43,9 @@ export default defineSignal({
     const evidence = {
       scheme: "invisible-watermark dwtDct (U channel, Haar LL, 4×4 blocks, scale 36)",
       blocks: result.blocks,
+      totalBlocks: result.totalBlocks,
+      // Rows are sampled first; with no hint of a mark in the sample the rest is skipped (dwtdct.ts).
+      stoppedEarly: result.stoppedEarly,
       hypotheses: result.hypotheses,
       log10Threshold: round(result.log10Threshold),
       best: best && {
