@@ -81,13 +81,14 @@ export function doubleQuantisation(y: Plane, table: number[], maxBlocks = 4096):
   const positions = AC_POSITIONS.filter((p) => table[p]! >= 2);
   if (positions.length < 3) return null;
   const hists = positions.map(() => new Float64Array(HIST_K + 1));
+  const uMax = Math.max(...positions.map((p) => p & 7)) + 1;
   const blk = new Float64Array(64);
   const tmp = new Float64Array(64);
   for (let by = by0; by < by0 + ny; by++) {
     for (let bx = bx0; bx < bx0 + nx; bx++) {
       for (let r = 0; r < 8; r++) for (let c = 0; c < 8; c++) blk[r * 8 + c] = y.data[(by * 8 + r) * y.width + bx * 8 + c]! - 128;
-      // Rows then columns (separable).
-      for (let r = 0; r < 8; r++) for (let u = 0; u < 8; u++) {
+      // Rows then columns (separable); only the horizontal frequencies the positions use.
+      for (let r = 0; r < 8; r++) for (let u = 0; u < uMax; u++) {
         let s = 0;
         for (let x = 0; x < 8; x++) s += BASIS[u * 8 + x]! * blk[r * 8 + x]!;
         tmp[r * 8 + u] = s;

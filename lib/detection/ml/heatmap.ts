@@ -17,18 +17,22 @@ export async function renderHeatmap(patches: MlPatch[], width: number, height: n
   if (patches.length === 0) throw new Error("no patches to render");
   const xs = [...new Set(patches.map((p) => p.x))].sort((a, b) => a - b);
   const ys = [...new Set(patches.map((p) => p.y))].sort((a, b) => a - b);
-  const byPos = new Map(patches.map((p) => [`${p.x},${p.y}`, p]));
+  // Probability per (column, row) of the patch grid; 0.5 where a grid cell has no patch.
+  const colOf = new Map(xs.map((x, i) => [x, i]));
+  const rowOf = new Map(ys.map((y, i) => [y, i]));
+  const prob = new Float64Array(xs.length * ys.length).fill(0.5);
+  for (const p of patches) prob[rowOf.get(p.y)! * xs.length + colOf.get(p.x)!] = p.probability;
   const scale = Math.min(1, MAX_SIDE / Math.max(width, height));
   const w = Math.max(1, Math.round(width * scale));
   const h = Math.max(1, Math.round(height * scale));
   const cx = xs.map((x) => x + patches[0]!.w / 2);
   const cy = ys.map((y) => y + patches[0]!.h / 2);
-  const col = Array.from({ length: w }, (_, i) => xs[nearestIndex(cx, (i + 0.5) / scale)]!);
+  const col = Int32Array.from({ length: w }, (_, i) => nearestIndex(cx, (i + 0.5) / scale));
   const out = Buffer.alloc(w * h * 4);
   for (let j = 0; j < h; j++) {
-    const y = ys[nearestIndex(cy, (j + 0.5) / scale)]!;
+    const row = nearestIndex(cy, (j + 0.5) / scale) * xs.length;
     for (let i = 0; i < w; i++) {
-      const p = byPos.get(`${col[i]},${y}`)?.probability ?? 0.5;
+      const p = prob[row + col[i]!]!;
       const o = 4 * (j * w + i);
       out[o] = Math.round(255 * p);
       out[o + 1] = Math.round(64 * (1 - Math.abs(2 * p - 1)));

@@ -61,6 +61,9 @@ export function toRgb(img: RawImage): Uint8Array {
   return out;
 }
 
+/** byte / 255 for every byte value (the same float32 values as dividing, without 3 divisions a pixel). */
+const BYTE_TO_UNIT = Float32Array.from({ length: 256 }, (_, b) => b / 255);
+
 /** Cut the patch grid. Images smaller than a patch are padded bottom/right by edge replication. */
 export function gridPatches(img: RawImage, spec: PatchSpec): PatchBatch {
   const rgb = toRgb(img);
@@ -84,9 +87,9 @@ export function gridPatches(img: RawImage, spec: PatchSpec): PatchBatch {
           const sx = Math.min(x + dx, w0 - 1);
           const src = 3 * (sy * w0 + sx);
           const dst = base + dy * P + dx;
-          data[dst] = rgb[src]! / 255;
-          data[dst + plane] = rgb[src + 1]! / 255;
-          data[dst + 2 * plane] = rgb[src + 2]! / 255;
+          data[dst] = BYTE_TO_UNIT[rgb[src]!]!;
+          data[dst + plane] = BYTE_TO_UNIT[rgb[src + 1]!]!;
+          data[dst + 2 * plane] = BYTE_TO_UNIT[rgb[src + 2]!]!;
         }
       }
       positions.push({ x, y });

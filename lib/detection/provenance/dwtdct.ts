@@ -259,13 +259,15 @@ export const FAMILY_ALPHA = 1e-4;
 
 /**
  * Early stop. Block rows are read in two passes: every EARLY_STRIDE-th row first (spread over the
- * whole image), the rest only if that sample shows any hint of a mark. The hint is per-block: for each
- * variant and payload, the share of read blocks whose bit equals the payload bit at that position. A
- * mark with per-block bit accuracy q moves that share to q (or 1 − q inverted); without one it stays
- * at 1/2 ± σ, σ = 1/(2√N). If every hypothesis is within EARLY_SIGMAS·σ of 1/2 the remaining rows are
- * skipped and the vote uses the rows read. At 1024² (N ≈ 4 k) that bound is ±0.023, while a mark
- * the full vote can still detect has q ≳ 0.53, and the marks we test (lossless, JPEG q ≥ 75 4:4:4)
- * have q ≥ 0.8. Images too small for a meaningful sample are always read whole.
+ * whole image), the rest only if that sample shows any hint of a mark. The hint is per block: for each
+ * variant and payload, the share r of read blocks whose bit equals the payload bit at that position.
+ * Without a mark, bits do not depend on the position, so r stays near r0 = π·f + (1 − π)(1 − f), where
+ * π is the image's own share of 1 bits (flat or grey images give π near 0 or 1) and f the payload's,
+ * with σ = √(r0(1 − r0)/N). A mark with per-block bit accuracy q pulls r towards q (or 1 − q when
+ * inverted). If every hypothesis is within EARLY_SIGMAS·σ of r0 the remaining rows are skipped and the
+ * vote uses the rows read. At 1024² (N ≈ 4 k) the bound is about ±0.023, while a mark the full vote can
+ * still detect has q ≳ 0.53 and the marks we test (lossless, JPEG q ≥ 75 at 4:4:4) have q ≥ 0.8.
+ * Images too small for a meaningful sample are always read whole.
  */
 const EARLY_STRIDE = 4;
 const EARLY_SIGMAS = 3;
@@ -273,17 +275,30 @@ const EARLY_MIN_BLOCKS = 1024;
 
 function anyHint(grid: BlockBits, payloads: KnownWatermark[]): boolean {
   for (const perBlock of grid.bits) {
+    let read = 0;
+    let ones = 0;
+    for (let n = 0; n < perBlock.length; n++) {
+      const b = perBlock[n]!;
+      if (b === UNREAD) continue;
+      read++;
+      ones += b;
+    }
+    if (read === 0) return true;
+    const pi = ones / read;
     for (const wm of payloads) {
       const len = wm.bits.length;
-      let read = 0;
       let same = 0;
+      let payloadOnes = 0;
       for (let n = 0, p = 0; n < perBlock.length; n++, p = p + 1 === len ? 0 : p + 1) {
         const b = perBlock[n]!;
         if (b === UNREAD) continue;
-        read++;
-        if (b === wm.bits[p]) same++;
+        const want = wm.bits[p]!;
+        payloadOnes += want;
+        if (b === want) same++;
       }
-      if (read === 0 || Math.abs(same / read - 0.5) > EARLY_SIGMAS * (0.5 / Math.sqrt(read))) return true;
+      const f = payloadOnes / read;
+      const r0 = pi * f + (1 - pi) * (1 - f);
+      if (Math.abs(same / read - r0) > EARLY_SIGMAS * Math.sqrt((r0 * (1 - r0)) / read)) return true;
     }
   }
   return false;

@@ -19,7 +19,7 @@ const C = -0.081;
 
 export default defineSignal({
   id: "ela",
-  version: "1.2.1",
+  version: "1.2.2",
   title: "Error-level analysis",
   messages: {
     high_error_level: { message: "The image changes a lot when re-saved as JPEG, as images that were never JPEG-compressed do.", direction: "neutral" },
@@ -37,7 +37,7 @@ export default defineSignal({
     const y = lumaOf(a);
     const n = a.width * a.height;
     const y8 = Buffer.alloc(n);
-    for (let i = 0; i < n; i++) y8[i] = Math.round(y.data[i]!);
+    for (let i = 0; i < n; i++) y8[i] = (y.data[i]! + 0.5) | 0; // Math.round for luma ≥ 0
     const resaved = await sharp(y8, { raw: { width: a.width, height: a.height, channels: 1 } })
       // Huffman optimisation changes only the entropy coding (same pixels) and costs a second pass.
       .jpeg({ quality: RESAVE_QUALITY, optimiseCoding: false })
@@ -49,14 +49,18 @@ export default defineSignal({
     const rows = Math.floor(a.height / BLOCK);
     const e = { values: new Float32Array(cols * rows), cols, rows };
     const t = new Float32Array(cols * rows);
-    for (let yy = 0; yy < rows * BLOCK; yy++) {
-      const rowOff = yy * a.width;
-      const bRow = ((yy / BLOCK) | 0) * cols;
-      for (let xx = 0; xx < cols * BLOCK; xx++) {
-        const i = rowOff + xx;
-        const b = bRow + ((xx / BLOCK) | 0);
-        e.values[b]! += Math.abs(y8[i]! - resaved[i]!);
-        t[b]! += Math.abs(res.data[i]!);
+    for (let by = 0; by < rows; by++) {
+      for (let bx = 0; bx < cols; bx++) {
+        let se = 0;
+        let st = 0;
+        for (let yy = by * BLOCK; yy < (by + 1) * BLOCK; yy++) {
+          for (let i = yy * a.width + bx * BLOCK, end = i + BLOCK; i < end; i++) {
+            se += Math.abs(y8[i]! - resaved[i]!);
+            st += Math.abs(res.data[i]!);
+          }
+        }
+        e.values[by * cols + bx] = se;
+        t[by * cols + bx] = st;
       }
     }
     const area = BLOCK * BLOCK;

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { DWTDCT_BLOCK, DWTDCT_SCALE, KNOWN_WATERMARKS, VARIANTS, blockBits, decodeDwtDct, log10BinomialTail, maxCoefficientIndex } from "../provenance/dwtdct";
 import type { RawImage } from "../signal";
 import { chromaTexturedRgb, decoded, encodePng, rawToSharp, syntheticRgb } from "../testing/provenance-fixtures";
+import { makePixels } from "../testing/fixtures";
 import { embedDwtDct } from "../testing/watermark-embed";
 import watermark from "./watermark";
 
@@ -130,6 +131,10 @@ describe("dwtDct early stop", () => {
     expect(clean.stoppedEarly).toBe(true);
     expect(clean.blocks).toBe(clean.totalBlocks / 4);
     expect(clean.detected).toBeNull();
+    // Near-grey content: every block reads the same bit, which matches no payload better than chance.
+    const grey = decodeDwtDct(makePixels({ width: 1024, height: 1024, seed: 7 }));
+    expect(grey.best?.agreement).toBe(1);
+    expect(grey.stoppedEarly).toBe(true);
     const marked = decodeDwtDct(embedDwtDct(chromaTexturedRgb(1024, 768, 6), payload("sd2").bits, { domain: "uint8", order: "bgr" }));
     expect(marked.stoppedEarly).toBe(false);
     expect(marked.blocks).toBe(marked.totalBlocks);
