@@ -135,7 +135,8 @@ async function openSource(bytes: Buffer, format: ImageFormat): Promise<Result<{ 
       const bad = sizeCheck(d.width, d.height);
       if (bad) return { ok: false, error: bad };
       const raw = { width: d.width, height: d.height, channels: 4 as const };
-      return { ok: true, value: { source: () => sharp(d.data, { raw }), width: d.width, height: d.height, hasAlpha: false } };
+      // The RGBA buffer always has 4 channels; libheif says whether the file has an alpha plane.
+      return { ok: true, value: { source: () => sharp(d.data, { raw }), width: d.width, height: d.height, hasAlpha: d.hasAlpha } };
     } catch (e) {
       return err("image_corrupt", `The HEIF image could not be decoded (${e instanceof Error ? e.message : String(e)}).`);
     }
