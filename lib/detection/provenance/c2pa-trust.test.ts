@@ -1,3 +1,4 @@
+import { X509Certificate } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -25,8 +26,21 @@ describe("C2PA trust anchors", () => {
     expect(anchors.warnings[0]).toMatch(/trust folder unreadable/);
   });
 
-  it("the shipped folder parses (it ships without anchors, see its README)", () => {
-    expect(loadTrustAnchors().warnings).toEqual([]);
+  it("ships the C2PA Trust List: every certificate parses, is a CA, and chains to its issuer where the issuer is listed", () => {
+    const shipped = loadTrustAnchors();
+    expect(shipped.warnings).toEqual([]);
+    expect(shipped.files).toEqual(["C2PA-TRUST-LIST.pem"]);
+    const certs = (shipped.pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []).map((p) => new X509Certificate(p));
+    expect(certs).toHaveLength(17);
+    for (const c of certs) {
+      expect(c.ca).toBe(true);
+      // No test roots (their private keys are public): see trust/SOURCES.md.
+      expect(c.subject).not.toMatch(/test/i);
+      const issuer = certs.find((i) => i.subject === c.issuer);
+      // Intermediates must verify against the listed root. Root self-signatures are not used for path
+      // validation (anchors are trusted by inclusion); SOURCES.md notes the one that does not verify.
+      if (issuer && issuer !== c) expect(c.verify(issuer.publicKey)).toBe(true);
+    }
   });
 
   it("reader settings never fetch remote manifests or OCSP, and pass anchors only when there are some", () => {
