@@ -48,6 +48,7 @@ def training_section() -> str:
     size = os.path.getsize(os.path.join(C.REPO, "models", "loupe-detector.onnx"))
     lines = [f"- CNN: {side['params']:,} parameters, ONNX opset {side['opset']}, {size / 1e6:.2f} MB, "
              f"version `{side['version']}`, sha256 `{side['sha256'][:16]}…`.",
+             f"- CNN width {tr.get('width', 24)} (channels {', '.join(str(k * tr.get('width', 24)) for k in (1, 2, 3, 4))}).",
              f"- CNN training: {tr['steps']} steps × {tr['views']} views × {tr['patches']} patches "
              f"= {tr['steps'] * tr['views'] * tr['patches']:,} patches seen, {tr['train_seconds'] / 60:.1f} min "
              f"on {tr.get('host', 'the build machine')}."]
