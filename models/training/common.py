@@ -85,7 +85,7 @@ class ResidualCNN(nn.Module):
     see noise/interpolation traces rather than what is depicted.
     """
 
-    def __init__(self, width: int = 24, patch: int = 64):
+    def __init__(self, width: int = 16, patch: int = 64):
         super().__init__()
         k3 = np.array([[-1, -1, -1], [-1, 8, -1], [-1, -1, -1]], dtype=np.float32) / 8.0
         kv = np.array(

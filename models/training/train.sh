@@ -5,7 +5,7 @@
 # Needs Debian's python3 with torch, torchvision, numpy, pillow, scikit-learn, scipy, onnx
 # (apt-get install python3-torch python3-numpy python3-pil python3-sklearn python3-onnx).
 # Reads ../shared/datasets (override with LOUPE_DATASETS). ~25 min on a 2-core CPU.
-# LOUPE_CNN_WIDTH sets the CNN base width (default 24); evaluate/export read it from the checkpoint.
+# LOUPE_CNN_WIDTH sets the CNN base width (default 16, the shipped model); evaluate/export read it from the checkpoint.
 set -euo pipefail
 cd "$(dirname "$0")"
 PY=${PYTHON:-/usr/bin/python3}
@@ -14,7 +14,7 @@ start=$(date +%s)
 stage() { echo "== $1 ($(( $(date +%s) - start ))s)"; }
 stage "decode + tile dataset into .cache/"
 $PY -c "import common as C; [print(s, len(C.load_split(s))) for s in ('train', 'dev')]"
-stage "train patch CNN (width ${LOUPE_CNN_WIDTH:-24})"
+stage "train patch CNN (width ${LOUPE_CNN_WIDTH:-16})"
 $PY train_cnn.py
 stage "train forensic-feature GBM and shortcut baseline"
 $PY train_gbm.py

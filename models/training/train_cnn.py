@@ -3,8 +3,8 @@ stopping on dev, so dev stays unseen). Writes .cache/cnn.pt.
 
     /usr/bin/python3 models/training/train_cnn.py [--steps N] [--width W]
 
---width defaults to $LOUPE_CNN_WIDTH (24 when unset); evaluate.py and export.py read the width from
-the checkpoint, so LOUPE_CNN_WIDTH=16 bash models/training/train.sh builds the whole pipeline at 16.
+--width defaults to $LOUPE_CNN_WIDTH (16 when unset, the shipped model); evaluate.py and export.py read the width from
+the checkpoint, so LOUPE_CNN_WIDTH=24 bash models/training/train.sh builds the whole pipeline at 24 (the 1.0 model).
 """
 from __future__ import annotations
 
@@ -23,8 +23,8 @@ import common as C
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--steps", type=int, default=int(os.environ.get("LOUPE_CNN_STEPS", "4000")))
-    ap.add_argument("--width", type=int, default=int(os.environ.get("LOUPE_CNN_WIDTH", "24")),
-                    help="CNN base width (channels width, 2w, 3w, 4w); default $LOUPE_CNN_WIDTH or 24")
+    ap.add_argument("--width", type=int, default=int(os.environ.get("LOUPE_CNN_WIDTH", "16")),
+                    help="CNN base width (channels width, 2w, 3w, 4w); default $LOUPE_CNN_WIDTH or 16")
     ap.add_argument("--views", type=int, default=16, help="views per batch")
     ap.add_argument("--patches", type=int, default=4, help="patches per view")
     ap.add_argument("--out", default=os.path.join(C.CACHE, "cnn.pt"))
