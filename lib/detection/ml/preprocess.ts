@@ -81,10 +81,11 @@ export function gridPatches(img: RawImage, spec: PatchSpec): PatchBatch {
   for (const y of ys) {
     for (const x of xs) {
       const base = k * 3 * plane;
+      const inside = x + P <= w0; // no edge replication needed along x
       for (let dy = 0; dy < P; dy++) {
         const sy = Math.min(y + dy, h0 - 1); // edge replication for padded rows
         for (let dx = 0; dx < P; dx++) {
-          const sx = Math.min(x + dx, w0 - 1);
+          const sx = inside ? x + dx : Math.min(x + dx, w0 - 1);
           const src = 3 * (sy * w0 + sx);
           const dst = base + dy * P + dx;
           data[dst] = BYTE_TO_UNIT[rgb[src]!]!;

@@ -189,29 +189,42 @@ export interface VotedBits {
   agreement: number;
 }
 
-/**
- * Majority vote per bit position (block n → position n mod length), as the reference's mean > 0.5.
- * UNREAD blocks do not vote.
- */
-export function voteBits(perBlock: Uint8Array, length: number): VotedBits {
-  const ones = new Uint32Array(length);
-  const total = new Uint32Array(length);
-  for (let n = 0, p = 0; n < perBlock.length; n++, p = p + 1 === length ? 0 : p + 1) {
+/** Per bit position (block n → position n mod length): how many read blocks voted, and how many said 1. */
+export interface PositionCounts {
+  ones: Uint32Array;
+  total: Uint32Array;
+}
+
+/** Position counts for several payload lengths in one pass over the blocks; UNREAD blocks do not vote. */
+export function positionCounts(perBlock: Uint8Array, lengths: readonly number[]): PositionCounts[] {
+  const out = lengths.map((l) => ({ ones: new Uint32Array(l), total: new Uint32Array(l) }));
+  const pos = lengths.map(() => 0);
+  for (let n = 0; n < perBlock.length; n++) {
     const b = perBlock[n]!;
-    if (b === UNREAD) continue;
-    ones[p]! += b;
-    total[p]! += 1;
+    for (let k = 0; k < lengths.length; k++) {
+      const p = pos[k]!;
+      if (b !== UNREAD) {
+        out[k]!.ones[p]! += b;
+        out[k]!.total[p]! += 1;
+      }
+      pos[k] = p + 1 === lengths[k] ? 0 : p + 1;
+    }
   }
+  return out;
+}
+
+/** Majority vote per bit position, as the reference's mean > 0.5. */
+export function voteBits({ ones, total }: PositionCounts): VotedBits {
   const bits: number[] = [];
   let agree = 0;
-  for (let p = 0; p < length; p++) {
+  for (let p = 0; p < total.length; p++) {
     const t = total[p]!;
     const o = ones[p]!;
     // Reference: mean*255 > 127, i.e. strictly more than ~half the blocks say 1.
     bits.push(t > 0 && (o / t) * 255 > 127 ? 1 : 0);
     agree += t > 0 ? Math.max(o, t - o) / t : 0.5;
   }
-  return { bits, agreement: agree / length };
+  return { bits, agreement: agree / total.length };
 }
 
 /** log of P(X ≥ k) for X ~ Binomial(n, 1/2), exact (n is at most a few hundred). */
@@ -275,27 +288,19 @@ const EARLY_MIN_BLOCKS = 1024;
 
 function anyHint(grid: BlockBits, payloads: KnownWatermark[]): boolean {
   for (const perBlock of grid.bits) {
-    let read = 0;
-    let ones = 0;
-    for (let n = 0; n < perBlock.length; n++) {
-      const b = perBlock[n]!;
-      if (b === UNREAD) continue;
-      read++;
-      ones += b;
-    }
-    if (read === 0) return true;
-    const pi = ones / read;
-    for (const wm of payloads) {
-      const len = wm.bits.length;
-      let same = 0;
-      let payloadOnes = 0;
-      for (let n = 0, p = 0; n < perBlock.length; n++, p = p + 1 === len ? 0 : p + 1) {
-        const b = perBlock[n]!;
-        if (b === UNREAD) continue;
-        const want = wm.bits[p]!;
-        payloadOnes += want;
-        if (b === want) same++;
+    const counts = positionCounts(perBlock, payloads.map((wm) => wm.bits.length));
+    for (let k = 0; k < payloads.length; k++) {
+      const want = payloads[k]!.bits;
+      const { ones: o, total: t } = counts[k]!;
+      let read = 0, ones = 0, same = 0, payloadOnes = 0;
+      for (let p = 0; p < want.length; p++) {
+        read += t[p]!;
+        ones += o[p]!;
+        same += want[p] ? o[p]! : t[p]! - o[p]!;
+        payloadOnes += want[p] ? t[p]! : 0;
       }
+      if (read === 0) return true;
+      const pi = ones / read;
       const f = payloadOnes / read;
       const r0 = pi * f + (1 - pi) * (1 - f);
       if (Math.abs(same / read - r0) > EARLY_SIGMAS * Math.sqrt((r0 * (1 - r0)) / read)) return true;
@@ -320,10 +325,12 @@ export function decodeDwtDct(raw: RawImage, payloads: KnownWatermark[] = KNOWN_W
   for (let v = 0; v < VARIANTS.length; v++) {
     const { domain, order } = VARIANTS[v]!;
     const perBlock = all[v]!;
-    for (const wm of payloads) {
+    const counts = positionCounts(perBlock, payloads.map((wm) => wm.bits.length));
+    for (let k = 0; k < payloads.length; k++) {
+      const wm = payloads[k]!;
       // Fewer blocks than bits means some positions carry no vote at all.
       if (perBlock.length < wm.bits.length) continue;
-      const voted = voteBits(perBlock, wm.bits.length);
+      const voted = voteBits(counts[k]!);
       let same = 0;
       for (let i = 0; i < wm.bits.length; i++) if (voted.bits[i] === wm.bits[i]) same++;
       for (const inverted of [false, true]) {
