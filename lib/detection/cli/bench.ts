@@ -1,6 +1,7 @@
 // npm run bench [-- --runs 30 --no-heatmaps]
 // Speed of the engine on generated JPEGs (1024×1024 and 4000×3000): bare sharp decode, each signal,
-// total p50/p95, total/decode ratio, peak RSS. Numbers to read, not assertions.
+// total p50/p95, total/decode ratio, CPU time, peak RSS. Numbers to read, not assertions.
+import os from "node:os";
 import sharp from "sharp";
 import { runDetection } from "../run-detection";
 import { makeJpeg } from "../testing/fixtures";
@@ -24,11 +25,14 @@ async function main() {
   sharp.concurrency(threads);
   let peakRss = process.memoryUsage().rss;
   const sample = () => (peakRss = Math.max(peakRss, process.memoryUsage().rss));
-  console.log(`runs=${runs} heatmaps=${heatmaps} sharp threads=${sharp.concurrency()} node ${process.version}`);
+  const load = () => os.loadavg().map((x) => x.toFixed(2)).join(" ");
+  console.log(`runs=${runs} heatmaps=${heatmaps} sharp threads=${sharp.concurrency()} node ${process.version} cores=${os.availableParallelism()}`);
+  console.log(`load average before: ${load()}`);
   for (const [w, h] of [[1024, 1024], [4000, 3000]] as const) {
     const bytes = await makeJpeg({ width: w, height: h, seed: 7, quality: 90 });
     const decodeMs: number[] = [];
     const totalMs: number[] = [];
+    const cpuMs: number[] = [];
     const perSignal = new Map<string, number[]>();
     // Warm-up run: JIT and lazy module loads are not what a long-running worker pays per image.
     await runDetection(bytes, { heatmaps });
@@ -37,7 +41,10 @@ async function main() {
       await sharp(bytes).raw().toBuffer();
       decodeMs.push(performance.now() - t0);
       sample();
+      const c0 = process.cpuUsage();
       const r = await runDetection(bytes, { heatmaps });
+      const c = process.cpuUsage(c0);
+      cpuMs.push((c.user + c.system) / 1000);
       sample();
       if (!r.ok) throw new Error(r.error.message);
       totalMs.push(r.value.timings.totalMs);
@@ -51,8 +58,12 @@ async function main() {
     for (const [id, xs] of perSignal) console.log(`  signal ${id.padEnd(17)} ${fmt(pct(xs, 0.5))} ${fmt(pct(xs, 0.95))}`);
     console.log(`  total runDetection       ${fmt(pct(totalMs, 0.5))} ${fmt(pct(totalMs, 0.95))}`);
     console.log(`  total / decode (p50)     ${fmt(pct(totalMs, 0.5) / pct(decodeMs, 0.5))}×`);
+    // CPU time of every thread of the process (JS, libvips, onnxruntime, GC) during runDetection: what
+    // "on one core" costs, whatever else the machine was doing.
+    console.log(`  CPU time, all threads    ${fmt(pct(cpuMs, 0.5))} ${fmt(pct(cpuMs, 0.95))}`);
   }
   console.log(`\npeak RSS ${(peakRss / 1048576).toFixed(0)} MiB`);
+  console.log(`load average after: ${load()}`);
 }
 
 main().catch((e) => {
