@@ -13,17 +13,45 @@ export interface Plane {
 const lumaCache = new WeakMap<RawImage, Plane>();
 const residualCache = new WeakMap<RawImage, Plane>();
 
+/**
+ * Planes of finished images, reused for the next image of the same size: each analysis image needs two
+ * 4-byte-per-pixel planes, and handing V8 16 MB of fresh ArrayBuffers per 1024² scan drives most of
+ * its full garbage collections. Only runDetection returns planes here, after every signal has finished.
+ */
+const planePool = new Map<number, Float32Array[]>();
+const POOL_PER_SIZE = 4;
+
+/** A plane of n values with undefined contents (callers overwrite every value). */
+function takePlane(n: number): Float32Array {
+  return planePool.get(n)?.pop() ?? new Float32Array(n);
+}
+
+/**
+ * Give the memoised planes of `img` back for reuse. The caller guarantees nothing reads them any more
+ * (runDetection calls this once all signals have settled).
+ */
+export function releasePlanes(img: RawImage): void {
+  for (const cache of [lumaCache, residualCache]) {
+    const p = cache.get(img);
+    if (!p) continue;
+    cache.delete(img);
+    const free = planePool.get(p.data.length) ?? [];
+    if (free.length < POOL_PER_SIZE) free.push(p.data);
+    planePool.set(p.data.length, free);
+  }
+}
+
 /** Memoised luma of a decoded image (treat the result as read-only). */
 export function lumaOf(img: RawImage): Plane {
   let p = lumaCache.get(img);
-  if (!p) lumaCache.set(img, (p = luma(img)));
+  if (!p) lumaCache.set(img, (p = luma(img, takePlane(img.width * img.height))));
   return p;
 }
 
 /** Memoised high-pass residual of a decoded image's luma (read-only). */
 export function residualOf(img: RawImage): Plane {
   let p = residualCache.get(img);
-  if (!p) residualCache.set(img, (p = residual(lumaOf(img))));
+  if (!p) residualCache.set(img, (p = residual(lumaOf(img), takePlane(img.width * img.height))));
   return p;
 }
 
@@ -41,9 +69,8 @@ export function lumaCrop(img: RawImage, x0: number, y0: number, w: number, h: nu
 }
 
 /** BT.601 luma (the JPEG YCbCr definition, T.871), 0..255. */
-export function luma(img: RawImage): Plane {
+export function luma(img: RawImage, out: Float32Array = new Float32Array(img.width * img.height)): Plane {
   const { width, height, channels, data } = img;
-  const out = new Float32Array(width * height);
   if (channels === 1) {
     for (let i = 0; i < out.length; i++) out[i] = data[i]!;
   } else {
@@ -59,11 +86,15 @@ export function luma(img: RawImage): Plane {
  * Cheap stand-in for a denoiser residual; it keeps sensor noise and generator texture, drops content
  * gradients. Border pixels are 0.
  */
-export function residual(p: Plane): Plane {
+export function residual(p: Plane, out: Float32Array = new Float32Array(p.width * p.height)): Plane {
   const { width: w, height: h, data } = p;
-  const out = new Float32Array(w * h);
+  // Borders are 0 (`out` may be a reused plane, so they are written, not assumed).
+  out.fill(0, 0, w);
+  out.fill(0, Math.max(0, (h - 1) * w));
   for (let y = 1; y < h - 1; y++) {
     const row = y * w;
+    out[row] = 0;
+    out[row + w - 1] = 0;
     for (let x = 1; x < w - 1; x++) {
       const i = row + x;
       out[i] = data[i]! - 0.25 * (data[i - 1]! + data[i + 1]! + data[i - w]! + data[i + w]!);

@@ -94,3 +94,17 @@ describe("runDetection with the real registry", () => {
     expect(r.value.signals.every((s) => s.heatmap === undefined)).toBe(true);
   });
 });
+
+describe("pixel-plane reuse between scans", () => {
+  it("gives the same report for an image before and after another same-sized image reused its planes", async () => {
+    const a = await makeJpeg({ width: 320, height: 240, seed: 3, quality: 85 });
+    const b = await makePng({ width: 320, height: 240, seed: 9 });
+    const strip = (r: Awaited<ReturnType<typeof runDetection>>) => {
+      if (!r.ok) throw new Error(r.error.message);
+      return r.value.signals.map(({ ms: _ms, ...s }) => ({ ...s, heatmap: s.heatmap?.png.toString("base64") }));
+    };
+    const first = strip(await runDetection(a));
+    await runDetection(b);
+    expect(strip(await runDetection(a))).toEqual(first);
+  });
+});

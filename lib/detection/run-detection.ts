@@ -1,6 +1,7 @@
 // Decode once, run every registered signal, isolate failures, fuse (STYLE.md Code §7).
 import { decodeImage } from "./decode";
 import { fuse } from "./fuse";
+import { releasePlanes } from "./pixels";
 import type { DecodedImage, SignalOutput } from "./signal";
 import { signals as registry, type AnySignal as SignalDefinition } from "./signals";
 import type { DetectionOptions, DetectionReport, ImageError, Result, SignalResult } from "./types";
@@ -88,6 +89,9 @@ export async function runDetection(
   const image = decoded.value;
   const decodeMs = now() - t0;
   const results = await runSignals(image, opts, signals);
+  // Every signal has settled, so its pixel planes can serve the next image. Not after a timeout: that
+  // signal may still be running in the background and reading them.
+  if (!results.some((r) => r.status === "error" && r.error?.startsWith("timed out"))) releasePlanes(image.analysis);
   const fused = fuse(results);
   const ml = results.find((r) => r.id === "ml" && r.status === "ok");
   const modelVersion = typeof ml?.details?.modelVersion === "string" ? ml.details.modelVersion : (ml?.version ?? null);
