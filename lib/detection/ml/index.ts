@@ -10,7 +10,7 @@ import * as ort from "onnxruntime-node";
 import { z } from "zod";
 import { paths } from "../../env";
 import type { RawImage } from "../signal";
-import { gridPatches, type PatchSpec } from "./preprocess";
+import { gridPatches, releaseBatch, type PatchSpec } from "./preprocess";
 
 export interface MlPatch {
   x: number;
@@ -105,7 +105,12 @@ async function load(modelPath: string): Promise<MlModel | null> {
     async predict(img: RawImage): Promise<MlPrediction> {
       const batch = gridPatches(img, spec);
       const input = new ort.Tensor("float32", batch.data, [batch.n, 3, spec.size, spec.size]);
-      const out = await session.run({ [sidecar.input.name]: input });
+      let out: ort.InferenceSession.ReturnType;
+      try {
+        out = await session.run({ [sidecar.input.name]: input });
+      } finally {
+        releaseBatch(batch);
+      }
       const logits = out[sidecar.output.name]?.data as Float32Array | undefined;
       if (!logits || logits.length !== batch.n) throw new Error(`model returned ${logits?.length} logits for ${batch.n} patches`);
       const logit = aggregate(logits, sidecar.aggregation.method);

@@ -64,6 +64,19 @@ export function toRgb(img: RawImage): Uint8Array {
 /** byte / 255 for every byte value (the same float32 values as dividing, without 3 divisions a pixel). */
 const BYTE_TO_UNIT = Float32Array.from({ length: 256 }, (_, b) => b / 255);
 
+/**
+ * Batches whose inference has finished, reused for the next image (a full 64-patch batch is 3 MB; fresh
+ * ArrayBuffers of that size for every scan are a large share of V8's full collections).
+ */
+const batchPool = new Map<number, Float32Array[]>();
+
+/** Hand a batch's buffer back once nothing reads it (after the model run). */
+export function releaseBatch(batch: PatchBatch): void {
+  const free = batchPool.get(batch.data.length) ?? [];
+  if (free.length < 2) free.push(batch.data);
+  batchPool.set(batch.data.length, free);
+}
+
 /** Cut the patch grid. Images smaller than a patch are padded bottom/right by edge replication. */
 export function gridPatches(img: RawImage, spec: PatchSpec): PatchBatch {
   const rgb = toRgb(img);
@@ -75,7 +88,8 @@ export function gridPatches(img: RawImage, spec: PatchSpec): PatchBatch {
   const ys = axisPositions(height, spec);
   const n = xs.length * ys.length;
   const plane = P * P;
-  const data = new Float32Array(n * 3 * plane);
+  // Every value is written below, so a reused buffer needs no clearing.
+  const data = batchPool.get(n * 3 * plane)?.pop() ?? new Float32Array(n * 3 * plane);
   const positions: { x: number; y: number }[] = [];
   let k = 0;
   for (const y of ys) {

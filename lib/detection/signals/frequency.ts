@@ -33,6 +33,8 @@ function hann(n: number): Float64Array {
   return w;
 }
 
+const tileScratch = new Map<number, Float64Array>();
+
 /**
  * Up to maxTiles² central tiles of n×n from a plane (|values| when `abs`), mean-removed and
  * Hann-windowed; their averaged power spectrum.
@@ -44,7 +46,9 @@ function welch(p: Plane, n: number, maxTiles: number, abs: boolean): Float64Arra
   const x0 = Math.floor((p.width - tx * n) / 2);
   const y0 = Math.floor((p.height - ty * n) / 2);
   const acc = new Float64Array(n * n);
-  const tile = new Float64Array(n * n);
+  // welch() never awaits, so one scratch tile per size is safe to share between concurrent scans.
+  let tile = tileScratch.get(n);
+  if (!tile) tileScratch.set(n, (tile = new Float64Array(n * n)));
   for (let j = 0; j < ty; j++) {
     for (let i = 0; i < tx; i++) {
       let m = 0;
