@@ -35,21 +35,36 @@ export function fft(re: Float64Array, im: Float64Array): void {
       const ti = im[i]!; im[i] = im[j]!; im[j] = ti;
     }
   }
-  for (let size = 2; size <= n; size <<= 1) {
+  if (n < 2) return;
+  // First stage: every twiddle is 1.
+  for (let a = 0; a < n; a += 2) {
+    const b = a + 1;
+    const xr = re[b]!;
+    const xi = im[b]!;
+    re[b] = re[a]! - xr;
+    im[b] = im[a]! - xi;
+    re[a] = re[a]! + xr;
+    im[a] = im[a]! + xi;
+  }
+  // Twiddle outer, butterflies inner: each twiddle is loaded once per stage.
+  for (let size = 4; size <= n; size <<= 1) {
     const half = size >> 1;
     const step = n / size;
-    for (let start = 0; start < n; start += size) {
-      for (let k = 0; k < half; k++) {
-        const wr = cos[k * step]!;
-        const wi = sin[k * step]!;
-        const a = start + k;
+    for (let k = 0; k < half; k++) {
+      const wr = cos[k * step]!;
+      const wi = sin[k * step]!;
+      for (let a = k; a < n; a += size) {
         const b = a + half;
-        const xr = re[b]! * wr - im[b]! * wi;
-        const xi = re[b]! * wi + im[b]! * wr;
-        re[b] = re[a]! - xr;
-        im[b] = im[a]! - xi;
-        re[a] = re[a]! + xr;
-        im[a] = im[a]! + xi;
+        const br = re[b]!;
+        const bi = im[b]!;
+        const xr = br * wr - bi * wi;
+        const xi = br * wi + bi * wr;
+        const ar = re[a]!;
+        const ai = im[a]!;
+        re[b] = ar - xr;
+        im[b] = ai - xi;
+        re[a] = ar + xr;
+        im[a] = ai + xi;
       }
     }
   }
