@@ -263,6 +263,8 @@ export interface WatermarkDecodeResult {
   /** Blocks whose bits were read and voted. */
   blocks: number;
   totalBlocks: number;
+  /** Every sampleStride-th block row was read first (1: the image was read whole in one pass). */
+  sampleStride: number;
   /** True when the first sample showed no hint of any mark and the rest was skipped. */
   stoppedEarly: boolean;
 }
@@ -271,8 +273,9 @@ export interface WatermarkDecodeResult {
 export const FAMILY_ALPHA = 1e-4;
 
 /**
- * Early stop. Block rows are read in two passes: every EARLY_STRIDE-th row first (spread over the
- * whole image), the rest only if that sample shows any hint of a mark. The hint is per block: for each
+ * Early stop. Block rows are read in two passes: every k-th row first (spread over the whole image),
+ * the rest only if that sample shows any hint of a mark. k grows with the image so the sample holds
+ * about EARLY_SAMPLE_BLOCKS blocks (k = 4 at 1024², 16 at 12 MP, 1 — no early stop — below ~720²). The hint is per block: for each
  * variant and payload, the share r of read blocks whose bit equals the payload bit at that position.
  * Without a mark, bits do not depend on the position, so r stays near r0 = π·f + (1 − π)(1 − f), where
  * π is the image's own share of 1 bits (flat or grey images give π near 0 or 1) and f the payload's,
@@ -280,11 +283,11 @@ export const FAMILY_ALPHA = 1e-4;
  * inverted). If every hypothesis is within EARLY_SIGMAS·σ of r0 the remaining rows are skipped and the
  * vote uses the rows read. At 1024² (N ≈ 4 k) the bound is about ±0.023, while a mark the full vote can
  * still detect has q ≳ 0.53 and the marks we test (lossless, JPEG q ≥ 75 at 4:4:4) have q ≥ 0.8.
- * Images too small for a meaningful sample are always read whole.
+ * Larger images give larger samples and tighter bounds.
  */
-const EARLY_STRIDE = 4;
+const EARLY_SAMPLE_BLOCKS = 4096;
+const EARLY_MAX_STRIDE = 16;
 const EARLY_SIGMAS = 3;
-const EARLY_MIN_BLOCKS = 1024;
 
 function anyHint(grid: BlockBits, payloads: KnownWatermark[]): boolean {
   for (const perBlock of grid.bits) {
@@ -315,10 +318,11 @@ export function decodeDwtDct(raw: RawImage, payloads: KnownWatermark[] = KNOWN_W
   const log10Threshold = Math.log10(FAMILY_ALPHA / hypotheses);
   let best: WatermarkCandidate | null = null;
   const grid = unreadBlockBits(raw);
-  const sampled = (by: number) => by % EARLY_STRIDE === 0;
+  const stride = Math.max(1, Math.min(EARLY_MAX_STRIDE, Math.floor((grid.cols * grid.rows) / EARLY_SAMPLE_BLOCKS)));
+  const sampled = (by: number) => by % stride === 0;
   blockBits(raw, sampled, grid);
-  const sampleBlocks = Math.ceil(grid.rows / EARLY_STRIDE) * grid.cols;
-  const stoppedEarly = sampleBlocks >= EARLY_MIN_BLOCKS && !anyHint(grid, payloads);
+  const sampleBlocks = Math.ceil(grid.rows / stride) * grid.cols;
+  const stoppedEarly = stride > 1 && !anyHint(grid, payloads);
   if (!stoppedEarly) blockBits(raw, (by) => !sampled(by), grid);
   const all = grid.bits;
   const blocks = stoppedEarly ? sampleBlocks : grid.cols * grid.rows;
@@ -351,5 +355,5 @@ export function decodeDwtDct(raw: RawImage, payloads: KnownWatermark[] = KNOWN_W
     }
   }
   const detected = best && best.log10P <= log10Threshold ? best : null;
-  return { detected, best, hypotheses, log10Threshold, blocks, totalBlocks: grid.cols * grid.rows, stoppedEarly };
+  return { detected, best, hypotheses, log10Threshold, blocks, totalBlocks: grid.cols * grid.rows, sampleStride: stride, stoppedEarly };
 }

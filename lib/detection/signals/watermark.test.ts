@@ -129,7 +129,8 @@ describe("dwtDct early stop", () => {
   it("reads only the row sample of a large clean image, and every block of a marked one", () => {
     const clean = decodeDwtDct(chromaTexturedRgb(1024, 768, 6));
     expect(clean.stoppedEarly).toBe(true);
-    expect(clean.blocks).toBe(clean.totalBlocks / 4);
+    expect(clean.sampleStride).toBe(3); // 128 × 96 blocks: the stride keeps ~4096 of them
+    expect(clean.blocks).toBe(clean.totalBlocks / 3);
     expect(clean.detected).toBeNull();
     // Near-grey content: every block reads the same bit, which matches no payload better than chance.
     const grey = decodeDwtDct(makePixels({ width: 1024, height: 1024, seed: 7 }));
@@ -150,9 +151,20 @@ describe("dwtDct early stop", () => {
   });
 
   it("reads small images whole (the sample would be too small to judge)", () => {
-    const res = decodeDwtDct(chromaTexturedRgb(256, 256, 2));
+    const res = decodeDwtDct(chromaTexturedRgb(512, 512, 2));
+    expect(res.sampleStride).toBe(1);
     expect(res.stoppedEarly).toBe(false);
     expect(res.blocks).toBe(res.totalBlocks);
+  });
+
+  it("samples large images more sparsely, and still finds a mark in them", () => {
+    const big = chromaTexturedRgb(2400, 1600, 4); // 300 × 200 blocks
+    const clean = decodeDwtDct(big);
+    expect(clean.sampleStride).toBe(14);
+    expect(clean.stoppedEarly).toBe(true);
+    const marked = decodeDwtDct(embedDwtDct(big, payload("sdxl").bits, { domain: "float", order: "rgb" }));
+    expect(marked.stoppedEarly).toBe(false);
+    expect(marked.detected).toMatchObject({ id: "sdxl" });
   });
 });
 

@@ -12,7 +12,7 @@ const MIN_SIDE = 256;
 
 export default defineSignal({
   id: "watermark",
-  version: "1.1.0",
+  version: "1.2.0",
   title: "Invisible watermark (Stable Diffusion / SDXL / InvokeAI dwtDct)",
   messages: {
     watermark_detected: {
@@ -45,6 +45,7 @@ export default defineSignal({
       blocks: result.blocks,
       totalBlocks: result.totalBlocks,
       // Rows are sampled first; with no hint of a mark in the sample the rest is skipped (dwtdct.ts).
+      sampleStride: result.sampleStride,
       stoppedEarly: result.stoppedEarly,
       hypotheses: result.hypotheses,
       log10Threshold: round(result.log10Threshold),
