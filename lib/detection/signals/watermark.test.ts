@@ -169,10 +169,12 @@ describe("dwtDct early stop", () => {
 });
 
 describe("dwtDct decision threshold", () => {
-  it("needs 40 of 48 bits for the SDXL payload at the family-wise alpha", () => {
+  it("needs 43 of 48 bits for the SDXL payload and 100 of 136 for SD v1 at the family-wise alpha", () => {
     const res = decodeDwtDct(chromaTexturedRgb(256, 256, 1));
-    expect(log10BinomialTail(48, 40)).toBeLessThanOrEqual(res.log10Threshold);
-    expect(log10BinomialTail(48, 39)).toBeGreaterThan(res.log10Threshold);
+    expect(log10BinomialTail(48, 43)).toBeLessThanOrEqual(res.log10Threshold);
+    expect(log10BinomialTail(48, 42)).toBeGreaterThan(res.log10Threshold);
+    expect(log10BinomialTail(136, 100)).toBeLessThanOrEqual(res.log10Threshold);
+    expect(log10BinomialTail(136, 99)).toBeGreaterThan(res.log10Threshold);
   });
 
   it("computes the exact binomial tail", () => {
