@@ -195,22 +195,27 @@ export interface PositionCounts {
   total: Uint32Array;
 }
 
-/** Position counts for several payload lengths in one pass over the blocks; UNREAD blocks do not vote. */
-export function positionCounts(perBlock: Uint8Array, lengths: readonly number[]): PositionCounts[] {
-  const out = lengths.map((l) => ({ ones: new Uint32Array(l), total: new Uint32Array(l) }));
-  const pos = lengths.map(() => 0);
-  for (let n = 0; n < perBlock.length; n++) {
-    const b = perBlock[n]!;
-    for (let k = 0; k < lengths.length; k++) {
-      const p = pos[k]!;
-      if (b !== UNREAD) {
-        out[k]!.ones[p]! += b;
-        out[k]!.total[p]! += 1;
+/**
+ * Position counts for several payload lengths; UNREAD blocks do not vote. Blocks are read in whole rows
+ * of `cols`, so a row whose first block is UNREAD is skipped in O(1) (at 12 MP the early-stop sample is
+ * one row in 16).
+ */
+export function positionCounts(perBlock: Uint8Array, lengths: readonly number[], cols = perBlock.length): PositionCounts[] {
+  return lengths.map((len) => {
+    const ones = new Uint32Array(len);
+    const total = new Uint32Array(len);
+    for (let start = 0; start < perBlock.length; start += cols) {
+      const end = Math.min(perBlock.length, start + cols);
+      if (perBlock[start] === UNREAD && perBlock[end - 1] === UNREAD) continue;
+      for (let n = start, p = start % len; n < end; n++, p = p + 1 === len ? 0 : p + 1) {
+        const b = perBlock[n]!;
+        if (b === UNREAD) continue;
+        ones[p]! += b;
+        total[p]! += 1;
       }
-      pos[k] = p + 1 === lengths[k] ? 0 : p + 1;
     }
-  }
-  return out;
+    return { ones, total };
+  });
 }
 
 /** Majority vote per bit position, as the reference's mean > 0.5. */
@@ -302,7 +307,7 @@ const EARLY_SIGMAS = 3;
 
 function anyHint(grid: BlockBits, payloads: KnownWatermark[]): boolean {
   for (const perBlock of grid.bits) {
-    const counts = positionCounts(perBlock, payloads.map((wm) => wm.bits.length));
+    const counts = positionCounts(perBlock, payloads.map((wm) => wm.bits.length), grid.cols);
     for (let k = 0; k < payloads.length; k++) {
       const want = payloads[k]!.bits;
       const { ones: o, total: t } = counts[k]!;
@@ -340,7 +345,7 @@ export function decodeDwtDct(raw: RawImage, payloads: KnownWatermark[] = KNOWN_W
   for (let v = 0; v < VARIANTS.length; v++) {
     const { domain, order } = VARIANTS[v]!;
     const perBlock = all[v]!;
-    const counts = positionCounts(perBlock, payloads.map((wm) => wm.bits.length));
+    const counts = positionCounts(perBlock, payloads.map((wm) => wm.bits.length), grid.cols);
     for (let k = 0; k < payloads.length; k++) {
       const wm = payloads[k]!;
       // Fewer blocks than bits means some positions carry no vote at all.
