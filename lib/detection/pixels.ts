@@ -110,38 +110,37 @@ export interface BlockGrid {
   block: number;
 }
 
-/** Apply `f` to every full `block`×`block` tile (row-major). */
-export function blockMap(p: Plane, block: number, f: (data: Float32Array, x0: number, y0: number, w: number) => number): BlockGrid {
-  const cols = Math.floor(p.width / block);
-  const rows = Math.floor(p.height / block);
-  const values = new Float32Array(cols * rows);
-  for (let by = 0; by < rows; by++) for (let bx = 0; bx < cols; bx++) values[by * cols + bx] = f(p.data, bx * block, by * block, p.width);
-  return { values, cols, rows, block };
-}
-
-export function blockStd(block: number) {
-  return (d: Float32Array, x0: number, y0: number, w: number) => {
-    let s = 0;
-    let s2 = 0;
-    for (let y = y0; y < y0 + block; y++) {
-      for (let x = x0; x < x0 + block; x++) {
-        const v = d[y * w + x]!;
-        s += v;
-        s2 += v * v;
+/**
+ * Per full `block`×`block` tile (row-major), in one pass: the standard deviation of `a` and the mean
+ * of `b` (a plane of the same size).
+ */
+export function blockStdAndMean(a: Plane, b: Plane, block: number): { std: BlockGrid; mean: BlockGrid } {
+  const cols = Math.floor(a.width / block);
+  const rows = Math.floor(a.height / block);
+  const sd = new Float32Array(cols * rows);
+  const mn = new Float32Array(cols * rows);
+  const { width: w, data: da } = a;
+  const db = b.data;
+  const n = block * block;
+  for (let by = 0; by < rows; by++) {
+    for (let bx = 0; bx < cols; bx++) {
+      let s = 0;
+      let s2 = 0;
+      let t = 0;
+      for (let y = by * block; y < (by + 1) * block; y++) {
+        for (let i = y * w + bx * block, end = i + block; i < end; i++) {
+          const v = da[i]!;
+          s += v;
+          s2 += v * v;
+          t += db[i]!;
+        }
       }
+      const m = s / n;
+      sd[by * cols + bx] = Math.sqrt(Math.max(0, s2 / n - m * m));
+      mn[by * cols + bx] = t / n;
     }
-    const n = block * block;
-    const m = s / n;
-    return Math.sqrt(Math.max(0, s2 / n - m * m));
-  };
-}
-
-export function blockMean(block: number) {
-  return (d: Float32Array, x0: number, y0: number, w: number) => {
-    let s = 0;
-    for (let y = y0; y < y0 + block; y++) for (let x = x0; x < x0 + block; x++) s += d[y * w + x]!;
-    return s / (block * block);
-  };
+  }
+  return { std: { values: sd, cols, rows, block }, mean: { values: mn, cols, rows, block } };
 }
 
 export function mean(a: ArrayLike<number>): number {

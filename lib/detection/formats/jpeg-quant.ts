@@ -82,24 +82,34 @@ export function doubleQuantisation(y: Plane, table: number[], maxBlocks = 4096):
   if (positions.length < 3) return null;
   const hists = positions.map(() => new Float64Array(HIST_K + 1));
   const uMax = Math.max(...positions.map((p) => p & 7)) + 1;
-  const blk = new Float64Array(64);
   const tmp = new Float64Array(64);
+  const nPos = positions.length;
+  const rowOf = Int32Array.from(positions, (p) => p >> 3);
+  const colOf = Int32Array.from(positions, (p) => p & 7);
+  const qOf = Float64Array.from(positions, (p) => table[p]!);
+  const w = y.width;
+  const d = y.data;
   for (let by = by0; by < by0 + ny; by++) {
     for (let bx = bx0; bx < bx0 + nx; bx++) {
-      for (let r = 0; r < 8; r++) for (let c = 0; c < 8; c++) blk[r * 8 + c] = y.data[(by * 8 + r) * y.width + bx * 8 + c]! - 128;
-      // Rows then columns (separable); only the horizontal frequencies the positions use.
-      for (let r = 0; r < 8; r++) for (let u = 0; u < uMax; u++) {
-        let s = 0;
-        for (let x = 0; x < 8; x++) s += BASIS[u * 8 + x]! * blk[r * 8 + x]!;
-        tmp[r * 8 + u] = s;
+      // Rows then columns (separable); only the horizontal frequencies the positions use. The sums are
+      // written out in x order, so they round exactly like a loop would.
+      for (let r = 0; r < 8; r++) {
+        const i = (by * 8 + r) * w + bx * 8;
+        const x0 = d[i]! - 128, x1 = d[i + 1]! - 128, x2 = d[i + 2]! - 128, x3 = d[i + 3]! - 128;
+        const x4 = d[i + 4]! - 128, x5 = d[i + 5]! - 128, x6 = d[i + 6]! - 128, x7 = d[i + 7]! - 128;
+        for (let u = 0, b = 0; u < uMax; u++, b += 8) {
+          tmp[r * 8 + u] =
+            BASIS[b]! * x0 + BASIS[b + 1]! * x1 + BASIS[b + 2]! * x2 + BASIS[b + 3]! * x3 +
+            BASIS[b + 4]! * x4 + BASIS[b + 5]! * x5 + BASIS[b + 6]! * x6 + BASIS[b + 7]! * x7;
+        }
       }
-      for (let pi = 0; pi < positions.length; pi++) {
-        const pos = positions[pi]!;
-        const v = pos >> 3;
-        const u = pos & 7;
-        let s = 0;
-        for (let r = 0; r < 8; r++) s += BASIS[v * 8 + r]! * tmp[r * 8 + u]!;
-        const k = Math.abs(Math.round(s / table[pos]!));
+      for (let pi = 0; pi < nPos; pi++) {
+        const b = rowOf[pi]! * 8;
+        const u = colOf[pi]!;
+        const s =
+          BASIS[b]! * tmp[u]! + BASIS[b + 1]! * tmp[8 + u]! + BASIS[b + 2]! * tmp[16 + u]! + BASIS[b + 3]! * tmp[24 + u]! +
+          BASIS[b + 4]! * tmp[32 + u]! + BASIS[b + 5]! * tmp[40 + u]! + BASIS[b + 6]! * tmp[48 + u]! + BASIS[b + 7]! * tmp[56 + u]!;
+        const k = Math.abs(Math.round(s / qOf[pi]!));
         if (k <= HIST_K) hists[pi]![k]! += 1;
       }
     }

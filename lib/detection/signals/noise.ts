@@ -2,7 +2,7 @@
 // the whole frame (shot noise grows with brightness; PRNU is a fixed multiplicative pattern). Generators
 // synthesise texture instead: residuals are smoother (positively correlated between neighbours), less
 // tied to brightness, and their level varies from region to region.
-import { blockMap, blockMean, blockStd, heatmapPng, lumaOf, mean, pearson, quantile, residualOf, round, sigmoid, std } from "../pixels";
+import { blockStdAndMean, heatmapPng, lumaOf, mean, pearson, quantile, residualOf, round, sigmoid, std } from "../pixels";
 import { defineSignal } from "../signal";
 
 const BLOCK = 32;
@@ -58,8 +58,7 @@ export default defineSignal({
       }
     }
     const lag1 = c0 > 0 ? c1 / c0 : 0;
-    const sigma = blockMap(r, BLOCK, blockStd(BLOCK));
-    const bright = blockMap(y, BLOCK, blockMean(BLOCK));
+    const { std: sigma, mean: bright } = blockStdAndMean(r, y, BLOCK);
     // Flat, unclipped blocks: texture does not dominate the residual there and shot noise is visible.
     const sLo = quantile(sigma.values, 0.5);
     const idx: number[] = [];
