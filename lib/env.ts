@@ -25,6 +25,10 @@ const schema = z.object({
   /** Run the scan worker inside the web server process. */
   LOUPE_INPROCESS_WORKER: bool.default(true),
   LOUPE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
+  /** Run each scan's detection in a worker thread (off the process's event loop). */
+  LOUPE_DETECTION_THREADS: bool.default(true),
+  /** Hard limit for one image's detection; a thread still busy after it is stopped and the scan retried. */
+  LOUPE_SCAN_TIMEOUT_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
   /** Seconds a claimed case stays leased before another worker may take it over. */
   LOUPE_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(120),
   LOUPE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),

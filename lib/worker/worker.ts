@@ -1,6 +1,7 @@
 // The scan worker: N concurrent slots, each claiming a case with a row lease, scanning it and
 // moving it on. Expired leases are reclaimed by the claim query itself; stop() drains gracefully.
 import type { Db } from "../../db";
+import type { DetectionPool } from "../detection/thread/pool";
 import { env } from "../env";
 import { newId } from "../ids";
 import { claimCase } from "./claim-case";
@@ -37,9 +38,21 @@ export interface Worker {
   poke(): void;
 }
 
+const shared = globalThis as unknown as { __loupeDetectionPool?: DetectionPool };
+
+/** The engine, in this process's detection threads (LOUPE_DETECTION_THREADS, the default) or inline. */
 async function defaultDetect(bytes: Buffer) {
-  const { runDetection } = await import("../detection");
-  return runDetection(bytes, { heatmaps: true });
+  if (!env.LOUPE_DETECTION_THREADS) {
+    const { runDetection } = await import("../detection");
+    return runDetection(bytes, { heatmaps: true });
+  }
+  const { createDetectionPool } = await import("../detection/thread/pool");
+  // One pool per process, shared by every worker in it (guarded on globalThis against dev reloads).
+  shared.__loupeDetectionPool ??= createDetectionPool({
+    threads: env.LOUPE_WORKER_CONCURRENCY,
+    timeoutMs: env.LOUPE_SCAN_TIMEOUT_SECONDS * 1000,
+  });
+  return shared.__loupeDetectionPool.detect(bytes, { heatmaps: true });
 }
 
 export function startWorker(opts: WorkerOptions): Worker {

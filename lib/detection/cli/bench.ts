@@ -1,10 +1,12 @@
 // npm run bench [-- --runs 30 --no-heatmaps]
 // Speed of the engine on generated JPEGs (1024×1024 and 4000×3000): bare sharp decode, each signal,
-// total p50/p95, total/decode ratio, CPU time, peak RSS. Numbers to read, not assertions.
+// total p50/p95, total/decode ratio, CPU time, the same image through a detection thread (the worker's
+// path), peak RSS. Numbers to read, not assertions.
 import os from "node:os";
 import sharp from "sharp";
 import { runDetection } from "../run-detection";
 import { makeJpeg } from "../testing/fixtures";
+import { createDetectionPool } from "../thread/pool";
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -61,6 +63,21 @@ async function main() {
     // CPU time of every thread of the process (JS, libvips, onnxruntime, GC) during runDetection: what
     // "on one core" costs, whatever else the machine was doing.
     console.log(`  CPU time, all threads    ${fmt(pct(cpuMs, 0.5))} ${fmt(pct(cpuMs, 0.95))}`);
+    // The scan worker's path: a detection thread (thread/pool.ts), bytes copied in, report copied out.
+    const pool = createDetectionPool({ threads: 1, timeoutMs: 600_000 });
+    try {
+      await pool.detect(bytes, { heatmaps });
+      const threadMs: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        const t0 = performance.now();
+        const r = await pool.detect(bytes, { heatmaps });
+        threadMs.push(performance.now() - t0);
+        if (!r.ok) throw new Error(r.error.message);
+      }
+      console.log(`  via a detection thread   ${fmt(pct(threadMs, 0.5))} ${fmt(pct(threadMs, 0.95))}`);
+    } finally {
+      await pool.close();
+    }
   }
   console.log(`\npeak RSS ${(peakRss / 1048576).toFixed(0)} MiB`);
   console.log(`load average after: ${load()}`);

@@ -1,0 +1,20 @@
+// Inside a detection thread: run one request at a time and post the report back. Replies are copied,
+// never transferred: transferring would detach an ArrayBuffer here and slow this isolate down (entry.mjs).
+import { parentPort } from "node:worker_threads";
+import { runDetection } from "../run-detection";
+import type { DetectionRequest, DetectionReply } from "./protocol";
+
+const port = parentPort;
+if (!port) throw new Error("serve.ts runs inside a detection thread only");
+
+port.on("message", async (req: DetectionRequest) => {
+  let reply: DetectionReply;
+  try {
+    const bytes = Buffer.from(req.bytes.buffer, req.bytes.byteOffset, req.bytes.byteLength);
+    reply = { id: req.id, result: await runDetection(bytes, req.opts) };
+  } catch (e) {
+    // runDetection returns typed errors for bad input; a throw here is an engine bug.
+    reply = { id: req.id, error: e instanceof Error ? e.message : String(e) };
+  }
+  port.postMessage(reply);
+});
