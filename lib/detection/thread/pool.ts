@@ -17,6 +17,8 @@ export interface DetectionPoolOptions {
   threads: number;
   /** Hard limit per image, from the moment a thread takes it. */
   timeoutMs: number;
+  /** JavaScript heap limit per thread (MB); a thread that runs out is stopped, not the process. */
+  maxHeapMb?: number;
   /** Test seam: another thread entry (a .mjs that answers the protocol). */
   entry?: string;
 }
@@ -101,7 +103,12 @@ export function createDetectionPool(options: DetectionPoolOptions): DetectionPoo
 
   function spawn(slot: Slot): Worker {
     // execArgv []: not the parent's flags, which may hold `--import tsx` (see entry.mjs).
-    const w = new WorkerThread(entry, { execArgv: [], workerData: { serve: pathToFileURL(serve).href } });
+    const w = new WorkerThread(entry, {
+      execArgv: [],
+      workerData: { serve: pathToFileURL(serve).href },
+      // Pixel buffers live outside the JS heap; the heap itself stays small (analysis planes ≤ 1024²).
+      resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb ?? 1024 },
+    });
     w.on("message", (reply: DetectionReply) => {
       if (slot.worker !== w || !slot.job || reply.id !== slot.jobId) return;
       const job = settle(slot)!;
