@@ -36,13 +36,16 @@ export default defineSignal({
     // chroma channels mostly repeat the luma's at 4:4:4.
     const y = lumaOf(a);
     const n = a.width * a.height;
-    const y8 = Buffer.alloc(n);
+    const y8 = Buffer.allocUnsafe(n); // every byte is written below
     for (let i = 0; i < n; i++) y8[i] = (y.data[i]! + 0.5) | 0; // Math.round for luma ≥ 0
+    // A one-component JPEG, decoded without a detour through sRGB: the same pixels as a YCbCr file
+    // with flat chroma, at two thirds of the work. Huffman optimisation would change only the entropy
+    // coding (same pixels) and cost a second pass.
     const resaved = await sharp(y8, { raw: { width: a.width, height: a.height, channels: 1 } })
-      // Huffman optimisation changes only the entropy coding (same pixels) and costs a second pass.
+      .toColourspace("b-w")
       .jpeg({ quality: RESAVE_QUALITY, optimiseCoding: false })
       .toBuffer()
-      .then((j) => sharp(j).extractChannel(0).raw().toBuffer());
+      .then((j) => sharp(j).pipelineColourspace("b-w").toColourspace("b-w").raw().toBuffer());
     // Per-block means of |error| and |residual| in one pass.
     const res = residualOf(a);
     const cols = Math.floor(a.width / BLOCK);
