@@ -14,7 +14,7 @@ import torch
 
 import common as C
 
-VERSION = "loupe-detector-1.1.0"
+VERSION = "loupe-detector-1.2.0"
 OUT_DIR = os.path.join(C.REPO, "models")
 ONNX_PATH = os.path.join(OUT_DIR, "loupe-detector.onnx")
 

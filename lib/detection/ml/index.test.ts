@@ -74,12 +74,12 @@ describe("committed model", () => {
     },
   );
 
-  it("gives a 1024² image an 8×8 patch grid and a probability in [0,1], deterministically", async () => {
+  it("gives a 1024² image the sidecar's full patch grid and a probability in [0,1], deterministically", async () => {
     const model = (await loadModel(COMMITTED_MODEL))!;
     const img = parityImage(1024, 1024);
     const a = await model.predict(img);
     const b = await model.predict(img);
-    expect(a.patches).toHaveLength(64);
+    expect(a.patches).toHaveLength(model.spec.maxPerSide ** 2);
     expect(a.probability).toBeGreaterThanOrEqual(0);
     expect(a.probability).toBeLessThanOrEqual(1);
     expect(b).toEqual(a);

@@ -54,7 +54,9 @@ describe("ml signal", () => {
     expect(a.flags).toHaveLength(1);
     expect(Object.keys(ml.messages)).toContain(a.flags[0]!.code);
     const side = JSON.parse(fs.readFileSync(COMMITTED_MODEL.replace(/\.onnx$/, ".json"), "utf8"));
-    expect(a.details).toMatchObject({ modelVersion: side.version, patchCount: 8 * 7, analysedWidth: 640 });
+    // 640 px: 10 patch columns fit, 400 px: 7 rows; the sidecar's maxPerSide caps both.
+    const m = side.patch.maxPerSide as number;
+    expect(a.details).toMatchObject({ modelVersion: side.version, patchCount: Math.min(m, 10) * Math.min(m, 7), analysedWidth: 640 });
     const meta = await sharp(a.heatmap!.png).metadata();
     expect(meta.format).toBe("png");
     expect(meta.width! / meta.height!).toBeCloseTo(640 / 400, 1);
