@@ -40,25 +40,36 @@ export interface Worker {
 
 const shared = globalThis as unknown as { __loupeDetectionPool?: DetectionPool };
 
+/** This process's detection threads, one pool shared by every worker in it (guarded on globalThis
+ * against dev reloads). */
+async function detectionPool(): Promise<DetectionPool> {
+  const { createDetectionPool } = await import("../detection/thread/pool");
+  shared.__loupeDetectionPool ??= createDetectionPool({
+    threads: env.LOUPE_WORKER_CONCURRENCY,
+    timeoutMs: env.LOUPE_SCAN_TIMEOUT_SECONDS * 1000,
+  });
+  return shared.__loupeDetectionPool;
+}
+
 /** The engine, in this process's detection threads (LOUPE_DETECTION_THREADS, the default) or inline. */
 async function defaultDetect(bytes: Buffer) {
   if (!env.LOUPE_DETECTION_THREADS) {
     const { runDetection } = await import("../detection");
     return runDetection(bytes, { heatmaps: true });
   }
-  const { createDetectionPool } = await import("../detection/thread/pool");
-  // One pool per process, shared by every worker in it (guarded on globalThis against dev reloads).
-  shared.__loupeDetectionPool ??= createDetectionPool({
-    threads: env.LOUPE_WORKER_CONCURRENCY,
-    timeoutMs: env.LOUPE_SCAN_TIMEOUT_SECONDS * 1000,
-  });
-  return shared.__loupeDetectionPool.detect(bytes, { heatmaps: true });
+  return (await detectionPool()).detect(bytes, { heatmaps: true });
 }
 
 export function startWorker(opts: WorkerOptions): Worker {
   const id = opts.workerId ?? newId("worker");
   const log = opts.log ?? ((m: string) => console.log(`[worker ${id}] ${m}`));
   const detect = opts.detect ?? defaultDetect;
+  // Start the detection threads (engine and model loaded) before the first case arrives.
+  if (!opts.detect && env.LOUPE_DETECTION_THREADS) {
+    detectionPool()
+      .then((p) => p.warm())
+      .catch((err: Error) => log(`detection threads did not start: ${err.message}`));
+  }
   let stopping = false;
   let idleSlots = 0;
   const wakers = new Set<() => void>();

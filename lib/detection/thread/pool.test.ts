@@ -30,6 +30,16 @@ describe("detection pool", () => {
     if (!bad.ok) expect(bad.error.code).toBe("image_unsupported_format");
   }, 120_000);
 
+  it("warm() starts every thread before any request; they answer as usual", async () => {
+    pool = createDetectionPool({ threads: 2, timeoutMs: 10_000, entry: fake });
+    expect(pool.started).toBe(0);
+    pool.warm();
+    expect(pool.started).toBe(2);
+    const out = await Promise.all([pool.detect(req(4, 3)), pool.detect(req(4, 4))]);
+    expect(new Set(out.map((r) => (r.ok ? 0 : (r.error as unknown as { thread: number }).thread))).size).toBe(2);
+    expect(pool.started).toBe(2);
+  });
+
   it("fails a request whose thread throws or exits, and replaces the thread", async () => {
     pool = createDetectionPool({ threads: 1, timeoutMs: 10_000, entry: fake });
     await expect(pool.detect(req(1))).rejects.toThrow(/detection thread crashed: boom/);

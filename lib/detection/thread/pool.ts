@@ -25,6 +25,10 @@ export interface DetectionPoolOptions {
 
 export interface DetectionPool {
   readonly size: number;
+  /** Threads running now (started on first use or by warm(); replaced after a crash or timeout). */
+  readonly started: number;
+  /** Start every thread now, so the first scans do not wait for the engine and model to load. */
+  warm(): void;
   detect(bytes: Buffer, opts?: DetectionOptions): Promise<Result<DetectionReport, ImageError>>;
   /** Stop every thread; queued and running requests are rejected. */
   close(): Promise<void>;
@@ -145,6 +149,16 @@ export function createDetectionPool(options: DetectionPoolOptions): DetectionPoo
 
   return {
     size: slots.length,
+    get started() {
+      return slots.filter((s) => s.worker !== null).length;
+    },
+    warm() {
+      if (closed) return;
+      for (const slot of slots) {
+        // Started unref'd: a warm but idle pool never keeps the process alive.
+        if (!slot.worker) (slot.worker = spawn(slot)).unref();
+      }
+    },
     detect(bytes, opts = {}) {
       if (closed) return Promise.reject(new Error("detection pool is closed"));
       return new Promise((resolve, reject) => {

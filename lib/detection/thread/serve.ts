@@ -1,6 +1,7 @@
 // Inside a detection thread: run one request at a time and post the report back. Replies are copied,
 // never transferred: transferring would detach an ArrayBuffer here and slow this isolate down (entry.mjs).
 import { parentPort } from "node:worker_threads";
+import { loadModel } from "../ml/index";
 import { runDetection } from "../run-detection";
 import type { DetectionRequest, DetectionReply } from "./protocol";
 
@@ -18,3 +19,7 @@ port.on("message", async (req: DetectionRequest) => {
   }
   port.postMessage(reply);
 });
+
+// Load and verify the detector now rather than during the first scan. A broken install is reported by
+// the ml signal of every scan (loadModel does not memoise failures), so the error is dropped here.
+loadModel().catch(() => {});
