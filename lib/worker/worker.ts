@@ -38,36 +38,47 @@ export interface Worker {
   poke(): void;
 }
 
-const shared = globalThis as unknown as { __loupeDetectionPool?: DetectionPool };
+const shared = globalThis as unknown as { __loupeDetectionPool?: DetectionPool | null };
 
-/** This process's detection threads, one pool shared by every worker in it (guarded on globalThis
- * against dev reloads). */
-async function detectionPool(): Promise<DetectionPool> {
-  const { createDetectionPool } = await import("../detection/thread/pool");
-  shared.__loupeDetectionPool ??= createDetectionPool({
-    threads: env.LOUPE_WORKER_CONCURRENCY,
-    timeoutMs: env.LOUPE_SCAN_TIMEOUT_SECONDS * 1000,
-  });
+/**
+ * This process's detection threads, one pool shared by every worker in it (guarded on globalThis
+ * against dev reloads); null when threads are off (LOUPE_DETECTION_THREADS=false) or cannot start here.
+ */
+async function detectionPool(log: (msg: string) => void): Promise<DetectionPool | null> {
+  if (!env.LOUPE_DETECTION_THREADS) return null;
+  if (shared.__loupeDetectionPool === undefined) {
+    const { createDetectionPool } = await import("../detection/thread/pool");
+    try {
+      shared.__loupeDetectionPool = createDetectionPool({
+        threads: env.LOUPE_WORKER_CONCURRENCY,
+        timeoutMs: env.LOUPE_SCAN_TIMEOUT_SECONDS * 1000,
+      });
+    } catch (err) {
+      log(`detection threads unavailable, scanning inline: ${(err as Error).message}`);
+      shared.__loupeDetectionPool = null;
+    }
+  }
   return shared.__loupeDetectionPool;
 }
 
-/** The engine, in this process's detection threads (LOUPE_DETECTION_THREADS, the default) or inline. */
-async function defaultDetect(bytes: Buffer) {
-  if (!env.LOUPE_DETECTION_THREADS) {
+/** The engine, in this process's detection threads (the default) or inline. */
+function defaultDetect(log: (msg: string) => void): DetectFn {
+  return async (bytes) => {
+    const pool = await detectionPool(log);
+    if (pool) return pool.detect(bytes, { heatmaps: true });
     const { runDetection } = await import("../detection");
     return runDetection(bytes, { heatmaps: true });
-  }
-  return (await detectionPool()).detect(bytes, { heatmaps: true });
+  };
 }
 
 export function startWorker(opts: WorkerOptions): Worker {
   const id = opts.workerId ?? newId("worker");
   const log = opts.log ?? ((m: string) => console.log(`[worker ${id}] ${m}`));
-  const detect = opts.detect ?? defaultDetect;
+  const detect = opts.detect ?? defaultDetect(log);
   // Start the detection threads (engine and model loaded) before the first case arrives.
-  if (!opts.detect && env.LOUPE_DETECTION_THREADS) {
-    detectionPool()
-      .then((p) => p.warm())
+  if (!opts.detect) {
+    detectionPool(log)
+      .then((p) => p?.warm())
       .catch((err: Error) => log(`detection threads did not start: ${err.message}`));
   }
   let stopping = false;

@@ -30,6 +30,12 @@ describe("detection pool", () => {
     if (!bad.ok) expect(bad.error.code).toBe("image_unsupported_format");
   }, 120_000);
 
+  it("refuses to start without its thread files, so the caller can fall back to inline detection", () => {
+    expect(() => createDetectionPool({ threads: 1, timeoutMs: 1000, entry: "/nonexistent/entry.mjs" })).toThrow(
+      /detection thread file not found: \/nonexistent\/entry\.mjs/,
+    );
+  });
+
   it("warm() starts every thread before any request; they answer as usual", async () => {
     pool = createDetectionPool({ threads: 2, timeoutMs: 10_000, entry: fake });
     expect(pool.started).toBe(0);

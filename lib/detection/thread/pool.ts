@@ -76,10 +76,14 @@ function revive(result: Result<DetectionReport, ImageError>): Result<DetectionRe
   return result;
 }
 
+/** Throws when the thread's files are missing (a bundle run outside the source tree). */
 export function createDetectionPool(options: DetectionPoolOptions): DetectionPool {
   const dir = threadDir();
   const entry = options.entry ?? path.join(/*turbopackIgnore: true*/ dir, "entry.mjs");
   const serve = path.join(/*turbopackIgnore: true*/ dir, "serve.ts");
+  for (const f of [entry, serve]) {
+    if (!existsSync(f)) throw new Error(`detection thread file not found: ${f} (run from the repository root)`);
+  }
   const slots: Slot[] = Array.from({ length: Math.max(1, options.threads) }, () => ({ worker: null, job: null, jobId: 0, timer: null }));
   const queue: Job[] = [];
   let nextId = 1;
