@@ -102,6 +102,11 @@ test("submit, scan, read and decide through the API", async ({ request }) => {
   await expect
     .poll(async () => (await (await request.get(`/api/v1/cases/${body.id}`, { headers: auth(keys.editor) })).json()).state, { timeout: 60_000 })
     .toMatch(/^(quarantined|cleared)$/);
+  // The scan ran in one of the in-process worker's detection threads.
+  const health = await (await request.get("/api/v1/health")).json();
+  expect(health).toMatchObject({ status: "ok", engine_version: expect.any(String), detection_threads: { threads: expect.any(Number), busy: expect.any(Number), queued: expect.any(Number) } });
+  expect(health.detection_threads.started).toBeGreaterThanOrEqual(1);
+  expect(health.detection_threads.started).toBeLessThanOrEqual(health.detection_threads.threads);
   const detail = await (await request.get(`/api/v1/cases/${body.id}`, { headers: auth(keys.editor) })).json();
   expect(detail.detection).toMatchObject({ verdict: expect.stringMatching(/^(ai_generated|likely_authentic|inconclusive)$/), score: expect.any(Number) });
   expect(detail.detection.signals.length).toBeGreaterThan(0);

@@ -61,6 +61,11 @@ async function detectionPool(log: (msg: string) => void): Promise<DetectionPool 
   return shared.__loupeDetectionPool;
 }
 
+/** This process's detection threads, for the health endpoint; null when none were created here. */
+export function detectionThreadStats(): ReturnType<DetectionPool["stats"]> | null {
+  return shared.__loupeDetectionPool?.stats() ?? null;
+}
+
 /** The engine, in this process's detection threads (the default) or inline. */
 function defaultDetect(log: (msg: string) => void): DetectFn {
   return async (bytes) => {

@@ -38,12 +38,12 @@ describe("detection pool", () => {
 
   it("warm() starts every thread before any request; they answer as usual", async () => {
     pool = createDetectionPool({ threads: 2, timeoutMs: 10_000, entry: fake });
-    expect(pool.started).toBe(0);
+    expect(pool.stats()).toEqual({ threads: 2, started: 0, busy: 0, queued: 0 });
     pool.warm();
-    expect(pool.started).toBe(2);
+    expect(pool.stats()).toEqual({ threads: 2, started: 2, busy: 0, queued: 0 });
     const out = await Promise.all([pool.detect(req(4, 3)), pool.detect(req(4, 4))]);
     expect(new Set(out.map((r) => (r.ok ? 0 : (r.error as unknown as { thread: number }).thread))).size).toBe(2);
-    expect(pool.started).toBe(2);
+    expect(pool.stats().started).toBe(2);
   });
 
   it("fails a request whose thread throws or exits, and replaces the thread", async () => {
@@ -70,7 +70,10 @@ describe("detection pool", () => {
 
   it("spreads requests over `threads` threads and answers each in order", async () => {
     pool = createDetectionPool({ threads: 2, timeoutMs: 10_000, entry: fake });
-    const out = await Promise.all([4, 4, 4, 4].map((m, i) => pool!.detect(req(m, 10 + i))));
+    const pending = [4, 4, 4, 4].map((m, i) => pool!.detect(req(m, 10 + i)));
+    expect(pool.stats()).toEqual({ threads: 2, started: 2, busy: 2, queued: 2 });
+    const out = await Promise.all(pending);
+    expect(pool.stats()).toMatchObject({ busy: 0, queued: 0 });
     const errors = out.map((r) => (r.ok ? null : (r.error as unknown as { message: string; thread: number })));
     expect(errors.map((e) => e?.message)).toEqual(["echo 10", "echo 11", "echo 12", "echo 13"]);
     expect(new Set(errors.map((e) => e?.thread)).size).toBe(2);

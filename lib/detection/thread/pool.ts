@@ -25,10 +25,11 @@ export interface DetectionPoolOptions {
 
 export interface DetectionPool {
   readonly size: number;
-  /** Threads running now (started on first use or by warm(); replaced after a crash or timeout). */
-  readonly started: number;
   /** Start every thread now, so the first scans do not wait for the engine and model to load. */
   warm(): void;
+  /** For health checks: threads configured, running (started on first use or by warm(), replaced after
+   * a crash or timeout), busy with an image, and images waiting. */
+  stats(): { threads: number; started: number; busy: number; queued: number };
   detect(bytes: Buffer, opts?: DetectionOptions): Promise<Result<DetectionReport, ImageError>>;
   /** Stop every thread; queued and running requests are rejected. */
   close(): Promise<void>;
@@ -153,8 +154,13 @@ export function createDetectionPool(options: DetectionPoolOptions): DetectionPoo
 
   return {
     size: slots.length,
-    get started() {
-      return slots.filter((s) => s.worker !== null).length;
+    stats() {
+      return {
+        threads: slots.length,
+        started: slots.filter((s) => s.worker !== null).length,
+        busy: slots.filter((s) => s.job !== null).length,
+        queued: queue.length,
+      };
     },
     warm() {
       if (closed) return;
