@@ -1,5 +1,5 @@
 // Pixel helpers shared by the pixel signals: luma, high-pass residual, block statistics, heatmaps.
-import sharp from "sharp";
+import { encodeIndexedPng, makePalette, nearestMap } from "./png";
 import type { RawImage } from "./signal";
 
 /** A single-channel float plane. */
@@ -182,25 +182,25 @@ export const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 export const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
 export const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
 
+/** Heatmap colours for 0..1: dark blue → yellow → red ("hot" evidence in red). */
+export const HEAT_PALETTE = makePalette((v) => [
+  Math.round(255 * clamp01(v * 2)),
+  Math.round(255 * clamp01(v < 0.5 ? v * 1.6 : (1 - v) * 1.6 + 0.2)),
+  Math.round(255 * clamp01(0.6 - v)),
+]);
+
 /**
- * Colour-map a grid (values already scaled to 0..1) to a PNG: dark blue → yellow → red ("hot" evidence
- * in red). Upscaled with nearest neighbour to `width`×`height` so it overlays the analysed image.
+ * Colour-map a grid (values already scaled to 0..1, quantised to 256 levels) to a palette PNG,
+ * upscaled with nearest neighbour to `width`×`height` (at most 512 px on the long side: it is a map of
+ * blocks, not a picture) so it overlays the analysed image.
  */
-export async function heatmapPng(values: ArrayLike<number>, cols: number, rows: number, width: number, height: number): Promise<Buffer> {
-  const rgb = Buffer.alloc(cols * rows * 3);
-  for (let i = 0; i < cols * rows; i++) {
-    const v = clamp01(values[i]!);
-    rgb[i * 3] = Math.round(255 * clamp01(v * 2));
-    rgb[i * 3 + 1] = Math.round(255 * clamp01(v < 0.5 ? v * 1.6 : (1 - v) * 1.6 + 0.2));
-    rgb[i * 3 + 2] = Math.round(255 * clamp01(0.6 - v));
-  }
-  // Cap the overlay at 512 px on its long side: it is a map of blocks, not a picture.
+export function heatmapPng(values: ArrayLike<number>, cols: number, rows: number, width: number, height: number): Buffer {
   const s = Math.min(1, 512 / Math.max(width, height));
-  return sharp(rgb, { raw: { width: cols, height: rows, channels: 3 } })
-    .resize({ width: Math.max(1, Math.round(width * s)), height: Math.max(1, Math.round(height * s)), kernel: "nearest", fit: "fill" })
-    // Low zlib effort: block maps compress well anyway and this runs on every scan.
-    .png({ compressionLevel: 2 })
-    .toBuffer();
+  const w = Math.max(1, Math.round(width * s));
+  const h = Math.max(1, Math.round(height * s));
+  const level = new Uint8Array(cols * rows);
+  for (let i = 0; i < level.length; i++) level[i] = Math.round(255 * clamp01(values[i]!));
+  return encodeIndexedPng(level, cols, nearestMap(cols, w), nearestMap(rows, h), HEAT_PALETTE);
 }
 
 /** Scale a grid to 0..1 by robust range (2nd..98th percentile). */

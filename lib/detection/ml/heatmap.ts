@@ -1,8 +1,16 @@
 // Patch probabilities → a PNG overlay with the aspect of the analysed image. Each heatmap pixel takes
 // the probability of the nearest patch centre (the grid is separable, so nearest per axis), coloured
-// from blue (authentic) through transparent-ish grey to red (AI).
-import sharp from "sharp";
+// from blue (authentic) through transparent-ish grey to red (AI), as a palette PNG (256 levels).
+import { encodeIndexedPng, makePalette } from "../png";
 import type { MlPatch } from "./index";
+
+/** Colour and opacity per probability level: confident patches are more opaque, uncertain ones let the image show through. */
+const PALETTE = makePalette((p) => [
+  Math.round(255 * p),
+  Math.round(64 * (1 - Math.abs(2 * p - 1))),
+  Math.round(255 * (1 - p)),
+  Math.round(60 + 140 * Math.abs(2 * p - 1)),
+]);
 
 /** Longest side of the rendered PNG: patches are ≥ 64 px, so more resolution adds nothing. */
 const MAX_SIDE = 256;
@@ -13,7 +21,7 @@ function nearestIndex(centres: number[], v: number): number {
   return best;
 }
 
-export async function renderHeatmap(patches: MlPatch[], width: number, height: number): Promise<Buffer> {
+export function renderHeatmap(patches: MlPatch[], width: number, height: number): Buffer {
   if (patches.length === 0) throw new Error("no patches to render");
   const xs = [...new Set(patches.map((p) => p.x))].sort((a, b) => a - b);
   const ys = [...new Set(patches.map((p) => p.y))].sort((a, b) => a - b);
@@ -28,18 +36,7 @@ export async function renderHeatmap(patches: MlPatch[], width: number, height: n
   const cx = xs.map((x) => x + patches[0]!.w / 2);
   const cy = ys.map((y) => y + patches[0]!.h / 2);
   const col = Int32Array.from({ length: w }, (_, i) => nearestIndex(cx, (i + 0.5) / scale));
-  const out = Buffer.alloc(w * h * 4);
-  for (let j = 0; j < h; j++) {
-    const row = nearestIndex(cy, (j + 0.5) / scale) * xs.length;
-    for (let i = 0; i < w; i++) {
-      const p = prob[row + col[i]!]!;
-      const o = 4 * (j * w + i);
-      out[o] = Math.round(255 * p);
-      out[o + 1] = Math.round(64 * (1 - Math.abs(2 * p - 1)));
-      out[o + 2] = Math.round(255 * (1 - p));
-      // Confident patches are more opaque; uncertain ones let the image show through.
-      out[o + 3] = Math.round(60 + 140 * Math.abs(2 * p - 1));
-    }
-  }
-  return sharp(out, { raw: { width: w, height: h, channels: 4 } }).png().toBuffer();
+  const row = Int32Array.from({ length: h }, (_, j) => nearestIndex(cy, (j + 0.5) / scale));
+  const level = Uint8Array.from(prob, (p) => Math.round(255 * p));
+  return encodeIndexedPng(level, xs.length, col, row, PALETTE);
 }

@@ -185,7 +185,7 @@ export default defineSignal({
         lo = Math.min(lo, v); hi = Math.max(hi, v);
       }
       for (let i = 0; i < vis.length; i++) vis[i] = (vis[i]! - lo) / (hi - lo || 1);
-      heatmap = { png: await heatmapPng(vis, n, n, n, n), label: "Spectrum of the noise-residual magnitude (centre = low frequencies; dots and lines = periodic traces)" };
+      heatmap = { png: heatmapPng(vis, n, n, n, n), label: "Spectrum of the noise-residual magnitude (centre = low frequencies; dots and lines = periodic traces)" };
     }
     return {
       score,
