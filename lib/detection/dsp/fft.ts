@@ -121,6 +121,62 @@ export function fft(re: Float64Array, im: Float64Array): void {
   }
 }
 
+/**
+ * In-place forward FFT along y of every column of an n×cols array (row-major), all columns at once:
+ * each radix-2 butterfly combines two whole rows, so memory is read row by row instead of gathering
+ * one strided column per transform. Per column, the same operations and twiddles as fft() (whose
+ * fused two-stage passes compute exactly these radix-2 stages), hence bit-identical results.
+ */
+export function fftColumns(re: Float64Array, im: Float64Array, n: number, cols: number): void {
+  const { cos, sin, rev } = plan(n);
+  for (let i = 0; i < n; i++) {
+    const j = rev[i]!;
+    if (j <= i) continue;
+    for (let a = i * cols, b = j * cols, end = a + cols; a < end; a++, b++) {
+      const tr = re[a]!; re[a] = re[b]!; re[b] = tr;
+      const ti = im[a]!; im[a] = im[b]!; im[b] = ti;
+    }
+  }
+  for (let size = 2; size <= n; size <<= 1) {
+    const half = size >> 1;
+    const step = n / size;
+    for (let k = 0; k < half; k++) {
+      const wr = cos[k * step]!;
+      const wi = sin[k * step]!;
+      for (let r0 = k; r0 < n; r0 += size) {
+        const a0 = r0 * cols;
+        const b0 = (r0 + half) * cols;
+        if (k === 0) {
+          // Twiddle 1, as fft()'s first stage and every k = 0 butterfly: x = b exactly.
+          for (let x = 0; x < cols; x++) {
+            const a = a0 + x;
+            const b = b0 + x;
+            const xr = re[b]!;
+            const xi = im[b]!;
+            re[b] = re[a]! - xr;
+            im[b] = im[a]! - xi;
+            re[a] = re[a]! + xr;
+            im[a] = im[a]! + xi;
+          }
+          continue;
+        }
+        for (let x = 0; x < cols; x++) {
+          const a = a0 + x;
+          const b = b0 + x;
+          const r = re[b]!;
+          const m = im[b]!;
+          const xr = r * wr - m * wi;
+          const xi = r * wi + m * wr;
+          re[b] = re[a]! - xr;
+          im[b] = im[a]! - xi;
+          re[a] = re[a]! + xr;
+          im[a] = im[a]! + xi;
+        }
+      }
+    }
+  }
+}
+
 const scratchCache = new Map<number, { re: Float64Array; im: Float64Array; zr: Float64Array; zi: Float64Array }>();
 
 function scratch(n: number) {
@@ -158,16 +214,15 @@ export function powerSpectrum2d(tile: Float64Array, n: number, acc?: Float64Arra
       }
     }
   }
+  fftColumns(re, im, n, h);
   const p = acc ?? new Float64Array(n * n);
-  for (let x = 0; x < h; x++) {
-    for (let y = 0; y < n; y++) { zr[y] = re[y * h + x]!; zi[y] = im[y * h + x]!; }
-    fft(zr, zi);
-    // Columns 0 and n/2 are their own mirror images: every row of them is computed directly.
-    const mirror = x !== 0 && x !== n >> 1;
-    for (let y = 0; y < n; y++) {
-      const v = zr[y]! * zr[y]! + zi[y]! * zi[y]!;
+  for (let y = 0; y < n; y++) {
+    const my = ((n - y) % n) * n;
+    for (let x = 0, k = y * h; x < h; x++, k++) {
+      const v = re[k]! * re[k]! + im[k]! * im[k]!;
       p[y * n + x]! += v;
-      if (mirror) p[((n - y) % n) * n + (n - x)]! += v;
+      // Columns 0 and n/2 are their own mirror images: every row of them is computed directly.
+      if (x !== 0 && x !== n >> 1) p[my + (n - x)]! += v;
     }
   }
   return p;
