@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fft, powerSpectrum2d } from "./fft";
+import { fft, fftColumns, powerSpectrum2d } from "./fft";
 
 describe("fft", () => {
   it("matches a naive DFT", () => {
@@ -61,5 +61,28 @@ describe("powerSpectrum2d accumulation", () => {
     const pa = powerSpectrum2d(a, n);
     const pb = powerSpectrum2d(b, n);
     for (let i = 0; i < n * n; i++) expect(acc[i]).toBeCloseTo(pa[i]! + pb[i]!, 6);
+  });
+});
+
+describe("fftColumns", () => {
+  it("gives every column exactly (bit for bit) what fft() gives it alone", () => {
+    for (const n of [2, 8, 32, 64]) {
+      const cols = 5;
+      const re = Float64Array.from({ length: n * cols }, (_, i) => Math.sin(i * 0.91) * 50 + (i % 7));
+      const im = Float64Array.from({ length: n * cols }, (_, i) => Math.cos(i * 0.37) * 20);
+      const expected = Array.from({ length: cols }, (_, c) => {
+        const r = Float64Array.from({ length: n }, (_, y) => re[y * cols + c]!);
+        const m = Float64Array.from({ length: n }, (_, y) => im[y * cols + c]!);
+        fft(r, m);
+        return [r, m] as const;
+      });
+      fftColumns(re, im, n, cols);
+      for (let c = 0; c < cols; c++) {
+        for (let y = 0; y < n; y++) {
+          expect(re[y * cols + c]).toBe(expected[c]![0][y]);
+          expect(im[y * cols + c]).toBe(expected[c]![1][y]);
+        }
+      }
+    }
   });
 });
