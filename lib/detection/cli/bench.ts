@@ -19,7 +19,7 @@ const pct = (xs: number[], p: number) => {
 };
 const fmt = (x: number) => x.toFixed(1).padStart(8);
 /** Scans before measuring (the first is printed as "first scan of the run"). */
-const WARMUP = 10;
+const WARMUP = 20;
 
 async function main() {
   const runs = Math.max(1, Number(arg("runs", "30")));
@@ -40,7 +40,7 @@ async function main() {
     const cpuMs: number[] = [];
     const perSignal = new Map<string, number[]>();
     // Warm-up: a long-running worker pays for module loads and JIT compilation once, not per image. On
-    // one core the optimising compiler needs ~10 scans to settle; the first one is reported on its own.
+    // one core the optimising compiler needs 10–20 scans to settle; the first one is reported on its own.
     const c0 = performance.now();
     await runDetection(bytes, { heatmaps });
     const coldMs = performance.now() - c0;
