@@ -179,10 +179,14 @@ export default defineSignal({
       // fftshift'ed log spectrum of the residual: the evidence panel shows it as an image.
       const vis = new Float32Array(n * n);
       let lo = Infinity, hi = -Infinity;
-      for (let yy = 0; yy < n; yy++) for (let xx = 0; xx < n; xx++) {
-        const v = Math.log10(res[((yy + h) % n) * n + ((xx + h) % n)]! + 1e-6);
-        vis[yy * n + xx] = v;
-        lo = Math.min(lo, v); hi = Math.max(hi, v);
+      for (let yy = 0; yy < n; yy++) {
+        const src = ((yy + h) % n) * n;
+        for (let xx = 0, o = yy * n; xx < n; xx++, o++) {
+          const v = Math.log10(res[src + (xx < h ? xx + h : xx - h)]! + 1e-6);
+          vis[o] = v;
+          if (v < lo) lo = v;
+          if (v > hi) hi = v;
+        }
       }
       for (let i = 0; i < vis.length; i++) vis[i] = (vis[i]! - lo) / (hi - lo || 1);
       heatmap = { png: heatmapPng(vis, n, n, n, n), label: "Spectrum of the noise-residual magnitude (centre = low frequencies; dots and lines = periodic traces)" };
