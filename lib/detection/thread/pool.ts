@@ -22,9 +22,10 @@ export interface DetectionPoolOptions {
   maxHeapMb?: number;
   /**
    * V8's initial heap size for the threads (MB), default 64. A scan keeps only ~13 MB of JS objects
-   * alive, and from a heap that small V8 sets its next full-collection limit so close that a full
-   * mark-compact (≈ 15 ms with its incremental steps) ran every second 1024² scan. From 64 MB it runs
-   * every ~20 scans: one core then scans 1024² in ≈ 70 instead of ≈ 100 ms (p50).
+   * alive, and from a heap that small V8 set its next full-collection limit so close that a full
+   * mark-compact (atomic pause plus incremental steps, 10–20 ms on one core) ran every second 1024²
+   * scan; from 64 MB it runs every 10–20 scans. On one core a thread's 1024² p50 went ≈ 105 → ≈ 74 ms.
+   * Costs up to that much more resident memory per thread.
    */
   initialHeapMb?: number;
   /** Test seam: another thread entry (a .mjs that answers the protocol). */
