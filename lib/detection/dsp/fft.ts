@@ -146,20 +146,6 @@ export function fftColumns(re: Float64Array, im: Float64Array, n: number, cols: 
       for (let r0 = k; r0 < n; r0 += size) {
         const a0 = r0 * cols;
         const b0 = (r0 + half) * cols;
-        if (k === 0) {
-          // Twiddle 1, as fft()'s first stage and every k = 0 butterfly: x = b exactly.
-          for (let x = 0; x < cols; x++) {
-            const a = a0 + x;
-            const b = b0 + x;
-            const xr = re[b]!;
-            const xi = im[b]!;
-            re[b] = re[a]! - xr;
-            im[b] = im[a]! - xi;
-            re[a] = re[a]! + xr;
-            im[a] = im[a]! + xi;
-          }
-          continue;
-        }
         for (let x = 0; x < cols; x++) {
           const a = a0 + x;
           const b = b0 + x;
