@@ -1,4 +1,5 @@
 // REST API: exact error envelopes (table-driven) and the happy path, with API keys per role.
+import fs from "node:fs";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { makeJpeg, makePng, makeTruncatedJpeg } from "../../lib/detection/testing/fixtures";
 import { E2E_ADMIN } from "../../playwright.config";
@@ -107,6 +108,9 @@ test("submit, scan, read and decide through the API", async ({ request }) => {
   expect(health).toMatchObject({ status: "ok", engine_version: expect.any(String), detection_threads: { threads: expect.any(Number), busy: expect.any(Number), queued: expect.any(Number) } });
   expect(health.detection_threads.started).toBeGreaterThanOrEqual(1);
   expect(health.detection_threads.started).toBeLessThanOrEqual(health.detection_threads.threads);
+  // The committed detector is reported as installed, by its sidecar's version.
+  const sidecar = JSON.parse(fs.readFileSync("models/loupe-detector.json", "utf8")) as { version: string };
+  expect(health.detector_model).toEqual({ status: "ok", version: sidecar.version });
   const detail = await (await request.get(`/api/v1/cases/${body.id}`, { headers: auth(keys.editor) })).json();
   expect(detail.detection).toMatchObject({ verdict: expect.stringMatching(/^(ai_generated|likely_authentic|inconclusive)$/), score: expect.any(Number) });
   expect(detail.detection.signals.length).toBeGreaterThan(0);

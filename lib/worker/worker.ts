@@ -2,7 +2,8 @@
 // moving it on. Expired leases are reclaimed by the claim query itself; stop() drains gracefully.
 import type { Db } from "../../db";
 import type { DetectionPool } from "../detection/thread/pool";
-import { env } from "../env";
+import { inspectModelFile } from "../detection/ml/model-file";
+import { env, paths } from "../env";
 import { newId } from "../ids";
 import { claimCase } from "./claim-case";
 import { scanCase, type DetectFn, type ScanResult } from "./scan-case";
@@ -82,6 +83,17 @@ export function startWorker(opts: WorkerOptions): Worker {
   const detect = opts.detect ?? defaultDetect(log);
   // Start the detection threads (engine and model loaded) before the first case arrives.
   if (!opts.detect) {
+    // Say at start-up when scans will run without the learned detector (a wrong MODEL_PATH would
+    // otherwise only show as "not run" on every case).
+    void inspectModelFile().then((m) =>
+      log(
+        m.status === "ok"
+          ? `detector model ${m.version}`
+          : m.status === "missing"
+            ? `no detector model at ${paths.model}: scans run without the ml signal (set MODEL_PATH)`
+            : `detector model unusable, the ml signal will fail on every scan: ${m.error}`,
+      ),
+    );
     detectionPool(log)
       .then((p) => p?.warm())
       .catch((err: Error) => log(`detection threads did not start: ${err.message}`));

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { aggregate, calibrate, loadModel, sidecarPath } from "./index";
+import { aggregate, calibrate, inspectModelFile, loadModel, sidecarPath } from "./index";
 import { gridPatches } from "./preprocess";
 import { COMMITTED_MODEL, PARITY_JSON, parityImage } from "./testing";
 
@@ -48,6 +48,31 @@ describe("loadModel", () => {
     expect(a).not.toBeNull();
     expect(a!.version).toBe(parity.modelVersion);
     expect(await loadModel(COMMITTED_MODEL)).toBe(a);
+  });
+});
+
+describe("inspectModelFile", () => {
+  it("reports the committed model's version without loading it", async () => {
+    expect(await inspectModelFile(COMMITTED_MODEL)).toEqual({ status: "ok", version: parity.modelVersion });
+  });
+
+  it("reports a missing file as missing", async () => {
+    expect(await inspectModelFile(path.join(os.tmpdir(), "no-such-dir", "missing.onnx"))).toEqual({ status: "missing" });
+  });
+
+  it("reports a broken install with a readable reason (bad sidecar field, wrong sha256)", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "loupe-ml-"));
+    const p = path.join(dir, "m.onnx");
+    fs.copyFileSync(COMMITTED_MODEL, p);
+    const side = JSON.parse(fs.readFileSync(sidecarPath(COMMITTED_MODEL), "utf8"));
+    fs.writeFileSync(path.join(dir, "m.json"), JSON.stringify({ ...side, calibration: { method: "platt", a: "x", b: 0 } }));
+    const bad = await inspectModelFile(p);
+    expect(bad).toMatchObject({ status: "invalid" });
+    expect(bad.status === "invalid" && bad.error).toMatch(/m\.json is invalid: calibration\.a: /);
+    fs.writeFileSync(path.join(dir, "m.json"), JSON.stringify({ ...side, sha256: "0".repeat(64) }));
+    expect(await inspectModelFile(p)).toMatchObject({ status: "invalid", error: expect.stringMatching(/does not match its sidecar/) });
+    fs.writeFileSync(path.join(dir, "m.json"), "{ not json");
+    expect(await inspectModelFile(p)).toMatchObject({ status: "invalid", error: expect.stringMatching(/is not JSON/) });
   });
 });
 

@@ -3,14 +3,14 @@
 // patch logits and a Platt calibration turns it into a probability. Everything the TypeScript side
 // needs (input name, patch grid, aggregation, calibration) is read from the sidecar JSON next to the
 // ONNX file, so an operator can drop in another model with the same interface via MODEL_PATH.
-import { createHash } from "node:crypto";
-import fs from "node:fs/promises";
 import path from "node:path";
 import * as ort from "onnxruntime-node";
-import { z } from "zod";
 import { paths } from "../../env";
 import type { RawImage } from "../signal";
+import { readModelFiles } from "./model-file";
 import { gridPatches, releaseBatch, type PatchSpec } from "./preprocess";
+
+export { inspectModelFile, sidecarPath, type ModelFileStatus, type Sidecar } from "./model-file";
 
 export interface MlPatch {
   x: number;
@@ -38,26 +38,6 @@ export interface MlModel {
   predict(img: RawImage): Promise<MlPrediction>;
 }
 
-const sidecarSchema = z.object({
-  version: z.string().min(1),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/),
-  input: z.object({ name: z.string(), shape: z.array(z.union([z.string(), z.number()])).length(4) }),
-  output: z.object({ name: z.string() }),
-  patch: z.object({
-    size: z.number().int().positive(),
-    stride: z.number().int().positive(),
-    maxPerSide: z.number().int().positive(),
-  }),
-  aggregation: z.object({ method: z.string().regex(/^(mean|top\d+)$/) }),
-  calibration: z.object({ method: z.literal("platt"), a: z.number(), b: z.number() }),
-});
-export type Sidecar = z.infer<typeof sidecarSchema>;
-
-/** `<dir>/<name>.onnx` → `<dir>/<name>.json`. */
-export function sidecarPath(modelPath: string): string {
-  const ext = path.extname(modelPath);
-  return path.join(path.dirname(modelPath), `${path.basename(modelPath, ext)}.json`);
-}
 
 export function aggregate(logits: ArrayLike<number>, method: string): number {
   const all = Array.from(logits);
@@ -71,26 +51,11 @@ export function calibrate(logit: number, cal: { a: number; b: number }): number 
   return 1 / (1 + Math.exp(-(cal.a * logit + cal.b)));
 }
 
-async function exists(p: string): Promise<boolean> {
-  try {
-    await fs.access(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function load(modelPath: string): Promise<MlModel | null> {
-  // A missing model is an expected deployment state (the signal reports not-applicable). A model
-  // without a valid sidecar, or whose bytes do not match the sidecar's sha256, is a broken install
-  // and throws so an operator sees it instead of silently getting made-up preprocessing.
-  if (!(await exists(modelPath))) return null;
-  const jsonPath = sidecarPath(modelPath);
-  if (!(await exists(jsonPath))) throw new Error(`model sidecar missing: ${jsonPath}`);
-  const sidecar = sidecarSchema.parse(JSON.parse(await fs.readFile(jsonPath, "utf8")));
-  const bytes = await fs.readFile(modelPath);
-  const sha = createHash("sha256").update(bytes).digest("hex");
-  if (sha !== sidecar.sha256) throw new Error(`model ${modelPath} sha256 ${sha} does not match its sidecar`);
+  const files = await readModelFiles(modelPath);
+  if (!files) return null;
+  const { bytes, sidecar } = files;
   // One intra-op thread: the worker runs several scans in parallel and a scan runs several signals.
   const session = await ort.InferenceSession.create(bytes, {
     intraOpNumThreads: 1,

@@ -1,4 +1,5 @@
 import { getDbHandle, pingDb } from "@/db";
+import { inspectModelFile } from "@/lib/detection/ml/model-file";
 import { ENGINE_VERSION } from "@/lib/detection/version";
 import { detectionThreadStats } from "@/lib/worker/worker";
 
@@ -7,6 +8,15 @@ export const dynamic = "force-dynamic";
 export async function GET() {
   const handle = await getDbHandle();
   await pingDb(handle.db);
-  // Detection threads of this process's scan worker (null: no in-process worker, or inline scanning).
-  return Response.json({ status: "ok", database: handle.kind, engine_version: ENGINE_VERSION, detection_threads: detectionThreadStats() });
+  // The detector file as installed (reasons and paths go to the worker's log, not to this public
+  // endpoint), and the detection threads of this process's scan worker (null: no in-process worker,
+  // or inline scanning).
+  const model = await inspectModelFile();
+  return Response.json({
+    status: "ok",
+    database: handle.kind,
+    engine_version: ENGINE_VERSION,
+    detector_model: model.status === "ok" ? model : { status: model.status },
+    detection_threads: detectionThreadStats(),
+  });
 }
