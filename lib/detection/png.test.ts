@@ -1,6 +1,7 @@
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
-import { encodeIndexedPng, identityMap, makePalette, nearestMap } from "./png";
+import zlib from "node:zlib";
+import { crc32, encodeIndexedPng, identityMap, makePalette, nearestMap } from "./png";
 
 const ramp = makePalette((v) => [Math.round(255 * v), 255 - Math.round(255 * v), 7]);
 const withAlpha = makePalette((v) => [Math.round(255 * v), 0, 0, Math.round(255 * (1 - v))]);
@@ -45,5 +46,14 @@ describe("encodeIndexedPng", () => {
     expect(() => encodeIndexedPng(new Uint8Array(4), 2, identityMap(3), identityMap(2), ramp)).toThrow(/column index 2/);
     expect(() => encodeIndexedPng(new Uint8Array(4), 2, identityMap(2), identityMap(3), ramp)).toThrow(/row index 2/);
     expect(() => encodeIndexedPng(new Uint8Array(0), 1, identityMap(0), identityMap(1), ramp)).toThrow(/empty image/);
+  });
+});
+
+describe("crc32", () => {
+  it("is the standard CRC-32 (check value of \"123456789\", and zlib's on random bytes)", () => {
+    expect(crc32(Buffer.from("123456789"))).toBe(0xcbf43926);
+    expect(crc32(new Uint8Array(0))).toBe(0);
+    const bytes = Uint8Array.from({ length: 5000 }, (_, i) => (i * 2654435761) >>> 24);
+    if (typeof zlib.crc32 === "function") expect(crc32(bytes)).toBe(zlib.crc32(bytes));
   });
 });
