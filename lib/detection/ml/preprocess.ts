@@ -77,6 +77,15 @@ export function releaseBatch(batch: PatchBatch): void {
   batchPool.set(batch.data.length, free);
 }
 
+/** `count` RGB pixels from `rgb[src]` on to three planes at `out[dst]`, `plane` apart, as byte / 255. */
+function rowToPlanes(rgb: Uint8Array, src: number, out: Float32Array, dst: number, plane: number, count: number): void {
+  for (let i = 0, s = src, d = dst; i < count; i++, s += 3, d++) {
+    out[d] = BYTE_TO_UNIT[rgb[s]!]!;
+    out[d + plane] = BYTE_TO_UNIT[rgb[s + 1]!]!;
+    out[d + 2 * plane] = BYTE_TO_UNIT[rgb[s + 2]!]!;
+  }
+}
+
 /** Cut the patch grid. Images smaller than a patch are padded bottom/right by edge replication. */
 export function gridPatches(img: RawImage, spec: PatchSpec): PatchBatch {
   const rgb = toRgb(img);
@@ -98,13 +107,15 @@ export function gridPatches(img: RawImage, spec: PatchSpec): PatchBatch {
       const inside = x + P <= w0; // no edge replication needed along x
       for (let dy = 0; dy < P; dy++) {
         const sy = Math.min(y + dy, h0 - 1); // edge replication for padded rows
-        for (let dx = 0; dx < P; dx++) {
-          const sx = inside ? x + dx : Math.min(x + dx, w0 - 1);
-          const src = 3 * (sy * w0 + sx);
-          const dst = base + dy * P + dx;
-          data[dst] = BYTE_TO_UNIT[rgb[src]!]!;
-          data[dst + plane] = BYTE_TO_UNIT[rgb[src + 1]!]!;
-          data[dst + 2 * plane] = BYTE_TO_UNIT[rgb[src + 2]!]!;
+        const dst = base + dy * P;
+        if (inside) rowToPlanes(rgb, 3 * (sy * w0 + x), data, dst, plane, P);
+        else {
+          for (let dx = 0; dx < P; dx++) {
+            const src = 3 * (sy * w0 + Math.min(x + dx, w0 - 1));
+            data[dst + dx] = BYTE_TO_UNIT[rgb[src]!]!;
+            data[dst + dx + plane] = BYTE_TO_UNIT[rgb[src + 1]!]!;
+            data[dst + dx + 2 * plane] = BYTE_TO_UNIT[rgb[src + 2]!]!;
+          }
         }
       }
       positions.push({ x, y });

@@ -37,7 +37,7 @@ export default defineSignal({
     const y = lumaOf(a);
     const n = a.width * a.height;
     const y8 = Buffer.allocUnsafe(n); // every byte is written below
-    for (let i = 0; i < n; i++) y8[i] = (y.data[i]! + 0.5) | 0; // Math.round for luma ≥ 0
+    roundToBytes(y.data, y8);
     // A one-component JPEG, decoded without a detour through sRGB: the same pixels as a YCbCr file
     // with flat chroma, at two thirds of the work. Huffman optimisation would change only the entropy
     // coding (same pixels) and cost a second pass.
@@ -52,20 +52,7 @@ export default defineSignal({
     const rows = Math.floor(a.height / BLOCK);
     const e = { values: new Float32Array(cols * rows), cols, rows };
     const t = new Float32Array(cols * rows);
-    for (let by = 0; by < rows; by++) {
-      for (let bx = 0; bx < cols; bx++) {
-        let se = 0;
-        let st = 0;
-        for (let yy = by * BLOCK; yy < (by + 1) * BLOCK; yy++) {
-          for (let i = yy * a.width + bx * BLOCK, end = i + BLOCK; i < end; i++) {
-            se += Math.abs(y8[i]! - resaved[i]!);
-            st += Math.abs(res.data[i]!);
-          }
-        }
-        e.values[by * cols + bx] = se;
-        t[by * cols + bx] = st;
-      }
-    }
+    blockAbsSums(y8, resaved, res.data, a.width, cols, rows, e.values, t);
     const area = BLOCK * BLOCK;
     for (let b = 0; b < t.length; b++) { e.values[b]! /= area; t[b]! /= area; }
     const ratio = new Float32Array(e.values.length);
@@ -95,3 +82,53 @@ export default defineSignal({
     };
   },
 });
+
+// The per-pixel loops live in small functions of typed arguments rather than inline in the async
+// run(): V8 optimises them as a whole there, about twice as fast as the same loops inside run().
+
+/** Math.round of every value (all ≥ 0, as luma is) into bytes. */
+function roundToBytes(src: Float32Array, dst: Uint8Array): void {
+  for (let i = 0; i < src.length; i++) dst[i] = (src[i]! + 0.5) | 0;
+}
+
+/**
+ * Per BLOCK×BLOCK tile (row-major): the sums of |a − b| and of |r|. Four neighbouring tiles are summed
+ * side by side so their independent additions overlap in the CPU; each tile's own order of additions
+ * (row by row, left to right) is unchanged, so the sums are exactly those of a tile-by-tile loop.
+ */
+function blockAbsSums(a: Uint8Array, b: Uint8Array, r: Float32Array, w: number, cols: number, rows: number, sumAbsDiff: Float32Array, sumAbsR: Float32Array): void {
+  for (let by = 0; by < rows; by++) {
+    let bx = 0;
+    for (; bx + 4 <= cols; bx += 4) {
+      let e0 = 0, e1 = 0, e2 = 0, e3 = 0;
+      let t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+      for (let y = by * BLOCK; y < (by + 1) * BLOCK; y++) {
+        for (let i = y * w + bx * BLOCK, end = i + BLOCK; i < end; i++) {
+          e0 += Math.abs(a[i]! - b[i]!);
+          t0 += Math.abs(r[i]!);
+          e1 += Math.abs(a[i + BLOCK]! - b[i + BLOCK]!);
+          t1 += Math.abs(r[i + BLOCK]!);
+          e2 += Math.abs(a[i + 2 * BLOCK]! - b[i + 2 * BLOCK]!);
+          t2 += Math.abs(r[i + 2 * BLOCK]!);
+          e3 += Math.abs(a[i + 3 * BLOCK]! - b[i + 3 * BLOCK]!);
+          t3 += Math.abs(r[i + 3 * BLOCK]!);
+        }
+      }
+      const o = by * cols + bx;
+      sumAbsDiff[o] = e0; sumAbsDiff[o + 1] = e1; sumAbsDiff[o + 2] = e2; sumAbsDiff[o + 3] = e3;
+      sumAbsR[o] = t0; sumAbsR[o + 1] = t1; sumAbsR[o + 2] = t2; sumAbsR[o + 3] = t3;
+    }
+    for (; bx < cols; bx++) {
+      let e = 0;
+      let t = 0;
+      for (let y = by * BLOCK; y < (by + 1) * BLOCK; y++) {
+        for (let i = y * w + bx * BLOCK, end = i + BLOCK; i < end; i++) {
+          e += Math.abs(a[i]! - b[i]!);
+          t += Math.abs(r[i]!);
+        }
+      }
+      sumAbsDiff[by * cols + bx] = e;
+      sumAbsR[by * cols + bx] = t;
+    }
+  }
+}

@@ -51,25 +51,48 @@ function welch(p: Plane, n: number, maxTiles: number, abs: boolean): Float64Arra
   if (!tile) tileScratch.set(n, (tile = new Float64Array(n * n)));
   for (let j = 0; j < ty; j++) {
     for (let i = 0; i < tx; i++) {
-      let m = 0;
-      for (let y = 0; y < n; y++) {
-        const row = (y0 + j * n + y) * p.width + x0 + i * n;
-        for (let x = 0; x < n; x++) {
-          const v = abs ? Math.abs(p.data[row + x]!) : p.data[row + x]!;
-          tile[y * n + x] = v;
-          m += v;
-        }
-      }
-      m /= n * n;
-      for (let y = 0; y < n; y++) {
-        const wy = win[y]!;
-        for (let x = 0, k = y * n; x < n; x++, k++) tile[k] = (tile[k]! - m) * win[x]! * wy;
-      }
+      windowedTile(p.data, p.width, x0 + i * n, y0 + j * n, n, abs, win, tile);
       powerSpectrum2d(tile, n, acc);
     }
   }
   for (let k = 0; k < acc.length; k++) acc[k]! /= tx * ty;
   return acc;
+}
+
+/** The n×n tile at (x0, y0) of a plane of width w (|values| when `abs`), mean-removed and windowed. */
+function windowedTile(data: Float32Array, w: number, x0: number, y0: number, n: number, abs: boolean, win: Float64Array, tile: Float64Array): void {
+  let m = 0;
+  for (let y = 0; y < n; y++) {
+    const row = (y0 + y) * w + x0;
+    for (let x = 0; x < n; x++) {
+      const v = abs ? Math.abs(data[row + x]!) : data[row + x]!;
+      tile[y * n + x] = v;
+      m += v;
+    }
+  }
+  m /= n * n;
+  for (let y = 0; y < n; y++) {
+    const wy = win[y]!;
+    for (let x = 0, k = y * n; x < n; x++, k++) tile[k] = (tile[k]! - m) * win[x]! * wy;
+  }
+}
+
+/** fftshift'ed log10 of an n×n power spectrum, scaled to 0..1 (the spectrum heatmap). */
+function spectrumImage(ps: Float64Array, n: number): Float32Array {
+  const h = n / 2;
+  const vis = new Float32Array(n * n);
+  let lo = Infinity, hi = -Infinity;
+  for (let y = 0; y < n; y++) {
+    const src = ((y + h) % n) * n;
+    for (let x = 0, o = y * n; x < n; x++, o++) {
+      const v = Math.log10(ps[src + (x < h ? x + h : x - h)]! + 1e-6);
+      vis[o] = v;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  }
+  for (let i = 0; i < vis.length; i++) vis[i] = (vis[i]! - lo) / (hi - lo || 1);
+  return vis;
 }
 
 /** log10 of the mean power of the 3×3 bins at (fx, fy) (a windowed tone spreads over ±1 bin) over the
@@ -176,20 +199,8 @@ export default defineSignal({
     const score = round(sigmoid(A * up + B * -(slope + 2) + C), 4);
     let heatmap;
     if (ctx.heatmaps) {
-      // fftshift'ed log spectrum of the residual: the evidence panel shows it as an image.
-      const vis = new Float32Array(n * n);
-      let lo = Infinity, hi = -Infinity;
-      for (let yy = 0; yy < n; yy++) {
-        const src = ((yy + h) % n) * n;
-        for (let xx = 0, o = yy * n; xx < n; xx++, o++) {
-          const v = Math.log10(res[src + (xx < h ? xx + h : xx - h)]! + 1e-6);
-          vis[o] = v;
-          if (v < lo) lo = v;
-          if (v > hi) hi = v;
-        }
-      }
-      for (let i = 0; i < vis.length; i++) vis[i] = (vis[i]! - lo) / (hi - lo || 1);
-      heatmap = { png: heatmapPng(vis, n, n, n, n), label: "Spectrum of the noise-residual magnitude (centre = low frequencies; dots and lines = periodic traces)" };
+      // The log spectrum of the residual, centred: the evidence panel shows it as an image.
+      heatmap = { png: heatmapPng(spectrumImage(res, n), n, n, n, n), label: "Spectrum of the noise-residual magnitude (centre = low frequencies; dots and lines = periodic traces)" };
     }
     return {
       score,
