@@ -200,12 +200,19 @@ export function std(a: ArrayLike<number>, m = mean(a)): number {
 }
 
 export function quantile(a: ArrayLike<number>, q: number): number {
-  if (a.length === 0) return 0;
+  return quantiles(a, [q])[0]!;
+}
+
+/** Several quantiles (linear interpolation) of one sample, sorting it once. */
+export function quantiles(a: ArrayLike<number>, qs: readonly number[]): number[] {
+  if (a.length === 0) return qs.map(() => 0);
   const s = Float64Array.from(a).sort();
-  const pos = (s.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.min(s.length - 1, lo + 1);
-  return s[lo]! + (s[hi]! - s[lo]!) * (pos - lo);
+  return qs.map((q) => {
+    const pos = (s.length - 1) * q;
+    const lo = Math.floor(pos);
+    const hi = Math.min(s.length - 1, lo + 1);
+    return s[lo]! + (s[hi]! - s[lo]!) * (pos - lo);
+  });
 }
 
 export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -249,8 +256,7 @@ export function heatmapPng(values: ArrayLike<number>, cols: number, rows: number
 
 /** Scale a grid to 0..1 by robust range (2nd..98th percentile). */
 export function normalise(values: Float32Array): Float32Array {
-  const lo = quantile(values, 0.02);
-  const hi = quantile(values, 0.98);
+  const [lo, hi] = quantiles(values, [0.02, 0.98]) as [number, number];
   const out = new Float32Array(values.length);
   const r = hi - lo || 1;
   for (let i = 0; i < values.length; i++) out[i] = clamp01((values[i]! - lo) / r);

@@ -3,7 +3,7 @@
 // regions change more. Raw ELA tracks texture, so each block's error is divided by its own
 // high-frequency energy before comparing regions (otherwise every edge "lights up").
 import sharp from "sharp";
-import { heatmapPng, lumaOf, normalise, quantile, residualOf, round, sigmoid } from "../pixels";
+import { heatmapPng, lumaOf, normalise, quantile, quantiles, residualOf, round, sigmoid } from "../pixels";
 import { defineSignal } from "../signal";
 
 const RESAVE_QUALITY = 90;
@@ -57,8 +57,8 @@ export default defineSignal({
     for (let b = 0; b < t.length; b++) { e.values[b]! /= area; t[b]! /= area; }
     const ratio = new Float32Array(e.values.length);
     for (let i = 0; i < ratio.length; i++) ratio[i] = e.values[i]! / (t[i]! + 1);
-    const med = quantile(ratio, 0.5);
-    const spread = (quantile(ratio, 0.95) - quantile(ratio, 0.05)) / (med + 0.05);
+    const [med, p95, p05] = quantiles(ratio, [0.5, 0.95, 0.05]) as [number, number, number];
+    const spread = (p95 - p05) / (med + 0.05);
     let outliers = 0;
     for (const r of ratio) if (r > med * 3 + 0.1) outliers++;
     const outlierShare = outliers / ratio.length;

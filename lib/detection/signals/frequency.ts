@@ -85,7 +85,8 @@ function spectrumImage(ps: Float64Array, n: number): Float32Array {
   for (let y = 0; y < n; y++) {
     const src = ((y + h) % n) * n;
     for (let x = 0, o = y * n; x < n; x++, o++) {
-      const v = Math.log10(ps[src + (x < h ? x + h : x - h)]! + 1e-6);
+      // ln·log10(e): half the cost of Math.log10, within an ulp, and only the picture uses it.
+      const v = Math.log(ps[src + (x < h ? x + h : x - h)]! + 1e-6) * Math.LOG10E;
       vis[o] = v;
       if (v < lo) lo = v;
       if (v > hi) hi = v;

@@ -2,7 +2,7 @@
 // the whole frame (shot noise grows with brightness; PRNU is a fixed multiplicative pattern). Generators
 // synthesise texture instead: residuals are smoother (positively correlated between neighbours), less
 // tied to brightness, and their level varies from region to region.
-import { blockStdAndMean, heatmapPng, lumaOf, mean, pearson, quantile, residualOf, round, sigmoid, std } from "../pixels";
+import { blockStdAndMean, heatmapPng, lumaOf, mean, pearson, quantile, quantiles, residualOf, round, sigmoid, std } from "../pixels";
 import { defineSignal } from "../signal";
 
 const BLOCK = 32;
@@ -77,7 +77,8 @@ export default defineSignal({
     const flatSigma = idx.map((i) => sigma.values[i]!);
     const flatBright = idx.map((i) => bright.values[i]!);
     const brightnessCorr = idx.length >= 8 ? pearson(flatSigma, flatBright) : 0;
-    const inconsistency = flatSigma.length >= 8 ? (quantile(flatSigma, 0.9) + 0.05) / (quantile(flatSigma, 0.1) + 0.05) : 1;
+    const [p90, p10] = quantiles(flatSigma, [0.9, 0.1]) as [number, number];
+    const inconsistency = flatSigma.length >= 8 ? (p90 + 0.05) / (p10 + 0.05) : 1;
     const level = mean(flatSigma);
     const flags: { code: "smooth_residual" | "white_residual" | "signal_dependent" | "inconsistent_noise"; detail?: string }[] = [];
     if (lag1 > -0.1) flags.push({ code: "smooth_residual", detail: `(lag-1 correlation ${round(lag1, 2)})` });
