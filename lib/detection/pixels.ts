@@ -12,6 +12,9 @@ export interface Plane {
 // Several signals need the same luma and residual of `image.analysis`: compute them once per image.
 const lumaCache = new WeakMap<RawImage, Plane>();
 const residualCache = new WeakMap<RawImage, Plane>();
+/** Luma rounded to 8 bits, written in the same pass as the luma (ELA re-saves it as a JPEG). */
+const luma8Cache = new WeakMap<RawImage, Uint8Array>();
+const bytePool = new Map<number, Uint8Array[]>();
 
 /**
  * Planes of finished images, reused for the next image of the same size: each analysis image needs two
@@ -35,17 +38,43 @@ export function releasePlanes(img: RawImage): void {
     const p = cache.get(img);
     if (!p) continue;
     cache.delete(img);
-    const free = planePool.get(p.data.length) ?? [];
-    if (free.length < POOL_PER_SIZE) free.push(p.data);
-    planePool.set(p.data.length, free);
+    giveBack(planePool, p.data);
   }
+  const y8 = luma8Cache.get(img);
+  if (y8) {
+    luma8Cache.delete(img);
+    giveBack(bytePool, y8);
+  }
+}
+
+function giveBack<T extends { length: number }>(pool: Map<number, T[]>, buffer: T): void {
+  const free = pool.get(buffer.length) ?? [];
+  if (free.length < POOL_PER_SIZE) free.push(buffer);
+  pool.set(buffer.length, free);
 }
 
 /** Memoised luma of a decoded image (treat the result as read-only). */
 export function lumaOf(img: RawImage): Plane {
   let p = lumaCache.get(img);
-  if (!p) lumaCache.set(img, (p = luma(img, takePlane(img.width * img.height))));
+  if (!p) {
+    const n = img.width * img.height;
+    const y8 = bytePool.get(n)?.pop() ?? new Uint8Array(n);
+    p = { data: takePlane(n), width: img.width, height: img.height };
+    if (img.channels === 3) lumaRgb(img.data, p.data, y8);
+    else {
+      luma(img, p.data);
+      for (let i = 0; i < n; i++) y8[i] = (p.data[i]! + 0.5) | 0;
+    }
+    lumaCache.set(img, p);
+    luma8Cache.set(img, y8);
+  }
   return p;
+}
+
+/** Memoised luma of a decoded image rounded to 0..255 (Math.round of lumaOf's values; read-only). */
+export function luma8Of(img: RawImage): Uint8Array {
+  lumaOf(img);
+  return luma8Cache.get(img)!;
 }
 
 /** Memoised high-pass residual of a decoded image's luma (read-only). */
@@ -74,7 +103,7 @@ export function luma(img: RawImage, out: Float32Array = new Float32Array(img.wid
   if (channels === 1) {
     for (let i = 0; i < out.length; i++) out[i] = data[i]!;
   } else if (channels === 3) {
-    lumaRgb(data, out); // the analysis image's case: a constant stride lets V8 compile a tighter loop
+    lumaRgb(data, out);
   } else {
     for (let i = 0, j = 0; i < out.length; i++, j += channels) {
       out[i] = 0.299 * data[j]! + 0.587 * data[j + 1]! + 0.114 * data[j + 2]!;
@@ -83,8 +112,21 @@ export function luma(img: RawImage, out: Float32Array = new Float32Array(img.wid
   return { data: out, width, height };
 }
 
-function lumaRgb(rgb: Uint8Array, out: Float32Array): void {
-  for (let i = 0, j = 0; i < out.length; i++, j += 3) out[i] = 0.299 * rgb[j]! + 0.587 * rgb[j + 1]! + 0.114 * rgb[j + 2]!;
+/**
+ * Luma of interleaved RGB (the analysis image's layout: a constant stride lets V8 compile a tighter
+ * loop), and when `out8` is given the same values rounded to bytes in the same pass (Math.round, as
+ * luma ≥ 0), which costs less than a second pass over the float plane.
+ */
+function lumaRgb(rgb: Uint8Array, out: Float32Array, out8?: Uint8Array): void {
+  if (!out8) {
+    for (let i = 0, j = 0; i < out.length; i++, j += 3) out[i] = 0.299 * rgb[j]! + 0.587 * rgb[j + 1]! + 0.114 * rgb[j + 2]!;
+    return;
+  }
+  for (let i = 0, j = 0; i < out.length; i++, j += 3) {
+    const v = Math.fround(0.299 * rgb[j]! + 0.587 * rgb[j + 1]! + 0.114 * rgb[j + 2]!);
+    out[i] = v;
+    out8[i] = (v + 0.5) | 0;
+  }
 }
 
 /**

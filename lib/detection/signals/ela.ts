@@ -3,7 +3,7 @@
 // regions change more. Raw ELA tracks texture, so each block's error is divided by its own
 // high-frequency energy before comparing regions (otherwise every edge "lights up").
 import sharp from "sharp";
-import { heatmapPng, lumaOf, normalise, quantile, quantiles, residualOf, round, sigmoid } from "../pixels";
+import { heatmapPng, luma8Of, normalise, quantile, quantiles, residualOf, round, sigmoid } from "../pixels";
 import { defineSignal } from "../signal";
 
 const RESAVE_QUALITY = 90;
@@ -34,10 +34,7 @@ export default defineSignal({
     }
     // Luma only: one JPEG channel is a third of the encode/decode work, and error levels in the
     // chroma channels mostly repeat the luma's at 4:4:4.
-    const y = lumaOf(a);
-    const n = a.width * a.height;
-    const y8 = Buffer.allocUnsafe(n); // every byte is written below
-    roundToBytes(y.data, y8);
+    const y8 = luma8Of(a);
     // A one-component JPEG, decoded without a detour through sRGB: the same pixels as a YCbCr file
     // with flat chroma, at two thirds of the work. Huffman optimisation would change only the entropy
     // coding (same pixels) and cost a second pass.
@@ -83,13 +80,8 @@ export default defineSignal({
   },
 });
 
-// The per-pixel loops live in small functions of typed arguments rather than inline in the async
-// run(): V8 optimises them as a whole there, about twice as fast as the same loops inside run().
-
-/** Math.round of every value (all ≥ 0, as luma is) into bytes. */
-function roundToBytes(src: Float32Array, dst: Uint8Array): void {
-  for (let i = 0; i < src.length; i++) dst[i] = (src[i]! + 0.5) | 0;
-}
+// The per-pixel loop lives in a small function of typed arguments rather than inline in the async
+// run(), where V8 compiled it into slower code.
 
 /**
  * Per BLOCK×BLOCK tile (row-major): the sums of |a − b| and of |r|. Four neighbouring tiles are summed
