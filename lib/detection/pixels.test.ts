@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { blockStdAndMean, luma, luma8Of, lumaOf, quantile, quantiles, releasePlanes, residual, residualOf, type Plane } from "./pixels";
+import { blockStdAndMean, luma, luma8Of, lumaOf, quantile, quantiles, releasePlanes, residual, residualOf, roundHalfUp, type Plane } from "./pixels";
 import type { RawImage } from "./signal";
 import { rng } from "./testing/fixtures";
 
@@ -99,5 +99,20 @@ describe("quantiles", () => {
     expect(quantiles(xs, qs)).toEqual(qs.map((q) => quantile(xs, q)));
     expect(quantiles(xs, [0.5])).toEqual([50]);
     expect(quantiles([], [0.1, 0.9])).toEqual([0, 0]);
+  });
+});
+
+describe("roundHalfUp", () => {
+  it("is Math.round, including ties, −0.5 and the value just below 0.5", () => {
+    const edges = [0, 0.5, -0.5, 1.5, -1.5, 2.5, -2.5, 0.49999999999999994, -0.49999999999999994, 0.5000000000000001, 1e-300, -1e-300, 4503599627370495.5, -4503599627370495.5, 2 ** 53, 123.456, -123.456];
+    for (const t of edges) expect(roundHalfUp(t), String(t)).toBe(Math.round(t) + 0); // + 0 turns −0 into 0
+  });
+
+  it("agrees with Math.round on random values around the DCT coefficient range", () => {
+    const r = rng(5);
+    for (let i = 0; i < 100_000; i++) {
+      const t = (r() - 0.5) * 2 ** (1 + Math.floor(r() * 12));
+      expect(roundHalfUp(t)).toBe(Math.round(t) + 0);
+    }
   });
 });
