@@ -23,6 +23,9 @@ export const cases = pgTable(
     policyId: text("policy_id").notNull().references(() => policies.id),
     leaseOwner: text("lease_owner"),
     leaseExpiresAt: timestamp("lease_expires_at", { withTimezone: true }),
+    /** 1 for the first scan; a rescan adds one and starts its attempts from 0 again. */
+    scan: integer("scan").notNull().default(1),
+    /** Attempts within the current scan (claims), for retry backoff and LOUPE_MAX_ATTEMPTS. */
     attempts: integer("attempts").notNull().default(0),
     nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }),
     lastError: text("last_error"),

@@ -1,7 +1,23 @@
 import { index, integer, jsonb, pgTable, real, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import type { Attribution, DetectionReport, SignalResult } from "../../lib/detection/types";
 import { cases } from "./cases";
-import { verdictEnum } from "./enums";
+import { inconclusiveActionEnum, verdictEnum } from "./enums";
 import { images } from "./images";
+
+/** A signal's result as stored: the heatmap PNG lives in the blob store, the row keeps its key. */
+export type StoredSignal = Omit<SignalResult, "heatmap"> & { heatmap?: { key: string; label: string } };
+
+/** The policy that turned this detection into the case's state, as it was at scan time. */
+export interface PolicySnapshot {
+  id: string;
+  name: string;
+  quarantineThreshold: number;
+  inconclusiveAction: (typeof inconclusiveActionEnum.enumValues)[number];
+  outcome: "quarantined" | "cleared";
+}
+
+/** The engine's timings, with what it measured of the image (format, size, analysed size). */
+export type DetectionTimings = DetectionReport["timings"] & { image?: DetectionReport["image"] };
 
 export const detections = pgTable(
   "detections",
@@ -9,7 +25,12 @@ export const detections = pgTable(
     id: text("id").primaryKey(),
     caseId: text("case_id").notNull().references(() => cases.id),
     imageId: text("image_id").notNull().references(() => images.id),
-    /** The case attempt that produced this row; unique per case so a stale worker cannot add a second row. */
+    /**
+     * Which scan of the case (1 for the first, +1 per rescan) and which attempt within it produced this
+     * row. Unique together, so a stale worker cannot add a second row for one attempt, while every
+     * rescan adds to the case's detection history.
+     */
+    scan: integer("scan").notNull().default(1),
     attempt: integer("attempt").notNull(),
     verdict: verdictEnum("verdict").notNull(),
     score: real("score").notNull(),
@@ -19,15 +40,17 @@ export const detections = pgTable(
     modelVersion: text("model_version"),
     fusionVersion: text("fusion_version").notNull(),
     /** Per-signal results (heatmaps replaced by blob keys). */
-    signals: jsonb("signals").notNull(),
-    reasons: jsonb("reasons").notNull(),
-    attribution: jsonb("attribution").notNull(),
-    timings: jsonb("timings").notNull(),
+    signals: jsonb("signals").$type<StoredSignal[]>().notNull(),
+    reasons: jsonb("reasons").$type<string[]>().notNull(),
+    attribution: jsonb("attribution").$type<Attribution>().notNull(),
+    timings: jsonb("timings").$type<DetectionTimings>().notNull(),
+    /** Null on rows written before policies were recorded with the detection. */
+    policy: jsonb("policy").$type<PolicySnapshot>(),
     workerId: text("worker_id").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex("detections_case_attempt_uq").on(t.caseId, t.attempt),
+    uniqueIndex("detections_case_scan_attempt_uq").on(t.caseId, t.scan, t.attempt),
     index("detections_case_idx").on(t.caseId, t.createdAt),
   ],
 );

@@ -1,12 +1,17 @@
+import { sql } from "drizzle-orm";
 import { z } from "zod";
-import type { Case } from "../../db/schema";
+import { cases, type Case } from "../../db/schema";
 import { PERMISSIONS } from "../auth/roles";
 import { authorize, type Ctx } from "../context";
 import { transitionCase } from "./transition";
 
 export const rescanCaseInput = z.object({ caseId: z.string().startsWith("case_") });
 
-/** Queue a finished case for a fresh scan (e.g. after a model update or policy change). */
+/**
+ * Queue a finished case for a fresh scan (e.g. after a model update or policy change). The scan
+ * number goes up and attempts start again, so the new detection joins the case's history instead of
+ * colliding with an earlier one.
+ */
 export async function rescanCase({ ctx, input }: { ctx: Ctx; input: z.input<typeof rescanCaseInput> }): Promise<Case> {
   authorize(ctx.actor, PERMISSIONS.rescan);
   const data = rescanCaseInput.parse(input);
@@ -14,7 +19,7 @@ export async function rescanCase({ ctx, input }: { ctx: Ctx; input: z.input<type
     transitionCase(tx, ctx.actor, {
       caseId: data.caseId,
       to: "pending_scan",
-      patch: { attempts: 0, nextAttemptAt: null, lastError: null, leaseOwner: null, leaseExpiresAt: null },
+      patch: { scan: sql`${cases.scan} + 1` as unknown as number, attempts: 0, nextAttemptAt: null, lastError: null, leaseOwner: null, leaseExpiresAt: null },
       reason: "rescan_requested",
     }),
   );

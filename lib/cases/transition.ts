@@ -30,6 +30,7 @@ export type CasePatch = Partial<
     | "confidence"
     | "leaseOwner"
     | "leaseExpiresAt"
+    | "scan"
     | "attempts"
     | "nextAttemptAt"
     | "lastError"

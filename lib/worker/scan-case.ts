@@ -2,7 +2,7 @@
 // transaction guarded by the lease — insert the detection row and move the case on.
 import { eq } from "drizzle-orm";
 import type { Db } from "../../db";
-import { cases, detections, images, policies, type Case } from "../../db/schema";
+import { cases, detections, images, policies, type Case, type StoredSignal } from "../../db/schema";
 import type { Actor } from "../context";
 import { transitionCase } from "../cases/transition";
 import type { DetectionReport, ImageError, Result } from "../detection/types";
@@ -75,7 +75,7 @@ async function complete(
 ): Promise<ScanResult> {
   const detectionId = newId("detection");
   const store = getBlobStore();
-  const signals: Record<string, unknown>[] = [];
+  const signals: StoredSignal[] = [];
   for (const s of report.signals) {
     const { heatmap, ...rest } = s;
     let heatmapRef: { key: string; label: string } | undefined;
@@ -112,6 +112,7 @@ async function complete(
         id: detectionId,
         caseId: claimed.id,
         imageId: claimed.imageId,
+        scan: claimed.scan,
         attempt: claimed.attempts,
         verdict: report.verdict,
         score: report.score,
@@ -124,6 +125,13 @@ async function complete(
         reasons: report.reasons,
         attribution: report.attribution,
         timings: { ...report.timings, image: report.image },
+        policy: {
+          id: policy.id,
+          name: policy.name,
+          quarantineThreshold: policy.quarantineThreshold,
+          inconclusiveAction: policy.inconclusiveAction,
+          outcome,
+        },
         workerId: opts.workerId,
       });
       return { kind: "completed" as const, state: outcome, detectionId };
