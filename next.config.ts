@@ -1,4 +1,5 @@
 import type { NextConfig } from "next";
+import { MAX_REQUEST_BYTES } from "./lib/limits";
 
 const nextConfig: NextConfig = {
   // Native and wasm packages are loaded by Node at run time, not bundled.
@@ -12,8 +13,8 @@ const nextConfig: NextConfig = {
     "exifr",
   ],
   experimental: {
-    // 20 MB per image plus multipart overhead.
-    serverActions: { bodySizeLimit: "21mb" },
+    // One image per action call plus multipart overhead.
+    serverActions: { bodySizeLimit: MAX_REQUEST_BYTES },
   },
   poweredByHeader: false,
 };

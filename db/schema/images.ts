@@ -9,8 +9,10 @@ export const images = pgTable("images", {
   sizeBytes: integer("size_bytes").notNull(),
   width: integer("width").notNull(),
   height: integer("height").notNull(),
+  /** EXIF orientation (2–8) when the stored pixels are not upright; null when they are. */
+  orientation: integer("orientation"),
   storageKey: text("storage_key").notNull(),
-  /** 64-bit difference hash (hex) for near-duplicate lookup. */
+  /** 64-bit difference hash (hex) of the upright image, for near-duplicate lookup. */
   phash: text("phash").notNull(),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 });

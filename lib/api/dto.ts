@@ -11,27 +11,15 @@ export function imageDto(image: Image) {
     width: image.width,
     height: image.height,
     size_bytes: image.sizeBytes,
+    orientation: image.orientation ?? 1,
     phash: image.phash,
   };
-}
-
-interface StoredSignal {
-  id: string;
-  version: string;
-  status: string;
-  score: number | null;
-  flags: unknown[];
-  summary: string;
-  details?: unknown;
-  ms: number;
-  error?: string;
-  heatmap?: { key: string; label: string };
 }
 
 export type SignalDto = ReturnType<typeof detectionDto>["signals"][number];
 
 export function detectionDto(d: Detection, caseId: string) {
-  const signals = (d.signals as StoredSignal[]).map((s) => ({
+  const signals = d.signals.map((s) => ({
     id: s.id,
     version: s.version,
     status: s.status,
@@ -41,7 +29,7 @@ export function detectionDto(d: Detection, caseId: string) {
     details: s.details ?? null,
     ms: s.ms,
     ...(s.error ? { error: s.error } : {}),
-    heatmap: s.heatmap ? { label: s.heatmap.label, url: `/api/v1/cases/${caseId}/heatmaps/${s.id}` } : null,
+    heatmap: s.heatmap ? { label: s.heatmap.label, url: `/api/v1/cases/${caseId}/heatmaps/${s.id}?detection=${d.id}` } : null,
   }));
   return {
     id: d.id,
@@ -49,12 +37,16 @@ export function detectionDto(d: Detection, caseId: string) {
     score: d.score,
     confidence: d.confidence,
     uncertainty: d.uncertainty,
-    reasons: d.reasons as string[],
+    scan: d.scan,
+    reasons: d.reasons,
     attribution: d.attribution,
     engine_version: d.engineVersion,
     model_version: d.modelVersion,
     fusion_version: d.fusionVersion,
     timings: d.timings,
+    policy: d.policy
+      ? { id: d.policy.id, name: d.policy.name, quarantine_threshold: d.policy.quarantineThreshold, inconclusive_action: d.policy.inconclusiveAction, outcome: d.policy.outcome }
+      : null,
     signals,
     created_at: d.createdAt.toISOString(),
   };
@@ -77,7 +69,8 @@ export function caseDto(c: Case, image: Image) {
     updated_at: c.updatedAt.toISOString(),
     scanned_at: c.scannedAt?.toISOString() ?? null,
     reviewed_at: c.reviewedAt?.toISOString() ?? null,
-    links: { self: `/api/v1/cases/${c.id}`, image: `/api/v1/cases/${c.id}/image` },
+    scan: c.scan,
+    links: { self: `/api/v1/cases/${c.id}`, image: `/api/v1/cases/${c.id}/image`, display_image: `/api/v1/cases/${c.id}/image?variant=display` },
   };
 }
 

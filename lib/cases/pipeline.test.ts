@@ -118,21 +118,28 @@ describe.each(TEST_DB_KINDS)("pipeline on %s", (kind) => {
     const bytes = await makeJpeg({ width: 128, height: 128, seed: 31 });
     const { case: c } = await submit(bytes, "flaky.jpg");
     const failing = async () => {
-      throw new Error("model server exploded");
+      throw new Error('model server exploded: insert into "detections" values ($1, $2)');
     };
+    const logged: string[] = [];
     for (let attempt = 1; attempt <= 3; attempt++) {
-      const worker = startWorker({ db: t.db, concurrency: 1, leaseSeconds: 60, maxAttempts: 3, pollMs: 50, detect: failing, log: () => {} });
+      const worker = startWorker({ db: t.db, concurrency: 1, leaseSeconds: 60, maxAttempts: 3, pollMs: 50, detect: failing, log: (m) => logged.push(m) });
       await worker.drain();
       await worker.stop();
       const [row] = await t.db.select().from(cases).where(eq(cases.id, c.id));
       expect(row!.attempts).toBe(attempt);
-      expect(row!.lastError).toContain("model server exploded");
+      // Users read a message with the case id; the internal text stays in the log.
+      expect(row!.lastError).toContain(c.id);
+      expect(row!.lastError).not.toContain("model server exploded");
       expect(row!.state).toBe(attempt < 3 ? "retry_pending" : "manual_review");
       // Skip the backoff wait.
       await t.db.update(cases).set({ nextAttemptAt: new Date(Date.now() - 1000) }).where(eq(cases.id, c.id));
     }
     const dets = await t.db.select().from(detections).where(eq(detections.caseId, c.id));
     expect(dets).toHaveLength(0);
+    // The log says why, with the case id.
+    expect(logged.filter((m) => m.includes(c.id) && m.includes("model server exploded"))).toHaveLength(3);
+    const trail = await t.db.select().from(auditEvents).where(eq(auditEvents.caseId, c.id));
+    expect(JSON.stringify(trail)).not.toContain("insert into");
   });
 
   it("rescans one case five times: each scan completes and joins the detection history", async () => {

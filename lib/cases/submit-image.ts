@@ -1,5 +1,7 @@
-// Submit one image for scanning: validate by magic bytes, store it content-addressed (same sha256 →
-// the existing image is reused), create a `pending_scan` case and its audit row in one transaction.
+// Submit one image for scanning: decode it once with the engine's decoder (so every format the engine
+// reads is accepted, and a truncated file is refused here rather than in the worker), hash the decoded
+// pixels, store the bytes content-addressed (same sha256 → the existing image is reused), and create
+// a `pending_scan` case and its audit row in one transaction.
 import { createHash } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { z } from "zod";
@@ -7,14 +9,11 @@ import { cases, images, policies, type Case, type Image } from "../../db/schema"
 import { writeAudit } from "../audit";
 import { PERMISSIONS } from "../auth/roles";
 import { actorUserId, authorize, type Ctx } from "../context";
-import { inspectImage } from "../detection/decode";
+import { decodeImage } from "../detection";
 import { AppError } from "../errors";
 import { newId } from "../ids";
 import { differenceHash } from "../images/phash";
 import { getBlobStore, imageKey } from "../storage";
-
-export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
-export const MAX_BATCH_FILES = 100;
 
 export const submitImageInput = z.object({
   bytes: z.instanceof(Buffer),
@@ -35,16 +34,11 @@ export interface SubmitImageResult {
 export async function submitImage({ ctx, input }: { ctx: Ctx; input: SubmitImageInput }): Promise<SubmitImageResult> {
   authorize(ctx.actor, PERMISSIONS.submit);
   const data = submitImageInput.parse(input);
-  if (data.bytes.length > MAX_UPLOAD_BYTES) {
-    throw new AppError("image_too_large", `The file is ${(data.bytes.length / 1048576).toFixed(1)} MB; the limit is 20 MB.`, { param: "file" });
-  }
-  const info = await inspectImage(data.bytes);
-  if (!info.ok) throw new AppError(info.error.code, info.error.message, { param: "file" });
-
-  // A full decode: the header can look fine while the data is cut short.
-  const phash = await differenceHash(data.bytes).catch((err: Error) => {
-    throw new AppError("image_corrupt", `The image data is truncated or corrupt (${err.message.split("\n")[0]}).`, { param: "file" });
-  });
+  // Size, format and a full decode (the header can look fine while the data is cut short).
+  const decoded = await decodeImage(data.bytes);
+  if (!decoded.ok) throw new AppError(decoded.error.code, decoded.error.message, { param: "file" });
+  const { info, analysis, orientation } = decoded.value;
+  const phash = differenceHash(analysis, orientation);
 
   const sha256 = createHash("sha256").update(data.bytes).digest("hex");
   const storageKey = imageKey(sha256);
@@ -64,11 +58,12 @@ export async function submitImage({ ctx, input }: { ctx: Ctx; input: SubmitImage
       .values({
         id: newId("image"),
         sha256,
-        mime: info.value.mime,
-        format: info.value.format,
+        mime: info.mime,
+        format: info.format,
         sizeBytes: data.bytes.length,
-        width: info.value.width,
-        height: info.value.height,
+        width: info.width,
+        height: info.height,
+        orientation: orientation !== undefined && orientation > 1 ? orientation : null,
         storageKey,
         phash,
       })

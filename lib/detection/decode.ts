@@ -6,12 +6,9 @@ import type { ImageError, ImageErrorCode, ImageInfo, Result } from "./types";
 import { decodeBmp, isBmp, readBmpHeader } from "./formats/bmp";
 import { decodeHeif, heifDimensions } from "./formats/heif";
 
-/** Longest side of `DecodedImage.analysis`; pixel signals work at this size so cost stays bounded. */
-export const ANALYSIS_MAX_SIDE = 1024;
-/** Upload limit (project issue #3). */
-export const MAX_BYTES = 20 * 1024 * 1024;
-/** A side longer than this is refused ("over 8192×8192" read per side: 8193×1 is too large). */
-export const MAX_SIDE = 8192;
+import { ANALYSIS_MAX_SIDE, MAX_BYTES, MAX_BYTES_LABEL, MAX_SIDE } from "./limits";
+
+export { ANALYSIS_MAX_SIDE, MAX_BYTES, MAX_SIDE };
 const MAX_PIXELS = MAX_SIDE * MAX_SIDE;
 
 export type ImageFormat = "jpeg" | "png" | "webp" | "gif" | "tiff" | "bmp" | "avif" | "heif";
@@ -62,7 +59,7 @@ function sizeCheck(width: number, height: number): ImageError | null {
 
 function byteChecks(bytes: Buffer): { ok: false; error: ImageError } | { ok: true; format: ImageFormat } {
   if (bytes.length === 0) return err("image_empty", "The file is empty.");
-  if (bytes.length > MAX_BYTES) return err("image_too_large", `The file is ${(bytes.length / 1048576).toFixed(1)} MB; the limit is 20 MB.`);
+  if (bytes.length > MAX_BYTES) return err("image_too_large", `The file is ${(bytes.length / 1048576).toFixed(1)} MB; the limit is ${MAX_BYTES_LABEL}.`);
   const format = sniffFormat(bytes);
   if (!format) return err("image_unsupported_format", "This is not a supported image (JPEG, PNG, WebP, GIF, TIFF, BMP, AVIF or HEIC).");
   return { ok: true, format };

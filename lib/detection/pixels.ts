@@ -295,15 +295,16 @@ export const HEAT_PALETTE = makePalette((v) => [
 /**
  * Colour-map a grid (values already scaled to 0..1, quantised to 256 levels) to a palette PNG,
  * upscaled with nearest neighbour to `width`×`height` (at most 512 px on the long side: it is a map of
- * blocks, not a picture) so it overlays the analysed image.
+ * blocks, not a picture) so it overlays the analysed image, turned to the image's display
+ * orientation (EXIF `orientation`) so it lies over what a browser shows.
  */
-export function heatmapPng(values: ArrayLike<number>, cols: number, rows: number, width: number, height: number): Buffer {
+export function heatmapPng(values: ArrayLike<number>, cols: number, rows: number, width: number, height: number, orientation?: number): Buffer {
   const s = Math.min(1, 512 / Math.max(width, height));
   const w = Math.max(1, Math.round(width * s));
   const h = Math.max(1, Math.round(height * s));
   const level = new Uint8Array(cols * rows);
   for (let i = 0; i < level.length; i++) level[i] = roundHalfUp(255 * clamp01(values[i]!));
-  return encodeIndexedPng(level, cols, nearestMap(cols, w), nearestMap(rows, h), HEAT_PALETTE);
+  return encodeIndexedPng(level, cols, nearestMap(cols, w), nearestMap(rows, h), HEAT_PALETTE, orientation);
 }
 
 /** Scale a grid to 0..1 by robust range (2nd..98th percentile). */

@@ -3,6 +3,7 @@
 // instead of three or four, and rows that repeat the previous row (nearest-neighbour upscaling) are
 // written with the Up filter, i.e. as zeros. Done in process with node:zlib, no libvips pipeline.
 import zlib from "node:zlib";
+import { orientGrid } from "./orientation";
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -53,7 +54,16 @@ export function makePalette(f: (v: number) => [number, number, number] | [number
  * previous one is written with the Up filter (all zeros), so an upscaled grid costs little more than
  * the grid itself.
  */
-export function encodeIndexedPng(cells: Uint8Array, cols: number, colOf: Int32Array, rowOf: Int32Array, palette: Palette): Buffer {
+export function encodeIndexedPng(
+  gridCells: Uint8Array,
+  gridCols: number,
+  gridColOf: Int32Array,
+  gridRowOf: Int32Array,
+  palette: Palette,
+  /** EXIF orientation of the analysed image: the PNG comes out in display orientation. */
+  orientation?: number,
+): Buffer {
+  const { cells, cols, colOf, rowOf } = orientGrid(gridCells, gridCols, gridColOf, gridRowOf, orientation);
   const width = colOf.length;
   const height = rowOf.length;
   if (width < 1 || height < 1) throw new Error(`empty image ${width}x${height}`);

@@ -1,32 +1,32 @@
-import sharp from "sharp";
+import { displaySize, storedPoint, type RawImage } from "../detection";
 
 /**
- * Decodes every pixel (failing on truncated data, so the upload path also proves the file is whole)
- * and returns its 64-bit difference hash (dHash, Krawetz 2013): 9×8 greyscale, one bit per horizontal gradient.
- * Robust to re-encoding and resizing; used to find near-duplicate submissions.
+ * 64-bit difference hash (dHash, Krawetz 2013) of the pixels the engine decoded: the image in display
+ * orientation, box-averaged to 9×8 greyscale cells, one bit per horizontal gradient. Robust to
+ * re-encoding and resizing; used to find near-duplicate submissions.
  */
-export async function differenceHash(bytes: Buffer): Promise<string> {
-  const { data } = await sharp(bytes, { failOn: "truncated", limitInputPixels: 8192 * 8192 })
-    .rotate()
-    .greyscale()
-    .resize(9, 8, { fit: "fill", kernel: "lanczos3" })
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  let bits = 0n;
-  for (let y = 0; y < 8; y++) {
-    for (let x = 0; x < 8; x++) {
-      bits = (bits << 1n) | (data[y * 9 + x]! > data[y * 9 + x + 1]! ? 1n : 0n);
+export function differenceHash(image: RawImage, orientation?: number): string {
+  const { width: w, height: h, channels: ch, data } = image;
+  // Cells in display orientation; each stored pixel adds its luma to the cell it is displayed in.
+  const d = displaySize(orientation, w, h);
+  const sum = new Float64Array(72);
+  const n = new Float64Array(72);
+  const cellOfX = Int32Array.from({ length: d.width }, (_, X) => Math.min(8, Math.floor((X * 9) / d.width)));
+  const cellOfY = Int32Array.from({ length: d.height }, (_, Y) => Math.min(7, Math.floor((Y * 8) / d.height)));
+  for (let Y = 0; Y < d.height; Y++) {
+    for (let X = 0; X < d.width; X++) {
+      const [x, y] = storedPoint(orientation, X, Y, w, h);
+      const o = (y * w + x) * ch;
+      const v = ch >= 3 ? 0.299 * data[o]! + 0.587 * data[o + 1]! + 0.114 * data[o + 2]! : data[o]!;
+      const c = cellOfY[Y]! * 9 + cellOfX[X]!;
+      sum[c]! += v;
+      n[c]! += 1;
     }
   }
-  return bits.toString(16).padStart(16, "0");
-}
-
-export function hammingDistance(a: string, b: string): number {
-  let x = BigInt(`0x${a}`) ^ BigInt(`0x${b}`);
-  let n = 0;
-  while (x) {
-    n += Number(x & 1n);
-    x >>= 1n;
+  const mean = (c: number) => (n[c] ? sum[c]! / n[c]! : 0);
+  let bits = 0n;
+  for (let y = 0; y < 8; y++) {
+    for (let x = 0; x < 8; x++) bits = (bits << 1n) | (mean(y * 9 + x) > mean(y * 9 + x + 1) ? 1n : 0n);
   }
-  return n;
+  return bits.toString(16).padStart(16, "0");
 }

@@ -21,6 +21,11 @@ export function imageKey(sha256: string): string {
   return `images/${sha256.slice(0, 2)}/${sha256.slice(2, 4)}/${sha256}`;
 }
 
+/** The upright WebP shown for an original that browsers cannot display as stored. */
+export function displayKey(sha256: string): string {
+  return `display/${sha256.slice(0, 2)}/${sha256}.webp`;
+}
+
 export function heatmapKey(detectionId: string, signalId: string): string {
   return `heatmaps/${detectionId}/${signalId}.png`;
 }

@@ -39,7 +39,7 @@ export async function claimCase(db: Db, opts: ClaimOptions): Promise<Case | null
         await transitionCase(tx, actor, {
           caseId: candidate.id,
           to: "manual_review",
-          patch: { leaseOwner: null, leaseExpiresAt: null, lastError: candidate.lastError ?? "lease expired" },
+          patch: { leaseOwner: null, leaseExpiresAt: null, lastError: candidate.lastError ?? `The scan did not finish after ${candidate.attempts} attempts (the worker stopped); the case now waits for manual review. Reference: ${candidate.id}.` },
           reason: "max_attempts",
           data: { attempts: candidate.attempts, recoveredFrom: recovered ? candidate.leaseOwner : undefined },
         });

@@ -24,6 +24,7 @@ export interface ScanOptions {
 export type ScanResult =
   | { kind: "completed"; state: "quarantined" | "cleared"; detectionId: string }
   | { kind: "lease_lost" }
+  /** `error` is the internal reason, for the log only; the case keeps a user-facing message. */
   | { kind: "failed"; state: "retry_pending" | "manual_review"; error: string };
 
 /** Backoff before attempt n+1: 5 s, 20 s, 80 s … capped at 10 minutes. */
@@ -53,14 +54,15 @@ export async function scanCase(db: Db, claimed: Case, opts: ScanOptions): Promis
     const result = await opts.detect(bytes);
     if (leaseLost) return { kind: "lease_lost" };
     if (!result.ok) {
-      // The bytes passed inspection at upload but the full decode refused them: retrying cannot help.
-      return await fail(db, actor, claimed, opts, `${result.error.code}: ${result.error.message}`, true);
+      // The bytes passed the decode at upload but the engine refused them now: retrying cannot help.
+      // The engine's refusal messages are written for users.
+      return await fail(db, actor, claimed, opts, { internal: `${result.error.code}: ${result.error.message}`, shown: result.error.message }, true);
     }
     return await complete(db, actor, claimed, opts, result.value);
   } catch (err) {
     if (leaseLost) return { kind: "lease_lost" };
     const message = err instanceof Error ? err.message : String(err);
-    return await fail(db, actor, claimed, opts, message, false);
+    return await fail(db, actor, claimed, opts, { internal: message }, false);
   } finally {
     clearInterval(heartbeat);
   }
@@ -143,16 +145,25 @@ async function complete(
   }
 }
 
+/** What users read about a failed scan: never the internal error text (SQL, paths, stack lines). */
+function failureMessage(claimed: Case, opts: ScanOptions, exhausted: boolean): string {
+  const attempt = `attempt ${claimed.attempts} of ${opts.maxAttempts}`;
+  return exhausted
+    ? `The scan failed on our side (${attempt}); the case now waits for manual review. Reference: ${claimed.id}.`
+    : `The scan failed on our side (${attempt}); it will be retried automatically. Reference: ${claimed.id}.`;
+}
+
 async function fail(
   db: Db,
   actor: Actor,
   claimed: Case,
   opts: ScanOptions,
-  error: string,
+  error: { internal: string; shown?: string },
   permanent: boolean,
 ): Promise<ScanResult> {
   const exhausted = permanent || claimed.attempts >= opts.maxAttempts;
   const to = exhausted ? ("manual_review" as const) : ("retry_pending" as const);
+  const shown = error.shown ?? failureMessage(claimed, opts, exhausted);
   try {
     await db.transaction(async (tx) => {
       await transitionCase(tx, actor, {
@@ -163,21 +174,16 @@ async function fail(
         patch: {
           leaseOwner: null,
           leaseExpiresAt: null,
-          lastError: error.slice(0, 2000),
+          lastError: shown.slice(0, 2000),
           nextAttemptAt: exhausted ? null : new Date(Date.now() + retryDelaySeconds(claimed.attempts) * 1000),
         },
         reason: permanent ? "scan_refused_input" : exhausted ? "max_attempts" : "scan_failed",
-        data: { attempt: claimed.attempts, error: error.slice(0, 500) },
+        data: { attempt: claimed.attempts, error: shown.slice(0, 500) },
       });
     });
   } catch (err) {
     if (err instanceof AppError && err.code === "invalid_transition") return { kind: "lease_lost" };
     throw err;
   }
-  return { kind: "failed", state: to, error };
-}
-
-export async function loadCase(db: Db, id: string): Promise<Case | undefined> {
-  const [row] = await db.select().from(cases).where(eq(cases.id, id));
-  return row;
+  return { kind: "failed", state: to, error: error.internal };
 }

@@ -131,7 +131,8 @@ export function startWorker(opts: WorkerOptions): Worker {
       }
       try {
         const result = await scanCase(opts.db, claimed, { workerId: id, leaseSeconds: opts.leaseSeconds, maxAttempts: opts.maxAttempts, detect });
-        log(`${claimed.id}: ${result.kind}${"state" in result ? ` → ${result.state}` : ""}`);
+        // The internal reason of a failure goes to the log (with the case id users see); never to users.
+        log(`${claimed.id}: ${result.kind}${"state" in result ? ` → ${result.state}` : ""}${result.kind === "failed" ? ` (attempt ${claimed.attempts}): ${result.error.split("\n")[0]}` : ""}`);
         opts.onResult?.(claimed.id, result);
       } catch (err) {
         // The database itself failed; the lease will expire and the case will be retried.

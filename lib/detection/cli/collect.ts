@@ -8,7 +8,7 @@ import { decodeImage } from "../decode";
 import { runSignals } from "../run-detection";
 import type { AnySignal } from "../signals";
 import type { SignalResult } from "../types";
-import { itemBytes, type LabelledItem, type Perturbation } from "./dataset";
+import { itemBytes, UndecodableError, type LabelledItem, type Perturbation } from "./dataset";
 
 export type LiteResult = Pick<SignalResult, "id" | "version" | "status" | "score" | "details" | "error" | "ms" | "flags">;
 
@@ -66,19 +66,25 @@ export async function collect(
     }
     let decodeError: string | undefined;
     if (todo.length) {
-      let bytes = await itemBytes(item);
-      if (perturbation) bytes = await perturbation.apply(bytes);
-      const decoded = await decodeImage(bytes);
-      if (!decoded.ok) decodeError = decoded.error.code;
-      else {
-        for (const r of await runSignals(decoded.value, { heatmaps: false }, todo)) {
-          const lite: LiteResult = { id: r.id, version: r.version, status: r.status, score: r.score, details: r.details, error: r.error, ms: r.ms, flags: r.flags };
-          cached.set(r.id, lite);
-          // Errors are not cached: they may be transient (e.g. a model file being replaced).
-          if (useCache && r.status !== "error") {
-            writeFileSync(path.join(CACHE_DIR, `${key(item, pert, signals.find((s) => s.id === r.id)!, salt)}.json`), JSON.stringify(lite));
+      try {
+        let bytes = await itemBytes(item);
+        if (perturbation) bytes = await perturbation.apply(bytes);
+        const decoded = await decodeImage(bytes);
+        if (!decoded.ok) decodeError = decoded.error.code;
+        else {
+          for (const r of await runSignals(decoded.value, { heatmaps: false }, todo)) {
+            const lite: LiteResult = { id: r.id, version: r.version, status: r.status, score: r.score, details: r.details, error: r.error, ms: r.ms, flags: r.flags };
+            cached.set(r.id, lite);
+            // Errors are not cached: they may be transient (e.g. a model file being replaced).
+            if (useCache && r.status !== "error") {
+              writeFileSync(path.join(CACHE_DIR, `${key(item, pert, signals.find((s) => s.id === r.id)!, salt)}.json`), JSON.stringify(lite));
+            }
           }
         }
+      } catch (e) {
+        // One file the engine cannot read (or re-encode) is a counted decode error, never the end of the run.
+        decodeError = e instanceof UndecodableError ? e.code : "image_corrupt";
+        process.stderr.write(`${item.id}: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}\n`);
       }
     }
     rows.push({ item, signals: signals.map((s) => cached.get(s.id)).filter((x): x is LiteResult => x !== undefined), decodeError });

@@ -2,7 +2,8 @@
 // adds source/generator), or a labels CSV. 2×2 grid files (SD cheat-sheet) become four tiles.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import sharp from "sharp";
+import sharp, { type Sharp } from "sharp";
+import { decodeImage } from "../decode";
 
 export interface LabelledItem {
   /** Display id: relative path, plus "#tN" for grid tiles. */
@@ -91,19 +92,44 @@ export function loadDataset(data: string, split?: string): LabelledItem[] {
   return items;
 }
 
-/** The bytes to analyse: the file, or one 512² quadrant re-encoded losslessly (pixels unchanged;
- * PNG at low zlib effort because lossless WebP encoding is several times slower). */
+/** Pixels of the engine's full-resolution decode as a sharp pipeline (lossless from here on). */
+async function decodedPipeline(bytes: Buffer): Promise<Sharp> {
+  const d = await decodeImage(bytes);
+  if (!d.ok) throw new UndecodableError(d.error.code, d.error.message);
+  const full = await d.value.fullRes();
+  return sharp(full.data, { raw: { width: full.width, height: full.height, channels: full.channels } });
+}
+
+/** A file the engine's decoder refuses: eval counts it as a decode error and goes on. */
+export class UndecodableError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The bytes to analyse: the file, or one 512² quadrant of the engine's decode saved as PNG at low
+ * zlib effort (pixels unchanged; lossless WebP encoding is several times slower).
+ */
 export async function itemBytes(item: LabelledItem): Promise<Buffer> {
   const bytes = readFileSync(item.file);
   if (!item.tile) return bytes;
-  const img = sharp(bytes);
+  const img = await decodedPipeline(bytes);
   const m = await img.metadata();
   const w = Math.floor((m.width ?? 0) / 2);
   const h = Math.floor((m.height ?? 0) / 2);
   const i = item.tile.index;
-  return sharp(bytes).extract({ left: (i % 2) * w, top: Math.floor(i / 2) * h, width: w, height: h }).png({ compressionLevel: 1 }).toBuffer();
+  return img.extract({ left: (i % 2) * w, top: Math.floor(i / 2) * h, width: w, height: h }).png({ compressionLevel: 1 }).toBuffer();
 }
 
+/**
+ * A re-encoding applied to the engine's decode of a file (never to the file through another
+ * decoder: every format the engine reads, HEIC included, can be perturbed). Throws
+ * `UndecodableError` when the engine refuses the file.
+ */
 export type Perturbation = { name: string; apply(bytes: Buffer): Promise<Buffer> };
 
 /** `jpeg75` → re-encode as JPEG q75; `resize0.5` → Lanczos resize, saved as lossless PNG; `webp80`. */
@@ -113,16 +139,17 @@ export function parsePerturbation(spec: string): Perturbation {
   const v = Number(m[2]);
   switch (m[1]) {
     case "jpeg":
-      return { name: spec, apply: (b) => sharp(b).flatten({ background: "#ffffff" }).jpeg({ quality: v }).toBuffer() };
+      return { name: spec, apply: async (b) => (await decodedPipeline(b)).jpeg({ quality: v }).toBuffer() };
     case "webp":
-      return { name: spec, apply: (b) => sharp(b).webp({ quality: v }).toBuffer() };
+      return { name: spec, apply: async (b) => (await decodedPipeline(b)).webp({ quality: v }).toBuffer() };
     default:
       return {
         name: spec,
         apply: async (b) => {
-          const meta = await sharp(b).metadata();
+          const img = await decodedPipeline(b);
+          const meta = await img.metadata();
           const w = Math.max(1, Math.round((meta.width ?? 1) * v));
-          return sharp(b).resize({ width: w, kernel: "lanczos3" }).png().toBuffer();
+          return img.resize({ width: w, kernel: "lanczos3" }).png().toBuffer();
         },
       };
   }

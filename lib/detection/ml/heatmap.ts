@@ -21,7 +21,8 @@ function nearestIndex(centres: number[], v: number): number {
   return best;
 }
 
-export function renderHeatmap(patches: MlPatch[], width: number, height: number): Buffer {
+/** The patch map of a `width`×`height` analysed image, in its display orientation (EXIF `orientation`). */
+export function renderHeatmap(patches: MlPatch[], width: number, height: number, orientation?: number): Buffer {
   if (patches.length === 0) throw new Error("no patches to render");
   const xs = [...new Set(patches.map((p) => p.x))].sort((a, b) => a - b);
   const ys = [...new Set(patches.map((p) => p.y))].sort((a, b) => a - b);
@@ -38,5 +39,5 @@ export function renderHeatmap(patches: MlPatch[], width: number, height: number)
   const col = Int32Array.from({ length: w }, (_, i) => nearestIndex(cx, (i + 0.5) / scale));
   const row = Int32Array.from({ length: h }, (_, j) => nearestIndex(cy, (j + 0.5) / scale));
   const level = Uint8Array.from(prob, (p) => Math.round(255 * p));
-  return encodeIndexedPng(level, xs.length, col, row, PALETTE);
+  return encodeIndexedPng(level, xs.length, col, row, PALETTE, orientation);
 }

@@ -66,7 +66,7 @@ export default defineSignal({
     if (outlierShare > 0.02 && outlierShare < 0.4) flags.push({ code: "inconsistent_regions", detail: `(${round(outlierShare * 100, 1)} % of blocks)` });
     const score = round(sigmoid(A * Math.log(med + 0.01) + B * Math.min(spread, 6) + C), 4);
     const heatmap = ctx.heatmaps
-      ? { png: heatmapPng(normalise(ratio), e.cols, e.rows, a.width, a.height), label: "Re-compression error relative to local texture (red = responds most)" }
+      ? { png: heatmapPng(normalise(ratio), e.cols, e.rows, a.width, a.height, image.orientation), label: "Re-compression error relative to local texture (red = responds most)" }
       : undefined;
     return {
       score,

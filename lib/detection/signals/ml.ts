@@ -60,7 +60,7 @@ export default defineSignal({
       summary,
       heatmap: ctx.heatmaps
         ? {
-            png: renderHeatmap(pred.patches, img.width, img.height),
+            png: renderHeatmap(pred.patches, img.width, img.height, image.orientation),
             label: "Per-patch probability of AI generation (red = AI, blue = authentic)",
           }
         : undefined,

@@ -101,7 +101,7 @@ export default defineSignal({
     const modelDeviationStd = devs.length >= 8 ? std(devs) : 0;
     const score = round(sigmoid(A * lag1 + B * brightnessCorr + C * Math.log(inconsistency) + E * modelDeviationStd + D), 4);
     const heatmap = ctx.heatmaps
-      ? { png: heatmapPng(deviation, sigma.cols, sigma.rows, a.width, a.height), label: "Noise vs the image's own brightness→noise model, flat regions only (blue = cleaner, red = noisier, yellow = as predicted or not judged)" }
+      ? { png: heatmapPng(deviation, sigma.cols, sigma.rows, a.width, a.height, image.orientation), label: "Noise vs the image's own brightness→noise model, flat regions only (blue = cleaner, red = noisier, yellow = as predicted or not judged)" }
       : undefined;
     return {
       score,

@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useCallback, useRef, useState } from "react";
 import { uploadImageAction } from "../actions";
-import { MAX_FILE_BYTES, MAX_FILES_PER_BATCH } from "../upload.validation";
+import { MAX_BYTES_LABEL, MAX_FILES_PER_BATCH, MAX_UPLOAD_BYTES } from "@/lib/limits";
 
 type Status = "queued" | "uploading" | "done" | "error";
 interface Item {
@@ -36,8 +36,8 @@ export function Uploader() {
     const queue = [...batch];
     const run = async () => {
       for (let item = queue.shift(); item; item = queue.shift()) {
-        if (item.file.size > MAX_FILE_BYTES) {
-          update(item.key, { status: "error", error: { code: "image_too_large", message: "The file is over 20 MB." } });
+        if (item.file.size > MAX_UPLOAD_BYTES) {
+          update(item.key, { status: "error", error: { code: "image_too_large", message: `The file is over ${MAX_BYTES_LABEL}.` } });
           continue;
         }
         update(item.key, { status: "uploading" });
@@ -77,7 +77,7 @@ export function Uploader() {
       >
         <p className="font-medium">Drop images here, or click to choose</p>
         <p className="mt-1 text-sm text-slate-500">
-          Up to {MAX_FILES_PER_BATCH} files, 20 MB each. JPEG, PNG, WebP, GIF, TIFF, BMP, AVIF, HEIC.
+          Up to {MAX_FILES_PER_BATCH} files, {MAX_BYTES_LABEL} each. JPEG, PNG, WebP, GIF, TIFF, BMP, AVIF, HEIC.
         </p>
         <input
           ref={input}

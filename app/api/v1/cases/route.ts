@@ -2,7 +2,8 @@ import { apiRoute, parseOrThrow } from "@/lib/api/route";
 import { caseDto } from "@/lib/api/dto";
 import { PERMISSIONS } from "@/lib/auth/roles";
 import { listCases } from "@/lib/cases/queries";
-import { MAX_UPLOAD_BYTES, submitImage } from "@/lib/cases/submit-image";
+import { submitImage } from "@/lib/cases/submit-image";
+import { MAX_BYTES_LABEL, MAX_REQUEST_BYTES } from "@/lib/limits";
 import type { CaseState } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { pokeInProcessWorker } from "@/lib/worker/in-process";
@@ -22,7 +23,7 @@ export const GET = apiRoute(PERMISSIONS.viewQueue, async (req, { db }) => {
  */
 export const POST = apiRoute(PERMISSIONS.submit, async (req, { db, actor, requestId }) => {
   const length = Number(req.headers.get("content-length") ?? "0");
-  if (length > MAX_UPLOAD_BYTES + 64 * 1024) throw new AppError("payload_too_large", "The upload is over 20 MB.");
+  if (length > MAX_REQUEST_BYTES) throw new AppError("payload_too_large", `The upload is over ${MAX_BYTES_LABEL}.`);
   const type = req.headers.get("content-type") ?? "";
   let bytes: Buffer;
   let filename = "";
