@@ -3,8 +3,11 @@ import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
-import { makePng } from "../testing/fixtures";
-import { itemBytes, loadDataset, parseCsv, parsePerturbation } from "./dataset";
+import { makeBmp, makePng, makeTruncatedJpeg } from "../testing/fixtures";
+import { heifEncAvailable, makeHeic } from "../testing/heic";
+import { collect } from "./collect";
+import { itemBytes, loadDataset, parseCsv, parsePerturbation, type LabelledItem } from "./dataset";
+import { signals } from "../signals";
 
 describe("dataset", () => {
   it("parses quoted CSV fields", () => {
@@ -40,5 +43,33 @@ describe("dataset", () => {
     expect((await sharp(await parsePerturbation("jpeg75").apply(png)).metadata()).format).toBe("jpeg");
     expect((await sharp(await parsePerturbation("resize0.5").apply(png)).metadata()).width).toBe(20);
     expect(() => parsePerturbation("blur3")).toThrow(/unknown perturbation/);
+  });
+
+  // Perturbations start from the engine's decode, so every format it reads can be perturbed.
+  it.skipIf(!heifEncAvailable() && !process.env.CI)("perturbs HEIC and BMP (formats plain sharp cannot read)", async () => {
+    const heic = await makeHeic(await makePng({ width: 64, height: 48, seed: 3 }));
+    for (const bytes of [heic, makeBmp({ width: 64, height: 48 })]) {
+      const m = await sharp(await parsePerturbation("jpeg75").apply(bytes)).metadata();
+      expect([m.format, m.width, m.height]).toEqual(["jpeg", 64, 48]);
+    }
+  });
+
+  it("counts a file the engine cannot read as a decode error and goes on with the rest", async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), "loupe-ds-"));
+    const good = path.join(root, "good.png");
+    const bad = path.join(root, "bad.jpg");
+    writeFileSync(good, await makePng({ width: 64, height: 64, seed: 4 }));
+    writeFileSync(bad, await makeTruncatedJpeg({ width: 64, height: 64, seed: 5 }));
+    const items: LabelledItem[] = [
+      { id: "bad.jpg", file: bad, label: "real", source: "s", generator: "" },
+      { id: "good.png", file: good, label: "real", source: "s", generator: "" },
+    ];
+    const cheap = signals.filter((s) => s.id === "jpeg" || s.id === "metadata");
+    expect(cheap).toHaveLength(2);
+    const rows = await collect(items, cheap, parsePerturbation("jpeg75"), { cache: false });
+    expect(rows.map((r) => [r.item.id, r.decodeError ?? null, r.signals.length])).toEqual([
+      ["bad.jpg", "image_corrupt", 0],
+      ["good.png", null, cheap.length],
+    ]);
   });
 });
