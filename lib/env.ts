@@ -19,6 +19,9 @@ const schema = z.object({
   BLOB_DIR: z.string().optional(),
   /** ONNX detector to load instead of the committed one (same input/output interface). */
   MODEL_PATH: z.string().optional(),
+  /** Address `npm start` listens on. Loopback by default: set 0.0.0.0 (or a LAN address) to serve others. */
+  HOST: z.string().min(1).default("127.0.0.1"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   AUTH_SECRET: z.string().min(16).optional(),
   LOUPE_ADMIN_EMAIL: z.string().email().optional(),
   LOUPE_ADMIN_PASSWORD: z.string().min(8).optional(),

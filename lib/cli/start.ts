@@ -1,12 +1,22 @@
-// `npm start`: build the app when the sources are newer than the last build, then serve it.
-// The server's start-up hook (instrumentation.ts) migrates the database, creates the first admin
-// and starts the in-process scan worker.
+// `npm start`: build the app when the sources are newer than the last build, then serve it on
+// HOST:PORT (127.0.0.1:3000 by default). The server's start-up hook (instrumentation.ts) migrates the
+// database, creates the first admin and starts the in-process scan worker.
+//
+// This process supervises the server and never outlives it, nor lets it outlive this process:
+// - the server runs in its own process group, and SIGINT, SIGTERM and SIGHUP go to the whole group
+//   (Next may start helper processes of its own);
+// - when the server exits, this process exits with its code;
+// - when this process's parent goes away without telling it (a shell wrapper killed by SIGTERM does
+//   not pass the signal on), it stops the server as if it had received SIGTERM.
 import { spawn, spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
+import { env } from "../env";
 
 const root = process.cwd();
 const SOURCES = ["app", "components", "lib", "db", "next.config.ts", "package-lock.json", "instrumentation.ts", "postcss.config.mjs"];
+/** After this long, a server that ignored the forwarded signal is killed. */
+const STOP_GRACE_MS = 10_000;
 
 function newestMtime(p: string): number {
   let st;
@@ -29,13 +39,47 @@ function buildTime(): number {
   }
 }
 
+const childEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
 const nextBin = path.join(root, "node_modules", ".bin", "next");
 if (buildTime() < Math.max(...SOURCES.map((s) => newestMtime(path.join(root, s))))) {
   console.log("[loupe] building the web app (first start or sources changed)…");
-  const r = spawnSync(nextBin, ["build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  const r = spawnSync(nextBin, ["build"], { stdio: "inherit", env: childEnv });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
-const args = ["start", ...process.argv.slice(2)];
-const server = spawn(nextBin, args, { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
-for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => server.kill(sig));
-server.on("exit", (code) => process.exit(code ?? 0));
+
+const server = spawn(nextBin, ["start", "--hostname", env.HOST, "--port", String(env.PORT), ...process.argv.slice(2)], {
+  stdio: "inherit",
+  env: childEnv,
+  detached: true, // its own process group, so a signal reaches Next and anything it starts
+});
+console.log(`[loupe] serving on http://${env.HOST.includes(":") ? `[${env.HOST}]` : env.HOST}:${env.PORT}`);
+
+let stopping = false;
+function stop(signal: NodeJS.Signals): void {
+  if (stopping || server.pid === undefined) return;
+  stopping = true;
+  try {
+    process.kill(-server.pid, signal);
+  } catch {
+    // The group is already gone.
+  }
+  setTimeout(() => {
+    try {
+      process.kill(-server.pid!, "SIGKILL");
+    } catch {
+      // Exited in time.
+    }
+  }, STOP_GRACE_MS).unref();
+}
+
+for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(sig, () => stop(sig));
+
+const parent = process.ppid;
+const watch = setInterval(() => {
+  if (process.ppid !== parent) stop("SIGTERM");
+}, 500);
+
+server.on("exit", (code, signal) => {
+  clearInterval(watch);
+  process.exit(code ?? (signal ? 0 : 1));
+});

@@ -1,8 +1,10 @@
-// npm run detect -- <files or folders> [--json] [--heatmaps out/]
-// One verdict line per file (or one JSON report per line with --json).
+// npx loupe detect <files or folders> [--json] [--heatmaps out/]
+// A header line, then one tab-separated verdict line per file with every score on the report's 0–100
+// scale (or one JSON report per line with --json). Exit code 1 when any file could not be analysed.
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { runDetection } from "../run-detection";
+import { signals } from "../signals";
 
 function parseArgs(argv: string[]) {
   const files: string[] = [];
@@ -18,7 +20,12 @@ function parseArgs(argv: string[]) {
 }
 
 function expand(p: string): string[] {
-  const st = statSync(p);
+  let st;
+  try {
+    st = statSync(p);
+  } catch {
+    return [p]; // reported as unreadable below, in its place in the output
+  }
   if (!st.isDirectory()) return [p];
   return readdirSync(p)
     .sort()
@@ -29,13 +36,23 @@ function expand(p: string): string[] {
 async function main() {
   const { files, json, heatmapDir } = parseArgs(process.argv.slice(2));
   if (!files.length) {
-    console.error("usage: npm run detect -- <files or folders> [--json] [--heatmaps out/]");
+    console.error("usage: npx loupe detect <files or folders> [--json] [--heatmaps out/]");
     process.exit(2);
   }
   if (heatmapDir) mkdirSync(heatmapDir, { recursive: true });
   let failures = 0;
+  if (!json) console.log(["file", "verdict", "score", "confidence", "generator", ...signals.map((s) => s.id), "ms"].join("\t"));
   for (const file of files.flatMap(expand)) {
-    const r = await runDetection(readFileSync(file), { heatmaps: heatmapDir !== null });
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(file);
+    } catch (e) {
+      failures++;
+      const error = { code: "file_unreadable", message: (e as Error).message };
+      console.log(json ? JSON.stringify({ file, error }) : `${file}\tERROR ${error.code}: ${error.message}`);
+      continue;
+    }
+    const r = await runDetection(bytes, { heatmaps: heatmapDir !== null });
     if (!r.ok) {
       failures++;
       if (json) console.log(JSON.stringify({ file, error: r.error }));
@@ -54,10 +71,15 @@ async function main() {
       const signals = rep.signals.map(({ heatmap, ...s }) => ({ ...s, heatmap: heatmap ? { label: heatmap.label } : undefined }));
       console.log(JSON.stringify({ file, ...rep, signals }));
     } else {
-      const attr = rep.attribution.mostLikely ? ` [${rep.attribution.mostLikely} via ${rep.attribution.source}]` : "";
-      const sig = rep.signals.map((s) => `${s.id}=${s.status !== "ok" ? s.status : s.score === null ? "-" : s.score.toFixed(2)}`).join(" ");
-      console.log(`${file}\t${rep.verdict}\t${rep.score}\tconf ${rep.confidence.toFixed(2)}${attr}\t${sig}\t${rep.timings.totalMs.toFixed(0)} ms`);
-      if (rep.reasons[0]) console.log(`  ${rep.reasons[0]}`);
+      // One scale for every number a person compares: 0–100, like the report's score.
+      const pct = (x: number) => String(Math.round(x * 100));
+      const attr = rep.attribution.mostLikely ? `${rep.attribution.mostLikely} (${rep.attribution.source})` : "-";
+      const bySignal = new Map(rep.signals.map((s) => [s.id, s]));
+      const cells = signals.map(({ id }) => {
+        const s = bySignal.get(id);
+        return !s ? "-" : s.status === "error" ? "error" : s.score === null ? "n/a" : pct(s.score);
+      });
+      console.log([file, rep.verdict, String(Math.round(rep.score)), pct(rep.confidence), attr, ...cells, rep.timings.totalMs.toFixed(0)].join("\t"));
     }
   }
   process.exitCode = failures ? 1 : 0;
