@@ -23,6 +23,8 @@ export default defineConfig({
   projects: [
     { name: "api", testMatch: /api\/.*\.spec\.ts/ },
     { name: "ui", testMatch: /ui\/.*\.spec\.ts/, dependencies: ["api"] },
+    // Runs `npm start` itself, on its own port, with the build the web server above made.
+    { name: "ops", testMatch: /ops\/.*\.spec\.ts/, dependencies: ["ui"] },
   ],
   webServer: {
     command: "node --import tsx e2e/serve.ts",

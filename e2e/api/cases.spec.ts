@@ -1,7 +1,7 @@
 // REST API: exact error envelopes (table-driven) and the happy path, with API keys per role.
 import fs from "node:fs";
 import { expect, test, type APIRequestContext } from "@playwright/test";
-import { makeJpeg, makePng, makeTruncatedJpeg } from "../../lib/detection/testing/fixtures";
+import { makeJpeg, makePng, makeTruncatedJpeg } from "../../lib/detection/testing";
 import { E2E_ADMIN } from "../../playwright.config";
 import { createApiKey, ensureUser, signIn, signOut } from "../support/session";
 

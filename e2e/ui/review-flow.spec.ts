@@ -1,7 +1,7 @@
 // The whole reviewer journey in Chromium: sign in → upload 3 generated images (plus bad files) →
 // each reaches quarantined or cleared → a moderator decides one → reviewed. Screenshots are saved.
 import { expect, test } from "@playwright/test";
-import { makeJpeg, makePng, makeTruncatedJpeg, makeWebp } from "../../lib/detection/testing/fixtures";
+import { makeJpeg, makePng, makeTruncatedJpeg, makeWebp } from "../../lib/detection/testing";
 import { E2E_ADMIN } from "../../playwright.config";
 import { ensureUser, signIn, signOut } from "../support/session";
 

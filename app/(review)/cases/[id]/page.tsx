@@ -7,6 +7,7 @@ import { PERMISSIONS } from "@/lib/auth/roles";
 import { requirePageActor } from "@/lib/auth/session";
 import { getCaseDetail, nextCaseToReview } from "@/lib/cases/queries";
 import { relatedCases } from "@/lib/cases/related-cases";
+import { AutoRefresh } from "./_components/auto-refresh";
 import { DecisionForm } from "./_components/decision-form";
 import { EvidenceViewer } from "./_components/evidence-viewer";
 import { RescanButton } from "./_components/rescan-button";
@@ -38,7 +39,10 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
         <h1 className="font-mono text-xl font-semibold">{c.filename || c.id}</h1>
         <StateBadge state={c.state} />
         {c.state === "scanning" || c.state === "pending_scan" || c.state === "retry_pending" ? (
-          <span className="text-sm text-slate-500">The scan is in progress — refresh in a moment.</span>
+          <span className="text-sm text-slate-600" role="status">
+            The scan is in progress; this page updates by itself.
+            <AutoRefresh />
+          </span>
         ) : null}
         <span className="ml-auto flex items-center gap-2">
           {canDecide && RESCANNABLE.has(c.state) && <RescanButton caseId={c.id} />}
@@ -50,7 +54,7 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
         </span>
       </div>
 
-      <EvidenceViewer imageUrl={c.links.image} heatmaps={heatmaps} alt={c.filename} />
+      <EvidenceViewer imageUrl={c.links.display_image} heatmaps={heatmaps} alt={c.filename} />
 
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-3">
         <section className="space-y-4 rounded-lg border border-slate-200 bg-white p-4 lg:col-span-2">
