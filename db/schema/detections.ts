@@ -1,5 +1,5 @@
 import { index, integer, jsonb, pgTable, real, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
-import type { Attribution, DetectionReport, SignalResult } from "../../lib/detection/types";
+import type { Attribution, DetectionReport, SignalResult } from "../../lib/detection";
 import { cases } from "./cases";
 import { inconclusiveActionEnum, verdictEnum } from "./enums";
 import { images } from "./images";

@@ -3,7 +3,7 @@ import { asc, eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { auditEvents, cases, detections, images, users } from "../../db/schema";
 import type { Actor } from "../context";
-import { makeJpeg, makePng, makeTruncatedJpeg } from "../detection/testing/fixtures";
+import { makeJpeg, makePng, makeTruncatedJpeg } from "../detection/testing";
 import { AppError } from "../errors";
 import { newId } from "../ids";
 import { createTestDb, TEST_DB_KINDS, useTempBlobStore, type TestDb } from "../testing/test-db";

@@ -2,7 +2,7 @@ import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { users } from "../../db/schema";
 import type { Actor } from "../context";
-import { makeJpeg } from "../detection/testing/fixtures";
+import { makeJpeg } from "../detection/testing";
 import { newId } from "../ids";
 import { createTestDb, TEST_DB_KINDS, useTempBlobStore, type TestDb } from "../testing/test-db";
 import { relatedCases } from "./related-cases";

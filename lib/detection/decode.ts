@@ -6,7 +6,7 @@ import type { ImageError, ImageErrorCode, ImageInfo, Result } from "./types";
 import { decodeBmp, isBmp, readBmpHeader } from "./formats/bmp";
 import { decodeHeif, heifDimensions } from "./formats/heif";
 
-import { ANALYSIS_MAX_SIDE, MAX_BYTES, MAX_BYTES_LABEL, MAX_SIDE } from "./limits";
+import { ANALYSIS_MAX_SIDE, MAX_BYTES_LABEL, MAX_SIDE, MAX_UPLOAD_BYTES as MAX_BYTES } from "../limits";
 
 export { ANALYSIS_MAX_SIDE, MAX_BYTES, MAX_SIDE };
 const MAX_PIXELS = MAX_SIDE * MAX_SIDE;

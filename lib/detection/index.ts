@@ -7,5 +7,8 @@ export { displaySize, storedPoint } from "./orientation";
 export { fuse } from "./fuse";
 export { ENGINE_VERSION } from "./version";
 export { signals } from "./signals";
+export { inspectModelFile, type ModelFileStatus } from "./ml/model-file";
+export { detectionThreadStats, processDetectionPool } from "./thread/process-pool";
+export type { DetectionPool } from "./thread/pool";
 export type { DecodedImage, RawImage } from "./signal";
 export type * from "./types";

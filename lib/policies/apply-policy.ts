@@ -1,5 +1,5 @@
 import type { Policy } from "../../db/schema";
-import type { Verdict } from "../detection/types";
+import type { Verdict } from "../detection";
 
 export type ScanOutcome = "quarantined" | "cleared";
 

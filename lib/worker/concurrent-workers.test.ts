@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb, type DbHandle } from "../../db";
 import { auditEvents, cases, detections, users } from "../../db/schema";
 import { submitImage } from "../cases/submit-image";
-import { makeJpeg } from "../detection/testing/fixtures";
+import { makeJpeg } from "../detection/testing";
 import { newId } from "../ids";
 import { createPostgresTestDb, serverUrl, useTempBlobStore, type TestDb } from "../testing/test-db";
 import { ensureDefaultPolicy } from "../bootstrap";

@@ -11,7 +11,7 @@ import { openDb, type DbHandle } from "../../db";
 import { auditEvents, cases, detections, users } from "../../db/schema";
 import { ensureDefaultPolicy } from "../bootstrap";
 import { submitImage } from "../cases/submit-image";
-import { makeJpeg } from "../detection/testing/fixtures";
+import { makeJpeg } from "../detection/testing";
 import { newId } from "../ids";
 import { createPostgresTestDb, serverUrl, TEST_DB_KINDS, useTempBlobStore, type TestDb } from "../testing/test-db";
 import { startWorker } from "./worker";

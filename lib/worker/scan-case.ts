@@ -5,7 +5,7 @@ import type { Db } from "../../db";
 import { cases, detections, images, policies, type Case, type StoredSignal } from "../../db/schema";
 import type { Actor } from "../context";
 import { transitionCase } from "../cases/transition";
-import type { DetectionReport, ImageError, Result } from "../detection/types";
+import type { DetectionReport, ImageError, Result } from "../detection";
 import { AppError } from "../errors";
 import { newId } from "../ids";
 import { applyPolicy } from "../policies/apply-policy";

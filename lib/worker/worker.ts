@@ -1,8 +1,7 @@
 // The scan worker: N concurrent slots, each claiming a case with a row lease, scanning it and
 // moving it on. Expired leases are reclaimed by the claim query itself; stop() drains gracefully.
 import type { Db } from "../../db";
-import type { DetectionPool } from "../detection/thread/pool";
-import { inspectModelFile } from "../detection/ml/model-file";
+import { inspectModelFile, processDetectionPool, runDetection, type DetectionPool } from "../detection";
 import { env, paths } from "../env";
 import { newId } from "../ids";
 import { claimCase } from "./claim-case";
@@ -39,40 +38,17 @@ export interface Worker {
   poke(): void;
 }
 
-const shared = globalThis as unknown as { __loupeDetectionPool?: DetectionPool | null };
-
-/**
- * This process's detection threads, one pool shared by every worker in it (guarded on globalThis
- * against dev reloads); null when threads are off (LOUPE_DETECTION_THREADS=false) or cannot start here.
- */
-async function detectionPool(log: (msg: string) => void): Promise<DetectionPool | null> {
+/** This process's detection threads as the operator configured them; null when off or unavailable. */
+function detectionPool(log: (msg: string) => void): DetectionPool | null {
   if (!env.LOUPE_DETECTION_THREADS) return null;
-  if (shared.__loupeDetectionPool === undefined) {
-    const { createDetectionPool } = await import("../detection/thread/pool");
-    try {
-      shared.__loupeDetectionPool = createDetectionPool({
-        threads: env.LOUPE_WORKER_CONCURRENCY,
-        timeoutMs: env.LOUPE_SCAN_TIMEOUT_SECONDS * 1000,
-      });
-    } catch (err) {
-      log(`detection threads unavailable, scanning inline: ${(err as Error).message}`);
-      shared.__loupeDetectionPool = null;
-    }
-  }
-  return shared.__loupeDetectionPool;
-}
-
-/** This process's detection threads, for the health endpoint; null when none were created here. */
-export function detectionThreadStats(): ReturnType<DetectionPool["stats"]> | null {
-  return shared.__loupeDetectionPool?.stats() ?? null;
+  return processDetectionPool({ threads: env.LOUPE_WORKER_CONCURRENCY, timeoutMs: env.LOUPE_SCAN_TIMEOUT_SECONDS * 1000 }, log);
 }
 
 /** The engine, in this process's detection threads (the default) or inline. */
 function defaultDetect(log: (msg: string) => void): DetectFn {
   return async (bytes) => {
-    const pool = await detectionPool(log);
+    const pool = detectionPool(log);
     if (pool) return pool.detect(bytes, { heatmaps: true });
-    const { runDetection } = await import("../detection");
     return runDetection(bytes, { heatmaps: true });
   };
 }
@@ -94,9 +70,11 @@ export function startWorker(opts: WorkerOptions): Worker {
             : `detector model unusable, the ml signal will fail on every scan: ${m.error}`,
       ),
     );
-    detectionPool(log)
-      .then((p) => p?.warm())
-      .catch((err: Error) => log(`detection threads did not start: ${err.message}`));
+    try {
+      detectionPool(log)?.warm();
+    } catch (err) {
+      log(`detection threads did not start: ${(err as Error).message}`);
+    }
   }
   let stopping = false;
   let idleSlots = 0;

@@ -1,5 +1,5 @@
 // Fit the fusion weights on the training split and write fusion/weights.json.
-//   npx tsx lib/detection/fusion/fit.ts [--data ../shared/datasets/labels.csv] [--split train]
+//   npx tsx lib/detection/cli/fit-fusion.ts [--data ../shared/datasets/labels.csv] [--split train]
 //        [--no-augment] [--no-cache] [--out lib/detection/fusion/weights.json] [--signal-stats]
 // Every training image is used as-is AND re-encoded as JPEG (quality 70–95, chosen per file), both
 // labels alike, so "is it a JPEG" cannot separate the classes (dataset README, trap 1).
@@ -8,13 +8,13 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import sharp from "sharp";
-import { collect, type Row } from "../cli/collect";
-import { loadDataset, type Perturbation } from "../cli/dataset";
-import { auc, tprAtFpr } from "../cli/metrics";
+import { collect, type Row } from "./collect";
+import { loadDataset, type Perturbation } from "./dataset";
+import { auc, tprAtFpr } from "./metrics";
 import { signals as registry } from "../signals";
 import { ENGINE_VERSION } from "../version";
-import { logisticFit } from "./logistic";
-import { scoreFeature, type FusionWeights } from "./weights";
+import { logisticFit } from "../fusion/logistic";
+import { scoreFeature, type FusionWeights } from "../fusion/weights";
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -77,7 +77,7 @@ function signalStats(rows: Row[]) {
 async function main() {
   const data = arg("data", "../shared/datasets/labels.csv");
   const split = arg("split", "train");
-  const out = arg("out", fileURLToPath(new URL("./weights.json", import.meta.url)));
+  const out = arg("out", fileURLToPath(new URL("../fusion/weights.json", import.meta.url)));
   // --sample k: every k-th item (quick looks at signal features; the committed fit uses all).
   const sample = Math.max(1, Number(arg("sample", "1")));
   const items = loadDataset(data, split).filter((_, i) => i % sample === 0);

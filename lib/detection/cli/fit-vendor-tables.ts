@@ -1,15 +1,15 @@
 // Build formats/jpeg-vendor-tables.json: non-IJG quantisation tables seen in train-split JPEGs whose
 // EXIF names a camera make (or editing software), keyed by a hash of the tables. The jpeg signal uses it
 // for the "vendor hint": camera firmware ships fixed, make-specific tables.
-//   npx tsx lib/detection/formats/fit-vendor-tables.ts [--data ../shared/datasets/labels.csv]
+//   npx tsx lib/detection/cli/fit-vendor-tables.ts [--data ../shared/datasets/labels.csv]
 // Only derived numbers are stored (table hashes, makes, counts), never image data.
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import exifr from "exifr";
-import { loadDataset } from "../cli/dataset";
-import { parseDqt, walkJpeg } from "./jpeg-markers";
-import { matchTable } from "./jpeg-quant";
-import { tablesKey } from "./jpeg-vendor";
+import { loadDataset } from "./dataset";
+import { parseDqt, walkJpeg } from "../formats/jpeg-markers";
+import { matchTable } from "../formats/jpeg-quant";
+import { tablesKey } from "../formats/jpeg-vendor";
 
 const i = process.argv.indexOf("--data");
 const data = i >= 0 ? process.argv[i + 1]! : "../shared/datasets/labels.csv";
@@ -49,7 +49,7 @@ async function main() {
   for (const [key, m] of [...seen].sort(([a], [b]) => a.localeCompare(b))) {
     out[key] = [...m].map(([source, count]) => ({ source, count })).sort((a, b) => b.count - a.count);
   }
-  const path = fileURLToPath(new URL("./jpeg-vendor-tables.json", import.meta.url));
+  const path = fileURLToPath(new URL("../formats/jpeg-vendor-tables.json", import.meta.url));
   writeFileSync(path, `${JSON.stringify({ builtFrom: `${data} (train split)`, files, tables: out }, null, 2)}\n`);
   console.log(`wrote ${path}: ${Object.keys(out).length} distinct table sets from ${files} files`);
 }

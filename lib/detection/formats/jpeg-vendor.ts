@@ -1,5 +1,5 @@
 // Vendor hint for non-standard JPEG quantisation tables: lookup in jpeg-vendor-tables.json, built from
-// train-split camera JPEGs by fit-vendor-tables.ts.
+// train-split camera JPEGs by cli/fit-vendor-tables.ts.
 import { createHash } from "node:crypto";
 import vendorJson from "./jpeg-vendor-tables.json";
 import type { QuantTable } from "./jpeg-markers";

@@ -1,4 +1,4 @@
-// Small dense logistic regression used by fusion/fit.ts (and its tests).
+// Small dense logistic regression used by cli/fit-fusion.ts (and its tests).
 
 /** L2-regularised, sample-weighted logistic regression by Newton's method (few features: exact solve). */
 export function logisticFit(X: number[][], y: number[], w: number[], lambda: number, penalise: boolean[]): number[] {

@@ -1,4 +1,4 @@
-// The fusion model's on-disk shape (weights.json, written by fusion/fit.ts) and its loader.
+// The fusion model's on-disk shape (weights.json, written by cli/fit-fusion.ts) and its loader.
 import { z } from "zod";
 import weightsJson from "./weights.json";
 

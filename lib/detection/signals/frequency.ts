@@ -12,7 +12,7 @@ import { defineSignal } from "../signal";
 // grid's even harmonics far more often than from generators, so periodicity counts towards "authentic"
 // and the flag is neutral. A grid-strength feature would fit better (train AUC 0.77) but mostly encodes
 // "was a JPEG before", the format shortcut the dataset README warns about, so it is left out.
-// Coefficients from `npx tsx lib/detection/fusion/fit.ts --signal-stats --sample 3` (one-signal logistic
+// Coefficients from `npx tsx lib/detection/cli/fit-fusion.ts --signal-stats --sample 3` (one-signal logistic
 // regression on every 3rd train item, as-is and JPEG-re-encoded; class-balanced, L2 0.01; train AUC 0.715).
 const A = -5.351;
 const B = 0.409;

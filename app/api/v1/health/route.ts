@@ -1,7 +1,5 @@
 import { getDbHandle, pingDb } from "@/db";
-import { inspectModelFile } from "@/lib/detection/ml/model-file";
-import { ENGINE_VERSION } from "@/lib/detection/version";
-import { detectionThreadStats } from "@/lib/worker/worker";
+import { detectionThreadStats, ENGINE_VERSION, inspectModelFile } from "@/lib/detection";
 
 export const dynamic = "force-dynamic";
 

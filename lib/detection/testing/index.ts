@@ -1,0 +1,5 @@
+// Test fixtures made by the engine's own code (no third-party images). The one import point for
+// tests outside the engine; never imported by application code.
+export * from "./fixtures";
+export * from "./formats";
+export { HEIF_ENC_MISSING, heifEncAvailable, makeHeic } from "./heic";
