@@ -76,11 +76,6 @@ export async function getDb(): Promise<Db> {
   return (await getDbHandle()).db;
 }
 
-/** Replace the process-wide handle (tests). */
-export function setDbHandle(handle: DbHandle | undefined): void {
-  globalForDb.__loupeDb = handle ? Promise.resolve(handle) : undefined;
-}
-
 export async function pingDb(db: DbOrTx): Promise<boolean> {
   await db.execute(sql`select 1`);
   return true;

@@ -61,6 +61,14 @@ describe("module boundaries", () => {
     expect(engineBoundaryViolations([[path.join(ROOT, "lib/cases/x.test.ts"), path.join(ENGINE, "testing")]])).toEqual([]);
   });
 
+  it("pages and routes read and write through lib/, never drizzle directly", () => {
+    const direct = files
+      .filter((f) => f.startsWith(path.join(ROOT, "app") + path.sep))
+      .filter((f) => /from\s+["']drizzle-orm/.test(readFileSync(f, "utf8")))
+      .map(rel);
+    expect(direct).toEqual([]);
+  });
+
   it("no library module imports a command-line tool", () => {
     expect(cliImportViolations(pairs)).toEqual([]);
     expect(cliImportViolations([[path.join(ENGINE, "fusion/weights.ts"), path.join(ENGINE, "cli/collect")]])).toHaveLength(1);

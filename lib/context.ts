@@ -1,6 +1,6 @@
-// Who is acting, and on which database: every verb takes `{ ctx, input }` (STYLE.md, Code §1).
+// Who is acting, and on which database: every verb takes `{ ctx, input }` (CONTRIBUTING.md, "Verbs").
 import type { DbOrTx } from "../db";
-import type { Role } from "./auth/roles";
+import { can, type Permission, type Role } from "./auth/roles";
 import { AppError } from "./errors";
 
 export type Actor =
@@ -15,16 +15,9 @@ export interface Ctx {
   requestId?: string;
 }
 
-export function actorRole(actor: Actor): Role | null {
-  return actor.type === "user" || actor.type === "api_key" ? actor.role : null;
-}
-
-/** Authorize first: throws `unauthenticated`/`forbidden` unless the actor holds one of the roles. */
-export function authorize(actor: Actor, roles: readonly Role[]): void {
-  if (actor.type === "system") return;
-  const role = actorRole(actor);
-  if (role === null) throw new AppError("forbidden");
-  if (!roles.includes(role)) throw new AppError("forbidden");
+/** Authorize first: every verb starts here, and throws `forbidden` unless `can(actor, permission)`. */
+export function authorize(actor: Actor, permission: Permission): void {
+  if (!can(actor, permission)) throw new AppError("forbidden");
 }
 
 /** The id written to audit rows and submitter columns. */

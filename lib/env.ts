@@ -1,4 +1,4 @@
-// Validated environment: the one place that reads process.env (STYLE.md, Code §8).
+// Validated environment: the one place that reads process.env (CONTRIBUTING.md, "Configuration").
 // Plain Node (no Next imports): the worker, CLIs and tests use it too.
 import path from "node:path";
 import { z } from "zod";

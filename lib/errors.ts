@@ -1,6 +1,6 @@
 import { ZodError } from "zod";
 
-// One error class, one code table, one envelope (STYLE.md, Code §3).
+// One error class, one code table, one envelope (CONTRIBUTING.md, "Errors").
 export const ERROR_CODES = {
   unauthenticated: { status: 401, message: "Sign in or send a valid API key." },
   forbidden: { status: 403, message: "Your role does not allow this." },
@@ -9,12 +9,10 @@ export const ERROR_CODES = {
   conflict: { status: 409, message: "The resource changed; reload and try again." },
   invalid_transition: { status: 409, message: "The case cannot move to that state from its current state." },
   payload_too_large: { status: 413, message: "The upload is too large." },
-  too_many_files: { status: 400, message: "Too many files in one batch." },
   image_empty: { status: 422, message: "The file is empty." },
   image_unsupported_format: { status: 415, message: "This file type is not a supported image." },
   image_too_large: { status: 413, message: "The image is too large." },
   image_corrupt: { status: 422, message: "The image is truncated or corrupt." },
-  rate_limited: { status: 429, message: "Too many requests." },
   internal_error: { status: 500, message: "Something went wrong on our side." },
 } as const;
 
@@ -59,8 +57,4 @@ export function normaliseError(err: unknown): AppError {
   }
   console.error("[loupe] unexpected error", err);
   return new AppError("internal_error");
-}
-
-export function isErrorCode(code: string): code is ErrorCode {
-  return code in ERROR_CODES;
 }

@@ -1,4 +1,4 @@
-// Prefixed, sortable ids (STYLE.md, Code §5): `case_…`, `img_…` make logs and URLs self-describing.
+// Prefixed, sortable ids (CONTRIBUTING.md, "Ids"): `case_…`, `img_…` make logs and URLs self-describing.
 import { randomBytes } from "node:crypto";
 
 export const ID_PREFIXES = {
@@ -25,8 +25,4 @@ export function newId(kind: IdKind): string {
   let rand = "";
   for (const b of bytes) rand += ALPHABET[b % 36];
   return `${ID_PREFIXES[kind]}_${time}${rand}`;
-}
-
-export function hasPrefix(id: string, kind: IdKind): boolean {
-  return id.startsWith(`${ID_PREFIXES[kind]}_`);
 }

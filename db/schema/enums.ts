@@ -20,3 +20,16 @@ export const verdictEnum = pgEnum("verdict", ["ai_generated", "likely_authentic"
 export const decisionOutcomeEnum = pgEnum("decision_outcome", ["confirmed_ai", "authentic", "needs_more_info"]);
 
 export const inconclusiveActionEnum = pgEnum("inconclusive_action", ["quarantine", "clear"]);
+
+// Values and types for zod schemas, DTOs and the UI, derived from the enums above (never re-typed).
+export const ROLES = roleEnum.enumValues;
+export type Role = (typeof ROLES)[number];
+export const CASE_STATES = caseStateEnum.enumValues;
+export type CaseStateValue = (typeof CASE_STATES)[number];
+export const CASE_SOURCES = caseSourceEnum.enumValues;
+export type CaseSource = (typeof CASE_SOURCES)[number];
+export const VERDICTS = verdictEnum.enumValues;
+export const DECISION_OUTCOMES = decisionOutcomeEnum.enumValues;
+export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
+export const INCONCLUSIVE_ACTIONS = inconclusiveActionEnum.enumValues;
+export type InconclusiveAction = (typeof INCONCLUSIVE_ACTIONS)[number];

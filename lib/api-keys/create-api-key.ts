@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { apiKeys } from "../../db/schema";
 import { writeAudit } from "../audit";
-import { PERMISSIONS } from "../auth/roles";
 import { actorUserId, authorize, type Ctx } from "../context";
 import { AppError } from "../errors";
 import { newId } from "../ids";
@@ -11,7 +10,7 @@ export const createApiKeyInput = z.object({ name: z.string().trim().min(1, "Name
 
 /** Creates a key owned by the acting user (it acts with that user's role). The secret is returned once. */
 export async function createApiKey({ ctx, input }: { ctx: Ctx; input: z.input<typeof createApiKeyInput> }) {
-  authorize(ctx.actor, PERMISSIONS.manageApiKeys);
+  authorize(ctx.actor, "manageApiKeys");
   const data = createApiKeyInput.parse(input);
   const userId = actorUserId(ctx.actor);
   if (!userId || ctx.actor.type !== "user") throw new AppError("forbidden", "API keys are created by signed-in users.");

@@ -2,7 +2,6 @@ import { and, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { apiKeys } from "../../db/schema";
 import { writeAudit } from "../audit";
-import { PERMISSIONS } from "../auth/roles";
 import { actorUserId, authorize, type Ctx } from "../context";
 import { AppError } from "../errors";
 
@@ -10,7 +9,7 @@ export const revokeApiKeyInput = z.object({ keyId: z.string().startsWith("key_")
 
 /** Owners revoke their own keys; admins any key. */
 export async function revokeApiKey({ ctx, input }: { ctx: Ctx; input: z.input<typeof revokeApiKeyInput> }) {
-  authorize(ctx.actor, PERMISSIONS.manageApiKeys);
+  authorize(ctx.actor, "manageApiKeys");
   const data = revokeApiKeyInput.parse(input);
   return ctx.db.transaction(async (tx) => {
     const [key] = await tx.select().from(apiKeys).where(eq(apiKeys.id, data.keyId));

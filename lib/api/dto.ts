@@ -1,4 +1,4 @@
-// API output always goes through these DTOs, never raw rows (STYLE.md, Code §4).
+// API output always goes through these DTOs, never raw rows (CONTRIBUTING.md, "API output").
 import type { Case, Detection, Image } from "../../db/schema";
 import type { CaseDetail } from "../cases/queries";
 

@@ -1,6 +1,6 @@
 // The one wrapper behind every REST route: request id, authentication (Bearer API key or the
 // session cookie), role check, and the error envelope. Handlers only validate, call a verb, map.
-import type { Role } from "../auth/roles";
+import { roleCan, type Permission } from "../auth/roles";
 import type { Actor } from "../context";
 import { getDb, type Db } from "../../db";
 import { authenticateApiKey } from "../api-keys/authenticate-api-key";
@@ -30,13 +30,13 @@ async function identify(req: Request, db: Db): Promise<RouteCtx<unknown>["actor"
   return actor;
 }
 
-export function apiRoute<P = Record<string, never>>(roles: readonly Role[], handler: Handler<P>) {
+export function apiRoute<P = Record<string, never>>(permission: Permission, handler: Handler<P>) {
   return async (req: Request, segment: { params: Promise<P> }): Promise<Response> => {
     const requestId = newId("request");
     try {
       const db = await getDb();
       const actor = await identify(req, db);
-      if (!roles.includes(actor.role)) throw new AppError("forbidden");
+      if (!roleCan(actor.role, permission)) throw new AppError("forbidden");
       const out = await handler(req, { actor, db, requestId, params: await segment.params });
       const res = out instanceof Response ? out : Response.json(out);
       res.headers.set("x-request-id", requestId);

@@ -6,6 +6,7 @@ import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
 import { getDb } from "../../db";
 import type { Role } from "./roles";
+import { authLogger } from "./logger";
 import { authSecret } from "./secret";
 import { verifyCredentials } from "./verify-credentials";
 
@@ -25,6 +26,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
   trustHost: true,
   session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
   pages: { signIn: "/sign-in" },
+  logger: authLogger,
   providers: [
     Credentials({
       credentials: { email: {}, password: {} },

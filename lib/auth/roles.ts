@@ -1,7 +1,9 @@
-export const ROLES = ["admin", "moderator", "editor"] as const;
-export type Role = (typeof ROLES)[number];
+// Who may do what, checked server-side on every action, route and page.
+import type { Actor } from "../context";
+import { ROLES, type Role } from "../../db/schema/enums";
 
-/** Who may do what. Checked server-side on every action and route. */
+export { ROLES, type Role };
+
 export const PERMISSIONS = {
   submit: ["admin", "moderator", "editor"],
   viewQueue: ["admin", "moderator", "editor"],
@@ -11,3 +13,20 @@ export const PERMISSIONS = {
   managePolicies: ["admin"],
   manageApiKeys: ["admin", "moderator", "editor"],
 } as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+/** Whether a role holds a permission. */
+export function roleCan(role: Role, permission: Permission): boolean {
+  return (PERMISSIONS[permission] as readonly Role[]).includes(role);
+}
+
+/**
+ * Whether an actor may do something. Users and API keys act with their role; the system actor
+ * (bootstrap, CLIs run by the operator) may do anything; a worker only scans, which needs none of these.
+ */
+export function can(actor: Actor, permission: Permission): boolean {
+  if (actor.type === "system") return true;
+  if (actor.type === "worker") return false;
+  return roleCan(actor.role, permission);
+}

@@ -7,7 +7,7 @@ import { users } from "../../db/schema";
 import type { Actor } from "../context";
 import { AppError } from "../errors";
 import { auth } from "./index";
-import type { Role } from "./roles";
+import { roleCan, type Permission } from "./roles";
 
 export type UserActor = Extract<Actor, { type: "user" }>;
 
@@ -23,17 +23,17 @@ export const currentActor = cache(async (): Promise<UserActor | null> => {
 });
 
 /** For pages: redirect to sign-in when signed out; a 403 page (thrown) when the role is wrong. */
-export async function requirePageActor(roles: readonly Role[]): Promise<UserActor> {
+export async function requirePageActor(permission: Permission): Promise<UserActor> {
   const actor = await currentActor();
   if (!actor) redirect("/sign-in");
-  if (!roles.includes(actor.role)) redirect("/forbidden");
+  if (!roleCan(actor.role, permission)) redirect("/forbidden");
   return actor;
 }
 
 /** For server actions and routes: throws AppError (unauthenticated / forbidden). */
-export async function requireActor(roles: readonly Role[]): Promise<UserActor> {
+export async function requireActor(permission: Permission): Promise<UserActor> {
   const actor = await currentActor();
   if (!actor) throw new AppError("unauthenticated");
-  if (!roles.includes(actor.role)) throw new AppError("forbidden");
+  if (!roleCan(actor.role, permission)) throw new AppError("forbidden");
   return actor;
 }

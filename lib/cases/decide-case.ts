@@ -1,7 +1,6 @@
 import { z } from "zod";
-import { decisions, type Case, type Decision } from "../../db/schema";
+import { DECISION_OUTCOMES, decisions, type Case, type Decision } from "../../db/schema";
 import { writeAudit } from "../audit";
-import { PERMISSIONS } from "../auth/roles";
 import { actorUserId, authorize, type Ctx } from "../context";
 import { AppError } from "../errors";
 import { newId } from "../ids";
@@ -9,14 +8,14 @@ import { transitionCase } from "./transition";
 
 export const decideCaseInput = z.object({
   caseId: z.string().startsWith("case_"),
-  outcome: z.enum(["confirmed_ai", "authentic", "needs_more_info"]),
+  outcome: z.enum(DECISION_OUTCOMES),
   note: z.string().trim().max(2000).default(""),
 });
 export type DecideCaseInput = z.input<typeof decideCaseInput>;
 
 /** A moderator's decision: records it and moves the case to `reviewed`. */
 export async function decideCase({ ctx, input }: { ctx: Ctx; input: DecideCaseInput }): Promise<{ case: Case; decision: Decision }> {
-  authorize(ctx.actor, PERMISSIONS.decide);
+  authorize(ctx.actor, "decide");
   const data = decideCaseInput.parse(input);
   const reviewerId = actorUserId(ctx.actor);
   if (!reviewerId) throw new AppError("forbidden");

@@ -3,7 +3,8 @@ import { and, asc, count, desc, eq, inArray, lt, ne, or, type SQL } from "drizzl
 import type { DbOrTx } from "../../db";
 import { auditEvents, cases, decisions, detections, images, policies, users, type CaseState } from "../../db/schema";
 
-export const QUEUE_STATES: CaseState[] = ["quarantined", "manual_review", "cleared", "pending_scan", "scanning", "retry_pending", "reviewed"];
+/** Every case state, in the order the queue lists them (those needing a person first). */
+export const QUEUE_STATES = ["quarantined", "manual_review", "cleared", "pending_scan", "scanning", "retry_pending", "reviewed"] as const satisfies readonly CaseState[];
 
 export interface ListCasesOptions {
   states?: CaseState[];

@@ -1,7 +1,6 @@
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { cases, type Case } from "../../db/schema";
-import { PERMISSIONS } from "../auth/roles";
 import { authorize, type Ctx } from "../context";
 import { transitionCase } from "./transition";
 
@@ -13,7 +12,7 @@ export const rescanCaseInput = z.object({ caseId: z.string().startsWith("case_")
  * colliding with an earlier one.
  */
 export async function rescanCase({ ctx, input }: { ctx: Ctx; input: z.input<typeof rescanCaseInput> }): Promise<Case> {
-  authorize(ctx.actor, PERMISSIONS.rescan);
+  authorize(ctx.actor, "rescan");
   const data = rescanCaseInput.parse(input);
   return ctx.db.transaction((tx) =>
     transitionCase(tx, ctx.actor, {

@@ -5,9 +5,8 @@
 import { createHash } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { z } from "zod";
-import { cases, images, policies, type Case, type Image } from "../../db/schema";
+import { CASE_SOURCES, cases, images, policies, type Case, type Image } from "../../db/schema";
 import { writeAudit } from "../audit";
-import { PERMISSIONS } from "../auth/roles";
 import { actorUserId, authorize, type Ctx } from "../context";
 import { decodeImage } from "../detection";
 import { AppError } from "../errors";
@@ -18,7 +17,7 @@ import { getBlobStore, imageKey } from "../storage";
 export const submitImageInput = z.object({
   bytes: z.instanceof(Buffer),
   filename: z.string().max(255).default(""),
-  source: z.enum(["upload", "api"]),
+  source: z.enum(CASE_SOURCES),
   policyName: z.string().max(100).optional(),
   externalRef: z.string().max(200).optional(),
 });
@@ -32,7 +31,7 @@ export interface SubmitImageResult {
 }
 
 export async function submitImage({ ctx, input }: { ctx: Ctx; input: SubmitImageInput }): Promise<SubmitImageResult> {
-  authorize(ctx.actor, PERMISSIONS.submit);
+  authorize(ctx.actor, "submit");
   const data = submitImageInput.parse(input);
   // Size, format and a full decode (the header can look fine while the data is cut short).
   const decoded = await decodeImage(data.bytes);

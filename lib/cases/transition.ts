@@ -22,6 +22,14 @@ export function canTransition(from: CaseState, to: CaseState): boolean {
   return TRANSITIONS[to].includes(from);
 }
 
+/** A moderator can decide a case in these states (a decision moves it to `reviewed`). */
+export const DECIDABLE_STATES: readonly CaseState[] = TRANSITIONS.reviewed;
+/** A case in these states can be sent back for a rescan (a rescan moves it to `pending_scan`). */
+export const RESCANNABLE_STATES: readonly CaseState[] = TRANSITIONS.pending_scan;
+
+export const canDecideState = (state: CaseState) => DECIDABLE_STATES.includes(state);
+export const canRescanState = (state: CaseState) => RESCANNABLE_STATES.includes(state);
+
 export type CasePatch = Partial<
   Pick<
     Case,

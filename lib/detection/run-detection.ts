@@ -1,4 +1,4 @@
-// Decode once, run every registered signal, isolate failures, fuse (STYLE.md Code §7).
+// Decode once, run every registered signal, isolate failures, fuse (CONTRIBUTING.md, "Detection signals").
 import { decodeImage } from "./decode";
 import { fuse } from "./fuse";
 import { releasePlanes } from "./pixels";

@@ -1,4 +1,4 @@
-// The signal plugin contract (see ../shared/STYLE.md, Code §7). A signal only reports findings with
+// The signal plugin contract (CONTRIBUTING.md, "Detection signals"). A signal only reports findings with
 // stable flag codes declared in `messages`; the runner (run-detection.ts) stamps ids, times each
 // signal, turns flag codes into SignalFlag objects and isolates failures.
 import type { ImageInfo, SignalResult } from "./types";

@@ -1,5 +1,5 @@
-// The detection engine's public contract. The worker, the REST API, the UI and the CLIs depend
-// only on these types and on `runDetection` / `inspectImage` (lib/detection/index.ts).
+// The detection engine's result and error types. Code outside the engine reaches them, like everything
+// else of the engine, through lib/detection/index.ts (lib/architecture.test.ts checks it).
 // Keep this file free of Next.js and database imports: the engine runs in plain Node.
 
 export type Verdict = "ai_generated" | "likely_authentic" | "inconclusive";
@@ -48,7 +48,7 @@ export interface SignalResult {
   flags: SignalFlag[];
   /** One human sentence summarising what the signal found. */
   summary: string;
-  /** Optional PNG (same aspect as the analysed image) to overlay on the original. */
+  /** Optional PNG to overlay on the image as displayed: same aspect as the analysed image, turned to its EXIF orientation. */
   heatmap?: { png: Buffer; label: string };
   /** Free-form details for the evidence panel (numbers, tables). JSON-serialisable. */
   details?: Record<string, unknown>;

@@ -1,8 +1,7 @@
 import { eq, ne } from "drizzle-orm";
 import { z } from "zod";
-import { policies, type Policy } from "../../db/schema";
+import { INCONCLUSIVE_ACTIONS, policies, type Policy } from "../../db/schema";
 import { writeAudit } from "../audit";
-import { PERMISSIONS } from "../auth/roles";
 import { authorize, type Ctx } from "../context";
 import { AppError } from "../errors";
 import { newId } from "../ids";
@@ -13,14 +12,14 @@ export const savePolicyInput = z.object({
   name: z.string().trim().min(1).max(100).regex(/^[a-z0-9][a-z0-9_-]*$/, "Use lowercase letters, digits, - and _."),
   description: z.string().trim().max(500).default(""),
   quarantineThreshold: z.coerce.number().int().min(1).max(100),
-  inconclusiveAction: z.enum(["quarantine", "clear"]),
+  inconclusiveAction: z.enum(INCONCLUSIVE_ACTIONS),
   isDefault: z.boolean().default(false),
 });
 export type SavePolicyInput = z.input<typeof savePolicyInput>;
 
 /** Create or update a named policy; making one the default unsets the previous default. */
 export async function savePolicy({ ctx, input }: { ctx: Ctx; input: SavePolicyInput }): Promise<Policy> {
-  authorize(ctx.actor, PERMISSIONS.managePolicies);
+  authorize(ctx.actor, "managePolicies");
   const data = savePolicyInput.parse(input);
   return ctx.db.transaction(async (tx) => {
     const clash = await tx.select({ id: policies.id }).from(policies).where(eq(policies.name, data.name));

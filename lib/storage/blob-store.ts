@@ -1,9 +1,12 @@
-// Blob storage behind a small interface: content-addressed local files now; an S3-compatible store
-// can implement the same four methods later (keys are opaque strings).
+// Blob storage behind a small interface: local files today (lib/storage/local-blob-store.ts); another
+// store only has to implement these four methods. Keys are opaque strings chosen by lib/storage/index.ts
+// (originals are content-addressed by sha256).
 export interface BlobStore {
-  /** Store bytes; returns the key. Idempotent for the same key. */
+  /** Store bytes under `key`, replacing what was there; atomic (a reader sees the old or the new bytes, never part). */
   put(key: string, bytes: Buffer): Promise<void>;
+  /** The bytes under `key`, or null when there are none. */
   get(key: string): Promise<Buffer | null>;
   exists(key: string): Promise<boolean>;
+  /** Remove `key`; no error when it does not exist. */
   delete(key: string): Promise<void>;
 }

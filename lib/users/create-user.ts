@@ -2,7 +2,7 @@ import { z } from "zod";
 import { users, type User } from "../../db/schema";
 import { writeAudit } from "../audit";
 import { hashPassword } from "../auth/password";
-import { PERMISSIONS, ROLES } from "../auth/roles";
+import { ROLES } from "../auth/roles";
 import { authorize, type Ctx } from "../context";
 import { AppError } from "../errors";
 import { newId } from "../ids";
@@ -16,7 +16,7 @@ export const createUserInput = z.object({
 export type CreateUserInput = z.input<typeof createUserInput>;
 
 export async function createUser({ ctx, input }: { ctx: Ctx; input: CreateUserInput }): Promise<User> {
-  authorize(ctx.actor, PERMISSIONS.manageUsers);
+  authorize(ctx.actor, "manageUsers");
   const data = createUserInput.parse(input);
   const passwordHash = await hashPassword(data.password);
   return ctx.db.transaction(async (tx) => {

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { users, type User } from "../../db/schema";
 import { writeAudit } from "../audit";
-import { PERMISSIONS, ROLES } from "../auth/roles";
+import { ROLES } from "../auth/roles";
 import { authorize, type Ctx } from "../context";
 import { AppError } from "../errors";
 
@@ -14,7 +14,7 @@ export const updateUserInput = z.object({
 export type UpdateUserInput = z.input<typeof updateUserInput>;
 
 export async function updateUser({ ctx, input }: { ctx: Ctx; input: UpdateUserInput }): Promise<User> {
-  authorize(ctx.actor, PERMISSIONS.manageUsers);
+  authorize(ctx.actor, "manageUsers");
   const data = updateUserInput.parse(input);
   if (ctx.actor.type === "user" && ctx.actor.id === data.userId && (data.role !== undefined && data.role !== "admin" || data.disabled)) {
     throw new AppError("invalid_request", "You cannot demote or disable yourself.", { param: "userId" });

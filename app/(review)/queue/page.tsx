@@ -1,8 +1,6 @@
 import Link from "next/link";
 import { getDb } from "@/db";
-import type { CaseState } from "@/db/schema";
 import { STATE_LABELS } from "@/components/state-badge";
-import { PERMISSIONS } from "@/lib/auth/roles";
 import { requirePageActor } from "@/lib/auth/session";
 import { countCasesByState, QUEUE_STATES } from "@/lib/cases/queries";
 import { QueueTable } from "./_components/queue-table";
@@ -10,9 +8,9 @@ import { QueueTable } from "./_components/queue-table";
 export const dynamic = "force-dynamic";
 
 export default async function QueuePage({ searchParams }: { searchParams: Promise<{ state?: string }> }) {
-  await requirePageActor(PERMISSIONS.viewQueue);
+  await requirePageActor("viewQueue");
   const { state: raw } = await searchParams;
-  const state = QUEUE_STATES.includes(raw as CaseState) ? (raw as CaseState) : null;
+  const state = QUEUE_STATES.find((s) => s === raw) ?? null;
   const counts = await countCasesByState(await getDb());
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
   return (

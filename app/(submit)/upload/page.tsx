@@ -1,11 +1,10 @@
-import { PERMISSIONS } from "@/lib/auth/roles";
 import { requirePageActor } from "@/lib/auth/session";
 import { Uploader } from "./_components/uploader";
 
 export const dynamic = "force-dynamic";
 
 export default async function UploadPage() {
-  await requirePageActor(PERMISSIONS.submit);
+  await requirePageActor("submit");
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">Upload images</h1>

@@ -1,4 +1,4 @@
-// One conformance test over every registered signal (STYLE.md Tests): unique id, declared flags only,
+// One conformance test over every registered signal (CONTRIBUTING.md, "Tests"): unique id, declared flags only,
 // schema-valid output, deterministic on the same input, score in [0, 1] or null.
 import { beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";

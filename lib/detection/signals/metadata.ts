@@ -269,7 +269,7 @@ async function cameraEvidence(
   let score = Math.max(CAMERA_FLOOR, 0.5 - drop);
   // A thumbnail of different pixels halves the camera lean: the capture data may no longer describe
   // what we see (EXIF copied onto another image), but on real photos the usual cause is a crop that
-  // kept the old thumbnail (about a third of the camera JPEGs in ../shared/datasets), so it is not
+  // kept the old thumbnail (about a third of the camera JPEGs in the training data), so it is not
   // evidence of generation either.
   if (thumbnail?.verdict === "mismatch") score = 0.5 - (0.5 - score) / 2;
   const summary =

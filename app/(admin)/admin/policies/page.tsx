@@ -1,15 +1,13 @@
-import { asc } from "drizzle-orm";
 import { getDb } from "@/db";
-import { policies } from "@/db/schema";
-import { PERMISSIONS } from "@/lib/auth/roles";
+import { listPolicies } from "@/lib/policies/queries";
 import { requirePageActor } from "@/lib/auth/session";
 import { PolicyForm } from "./_components/policy-form";
 
 export const dynamic = "force-dynamic";
 
 export default async function PoliciesPage() {
-  await requirePageActor(PERMISSIONS.managePolicies);
-  const rows = await (await getDb()).select().from(policies).orderBy(asc(policies.createdAt));
+  await requirePageActor("managePolicies");
+  const rows = await listPolicies(await getDb());
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">Policies</h1>

@@ -1,7 +1,5 @@
-import { asc } from "drizzle-orm";
 import { getDb } from "@/db";
-import { users } from "@/db/schema";
-import { PERMISSIONS } from "@/lib/auth/roles";
+import { listUsers } from "@/lib/users/queries";
 import { requirePageActor } from "@/lib/auth/session";
 import { CreateUserForm } from "./_components/create-user-form";
 import { UserRowControls } from "./_components/user-row-controls";
@@ -9,12 +7,8 @@ import { UserRowControls } from "./_components/user-row-controls";
 export const dynamic = "force-dynamic";
 
 export default async function UsersPage() {
-  await requirePageActor(PERMISSIONS.manageUsers);
-  const db = await getDb();
-  const rows = await db
-    .select({ id: users.id, email: users.email, name: users.name, role: users.role, disabled: users.disabled, createdAt: users.createdAt })
-    .from(users)
-    .orderBy(asc(users.createdAt));
+  await requirePageActor("manageUsers");
+  const rows = await listUsers(await getDb());
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">Users</h1>

@@ -1,31 +1,21 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { getDb } from "@/db";
-import { runAction, type ActionResult } from "@/lib/actions";
-import { PERMISSIONS } from "@/lib/auth/roles";
-import { requireActor } from "@/lib/auth/session";
+import { authedAction } from "@/lib/actions";
 import { decideCase } from "@/lib/cases/decide-case";
 import { rescanCase } from "@/lib/cases/rescan-case";
 import { pokeInProcessWorker } from "@/lib/worker/in-process";
-import { decisionForm } from "./decision.validation";
+import { decisionForm, rescanInput } from "./decision.validation";
 
-export async function decideAction(_prev: ActionResult<{ state: string }> | undefined, form: FormData): Promise<ActionResult<{ state: string }>> {
-  return runAction(async () => {
-    const actor = await requireActor(PERMISSIONS.decide);
-    const input = decisionForm.parse({ caseId: form.get("caseId"), outcome: form.get("outcome"), note: form.get("note") ?? "" });
-    const { case: c } = await decideCase({ ctx: { db: await getDb(), actor }, input });
-    revalidatePath(`/cases/${c.id}`);
-    return { state: c.state };
-  });
-}
+export const decideAction = authedAction("decide", decisionForm, async (input, ctx) => {
+  const { case: c } = await decideCase({ ctx, input });
+  revalidatePath(`/cases/${c.id}`);
+  return { state: c.state };
+});
 
-export async function rescanAction(caseId: string): Promise<ActionResult<{ state: string }>> {
-  return runAction(async () => {
-    const actor = await requireActor(PERMISSIONS.rescan);
-    const c = await rescanCase({ ctx: { db: await getDb(), actor }, input: { caseId } });
-    pokeInProcessWorker();
-    revalidatePath(`/cases/${c.id}`);
-    return { state: c.state };
-  });
-}
+export const rescanAction = authedAction("rescan", rescanInput, async (input, ctx) => {
+  const c = await rescanCase({ ctx, input });
+  pokeInProcessWorker();
+  revalidatePath(`/cases/${c.id}`);
+  return { state: c.state };
+});

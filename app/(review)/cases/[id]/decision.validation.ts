@@ -1,7 +1,10 @@
 import { z } from "zod";
+import { DECISION_OUTCOMES } from "@/db/schema/enums";
 
 export const decisionForm = z.object({
   caseId: z.string().startsWith("case_"),
-  outcome: z.enum(["confirmed_ai", "authentic", "needs_more_info"], { message: "Choose an outcome." }),
+  outcome: z.enum(DECISION_OUTCOMES, { message: "Choose an outcome." }),
   note: z.string().max(2000).default(""),
 });
+
+export const rescanInput = z.object({ caseId: z.string().startsWith("case_") });

@@ -3,7 +3,8 @@ import { notFound } from "next/navigation";
 import { getDb } from "@/db";
 import { StateBadge, VerdictLabel } from "@/components/state-badge";
 import { caseDetailDto } from "@/lib/api/dto";
-import { PERMISSIONS } from "@/lib/auth/roles";
+import { roleCan } from "@/lib/auth/roles";
+import { canDecideState, canRescanState } from "@/lib/cases/transition";
 import { requirePageActor } from "@/lib/auth/session";
 import { getCaseDetail, nextCaseToReview } from "@/lib/cases/queries";
 import { relatedCases } from "@/lib/cases/related-cases";
@@ -15,11 +16,9 @@ import { SignalTable } from "./_components/signal-table";
 
 export const dynamic = "force-dynamic";
 
-const DECIDABLE = new Set(["quarantined", "cleared", "manual_review"]);
-const RESCANNABLE = new Set(["quarantined", "cleared", "reviewed", "manual_review"]);
 
 export default async function CasePage({ params }: { params: Promise<{ id: string }> }) {
-  const actor = await requirePageActor(PERMISSIONS.viewQueue);
+  const actor = await requirePageActor("viewQueue");
   const { id } = await params;
   const db = await getDb();
   const detail = await getCaseDetail(db, id);
@@ -28,8 +27,8 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
   const nextId = await nextCaseToReview(db, detail.case.id);
   const c = caseDetailDto(detail);
   const det = c.detection;
-  const canDecide = (PERMISSIONS.decide as readonly string[]).includes(actor.role);
-  const attribution = det?.attribution as { mostLikely: string | null; confidence: number; source: string; alternatives: { name: string; confidence: number }[] } | undefined;
+  const canDecide = roleCan(actor.role, "decide");
+  const attribution = det?.attribution;
   const heatmaps = (det?.signals ?? []).flatMap((s) => (s.heatmap ? [{ signal: s.id, label: s.heatmap.label, url: s.heatmap.url }] : []));
 
   return (
@@ -45,7 +44,7 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
           </span>
         ) : null}
         <span className="ml-auto flex items-center gap-2">
-          {canDecide && RESCANNABLE.has(c.state) && <RescanButton caseId={c.id} />}
+          {roleCan(actor.role, "rescan") && canRescanState(c.state) && <RescanButton caseId={c.id} />}
           {nextId && (
             <Link href={`/cases/${nextId}`} className="rounded bg-slate-900 px-3 py-1 text-sm text-white" data-testid="next-case">
               Next to review →
@@ -106,7 +105,7 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
                 {d.note && <span className="block text-slate-600">“{d.note}”</span>}
               </p>
             ))}
-            {canDecide && DECIDABLE.has(c.state) ? (
+            {canDecide && canDecideState(c.state) ? (
               <DecisionForm caseId={c.id} />
             ) : c.decisions.length === 0 ? (
               <p className="text-sm text-slate-500">{canDecide ? "A decision can be made once the scan has finished." : "Moderators record decisions."}</p>

@@ -1,20 +1,13 @@
-import { and, desc, eq, isNull } from "drizzle-orm";
 import { getDb } from "@/db";
-import { apiKeys } from "@/db/schema";
-import { PERMISSIONS } from "@/lib/auth/roles";
+import { listActiveApiKeys } from "@/lib/api-keys/queries";
 import { requirePageActor } from "@/lib/auth/session";
 import { CreateApiKeyForm, RevokeButton } from "./_components/api-key-forms";
 
 export const dynamic = "force-dynamic";
 
 export default async function ApiKeysPage() {
-  const actor = await requirePageActor(PERMISSIONS.manageApiKeys);
-  const db = await getDb();
-  const keys = await db
-    .select({ id: apiKeys.id, name: apiKeys.name, prefix: apiKeys.prefix, createdAt: apiKeys.createdAt, lastUsedAt: apiKeys.lastUsedAt })
-    .from(apiKeys)
-    .where(and(eq(apiKeys.userId, actor.id), isNull(apiKeys.revokedAt)))
-    .orderBy(desc(apiKeys.createdAt));
+  const actor = await requirePageActor("manageApiKeys");
+  const keys = await listActiveApiKeys(await getDb(), actor.id);
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">API keys</h1>

@@ -44,7 +44,7 @@ export function Uploader() {
         const form = new FormData();
         form.set("file", item.file);
         try {
-          const res = await uploadImageAction(form);
+          const res = await uploadImageAction(undefined, form);
           if (res.ok) update(item.key, { status: "done", caseId: res.data.caseId, deduplicated: res.data.deduplicated });
           else update(item.key, { status: "error", error: res.error });
         } catch {

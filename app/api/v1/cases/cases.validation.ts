@@ -1,12 +1,12 @@
 import { z } from "zod";
-import { QUEUE_STATES } from "@/lib/cases/queries";
+import { CASE_STATES, DECISION_OUTCOMES } from "@/db/schema/enums";
 
 export const listCasesQuery = z.object({
   state: z
     .string()
     .optional()
     .transform((v) => (v ? v.split(",") : undefined))
-    .pipe(z.array(z.enum(QUEUE_STATES as [string, ...string[]])).optional()),
+    .pipe(z.array(z.enum(CASE_STATES)).optional()),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).optional(),
 });
@@ -17,6 +17,6 @@ export const createCaseFields = z.object({
 });
 
 export const decisionBody = z.object({
-  outcome: z.enum(["confirmed_ai", "authentic", "needs_more_info"]),
+  outcome: z.enum(DECISION_OUTCOMES),
   note: z.string().max(2000).optional(),
 });

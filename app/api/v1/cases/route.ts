@@ -1,19 +1,17 @@
 import { apiRoute, parseOrThrow } from "@/lib/api/route";
 import { caseDto } from "@/lib/api/dto";
-import { PERMISSIONS } from "@/lib/auth/roles";
 import { listCases } from "@/lib/cases/queries";
 import { submitImage } from "@/lib/cases/submit-image";
 import { MAX_BYTES_LABEL, MAX_REQUEST_BYTES } from "@/lib/limits";
-import type { CaseState } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { pokeInProcessWorker } from "@/lib/worker/in-process";
 import { createCaseFields, listCasesQuery } from "./cases.validation";
 
 export const dynamic = "force-dynamic";
 
-export const GET = apiRoute(PERMISSIONS.viewQueue, async (req, { db }) => {
+export const GET = apiRoute("viewQueue", async (req, { db }) => {
   const q = parseOrThrow(listCasesQuery, Object.fromEntries(new URL(req.url).searchParams));
-  const page = await listCases(db, { states: q.state as CaseState[] | undefined, limit: q.limit, cursor: q.cursor });
+  const page = await listCases(db, { states: q.state, limit: q.limit, cursor: q.cursor });
   return { data: page.items.map((r) => caseDto(r.case, r.image)), next_cursor: page.nextCursor };
 });
 
@@ -21,7 +19,7 @@ export const GET = apiRoute(PERMISSIONS.viewQueue, async (req, { db }) => {
  * Submit an image: multipart/form-data with a `file` part (plus optional `policy`, `external_ref`),
  * or the raw image bytes as the body with any image content type. Answers 202: scanning is async.
  */
-export const POST = apiRoute(PERMISSIONS.submit, async (req, { db, actor, requestId }) => {
+export const POST = apiRoute("submit", async (req, { db, actor, requestId }) => {
   const length = Number(req.headers.get("content-length") ?? "0");
   if (length > MAX_REQUEST_BYTES) throw new AppError("payload_too_large", `The upload is over ${MAX_BYTES_LABEL}.`);
   const type = req.headers.get("content-type") ?? "";

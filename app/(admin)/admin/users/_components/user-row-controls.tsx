@@ -1,12 +1,13 @@
 "use client";
 
 import { useState, useTransition } from "react";
+import { ROLES, type Role } from "@/db/schema/enums";
 import { updateUserAction } from "../actions";
 
 export function UserRowControls({ userId, role, disabled }: { userId: string; role: string; disabled: boolean }) {
   const [pending, start] = useTransition();
   const [error, setError] = useState<string | null>(null);
-  const run = (input: Parameters<typeof updateUserAction>[0]) =>
+  const run = (input: { userId: string; role?: Role; disabled?: boolean }) =>
     start(async () => {
       const res = await updateUserAction(input);
       setError(res.ok ? null : res.error.message);
@@ -17,7 +18,7 @@ export function UserRowControls({ userId, role, disabled }: { userId: string; ro
         aria-label="Role"
         defaultValue={role}
         disabled={pending}
-        onChange={(e) => run({ userId, role: e.target.value as "editor" })}
+        onChange={(e) => run({ userId, role: ROLES.find((r) => r === e.target.value) })}
         className="rounded border border-slate-300 px-2 py-1"
       >
         <option value="editor">Editor</option>

@@ -1,13 +1,16 @@
 "use client";
 
 import { useActionState } from "react";
+import type { DecisionOutcome } from "@/db/schema/enums";
 import { decideAction } from "../actions";
 
-const OUTCOMES = [
-  { value: "confirmed_ai", label: "Confirm AI-generated", hint: "Keep quarantined / take down" },
-  { value: "authentic", label: "Authentic", hint: "Release the image" },
-  { value: "needs_more_info", label: "Needs more information", hint: "Ask the submitter" },
-];
+// Typed by the schema's enum: adding an outcome there fails the build until it has a label here.
+const LABELS: Record<DecisionOutcome, { label: string; hint: string }> = {
+  confirmed_ai: { label: "Confirm AI-generated", hint: "Keep quarantined / take down" },
+  authentic: { label: "Authentic", hint: "Release the image" },
+  needs_more_info: { label: "Needs more information", hint: "Ask the submitter" },
+};
+const OUTCOMES = Object.entries(LABELS).map(([value, l]) => ({ value, ...l }));
 
 export function DecisionForm({ caseId }: { caseId: string }) {
   const [state, action, pending] = useActionState(decideAction, undefined);

@@ -1,6 +1,7 @@
 "use client";
 
-import { useActionState, useTransition } from "react";
+import { useActionState } from "react";
+import { ActionButton } from "@/components/action-button";
 import { createApiKeyAction, revokeApiKeyAction } from "../actions";
 
 export function CreateApiKeyForm() {
@@ -23,10 +24,5 @@ export function CreateApiKeyForm() {
 }
 
 export function RevokeButton({ keyId }: { keyId: string }) {
-  const [pending, start] = useTransition();
-  return (
-    <button disabled={pending} onClick={() => start(async () => void (await revokeApiKeyAction(keyId)))} className="rounded border border-slate-300 px-2 py-1 text-xs hover:bg-slate-100">
-      Revoke
-    </button>
-  );
+  return <ActionButton run={() => revokeApiKeyAction({ keyId })} label="Revoke" pendingLabel="Revoking…" className="rounded border border-slate-300 px-2 py-1 text-xs hover:bg-slate-100" />;
 }

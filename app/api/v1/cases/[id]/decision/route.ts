@@ -1,6 +1,5 @@
 import { apiRoute, parseOrThrow } from "@/lib/api/route";
 import { caseDetailDto } from "@/lib/api/dto";
-import { PERMISSIONS } from "@/lib/auth/roles";
 import { decideCase } from "@/lib/cases/decide-case";
 import { getCaseDetail } from "@/lib/cases/queries";
 import { AppError } from "@/lib/errors";
@@ -8,7 +7,7 @@ import { decisionBody } from "../../cases.validation";
 
 export const dynamic = "force-dynamic";
 
-export const POST = apiRoute<{ id: string }>(PERMISSIONS.decide, async (req, { db, actor, params, requestId }) => {
+export const POST = apiRoute<{ id: string }>("decide", async (req, { db, actor, params, requestId }) => {
   const body = parseOrThrow(decisionBody, await req.json().catch(() => {
     throw new AppError("invalid_request", "The body must be JSON.");
   }));

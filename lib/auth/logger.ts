@@ -1,0 +1,23 @@
+// Auth.js's logger: one line per event. A wrong password is an expected event, not a server error,
+// so it is a one-line warning without a stack; other errors keep their name and first message line,
+// and their stack only in development.
+import { env } from "../env";
+
+type Log = (line: string) => void;
+
+export function makeAuthLogger(out: { warn: Log; error: Log } = console) {
+  return {
+    error(error: Error) {
+      const name = (error as { type?: string }).type ?? error.name;
+      if (name === "CredentialsSignin") return out.warn("[auth] sign-in refused: wrong email or password, or a disabled account");
+      out.error(`[auth] ${name}: ${error.message.split("\n")[0]}`);
+      if (env.NODE_ENV === "development" && error.stack) out.error(error.stack);
+    },
+    warn(code: string) {
+      out.warn(`[auth] warning: ${code}`);
+    },
+    debug() {},
+  };
+}
+
+export const authLogger = makeAuthLogger();
