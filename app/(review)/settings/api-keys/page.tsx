@@ -20,7 +20,7 @@ export default async function ApiKeysPage() {
       <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white text-sm">
         {keys.length === 0 && <li className="p-3 text-slate-500">No active keys.</li>}
         {keys.map((k) => (
-          <li key={k.id} className="flex items-center gap-4 p-3">
+          <li key={k.id} className="flex items-center gap-4 p-3" data-testid="api-key-row">
             <span className="font-medium">{k.name}</span>
             <code className="text-slate-500">{k.prefix}…</code>
             <span className="text-slate-500">last used {k.lastUsedAt ? k.lastUsedAt.toLocaleString() : "never"}</span>
