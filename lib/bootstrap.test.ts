@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { policies, users } from "../db/schema";
 import { authenticateApiKey } from "./api-keys/authenticate-api-key";
 import { createApiKey } from "./api-keys/create-api-key";
@@ -11,11 +11,12 @@ import { createUser } from "./users/create-user";
 import { updateUser } from "./users/update-user";
 
 describe.each(TEST_DB_KINDS)("first run, users and keys on %s", (kind) => {
+  // A database per test: each can run alone.
   let t: TestDb;
-  beforeAll(async () => {
+  beforeEach(async () => {
     t = await createTestDb(kind);
   });
-  afterAll(() => t?.cleanup());
+  afterEach(() => t?.cleanup());
 
   it("creates one admin with a generated password printed once, then never again", async () => {
     const printed: string[] = [];
@@ -32,6 +33,7 @@ describe.each(TEST_DB_KINDS)("first run, users and keys on %s", (kind) => {
   });
 
   it("lets only admins manage users; a disabled user cannot sign in", async () => {
+    await ensureAdmin(t.db, { email: "root@example.test", password: "root-password", print: () => {} });
     const [admin] = await t.db.select().from(users).where(eq(users.role, "admin"));
     const adminActor = { type: "user" as const, id: admin!.id, role: "admin" as const, email: admin!.email };
     const editor = await createUser({ ctx: { db: t.db, actor: adminActor }, input: { email: "Ed@Example.test", password: "editor-pass", role: "editor" } });

@@ -1,11 +1,11 @@
 // Invisible-watermark signal: looks for the "dwtDct" marks that the Stable Diffusion reference
-// scripts, diffusers' SDXL pipelines and InvokeAI embed by default (decoder: ../provenance/dwtdct.ts).
+// scripts, diffusers' SDXL pipelines and InvokeAI embed by default (decoder: ../provenance/dwtdct/).
 // The mark lives on the exact pixel grid of the output, so we read the full-resolution pixels and
 // never the analysis downscale; a resize, crop offset or strong recompression destroys it, which is
 // why its absence says nothing. Measured with the test embedder: it survives lossless re-encoding
 // and JPEG q ≥ 90 with 4:4:4 chroma (q 75–85: most uint8-domain marks, about half of the float-domain
 // ones), and is lost to 4:2:0 chroma subsampling and any resize. The decision threshold (family-wise
-// 1e-6 per image) is explained at FAMILY_ALPHA in ../provenance/dwtdct.ts.
+// 1e-6 per image) is explained at FAMILY_ALPHA in ../provenance/dwtdct/decoder.ts.
 import { decodeDwtDct } from "../provenance/dwtdct";
 import { defineSignal } from "../signal";
 
@@ -46,7 +46,7 @@ export default defineSignal({
       scheme: "invisible-watermark dwtDct (U channel, Haar LL, 4×4 blocks, scale 36)",
       blocks: result.blocks,
       totalBlocks: result.totalBlocks,
-      // Rows are sampled first; with no hint of a mark in the sample the rest is skipped (dwtdct.ts).
+      // Rows are sampled first; with no hint of a mark in the sample the rest is skipped (dwtdct/decoder.ts).
       sampleStride: result.sampleStride,
       stoppedEarly: result.stoppedEarly,
       hypotheses: result.hypotheses,

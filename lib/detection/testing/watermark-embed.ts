@@ -1,6 +1,6 @@
 // Test-only embedder for the invisible-watermark "dwtDct" scheme, written from the reference
 // (ShieldMnt/invisible-watermark imwatermark/maxDct.py, EmbedMaxDct.encode / encode_frame /
-// diffuse_dct_matrix) so the decoder in ../provenance/dwtdct.ts is tested against the same
+// diffuse_dct_matrix) so the decoder in ../provenance/dwtdct/ is tested against the same
 // arithmetic the generators run, in both pixel domains they use:
 //   uint8 — SD v1/v2 reference scripts, InvokeAI: cv2 uint8 YUV, the float inverse DWT is written back
 //           into the uint8 array (numpy truncates), then cv2 YUV2BGR rounds and saturates.
