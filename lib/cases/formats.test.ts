@@ -2,46 +2,32 @@
 // the engine's pixels, scanned by the worker, and shown through a browser-readable display image.
 import { eq } from "drizzle-orm";
 import sharp from "sharp";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cases, detections, users } from "../../db/schema";
-import type { Actor } from "../context";
+import { describe, expect, it } from "vitest";
+import { cases, detections } from "../../db/schema";
 import { ADVERTISED_FORMATS, HEIF_ENC_MISSING, makeJpeg, makeRotatedJpeg } from "../detection/testing";
-import { newId } from "../ids";
-import { createTestDb, TEST_DB_KINDS, useTempBlobStore, type TestDb } from "../testing/test-db";
+import { useSharedTestDb } from "../testing/shared-test-db";
+import { TEST_DB_KINDS } from "../testing/test-db";
 import { startWorker } from "../worker/worker";
 import { getCaseDisplayImage } from "./case-media";
 import { submitImage } from "./submit-image";
 
 describe.each(TEST_DB_KINDS)("every advertised format on %s", (kind) => {
-  let t: TestDb;
-  let blobs: Awaited<ReturnType<typeof useTempBlobStore>>;
-  let actor: Actor;
-  beforeAll(async () => {
-    t = await createTestDb(kind);
-    blobs = await useTempBlobStore();
-    const id = newId("user");
-    await t.db.insert(users).values({ id, email: "f@example.test", passwordHash: "x", role: "editor" });
-    actor = { type: "user", id, role: "editor", email: "f@example.test" };
-  });
-  afterAll(async () => {
-    await t?.cleanup();
-    await blobs?.cleanup();
-  });
+  const shared = useSharedTestDb(kind);
 
   // heif-enc makes the HEIC fixture; .ci/run installs it, so under CI its absence fails the test.
   it.each(ADVERTISED_FORMATS)("$format: accepted, scanned to a verdict, displayed as $displayedAs", async ({ format, make, available, displayedAs, width, height }) => {
     if (!available()) return void console.warn(`${format} skipped: ${HEIF_ENC_MISSING}`);
     const bytes = await make();
-    const { case: c, image } = await submitImage({ ctx: { db: t.db, actor }, input: { bytes, filename: `x.${format}`, source: "upload" } });
+    const { case: c, image } = await submitImage({ ctx: { db: shared.t().db, actor: shared.actor() }, input: { bytes, filename: `x.${format}`, source: "upload" } });
     expect(image.format).toBe(format);
     expect(image.phash).toMatch(/^[0-9a-f]{16}$/);
-    const worker = startWorker({ db: t.db, concurrency: 1, leaseSeconds: 60, maxAttempts: 3, pollMs: 50, detect: undefined, log: () => {} });
+    const worker = startWorker({ db: shared.t().db, concurrency: 1, leaseSeconds: 60, maxAttempts: 3, pollMs: 50, detect: undefined, log: () => {} });
     await worker.drain();
     await worker.stop();
-    const [row] = await t.db.select().from(cases).where(eq(cases.id, c.id));
+    const [row] = await shared.t().db.select().from(cases).where(eq(cases.id, c.id));
     expect({ state: row!.state, error: row!.lastError }).toEqual({ state: expect.stringMatching(/^(quarantined|cleared)$/), error: null });
-    expect(await t.db.select().from(detections).where(eq(detections.caseId, c.id))).toHaveLength(1);
-    const shown = await getCaseDisplayImage(t.db, c.id);
+    expect(await shared.t().db.select().from(detections).where(eq(detections.caseId, c.id))).toHaveLength(1);
+    const shown = await getCaseDisplayImage(shared.t().db, c.id);
     expect(shown.mime).toBe(displayedAs);
     if (displayedAs === image.mime) {
       expect(shown.bytes.equals(bytes)).toBe(true); // the original itself
@@ -54,11 +40,11 @@ describe.each(TEST_DB_KINDS)("every advertised format on %s", (kind) => {
   it("an EXIF-rotated JPEG is hashed upright and displayed as is (browsers turn JPEGs themselves)", async () => {
     const upright = await sharp(await makeJpeg({ width: 300, height: 200, seed: 9 })).rotate(90).jpeg({ quality: 90 }).toBuffer();
     const tagged = await makeRotatedJpeg({ width: 300, height: 200, seed: 9, orientation: 6 });
-    const a = await submitImage({ ctx: { db: t.db, actor }, input: { bytes: upright, filename: "upright.jpg", source: "upload" } });
-    const b = await submitImage({ ctx: { db: t.db, actor }, input: { bytes: tagged, filename: "tagged.jpg", source: "upload" } });
+    const a = await submitImage({ ctx: { db: shared.t().db, actor: shared.actor() }, input: { bytes: upright, filename: "upright.jpg", source: "upload" } });
+    const b = await submitImage({ ctx: { db: shared.t().db, actor: shared.actor() }, input: { bytes: tagged, filename: "tagged.jpg", source: "upload" } });
     expect(b.image.orientation).toBe(6);
     const distance = [...(BigInt(`0x${a.image.phash}`) ^ BigInt(`0x${b.image.phash}`)).toString(2)].filter((d) => d === "1").length;
     expect(distance).toBeLessThanOrEqual(6);
-    expect((await getCaseDisplayImage(t.db, b.case.id)).mime).toBe("image/jpeg");
+    expect((await getCaseDisplayImage(shared.t().db, b.case.id)).mime).toBe("image/jpeg");
   });
 });

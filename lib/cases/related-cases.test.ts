@@ -1,40 +1,25 @@
 import sharp from "sharp";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { users } from "../../db/schema";
-import type { Actor } from "../context";
+import { describe, expect, it } from "vitest";
 import { makeJpeg } from "../detection/testing";
-import { newId } from "../ids";
-import { createTestDb, TEST_DB_KINDS, useTempBlobStore, type TestDb } from "../testing/test-db";
+import { useSharedTestDb } from "../testing/shared-test-db";
+import { TEST_DB_KINDS } from "../testing/test-db";
 import { relatedCases } from "./related-cases";
 import { submitImage } from "./submit-image";
 
 describe.each(TEST_DB_KINDS)("related cases on %s", (kind) => {
-  let t: TestDb;
-  let blobs: Awaited<ReturnType<typeof useTempBlobStore>>;
-  let actor: Actor;
-  beforeAll(async () => {
-    t = await createTestDb(kind);
-    blobs = await useTempBlobStore();
-    const id = newId("user");
-    await t.db.insert(users).values({ id, email: "r@example.test", passwordHash: "x", role: "editor" });
-    actor = { type: "user", id, role: "editor", email: "r@example.test" };
-  });
-  afterAll(async () => {
-    await t?.cleanup();
-    await blobs?.cleanup();
-  });
+  const shared = useSharedTestDb(kind);
 
   it("finds the same bytes and a re-encoded, resized copy, but not a different picture", async () => {
     const original = await makeJpeg({ width: 400, height: 300, seed: 77 });
     const resized = await sharp(original).resize(200, 150).jpeg({ quality: 60 }).toBuffer();
     const other = await makeJpeg({ width: 400, height: 300, seed: 78 });
-    const submit = (bytes: Buffer, filename: string) => submitImage({ ctx: { db: t.db, actor }, input: { bytes, filename, source: "upload" } });
+    const submit = (bytes: Buffer, filename: string) => submitImage({ ctx: { db: shared.t().db, actor: shared.actor() }, input: { bytes, filename, source: "upload" } });
     const a = await submit(original, "a.jpg");
     const b = await submit(original, "b.jpg");
     const c = await submit(resized, "c.jpg");
     const d = await submit(other, "d.jpg");
     expect(d.image.phash).not.toBe(a.image.phash);
-    const related = await relatedCases(t.db, a.case.id, a.image.id, a.image.phash);
+    const related = await relatedCases(shared.t().db, a.case.id, a.image.id, a.image.phash);
     const byId = new Map(related.map((r) => [r.id, r]));
     expect(byId.get(b.case.id)).toMatchObject({ sameImage: true, distance: 0 });
     expect(byId.get(c.case.id)?.sameImage).toBe(false);

@@ -4,7 +4,11 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { openDb, type DbHandle } from "../../db";
+import { openDb, type Db, type DbHandle } from "../../db";
+import { users } from "../../db/schema";
+import type { Role } from "../auth/roles";
+import type { Actor } from "../context";
+import { newId } from "../ids";
 import { ensureDefaultPolicy } from "../bootstrap";
 import { LocalBlobStore } from "../storage/local-blob-store";
 import { setBlobStore } from "../storage";
@@ -56,6 +60,13 @@ export async function createTestDb(kind: "pglite" | "postgres"): Promise<TestDb>
   const db = kind === "postgres" ? await createPostgresTestDb(serverUrl!) : await createPgliteTestDb();
   await ensureDefaultPolicy(db.db);
   return db;
+}
+
+/** A user of `role` in a test database, and the actor that acts as them. */
+export async function insertTestUser(db: Db, role: Role, email = `${role}-${randomBytes(3).toString("hex")}@example.test`): Promise<Extract<Actor, { type: "user" }>> {
+  const id = newId("user");
+  await db.insert(users).values({ id, email, passwordHash: "x", role });
+  return { type: "user", id, role, email };
 }
 
 /** A temp blob store for the test file; returns its cleanup. */
