@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 const COMMANDS = {
   detect: { script: "../detection/cli/detect.ts", help: "detect <files or folders> [--json] [--heatmaps out/]" },
   eval: { script: "../detection/cli/eval.ts", help: "eval --data <folder | labels.csv> [--split dev] [--perturb jpeg75,resize0.5] [--json]" },
-  bench: { script: "../detection/cli/bench.ts", help: "bench [--runs N] [--heatmaps false]" },
+  bench: { script: "../detection/cli/bench.ts", help: "bench [--runs 30] [--no-heatmaps] [--sharp-threads 1]" },
 };
 
 const [command, ...args] = process.argv.slice(2);
