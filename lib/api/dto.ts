@@ -79,6 +79,16 @@ export function caseDetailDto(d: CaseDetail) {
     ...caseDto(d.case, d.image),
     policy: { id: d.policy.id, name: d.policy.name, quarantine_threshold: d.policy.quarantineThreshold },
     detection: d.detection ? detectionDto(d.detection, d.case.id) : null,
+    scans: d.scans.map((x) => ({
+      detection_id: x.id,
+      scan: x.scan,
+      verdict: x.verdict,
+      score: x.score,
+      policy: x.policy ? { name: x.policy.name, quarantine_threshold: x.policy.quarantineThreshold, inconclusive_action: x.policy.inconclusiveAction, outcome: x.policy.outcome } : null,
+      engine_version: x.engineVersion,
+      model_version: x.modelVersion,
+      created_at: x.createdAt.toISOString(),
+    })),
     decisions: d.decisions.map(({ decision, reviewer }) => ({
       id: decision.id,
       outcome: decision.outcome,

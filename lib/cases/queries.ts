@@ -54,6 +54,12 @@ export async function getCaseDetail(db: DbOrTx, id: string) {
     .where(eq(cases.id, id));
   if (!row) return null;
   const [detection] = await db.select().from(detections).where(eq(detections.caseId, id)).orderBy(desc(detections.createdAt)).limit(1);
+  // Every scan of the case, newest first: a rescan adds one, never replaces one.
+  const scans = await db
+    .select({ id: detections.id, scan: detections.scan, verdict: detections.verdict, score: detections.score, policy: detections.policy, engineVersion: detections.engineVersion, modelVersion: detections.modelVersion, createdAt: detections.createdAt })
+    .from(detections)
+    .where(eq(detections.caseId, id))
+    .orderBy(desc(detections.createdAt));
   const caseDecisions = await db
     .select({ decision: decisions, reviewer: { id: users.id, email: users.email } })
     .from(decisions)
@@ -61,7 +67,7 @@ export async function getCaseDetail(db: DbOrTx, id: string) {
     .where(eq(decisions.caseId, id))
     .orderBy(asc(decisions.createdAt));
   const history = await db.select().from(auditEvents).where(eq(auditEvents.caseId, id)).orderBy(asc(auditEvents.createdAt));
-  return { ...row, detection: detection ?? null, decisions: caseDecisions, history };
+  return { ...row, detection: detection ?? null, scans, decisions: caseDecisions, history };
 }
 
 export type CaseDetail = NonNullable<Awaited<ReturnType<typeof getCaseDetail>>>;

@@ -60,7 +60,7 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
           <h2 className="font-semibold">Signal breakdown</h2>
           {det ? <SignalTable signals={det.signals} /> : <p className="text-slate-500">No detection yet.</p>}
           {c.last_error && (
-            <p className="rounded border border-amber-200 bg-amber-50 p-2 text-sm text-amber-900">
+            <p className="break-words rounded border border-amber-200 bg-amber-50 p-2 text-sm text-amber-900">
               Last scan error (attempt {c.attempts}): {c.last_error}
             </p>
           )}
@@ -89,7 +89,10 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
                 </ol>
                 <div className="text-xs text-slate-400">
                   {det.engine_version} · {det.fusion_version}
-                  {det.model_version ? ` · ${det.model_version}` : ""} · policy {c.policy.name} (quarantine ≥ {c.policy.quarantine_threshold})
+                  {det.model_version ? ` · ${det.model_version}` : ""}
+                  {det.policy
+                    ? ` · decided by policy ${det.policy.name} as it was at scan time (quarantine ≥ ${det.policy.quarantine_threshold}, inconclusive → ${det.policy.inconclusive_action})`
+                    : ` · policy ${c.policy.name}`}
                 </div>
               </div>
             ) : (
@@ -144,6 +147,24 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
               <dt>Source</dt><dd>{c.source}</dd>
             </dl>
           </section>
+
+          {c.scans.length > 1 && (
+            <section className="rounded-lg border border-slate-200 bg-white p-4 text-sm" data-testid="scan-history">
+              <h2 className="mb-2 font-semibold">Scans</h2>
+              <ol className="space-y-1 text-slate-700">
+                {c.scans.map((x) => (
+                  <li key={x.detection_id}>
+                    Scan {x.scan}: <VerdictLabel verdict={x.verdict} score={x.score} />
+                    <span className="text-slate-600">
+                      {" "}
+                      · {x.policy ? `${x.policy.outcome} by ${x.policy.name} (≥ ${x.policy.quarantine_threshold})` : "policy not recorded"} ·{" "}
+                      {new Date(x.created_at).toLocaleString()}
+                    </span>
+                  </li>
+                ))}
+              </ol>
+            </section>
+          )}
 
           <section className="rounded-lg border border-slate-200 bg-white p-4 text-sm">
             <h2 className="mb-2 font-semibold">History</h2>
