@@ -1,5 +1,8 @@
 import { index, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 
+/** What an event records; a state change (`case.transition`) always has from, to and reason. */
+export type AuditData = Record<string, unknown> & { from?: string; to?: string; reason?: string };
+
 export const auditEvents = pgTable(
   "audit_events",
   {
@@ -10,7 +13,7 @@ export const auditEvents = pgTable(
     caseId: text("case_id"),
     targetType: text("target_type"),
     targetId: text("target_id"),
-    data: jsonb("data").notNull().default({}),
+    data: jsonb("data").$type<AuditData>().notNull().default({}),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   // The case page shows a case's history in order.

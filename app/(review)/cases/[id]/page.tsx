@@ -170,7 +170,7 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
             <h2 className="mb-2 font-semibold">History</h2>
             <ol className="space-y-1 text-slate-600">
               {detail.history.map((e) => {
-                const d = e.data as { from?: string; to?: string; reason?: string };
+                const d = e.data;
                 return (
                   <li key={e.id}>
                     <span className="font-mono text-xs text-slate-400">{e.createdAt.toLocaleTimeString()}</span>{" "}
