@@ -3,11 +3,13 @@
 // database, creates the first admin and starts the in-process scan worker.
 //
 // This process supervises the server and never outlives it, nor lets it outlive this process:
-// - the server runs in its own process group, and SIGINT, SIGTERM and SIGHUP go to the whole group
-//   (Next may start helper processes of its own);
+// - SIGINT, SIGTERM and SIGHUP are passed on to the server, which is killed if it has not exited
+//   STOP_GRACE_MS later;
 // - when the server exits, this process exits with its code;
 // - when this process's parent goes away without telling it (a shell wrapper killed by SIGTERM does
 //   not pass the signal on), it stops the server as if it had received SIGTERM.
+// The server stays in this process's process group, so whoever kills the group (a terminal's Ctrl-C,
+// a supervisor's SIGKILL to the group) reaches it too.
 import { spawn, spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
@@ -50,7 +52,6 @@ if (buildTime() < Math.max(...SOURCES.map((s) => newestMtime(path.join(root, s))
 const server = spawn(nextBin, ["start", "--hostname", env.HOST, "--port", String(env.PORT), ...process.argv.slice(2)], {
   stdio: "inherit",
   env: childEnv,
-  detached: true, // its own process group, so a signal reaches Next and anything it starts
 });
 console.log(`[loupe] serving on http://${env.HOST.includes(":") ? `[${env.HOST}]` : env.HOST}:${env.PORT}`);
 
@@ -58,18 +59,8 @@ let stopping = false;
 function stop(signal: NodeJS.Signals): void {
   if (stopping || server.pid === undefined) return;
   stopping = true;
-  try {
-    process.kill(-server.pid, signal);
-  } catch {
-    // The group is already gone.
-  }
-  setTimeout(() => {
-    try {
-      process.kill(-server.pid!, "SIGKILL");
-    } catch {
-      // Exited in time.
-    }
-  }, STOP_GRACE_MS).unref();
+  server.kill(signal);
+  setTimeout(() => server.kill("SIGKILL"), STOP_GRACE_MS).unref();
 }
 
 for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(sig, () => stop(sig));
