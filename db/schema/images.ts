@@ -1,4 +1,4 @@
-import { integer, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { boolean, integer, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 
 export const images = pgTable("images", {
   id: text("id").primaryKey(),
@@ -14,6 +14,8 @@ export const images = pgTable("images", {
   storageKey: text("storage_key").notNull(),
   /** 64-bit difference hash (hex) of the upright image, for near-duplicate lookup. */
   phash: text("phash").notNull(),
+  /** False for flat, low-information pictures, whose hashes would match each other: never near-duplicate matched. */
+  phashInformative: boolean("phash_informative").notNull().default(true),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 });
 

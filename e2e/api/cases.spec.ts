@@ -58,6 +58,38 @@ test.describe("error envelopes", () => {
       code: "invalid_request",
       param: "file",
     },
+    // Control characters and foreign cursors are refused at the edge (they used to reach PostgreSQL as 500s).
+    {
+      name: "NUL in external_ref",
+      run: async (r) => r.post("/api/v1/cases", { headers: auth(keys.editor), multipart: { file: { name: "n.jpg", mimeType: "image/jpeg", buffer: await makeJpeg({ width: 64, height: 64, seed: 7 }) }, external_ref: "a\u0000b" } }),
+      status: 400,
+      code: "invalid_request",
+      param: "external_ref",
+    },
+    {
+      name: "NUL in policy",
+      run: async (r) => r.post("/api/v1/cases?policy=a%00b", { headers: { ...auth(keys.editor), "content-type": "image/jpeg" }, data: await makeJpeg({ width: 64, height: 64, seed: 8 }) }),
+      status: 400,
+      code: "invalid_request",
+      param: "policy",
+    },
+    {
+      name: "NUL in a raw upload's filename",
+      run: async (r) => r.post("/api/v1/cases?filename=x%00.jpg", { headers: { ...auth(keys.editor), "content-type": "image/jpeg" }, data: await makeJpeg({ width: 64, height: 64, seed: 9 }) }),
+      status: 400,
+      code: "invalid_request",
+      param: "filename",
+    },
+    { name: "NUL in the cursor", run: (r) => r.get("/api/v1/cases?cursor=a%00", { headers: auth(keys.editor) }), status: 400, code: "invalid_request", param: "cursor" },
+    { name: "a cursor this API never wrote", run: (r) => r.get("/api/v1/cases?cursor=KzI3NTc2MC0wOS0xM3xjYXNlX3g", { headers: auth(keys.editor) }), status: 400, code: "invalid_request", param: "cursor" },
+    { name: "NUL in a path id", run: (r) => r.get("/api/v1/cases/case_%00", { headers: auth(keys.editor) }), status: 400, code: "invalid_request", param: "id" },
+    {
+      name: "NUL in a decision note",
+      run: (r) => r.post("/api/v1/cases/case_x/decision", { headers: auth(keys.admin), data: { outcome: "authentic", note: "ok\u0000" } }),
+      status: 400,
+      code: "invalid_request",
+      param: "note",
+    },
     {
       name: "editor cannot decide",
       run: (r) => r.post("/api/v1/cases/case_x/decision", { headers: auth(keys.editor), data: { outcome: "authentic" } }),

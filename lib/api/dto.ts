@@ -13,6 +13,8 @@ export function imageDto(image: Image) {
     size_bytes: image.sizeBytes,
     orientation: image.orientation ?? 1,
     phash: image.phash,
+    /** False for flat pictures: their hash is not used to find near-duplicates. */
+    phash_informative: image.phashInformative,
   };
 }
 

@@ -6,6 +6,7 @@ import { getDb, type Db } from "../../db";
 import { authenticateApiKey } from "../api-keys/authenticate-api-key";
 import { AppError, normaliseError, toEnvelope } from "../errors";
 import { newId } from "../ids";
+import { hasControlCharacters } from "../validation";
 
 export interface RouteCtx<P> {
   actor: Extract<Actor, { type: "user" | "api_key" }>;
@@ -37,7 +38,14 @@ export function apiRoute<P = Record<string, never>>(permission: Permission, hand
       const db = await getDb();
       const actor = await identify(req, db);
       if (!roleCan(actor.role, permission)) throw new AppError("forbidden");
-      const out = await handler(req, { actor, db, requestId, params: await segment.params });
+      const params = await segment.params;
+      // Path segments reach SQL as text: a NUL in one would be a database error, not a 404.
+      for (const [name, value] of Object.entries((params ?? {}) as Record<string, unknown>)) {
+        if (typeof value === "string" && hasControlCharacters(value)) {
+          throw new AppError("invalid_request", `${name}: must not contain control characters (such as NUL)`, { param: name });
+        }
+      }
+      const out = await handler(req, { actor, db, requestId, params });
       const res = out instanceof Response ? out : Response.json(out);
       res.headers.set("x-request-id", requestId);
       return res;

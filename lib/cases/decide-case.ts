@@ -4,12 +4,13 @@ import { writeAudit } from "../audit";
 import { actorUserId, authorize, type Ctx } from "../context";
 import { AppError } from "../errors";
 import { newId } from "../ids";
+import { text } from "../validation";
 import { transitionCase } from "./transition";
 
 export const decideCaseInput = z.object({
   caseId: z.string().startsWith("case_"),
   outcome: z.enum(DECISION_OUTCOMES),
-  note: z.string().trim().max(2000).default(""),
+  note: text(2000).default("").transform((v) => v.trim()),
 });
 export type DecideCaseInput = z.input<typeof decideCaseInput>;
 

@@ -1,6 +1,7 @@
 // Read helpers for pages and the API. They take `db | tx` explicitly.
-import { and, asc, count, desc, eq, inArray, lt, ne, or, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, ne, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "../../db";
+import { AppError } from "../errors";
 import { auditEvents, cases, decisions, detections, images, policies, users, type CaseState } from "../../db/schema";
 
 /** Every case state, in the order the queue lists them (those needing a person first). */
@@ -9,21 +10,49 @@ export const QUEUE_STATES = ["quarantined", "manual_review", "cleared", "pending
 export interface ListCasesOptions {
   states?: CaseState[];
   limit?: number;
-  /** Opaque cursor from a previous page: `<iso created_at>|<id>`. */
+  /** Opaque cursor from a previous page (`encodeCursor`). */
   cursor?: string;
 }
+
+/**
+ * A position in the newest-first list: the row's created_at to the microsecond (as PostgreSQL stores
+ * it; a JavaScript Date would truncate it to milliseconds and skip rows created in the same
+ * millisecond) and its id, which breaks ties.
+ */
+interface CursorPosition {
+  at: string;
+  id: string;
+}
+
+const CURSOR_AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+const CURSOR_ID = /^case_[0-9a-z]{1,64}$/;
+
+export function encodeCursor(p: CursorPosition): string {
+  return Buffer.from(`${p.at}|${p.id}`, "utf8").toString("base64url");
+}
+
+/** The position in a cursor, or null when it is not one this module wrote. */
+export function decodeCursor(cursor: string): CursorPosition | null {
+  const [at, id, ...rest] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
+  if (rest.length || !at || !id || !CURSOR_AT.test(at) || !CURSOR_ID.test(id)) return null;
+  const year = Number(at.slice(0, 4));
+  return year >= 2000 && year <= 9999 ? { at, id } : null;
+}
+
+/** created_at as UTC text with all six fractional digits: the exact value, for cursors. */
+const createdAtText = sql<string>`to_char(${cases.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 export async function listCases(db: DbOrTx, opts: ListCasesOptions = {}) {
   const limit = Math.min(Math.max(opts.limit ?? 50, 1), 200);
   const where: SQL[] = [];
   if (opts.states?.length) where.push(inArray(cases.state, opts.states));
   if (opts.cursor) {
-    const [iso, id] = opts.cursor.split("|");
-    const at = new Date(iso ?? "");
-    if (!Number.isNaN(at.getTime()) && id) where.push(or(lt(cases.createdAt, at), and(eq(cases.createdAt, at), lt(cases.id, id)))!);
+    const pos = decodeCursor(opts.cursor);
+    if (!pos) throw new AppError("invalid_request", "The cursor is not one this API returned.", { param: "cursor" });
+    where.push(sql`(${cases.createdAt}, ${cases.id}) < (${pos.at}::timestamptz, ${pos.id})`);
   }
   const rows = await db
-    .select({ case: cases, image: images })
+    .select({ case: cases, image: images, at: createdAtText })
     .from(cases)
     .innerJoin(images, eq(images.id, cases.imageId))
     .where(where.length ? and(...where) : undefined)
@@ -32,8 +61,8 @@ export async function listCases(db: DbOrTx, opts: ListCasesOptions = {}) {
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   return {
-    items: page,
-    nextCursor: rows.length > limit && last ? `${last.case.createdAt.toISOString()}|${last.case.id}` : null,
+    items: page.map(({ case: c, image }) => ({ case: c, image })),
+    nextCursor: rows.length > limit && last ? encodeCursor({ at: last.at, id: last.case.id }) : null,
   };
 }
 

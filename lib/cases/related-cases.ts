@@ -1,6 +1,6 @@
-import { and, asc, eq, ne, sql } from "drizzle-orm";
+import { and, asc, eq, ne, or, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../db";
-import { cases, decisions, images } from "../../db/schema";
+import { cases, decisions, images, type Image } from "../../db/schema";
 
 /** dHash distance at or below which two images are near-duplicates (of 64 bits; ~10% differ). */
 export const NEAR_DUPLICATE_MAX_DISTANCE = 6;
@@ -9,7 +9,8 @@ export const NEAR_DUPLICATE_MAX_DISTANCE = 6;
  * Other cases of the same bytes, and of near-duplicate images (dHash Hamming distance), with their
  * latest decision: a reviewer sees at once whether this picture was judged before.
  */
-export async function relatedCases(db: DbOrTx, caseId: string, imageId: string, phash: string, limit = 10) {
+export async function relatedCases(db: DbOrTx, caseId: string, image: Pick<Image, "id" | "phash" | "phashInformative">, limit = 10) {
+  const { id: imageId, phash } = image;
   const distance = sql<number>`bit_count(('x' || ${images.phash})::bit(64) # ('x' || ${phash})::bit(64))::int`;
   const rows = await db
     .select({
@@ -25,7 +26,15 @@ export async function relatedCases(db: DbOrTx, caseId: string, imageId: string, 
     })
     .from(cases)
     .innerJoin(images, eq(images.id, cases.imageId))
-    .where(and(ne(cases.id, caseId), sql`${distance} <= ${NEAR_DUPLICATE_MAX_DISTANCE}`))
+    .where(
+      and(
+        ne(cases.id, caseId),
+        // The same bytes always match; a near-duplicate needs two hashes that say something.
+        image.phashInformative
+          ? or(eq(cases.imageId, imageId), and(eq(images.phashInformative, true), sql`${distance} <= ${NEAR_DUPLICATE_MAX_DISTANCE}`))
+          : eq(cases.imageId, imageId),
+      ),
+    )
     .orderBy(asc(distance), asc(cases.createdAt))
     .limit(limit);
   return rows;

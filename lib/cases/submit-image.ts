@@ -11,15 +11,16 @@ import { actorUserId, authorize, type Ctx } from "../context";
 import { decodeImage } from "../detection";
 import { AppError } from "../errors";
 import { newId } from "../ids";
+import { text } from "../validation";
 import { differenceHash } from "../images/phash";
 import { getBlobStore, imageKey } from "../storage";
 
 export const submitImageInput = z.object({
   bytes: z.instanceof(Buffer),
-  filename: z.string().max(255).default(""),
+  filename: text(255).default(""),
   source: z.enum(CASE_SOURCES),
-  policyName: z.string().max(100).optional(),
-  externalRef: z.string().max(200).optional(),
+  policyName: text(100).optional(),
+  externalRef: text(200).optional(),
 });
 export type SubmitImageInput = z.input<typeof submitImageInput>;
 
@@ -37,7 +38,7 @@ export async function submitImage({ ctx, input }: { ctx: Ctx; input: SubmitImage
   const decoded = await decodeImage(data.bytes);
   if (!decoded.ok) throw new AppError(decoded.error.code, decoded.error.message, { param: "file" });
   const { info, analysis, orientation } = decoded.value;
-  const phash = differenceHash(analysis, orientation);
+  const dhash = differenceHash(analysis, orientation);
 
   const sha256 = createHash("sha256").update(data.bytes).digest("hex");
   const storageKey = imageKey(sha256);
@@ -64,7 +65,8 @@ export async function submitImage({ ctx, input }: { ctx: Ctx; input: SubmitImage
         height: info.height,
         orientation: orientation !== undefined && orientation > 1 ? orientation : null,
         storageKey,
-        phash,
+        phash: dhash.hash,
+        phashInformative: dhash.informative,
       })
       .onConflictDoNothing({ target: images.sha256 })
       .returning();

@@ -5,7 +5,7 @@ import { displaySize, storedPoint, type RawImage } from "../detection";
  * orientation, box-averaged to 9×8 greyscale cells, one bit per horizontal gradient. Robust to
  * re-encoding and resizing; used to find near-duplicate submissions.
  */
-export function differenceHash(image: RawImage, orientation?: number): string {
+export function differenceHash(image: RawImage, orientation?: number): { hash: string; informative: boolean } {
   const { width: w, height: h, channels: ch, data } = image;
   // Cells in display orientation; each stored pixel adds its luma to the cell it is displayed in.
   const d = displaySize(orientation, w, h);
@@ -25,8 +25,20 @@ export function differenceHash(image: RawImage, orientation?: number): string {
   }
   const mean = (c: number) => (n[c] ? sum[c]! / n[c]! : 0);
   let bits = 0n;
+  let distinct = 0;
   for (let y = 0; y < 8; y++) {
-    for (let x = 0; x < 8; x++) bits = (bits << 1n) | (mean(y * 9 + x) > mean(y * 9 + x + 1) ? 1n : 0n);
+    for (let x = 0; x < 8; x++) {
+      const d = mean(y * 9 + x) - mean(y * 9 + x + 1);
+      bits = (bits << 1n) | (d > 0 ? 1n : 0n);
+      if (Math.abs(d) >= MIN_GRADIENT) distinct++;
+    }
   }
-  return bits.toString(16).padStart(16, "0");
+  // A flat or nearly flat picture has (almost) no gradients: its bits are noise or all zero, and every
+  // such image would look like a near-duplicate of every other. Such a hash is kept but not matched.
+  return { hash: bits.toString(16).padStart(16, "0"), informative: distinct >= MIN_INFORMATIVE_BITS };
 }
+
+/** A horizontal gradient between cells counts when the cell means differ by at least this (grey levels). */
+const MIN_GRADIENT = 1;
+/** Fewer counted gradients than this (of 64) and the hash says too little to match on. */
+const MIN_INFORMATIVE_BITS = 8;

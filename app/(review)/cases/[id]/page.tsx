@@ -23,7 +23,7 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
   const db = await getDb();
   const detail = await getCaseDetail(db, id);
   if (!detail) notFound();
-  const related = await relatedCases(db, detail.case.id, detail.image.id, detail.image.phash);
+  const related = await relatedCases(db, detail.case.id, detail.image);
   const nextId = await nextCaseToReview(db, detail.case.id);
   const c = caseDetailDto(detail);
   const det = c.detection;

@@ -1,0 +1,1 @@
+ALTER TABLE "images" ADD COLUMN "phash_informative" boolean DEFAULT true NOT NULL;
