@@ -5,6 +5,7 @@ export const ERROR_CODES = {
   unauthenticated: { status: 401, message: "Sign in or send a valid API key." },
   forbidden: { status: 403, message: "Your role does not allow this." },
   not_found: { status: 404, message: "Not found." },
+  method_not_allowed: { status: 405, message: "This path does not take that method." },
   invalid_request: { status: 400, message: "The request is invalid." },
   conflict: { status: 409, message: "The resource changed; reload and try again." },
   invalid_transition: { status: 409, message: "The case cannot move to that state from its current state." },

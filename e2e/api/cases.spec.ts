@@ -90,6 +90,8 @@ test.describe("error envelopes", () => {
       code: "invalid_request",
       param: "note",
     },
+    { name: "unknown path under /api/v1", run: (r) => r.get("/api/v1/nothing-here", { headers: auth(keys.editor) }), status: 404, code: "not_found" },
+    { name: "wrong method", run: (r) => r.delete("/api/v1/cases/case_x", { headers: auth(keys.editor) }), status: 405, code: "method_not_allowed" },
     {
       name: "editor cannot decide",
       run: (r) => r.post("/api/v1/cases/case_x/decision", { headers: auth(keys.editor), data: { outcome: "authentic" } }),
@@ -157,6 +159,14 @@ test("submit, scan, read and decide through the API", async ({ request }) => {
 
   const listed = await (await request.get("/api/v1/cases?state=reviewed", { headers: auth(keys.editor) })).json();
   expect(listed.data.map((c: { id: string }) => c.id)).toContain(body.id);
+});
+
+test("an API key works as x-api-key too, and a wrong method says which methods the path takes", async ({ request }) => {
+  const res = await request.get("/api/v1/cases?limit=1", { headers: { "x-api-key": keys.editor } });
+  expect(res.status()).toBe(200);
+  const wrong = await request.put("/api/v1/cases", { headers: { "x-api-key": keys.editor } });
+  expect(wrong.status()).toBe(405);
+  expect(wrong.headers()["allow"]).toBe("GET, POST");
 });
 
 test("PNG upload is typed by magic bytes, not the file name", async ({ request }) => {

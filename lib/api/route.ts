@@ -18,9 +18,11 @@ export interface RouteCtx<P> {
 type Handler<P> = (req: Request, ctx: RouteCtx<P>) => Promise<Response | object>;
 
 async function identify(req: Request, db: Db): Promise<RouteCtx<unknown>["actor"]> {
+  // An API key as `Authorization: Bearer lp_…` or as `x-api-key: lp_…`.
   const header = req.headers.get("authorization");
-  if (header) {
-    const m = /^Bearer\s+(\S+)$/i.exec(header);
+  const keyHeader = req.headers.get("x-api-key");
+  if (header || keyHeader) {
+    const m = header ? /^Bearer\s+(\S+)$/i.exec(header) : /^(\S+)$/.exec(keyHeader!.trim());
     const actor = m ? await authenticateApiKey(db, m[1]!) : null;
     if (!actor) throw new AppError("unauthenticated", "The API key is missing, malformed, unknown or revoked.");
     return actor;
@@ -63,4 +65,23 @@ export function parseOrThrow<T>(schema: { safeParse(v: unknown): { success: true
   const issue = r.error.issues[0];
   const param = issue?.path.map(String).join(".") || undefined;
   throw new AppError("invalid_request", issue ? `${param ? `${param}: ` : ""}${issue.message}` : undefined, { param });
+}
+
+/** A JSON error response outside apiRoute (unknown paths, wrong methods): the same envelope and request id. */
+export function errorResponse(err: AppError, headers: Record<string, string> = {}): Response {
+  const requestId = newId("request");
+  return Response.json(toEnvelope(err, requestId), { status: err.status, headers: { "x-request-id": requestId, ...headers } });
+}
+
+const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+type Method = (typeof METHODS)[number];
+
+/**
+ * Handlers for the methods a route does not implement: a JSON 405 `method_not_allowed` naming the
+ * allowed ones (Next's own 405 has an empty body). Spread into the route module's exports.
+ */
+export function otherMethods(allowed: readonly Method[]): Record<Method, () => Response> {
+  const answer = () =>
+    errorResponse(new AppError("method_not_allowed", `Use ${allowed.join(" or ")} on this path.`), { allow: allowed.join(", ") });
+  return Object.fromEntries(METHODS.map((m) => [m, answer])) as Record<Method, () => Response>;
 }

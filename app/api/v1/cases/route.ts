@@ -1,4 +1,4 @@
-import { apiRoute, parseOrThrow } from "@/lib/api/route";
+import { apiRoute, otherMethods, parseOrThrow } from "@/lib/api/route";
 import { caseDto } from "@/lib/api/dto";
 import { listCases } from "@/lib/cases/queries";
 import { submitImage } from "@/lib/cases/submit-image";
@@ -49,3 +49,6 @@ export const POST = apiRoute("submit", async (req, { db, actor, requestId }) => 
   pokeInProcessWorker();
   return Response.json({ ...caseDto(result.case, result.image), deduplicated: result.deduplicated }, { status: 202 });
 });
+
+/** The methods this path does not take: a JSON 405 naming the ones it does. */
+export const { PUT, PATCH, DELETE } = otherMethods(["GET", "POST"]);

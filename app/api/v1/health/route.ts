@@ -1,3 +1,4 @@
+import { otherMethods } from "@/lib/api/route";
 import { getDbHandle, pingDb } from "@/db";
 import { detectionThreadStats, ENGINE_VERSION, inspectModelFile } from "@/lib/detection";
 
@@ -18,3 +19,6 @@ export async function GET() {
     detection_threads: detectionThreadStats(),
   });
 }
+
+/** The methods this path does not take: a JSON 405 naming the ones it does. */
+export const { POST, PUT, PATCH, DELETE } = otherMethods(["GET"]);

@@ -1,4 +1,4 @@
-import { apiRoute } from "@/lib/api/route";
+import { apiRoute, otherMethods } from "@/lib/api/route";
 import { caseDetailDto } from "@/lib/api/dto";
 import { getCaseDetail } from "@/lib/cases/queries";
 import { AppError } from "@/lib/errors";
@@ -10,3 +10,6 @@ export const GET = apiRoute<{ id: string }>("viewQueue", async (_req, { db, para
   if (!detail) throw new AppError("not_found", "Case not found.");
   return caseDetailDto(detail);
 });
+
+/** The methods this path does not take: a JSON 405 naming the ones it does. */
+export const { POST, PUT, PATCH, DELETE } = otherMethods(["GET"]);

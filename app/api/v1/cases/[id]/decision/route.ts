@@ -1,4 +1,4 @@
-import { apiRoute, parseOrThrow } from "@/lib/api/route";
+import { apiRoute, otherMethods, parseOrThrow } from "@/lib/api/route";
 import { caseDetailDto } from "@/lib/api/dto";
 import { decideCase } from "@/lib/cases/decide-case";
 import { getCaseDetail } from "@/lib/cases/queries";
@@ -14,3 +14,6 @@ export const POST = apiRoute<{ id: string }>("decide", async (req, { db, actor, 
   await decideCase({ ctx: { db, actor, requestId }, input: { caseId: params.id, outcome: body.outcome, note: body.note ?? "" } });
   return caseDetailDto((await getCaseDetail(db, params.id))!);
 });
+
+/** The methods this path does not take: a JSON 405 naming the ones it does. */
+export const { GET, PUT, PATCH, DELETE } = otherMethods(["POST"]);

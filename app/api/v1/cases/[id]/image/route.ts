@@ -1,4 +1,4 @@
-import { apiRoute } from "@/lib/api/route";
+import { apiRoute, otherMethods } from "@/lib/api/route";
 import { getCaseDisplayImage, getCaseOriginal } from "@/lib/cases/case-media";
 import { imageResponse } from "@/lib/api/image-response";
 
@@ -10,3 +10,6 @@ export const GET = apiRoute<{ id: string }>("viewQueue", async (req, { db, param
   const media = display ? await getCaseDisplayImage(db, params.id) : await getCaseOriginal(db, params.id);
   return imageResponse(media, "private, max-age=31536000, immutable");
 });
+
+/** The methods this path does not take: a JSON 405 naming the ones it does. */
+export const { POST, PUT, PATCH, DELETE } = otherMethods(["GET"]);

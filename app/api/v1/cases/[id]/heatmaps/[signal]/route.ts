@@ -1,4 +1,4 @@
-import { apiRoute } from "@/lib/api/route";
+import { apiRoute, otherMethods } from "@/lib/api/route";
 import { getCaseHeatmap } from "@/lib/cases/case-media";
 import { imageResponse } from "@/lib/api/image-response";
 
@@ -10,3 +10,6 @@ export const GET = apiRoute<{ id: string; signal: string }>("viewQueue", async (
   const media = await getCaseHeatmap(db, params.id, params.signal, detectionId);
   return imageResponse(media, detectionId ? "private, max-age=31536000, immutable" : "private, no-cache");
 });
+
+/** The methods this path does not take: a JSON 405 naming the ones it does. */
+export const { POST, PUT, PATCH, DELETE } = otherMethods(["GET"]);
