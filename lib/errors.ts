@@ -1,4 +1,5 @@
 import { ZodError } from "zod";
+import { describeError } from "./log";
 
 // One error class, one code table, one envelope (CONTRIBUTING.md, "Errors").
 export const ERROR_CODES = {
@@ -56,6 +57,7 @@ export function normaliseError(err: unknown): AppError {
     const param = issue?.path.map(String).join(".") || undefined;
     return new AppError("invalid_request", issue ? `${param ? `${param}: ` : ""}${issue.message}` : undefined, { param });
   }
-  console.error("[loupe] unexpected error", err);
+  // Redacted: a failed query's parameters can hold key hashes (lib/log.ts).
+  console.error(`[loupe] unexpected error: ${describeError(err)}`);
   return new AppError("internal_error");
 }

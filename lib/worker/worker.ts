@@ -4,6 +4,7 @@ import type { Db } from "../../db";
 import { inspectModelFile, processDetectionPool, runDetection, type DetectionPool } from "../detection";
 import { env, paths } from "../env";
 import { newId } from "../ids";
+import { redact } from "../log";
 import { claimCase } from "./claim-case";
 import { scanCase, type DetectFn, type ScanResult } from "./scan-case";
 
@@ -55,7 +56,7 @@ function defaultDetect(log: (msg: string) => void): DetectFn {
 
 export function startWorker(opts: WorkerOptions): Worker {
   const id = opts.workerId ?? newId("worker");
-  const log = opts.log ?? ((m: string) => console.log(`[worker ${id}] ${m}`));
+  const log = opts.log ?? ((m: string) => console.log(`[worker ${id}] ${redact(m)}`));
   const detect = opts.detect ?? defaultDetect(log);
   // Start the detection threads (engine and model loaded) before the first case arrives.
   if (!opts.detect) {
