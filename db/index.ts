@@ -68,7 +68,11 @@ const globalForDb = globalThis as unknown as { __loupeDb?: Promise<DbHandle> };
 
 /** The process-wide database, migrated on first use. */
 export function getDbHandle(): Promise<DbHandle> {
-  globalForDb.__loupeDb ??= openDb({ url: env.DATABASE_URL });
+  // A failed open (the database was down) is not cached: the next request tries again.
+  globalForDb.__loupeDb ??= openDb({ url: env.DATABASE_URL }).catch((err: unknown) => {
+    globalForDb.__loupeDb = undefined;
+    throw err;
+  });
   return globalForDb.__loupeDb;
 }
 

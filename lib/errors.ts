@@ -16,6 +16,7 @@ export const ERROR_CODES = {
   image_too_large: { status: 413, message: "The image is too large." },
   image_corrupt: { status: 422, message: "The image is truncated or corrupt." },
   internal_error: { status: 500, message: "Something went wrong on our side." },
+  service_unavailable: { status: 503, message: "The database is unreachable; try again shortly." },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -49,9 +50,30 @@ export function toEnvelope(err: AppError, requestId: string): ErrorEnvelope {
   };
 }
 
+/** Seconds a client should wait before retrying a 503. */
+export const RETRY_AFTER_SECONDS = 5;
+
+// Errors that mean the database cannot be reached, as opposed to a query it refused: connection
+// refused or reset, postgres.js's own connection errors, SQLSTATE class 08 (connection exception) and
+// 57P01–57P03 (the server is shutting down or starting up).
+const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "ENOTFOUND", "EPIPE", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "CONNECT_TIMEOUT"]);
+
+export function isDatabaseUnavailable(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = String((e as { code?: unknown }).code ?? "");
+    if (NETWORK_CODES.has(code) || /^08/.test(code) || /^57P0[123]$/.test(code)) return true;
+    if (e instanceof AggregateError && e.errors.some(isDatabaseUnavailable)) return true;
+  }
+  return false;
+}
+
 /** Unknown errors become a generic 500: the details go to the log, never to the caller. */
 export function normaliseError(err: unknown): AppError {
   if (err instanceof AppError) return err;
+  if (isDatabaseUnavailable(err)) {
+    console.error(`[loupe] database unavailable: ${describeError(err)}`);
+    return new AppError("service_unavailable");
+  }
   if (err instanceof ZodError) {
     const issue = err.issues[0];
     const param = issue?.path.map(String).join(".") || undefined;

@@ -4,7 +4,7 @@ import { roleCan, type Permission } from "../auth/roles";
 import type { Actor } from "../context";
 import { getDb, type Db } from "../../db";
 import { authenticateApiKey } from "../api-keys/authenticate-api-key";
-import { AppError, normaliseError, toEnvelope } from "../errors";
+import { AppError, normaliseError, RETRY_AFTER_SECONDS, toEnvelope } from "../errors";
 import { newId } from "../ids";
 import { hasControlCharacters } from "../validation";
 
@@ -53,7 +53,8 @@ export function apiRoute<P = Record<string, never>>(permission: Permission, hand
       return res;
     } catch (err) {
       const e = normaliseError(err);
-      return Response.json(toEnvelope(e, requestId), { status: e.status, headers: { "x-request-id": requestId } });
+      const retry: Record<string, string> = e.code === "service_unavailable" ? { "retry-after": String(RETRY_AFTER_SECONDS) } : {};
+      return Response.json(toEnvelope(e, requestId), { status: e.status, headers: { "x-request-id": requestId, ...retry } });
     }
   };
 }

@@ -1,0 +1,42 @@
+// Database loss is a 503 with Retry-After, never an empty 500; the database kind is reported when up.
+import { describe, expect, it } from "vitest";
+import { openDb } from "../db";
+import { isDatabaseUnavailable, normaliseError } from "./errors";
+import { healthReport } from "./health";
+import { createPgliteTestDb } from "./testing/test-db";
+
+// Nothing listens on port 1: connecting is refused at once, as when PostgreSQL is down.
+const DOWN = "postgres://postgres@127.0.0.1:1/loupe";
+
+describe("health and database loss", () => {
+  it("answers 503 database down when PostgreSQL cannot be reached, and maps the error to service_unavailable", async () => {
+    let caught: unknown;
+    const report = await healthReport(async () => {
+      try {
+        return await openDb({ url: DOWN });
+      } catch (err) {
+        caught = err;
+        throw err;
+      }
+    });
+    expect(report).toMatchObject({ status: 503, headers: { "retry-after": "5" }, body: { status: "unavailable", database: "down" } });
+    expect(isDatabaseUnavailable(caught)).toBe(true);
+    expect(normaliseError(caught)).toMatchObject({ code: "service_unavailable", status: 503 });
+  });
+
+  it("answers 200 with the database kind when it is up", async () => {
+    const t = await createPgliteTestDb();
+    try {
+      const report = await healthReport(async () => t);
+      expect(report.status).toBe(200);
+      expect(report.body).toMatchObject({ status: "ok", database: "pglite" });
+    } finally {
+      await t.cleanup();
+    }
+  });
+
+  it("does not mistake a refused query for a lost database", () => {
+    expect(isDatabaseUnavailable(Object.assign(new Error("duplicate key"), { code: "23505" }))).toBe(false);
+    expect(isDatabaseUnavailable(Object.assign(new Error("terminating connection due to administrator command"), { code: "57P01" }))).toBe(true);
+  });
+});
