@@ -4,6 +4,10 @@ import { Nav } from "@/components/nav";
 import { Providers } from "@/components/providers";
 import "./globals.css";
 
+// Every page is rendered per request: its scripts carry that request's CSP nonce (proxy.ts), which a
+// page prerendered at build time could not.
+export const dynamic = "force-dynamic";
+
 export const metadata: Metadata = {
   title: "Loupe",
   description: "Self-hosted AI-generated image detection and review queue",

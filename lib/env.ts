@@ -22,6 +22,10 @@ const schema = z.object({
   /** Address `npm start` listens on. Loopback by default: set 0.0.0.0 (or a LAN address) to serve others. */
   HOST: z.string().min(1).default("127.0.0.1"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** The URL people use to reach Loupe. With https, responses carry Strict-Transport-Security and cookies are Secure. */
+  LOUPE_PUBLIC_URL: z.string().url().optional(),
+  /** Trust X-Forwarded-Proto from a reverse proxy in front of Loupe (HSTS when it says https). */
+  LOUPE_TRUST_PROXY: bool.default(false),
   AUTH_SECRET: z.string().min(16).optional(),
   LOUPE_ADMIN_EMAIL: z.string().email().optional(),
   LOUPE_ADMIN_PASSWORD: z.string().min(8).optional(),

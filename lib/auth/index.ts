@@ -5,6 +5,7 @@ import NextAuth, { type DefaultSession } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
 import { getDb } from "../../db";
+import { env } from "../env";
 import type { Role } from "./roles";
 import { authLogger } from "./logger";
 import { authSecret } from "./secret";
@@ -24,6 +25,8 @@ const credentials = z.object({ email: z.string().email(), password: z.string().m
 export const { handlers, auth, signIn, signOut } = NextAuth({
   secret: authSecret(),
   trustHost: true,
+  // Served over HTTPS: session cookies are Secure (and __Secure- prefixed).
+  useSecureCookies: env.LOUPE_PUBLIC_URL?.startsWith("https:") ?? false,
   session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
   pages: { signIn: "/sign-in" },
   logger: authLogger,

@@ -1,0 +1,37 @@
+// Security headers on every page and API route: a nonce CSP on pages (fresh per request), a
+// nothing-runs CSP on the API, and the framing, sniffing, referrer and permissions headers on both.
+import { expect, test } from "@playwright/test";
+
+const PAGES = ["/", "/sign-in", "/queue", "/upload", "/settings/api-keys", "/admin/users", "/admin/policies", "/cases/case_missing", "/forbidden", "/no-such-page"];
+const API = ["/api/v1/health", "/api/v1/cases", "/api/v1/cases/case_missing", "/api/v1/cases/case_missing/image", "/api/v1/cases/case_missing/heatmaps/ela", "/api/v1/nowhere"];
+
+const COMMON = {
+  "x-frame-options": "DENY",
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "strict-origin-when-cross-origin",
+  "permissions-policy": expect.stringContaining("camera=()"),
+};
+
+test("every page carries a nonce CSP (a new nonce each time) and the common headers", async ({ request }) => {
+  const nonces = new Set<string>();
+  for (const path of PAGES) {
+    const res = await request.get(path, { maxRedirects: 0 });
+    const h = res.headers();
+    expect({ path, ...h }).toMatchObject({ path, ...COMMON });
+    const csp = h["content-security-policy"] ?? "";
+    expect(csp, path).toContain("frame-ancestors 'none'");
+    expect(csp, path).toContain("object-src 'none'");
+    const nonce = /'nonce-([^']+)'/.exec(csp)?.[1];
+    expect(nonce, path).toBeTruthy();
+    nonces.add(nonce!);
+  }
+  expect(nonces.size).toBe(PAGES.length);
+  expect((await request.get("/sign-in")).headers()["strict-transport-security"]).toBeUndefined(); // plain HTTP here
+});
+
+test("every API route carries a CSP that runs and loads nothing, and the common headers", async ({ request }) => {
+  for (const path of API) {
+    const res = await request.get(path);
+    expect({ path, ...res.headers() }).toMatchObject({ path, ...COMMON, "content-security-policy": "default-src 'none'; frame-ancestors 'none'" });
+  }
+});
