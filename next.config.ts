@@ -15,6 +15,11 @@ const nextConfig: NextConfig = {
   experimental: {
     // One image per action call plus multipart overhead.
     serverActions: { bodySizeLimit: MAX_REQUEST_BYTES },
+    // With a proxy (proxy.ts), Next buffers request bodies up to this size and cuts off the rest
+    // (default 10 MB, which would truncate a legitimate 15 MB upload). A little over the largest
+    // request we accept: a longer body still arrives longer than the limit, so the route's own
+    // streaming count (lib/api/read-body.ts) answers 413 instead of seeing a cut-off image.
+    proxyClientMaxBodySize: MAX_REQUEST_BYTES + 64 * 1024,
   },
   poweredByHeader: false,
 };

@@ -169,6 +169,31 @@ test("an API key works as x-api-key too, and a wrong method says which methods t
   expect(wrong.headers()["allow"]).toBe("GET, POST");
 });
 
+test("a chunked upload without Content-Length is stopped at the limit with 413", async ({ baseURL }) => {
+  let sent = 0;
+  const chunk = new Uint8Array(1024 * 1024).fill(0xff);
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (sent >= 40 * 1024 * 1024) return controller.close();
+      sent += chunk.byteLength;
+      controller.enqueue(chunk);
+    },
+  });
+  const res = await fetch(`${baseURL}/api/v1/cases`, { method: "POST", headers: { ...auth(keys.editor), "content-type": "image/jpeg" }, body, duplex: "half" } as RequestInit);
+  expect(res.status).toBe(413);
+  expect((await res.json()).error.code).toBe("payload_too_large");
+});
+
+test("an upload between 10 and 20 MB arrives whole (the proxy does not cut it off)", async ({ request }) => {
+  // A 2560×2048 PNG of strong noise compresses badly: about 14 MB.
+  const big = await makePng({ width: 2560, height: 2048, seed: 77, noise: 120 });
+  expect(big.length).toBeGreaterThan(10 * 1024 * 1024);
+  expect(big.length).toBeLessThan(20 * 1024 * 1024);
+  const res = await postImage(request, keys.editor, big, "big.png");
+  expect(res.status()).toBe(202);
+  expect((await res.json()).image).toMatchObject({ size_bytes: big.length, width: 2560, height: 2048 });
+});
+
 test("PNG upload is typed by magic bytes, not the file name", async ({ request }) => {
   const png = await makePng({ width: 64, height: 64, seed: 5 });
   const res = await postImage(request, keys.editor, png, "misnamed.jpg");

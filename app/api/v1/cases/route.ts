@@ -2,7 +2,8 @@ import { apiRoute, otherMethods, parseOrThrow } from "@/lib/api/route";
 import { caseDto } from "@/lib/api/dto";
 import { listCases } from "@/lib/cases/queries";
 import { submitImage } from "@/lib/cases/submit-image";
-import { MAX_BYTES_LABEL, MAX_REQUEST_BYTES } from "@/lib/limits";
+import { readBodyLimited, readFormLimited } from "@/lib/api/read-body";
+import { MAX_REQUEST_BYTES } from "@/lib/limits";
 import { AppError } from "@/lib/errors";
 import { pokeInProcessWorker } from "@/lib/worker/in-process";
 import { createCaseFields, listCasesQuery } from "./cases.validation";
@@ -20,23 +21,19 @@ export const GET = apiRoute("viewQueue", async (req, { db }) => {
  * or the raw image bytes as the body with any image content type. Answers 202: scanning is async.
  */
 export const POST = apiRoute("submit", async (req, { db, actor, requestId }) => {
-  const length = Number(req.headers.get("content-length") ?? "0");
-  if (length > MAX_REQUEST_BYTES) throw new AppError("payload_too_large", `The upload is over ${MAX_BYTES_LABEL}.`);
   const type = req.headers.get("content-type") ?? "";
   let bytes: Buffer;
   let filename = "";
   let fields: Record<string, unknown> = {};
   if (type.startsWith("multipart/form-data")) {
-    const form = await req.formData().catch(() => {
-      throw new AppError("invalid_request", "The multipart body could not be parsed.");
-    });
+    const form = await readFormLimited(req, MAX_REQUEST_BYTES);
     const file = form.get("file");
     if (!(file instanceof File)) throw new AppError("invalid_request", "Send the image in a `file` part.", { param: "file" });
     bytes = Buffer.from(await file.arrayBuffer());
     filename = file.name;
     fields = Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === "string"));
   } else {
-    bytes = Buffer.from(await req.arrayBuffer());
+    bytes = await readBodyLimited(req, MAX_REQUEST_BYTES);
     const url = new URL(req.url);
     filename = url.searchParams.get("filename") ?? "";
     fields = Object.fromEntries(url.searchParams);

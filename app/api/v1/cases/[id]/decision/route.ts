@@ -1,16 +1,14 @@
 import { apiRoute, otherMethods, parseOrThrow } from "@/lib/api/route";
 import { caseDetailDto } from "@/lib/api/dto";
+import { readJsonLimited } from "@/lib/api/read-body";
 import { decideCase } from "@/lib/cases/decide-case";
 import { getCaseDetail } from "@/lib/cases/queries";
-import { AppError } from "@/lib/errors";
 import { decisionBody } from "../../cases.validation";
 
 export const dynamic = "force-dynamic";
 
 export const POST = apiRoute<{ id: string }>("decide", async (req, { db, actor, params, requestId }) => {
-  const body = parseOrThrow(decisionBody, await req.json().catch(() => {
-    throw new AppError("invalid_request", "The body must be JSON.");
-  }));
+  const body = parseOrThrow(decisionBody, await readJsonLimited(req));
   await decideCase({ ctx: { db, actor, requestId }, input: { caseId: params.id, outcome: body.outcome, note: body.note ?? "" } });
   return caseDetailDto((await getCaseDetail(db, params.id))!);
 });
