@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { signOut } from "@/lib/auth";
+import { SignOutButton } from "./sign-out-button";
 import { currentActor } from "@/lib/auth/session";
 
 export async function Nav() {
@@ -24,14 +24,7 @@ export async function Nav() {
             <span className="ml-auto text-slate-500" data-testid="whoami">
               {actor.email} · {actor.role}
             </span>
-            <form
-              action={async () => {
-                "use server";
-                await signOut({ redirectTo: "/sign-in" });
-              }}
-            >
-              <button className="rounded border border-slate-300 px-2 py-1 text-slate-700 hover:bg-slate-100">Sign out</button>
-            </form>
+            <SignOutButton />
           </>
         )}
       </nav>

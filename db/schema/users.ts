@@ -1,4 +1,4 @@
-import { boolean, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { boolean, integer, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 import { roleEnum } from "./enums";
 
 export const users = pgTable("users", {
@@ -8,6 +8,11 @@ export const users = pgTable("users", {
   passwordHash: text("password_hash").notNull(),
   role: roleEnum("role").notNull(),
   disabled: boolean("disabled").notNull().default(false),
+  /**
+   * Sessions carry the version they were issued under; raising it (sign-out, role change, disabling)
+   * ends every session of the user at their next request.
+   */
+  sessionVersion: integer("session_version").notNull().default(0),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 });
 

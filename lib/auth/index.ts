@@ -1,6 +1,7 @@
-// next-auth v5 (Auth.js) with email + password. Sessions are JWTs carrying the user id and role,
-// but every action and route re-reads the user (lib/auth/session.ts): a role change or a disabled
-// account takes effect on the next request, not when the token expires.
+// next-auth v5 (Auth.js) with email + password. Sessions are JWTs carrying the user id, role and the
+// user's session version, and every action, page and route re-reads the user (lib/auth/session.ts):
+// a role change, a disabled account or a sign-out (which raises the version) ends the session on the
+// next request, not when the token expires.
 import NextAuth, { type DefaultSession } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
@@ -13,10 +14,12 @@ import { verifyCredentials } from "./verify-credentials";
 
 declare module "next-auth" {
   interface Session {
-    user: { id: string; role: Role } & DefaultSession["user"];
+    /** `sv`: the user's session version when this session was issued (see users.sessionVersion). */
+    user: { id: string; role: Role; sv: number } & DefaultSession["user"];
   }
   interface User {
     role?: Role;
+    sv?: number;
   }
 }
 
@@ -38,7 +41,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
         if (!parsed.success) return null;
         const user = await verifyCredentials(await getDb(), parsed.data.email, parsed.data.password);
         if (!user) return null;
-        return { id: user.id, email: user.email, name: user.name || user.email, role: user.role };
+        return { id: user.id, email: user.email, name: user.name || user.email, role: user.role, sv: user.sessionVersion };
       },
     }),
   ],
@@ -47,12 +50,14 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
       if (user) {
         token.sub = user.id;
         token.role = user.role;
+        token.sv = user.sv;
       }
       return token;
     },
     session({ session, token }) {
       session.user.id = token.sub ?? "";
       session.user.role = token.role as Role;
+      session.user.sv = typeof token.sv === "number" ? token.sv : -1;
       return session;
     },
   },

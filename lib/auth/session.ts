@@ -18,7 +18,8 @@ export const currentActor = cache(async (): Promise<UserActor | null> => {
   if (!id) return null;
   const db = await getDb();
   const [user] = await db.select().from(users).where(eq(users.id, id));
-  if (!user || user.disabled) return null;
+  // A session issued before the user's last sign-out, role change or disabling is over.
+  if (!user || user.disabled || user.sessionVersion !== session.user.sv) return null;
   return { type: "user", id: user.id, role: user.role, email: user.email };
 });
 

@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { users, type User } from "../../db/schema";
 import { writeAudit } from "../audit";
@@ -22,7 +22,12 @@ export async function updateUser({ ctx, input }: { ctx: Ctx; input: UpdateUserIn
   return ctx.db.transaction(async (tx) => {
     const [user] = await tx
       .update(users)
-      .set({ ...(data.role ? { role: data.role } : {}), ...(data.disabled !== undefined ? { disabled: data.disabled } : {}) })
+      .set({
+        ...(data.role ? { role: data.role } : {}),
+        ...(data.disabled !== undefined ? { disabled: data.disabled } : {}),
+        // A role change or disabling ends the user's sessions: they sign in again under the new state.
+        sessionVersion: sql`${users.sessionVersion} + 1`,
+      })
       .where(eq(users.id, data.userId))
       .returning();
     if (!user) throw new AppError("not_found", "User not found.");
