@@ -7,3 +7,4 @@ export * from "./cases";
 export * from "./detections";
 export * from "./decisions";
 export * from "./audit-events";
+export * from "./auth-throttle";

@@ -2,13 +2,14 @@
 // user's session version, and every action, page and route re-reads the user (lib/auth/session.ts):
 // a role change, a disabled account or a sign-out (which raises the version) ends the session on the
 // next request, not when the token expires.
-import NextAuth, { type DefaultSession } from "next-auth";
+import NextAuth, { CredentialsSignin, type DefaultSession } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
 import { getDb } from "../../db";
 import { env } from "../env";
 import type { Role } from "./roles";
 import { authLogger } from "./logger";
+import { ACCOUNT_RULE, accountKey, ADDRESS_RULE, addressKey, checkThrottle, clearThrottle, recordFailure, type ThrottleRule } from "./throttle";
 import { authSecret } from "./secret";
 import { verifyCredentials } from "./verify-credentials";
 
@@ -25,6 +26,20 @@ declare module "next-auth" {
 
 const credentials = z.object({ email: z.string().email(), password: z.string().min(1).max(200) });
 
+/** A sign-in refused by the throttle; `code` is `throttled-<seconds to wait>`. */
+export class ThrottledSignIn extends CredentialsSignin {
+  constructor(retryAfterSeconds: number) {
+    super();
+    this.code = `throttled-${retryAfterSeconds}`;
+  }
+}
+
+/** The client's address, when a trusted reverse proxy reports it (Next does not expose the socket's). */
+function clientAddress(request: Request | undefined): string | null {
+  if (!env.LOUPE_TRUST_PROXY || !request) return null;
+  return request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || null;
+}
+
 export const { handlers, auth, signIn, signOut } = NextAuth({
   secret: authSecret(),
   trustHost: true,
@@ -36,11 +51,22 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
   providers: [
     Credentials({
       credentials: { email: {}, password: {} },
-      async authorize(raw) {
+      async authorize(raw, request) {
         const parsed = credentials.safeParse(raw);
         if (!parsed.success) return null;
-        const user = await verifyCredentials(await getDb(), parsed.data.email, parsed.data.password);
-        if (!user) return null;
+        const db = await getDb();
+        const address = clientAddress(request);
+        const keys: [string, ThrottleRule][] = [[accountKey(parsed.data.email), ACCOUNT_RULE], ...(address ? [[addressKey(address), ADDRESS_RULE] as [string, ThrottleRule]] : [])];
+        for (const [key, rule] of keys) {
+          const verdict = await checkThrottle(db, key, rule);
+          if (!verdict.ok) throw new ThrottledSignIn(verdict.retryAfterSeconds);
+        }
+        const user = await verifyCredentials(db, parsed.data.email, parsed.data.password);
+        if (!user) {
+          for (const [key, rule] of keys) await recordFailure(db, key, rule);
+          return null;
+        }
+        await clearThrottle(db, accountKey(parsed.data.email));
         return { id: user.id, email: user.email, name: user.name || user.email, role: user.role, sv: user.sessionVersion };
       },
     }),

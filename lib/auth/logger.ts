@@ -9,6 +9,8 @@ export function makeAuthLogger(out: { warn: Log; error: Log } = console) {
   return {
     error(error: Error) {
       const name = (error as { type?: string }).type ?? error.name;
+      const code = (error as { code?: string }).code ?? "";
+      if (name === "CredentialsSignin" && code.startsWith("throttled")) return out.warn(`[auth] sign-in refused by the throttle (${code})`);
       if (name === "CredentialsSignin") return out.warn("[auth] sign-in refused: wrong email or password, or a disabled account");
       out.error(`[auth] ${name}: ${error.message.split("\n")[0]}`);
       if (env.NODE_ENV === "development" && error.stack) out.error(error.stack);

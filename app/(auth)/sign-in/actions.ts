@@ -11,6 +11,11 @@ export async function signInAction(_prev: { error?: string } | undefined, form: 
     await signIn("credentials", { ...parsed.data, redirectTo: "/queue" });
     return {};
   } catch (err) {
+    const throttled = err instanceof AuthError ? /^throttled-(\d+)$/.exec((err as { code?: string }).code ?? "") : null;
+    if (throttled) {
+      const minutes = Math.ceil(Number(throttled[1]) / 60);
+      return { error: `Too many failed sign-ins. Try again in ${Number(throttled[1]) < 60 ? `${throttled[1]} seconds` : `${minutes} minute${minutes === 1 ? "" : "s"}`}.` };
+    }
     if (err instanceof AuthError) return { error: "Wrong email or password, or the account is disabled." };
     throw err; // the redirect after a successful sign-in
   }
