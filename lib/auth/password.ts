@@ -1,9 +1,10 @@
-// Password hashing with scrypt (RFC 7914) from node:crypto: it runs on libuv's thread pool, so a burst
-// of sign-in attempts never stalls the server's event loop (bcryptjs, used before, computes in
-// JavaScript on it). Hashes written before the switch (bcrypt, "$2…") still verify, and are
+// Password hashing with scrypt (RFC 7914) from node:crypto, computed in a dedicated thread
+// (hash-thread.ts), so a burst of sign-in attempts stalls neither the server's event loop (bcryptjs,
+// used before, computed in JavaScript on it) nor libuv's shared thread pool. Hashes written before the switch (bcrypt, "$2…") still verify, and are
 // re-hashed with scrypt at the user's next successful sign-in (verify-credentials.ts).
 import bcrypt from "bcryptjs";
-import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from "node:crypto";
+import { randomBytes, timingSafeEqual } from "node:crypto";
+import { scryptInThread } from "./hash-thread";
 
 // OWASP Password Storage Cheat Sheet's scrypt equivalents of N=2^17, r=8, p=1 include N=2^15, r=8,
 // p=3: 32 MiB per hash (128·N·r) and about three times N=2^15's work.
@@ -12,8 +13,7 @@ const KEY_BYTES = 32;
 const SALT_BYTES = 16;
 
 function scrypt(password: string, salt: Buffer, params: { N: number; r: number; p: number }): Promise<Buffer> {
-  const opts: ScryptOptions = { ...params, maxmem: 256 * params.N * params.r + 1024 * 1024 };
-  return new Promise((resolve, reject) => scryptCb(password.normalize("NFKC"), salt, KEY_BYTES, opts, (err, key) => (err ? reject(err) : resolve(key))));
+  return scryptInThread(password.normalize("NFKC"), salt, KEY_BYTES, { ...params, maxmem: 256 * params.N * params.r + 1024 * 1024 });
 }
 
 /** `scrypt$N$r$p$<salt b64>$<key b64>`. */
