@@ -1,0 +1,54 @@
+"""Unit checks of corpus.py (no corpus needed):  /usr/bin/python3 -m unittest models/training/test_corpus.py"""
+import json
+import os
+import sys
+import unittest
+
+import numpy as np
+from PIL import Image
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import corpus as K  # noqa: E402
+
+
+class CorpusTest(unittest.TestCase):
+    def test_reserved_json_in_sync(self):
+        with open(K.RESERVED_JSON) as f:
+            self.assertEqual(json.load(f), K.reserved_json())
+
+    def test_reserved(self):
+        self.assertTrue(K.is_reserved_repo("ComfyAnonymous/comfyui_examples"))
+        self.assertFalse(K.is_reserved_repo("comfyanonymous/ComfyUI"))
+        for p in ["kodim01.png", "x/Kodak/1.png", "DICM/01.jpg", "LIME/1.bmp", "MEF/a.png", "afhq/cat/1.jpg",
+                  "celeba_hq/f/1.jpg"]:
+            self.assertTrue(K.is_reserved_path(p), p)
+        for p in ["limestone.jpg", "sublime/x.png", "kodachrome.jpg", "mefisto/a.png"]:
+            self.assertFalse(K.is_reserved_path(p), p)
+
+    def test_sqrt_quotas(self):
+        q = K.sqrt_quotas({"a": 10000, "b": 100, "c": 4}, 300)
+        self.assertEqual(sum(q.values()), 300)
+        self.assertEqual(q["c"], 4)
+        self.assertAlmostEqual(q["a"] / q["b"], 10.0, delta=0.3)
+        self.assertEqual(K.sqrt_quotas({"a": 5, "b": 3}, 100), {"a": 5, "b": 3})
+
+    def test_balanced_sample_deterministic(self):
+        rows = [{"repo": f"r{i % 3}", "label": "ai" if i % 2 else "real", "i": i} for i in range(300)]
+        a = K.balanced_sample(rows, 40, seed=7)
+        self.assertEqual(a, K.balanced_sample(rows, 40, seed=7))
+        self.assertEqual(len(a), 80)
+
+    def test_perceptual_near_duplicates(self):
+        rng = np.random.default_rng(0)
+        base = (rng.random((64, 64, 3)) * 255).astype(np.uint8)
+        im = Image.fromarray(base).resize((256, 256), Image.BICUBIC)
+        near = im.resize((200, 200), Image.LANCZOS)  # rescaled copy
+        other = Image.fromarray((rng.random((64, 64, 3)) * 255).astype(np.uint8)).resize((256, 256))
+        hs = [K.phash_dhash(x) for x in (im, near, other)]
+        ph = np.array([h[0] for h in hs], dtype=np.uint64)
+        dh = np.array([h[1] for h in hs], dtype=np.uint64)
+        self.assertEqual(K.near_duplicate_pairs(ph, dh, 4, 10), [(0, 1)])
+
+
+if __name__ == "__main__":
+    unittest.main()
