@@ -52,6 +52,7 @@ import corpus_data as D  # noqa: E402
 
 OUT = os.path.join(C.CACHE, "loso")
 CONDS = ["as_is", "neutralised"]
+MIN_FAMILY_N = 20  # families with fewer scored images are listed but left out of the mean / worst
 
 
 def log(*a) -> None:
@@ -314,7 +315,9 @@ def metrics(plan: dict, out: str) -> dict:
             b = np.array([v[cond] for v in other])
             pos, neg = (a, b) if lab == 1 else (b, a)
             e[f"pooled_auc_{cond}"] = float(roc_auc_score(np.r_[np.ones(len(pos)), np.zeros(len(neg))], np.r_[pos, neg]))
-    fam_e = res["families"]
+    # mean / worst over families with enough scored images (a 1-image family says nothing)
+    res["min_family_n"] = MIN_FAMILY_N
+    fam_e = {f: e for f, e in res["families"].items() if e["n"] >= MIN_FAMILY_N}
     if fam_e:
         for cond in CONDS:
             aucs = [v[f"auc_{cond}"] for v in fam_e.values()]
@@ -352,8 +355,8 @@ def write_report(res: dict, out: str) -> str:
                      f"{e['auc_neutralised']:.3f} | {100 * e['tpr1_as_is']:.0f}% | {100 * e['tpr1_neutralised']:.0f}% | "
                      f"{e['pooled_auc_as_is']:.3f} | {e['pooled_auc_neutralised']:.3f} | "
                      f"{e.get('shortcut_auc_as_is', float('nan')):.3f} | {e.get('shortcut_auc_neutralised', float('nan')):.3f} |")
-    if fam:
-        lines += ["", f"Mean family AUC: as-is {res['mean_family_auc_as_is']:.3f}, neutralised "
+    if "mean_family_auc_as_is" in res:
+        lines += ["", f"Over families with >= {res['min_family_n']} scored images: mean family AUC: as-is {res['mean_family_auc_as_is']:.3f}, neutralised "
                       f"**{res['mean_family_auc_neutralised']:.3f}**. Worst family: as-is "
                       f"{res['worst_family_auc_as_is']['family']} {res['worst_family_auc_as_is']['auc']:.3f}, "
                       f"neutralised {res['worst_family_auc_neutralised']['family']} "
