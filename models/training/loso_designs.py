@@ -155,6 +155,8 @@ def compare(names: list[str], path: str) -> str:
                 f"{100 * sm['mean_tpr1_neutralised']:.1f}% |")
 
     lines += [row(n, _summary(r)) for n, r in runs.items()]
+    lines += ["", "The rows above average over the folds each run finished; where those differ, compare designs only "
+                  "in the tables below (same folds, same families)."]
     partial = any(done[n] != done["baseline"] for n in runs)
     if partial and common_folds:
         lines += ["", f"Not every design finished every fold. On the folds all designs finished "
