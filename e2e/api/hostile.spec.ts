@@ -1,7 +1,7 @@
 // The hostile-input suite through the REST API: every file gets 202 or a stable 4xx envelope — never a
 // 5xx — and the server still answers health after each.
 import { expect, test } from "@playwright/test";
-import { makeHostileFiles, HOSTILE_TEXT } from "../../lib/detection/testing/hostile";
+import { makeHostileFiles, HOSTILE_TEXT } from "../../lib/detection/testing";
 import { E2E_ADMIN } from "../../playwright.config";
 import { createApiKey, signIn } from "../support/session";
 

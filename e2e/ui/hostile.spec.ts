@@ -1,7 +1,7 @@
 // The hostile-input suite through the upload page's server action: every file ends uploaded or with a
 // stable error code shown beside it — never "something went wrong" — in batches of the page's maximum.
 import { expect, test } from "@playwright/test";
-import { makeHostileFiles } from "../../lib/detection/testing/hostile";
+import { makeHostileFiles } from "../../lib/detection/testing";
 import { MAX_FILES_PER_BATCH } from "../../lib/limits";
 import { E2E_ADMIN } from "../../playwright.config";
 import { signIn } from "../support/session";

@@ -42,7 +42,10 @@ export async function checkThrottle(db: DbOrTx, key: string, rule: ThrottleRule,
 
 /** Count a failure; locks the key (and writes an audit event) when it reaches the rule's limit. */
 export async function recordFailure(db: DbOrTx, key: string, rule: ThrottleRule, now = new Date()): Promise<void> {
-  const windowStart = new Date(now.getTime() - rule.windowSeconds * 1000);
+  // Timestamps go into the SQL fragments as ISO text cast to timestamptz (postgres.js does not take
+  // Date objects inside raw fragments).
+  const windowStart = sql`${new Date(now.getTime() - rule.windowSeconds * 1000).toISOString()}::timestamptz`;
+  const nowTs = sql`${now.toISOString()}::timestamptz`;
   // One statement: concurrent failures from several processes all count.
   const [row] = await db
     .insert(authThrottle)
@@ -51,7 +54,7 @@ export async function recordFailure(db: DbOrTx, key: string, rule: ThrottleRule,
       target: authThrottle.key,
       set: {
         failures: sql`case when ${authThrottle.windowStart} < ${windowStart} then 1 else ${authThrottle.failures} + 1 end`,
-        windowStart: sql`case when ${authThrottle.windowStart} < ${windowStart} then ${now} else ${authThrottle.windowStart} end`,
+        windowStart: sql`case when ${authThrottle.windowStart} < ${windowStart} then ${nowTs} else ${authThrottle.windowStart} end`,
         lastFailure: now,
       },
     })

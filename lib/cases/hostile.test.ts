@@ -9,7 +9,7 @@ import { promisify } from "node:util";
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { cases } from "../../db/schema";
-import { makeHostileFiles, type HostileFile } from "../detection/testing/hostile";
+import { makeHostileFiles, type HostileFile } from "../detection/testing";
 import { AppError } from "../errors";
 import { useSharedTestDb } from "../testing/shared-test-db";
 import { startWorker } from "../worker/worker";

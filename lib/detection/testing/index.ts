@@ -3,3 +3,4 @@
 export * from "./fixtures";
 export * from "./formats";
 export { HEIF_ENC_MISSING, heifEncAvailable, makeHeic } from "./heic";
+export * from "./hostile";
