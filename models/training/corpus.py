@@ -349,6 +349,11 @@ SHARED_FAMILY = {
 }
 
 
+def shared_family(label: str, source: str) -> str:
+    """The LOSO family of a ../shared/datasets source (SHARED_FAMILY, else the label's catch-all)."""
+    return SHARED_FAMILY.get((label, source), "unknown-diffusion" if label == "ai" else "other-photo")
+
+
 def shared_rows(datasets: str = DATASETS) -> list[dict]:
     """../shared/datasets as manifest-like rows (repo = 'shared:<source>'), train and dev alike."""
     p = os.path.join(datasets, "labels.csv")
@@ -357,7 +362,7 @@ def shared_rows(datasets: str = DATASETS) -> list[dict]:
     out = []
     with open(p) as f:
         for r in csv.DictReader(f):
-            fam = SHARED_FAMILY.get((r["label"], r["source"]), "unknown-diffusion" if r["label"] == "ai" else "other-photo")
+            fam = shared_family(r["label"], r["source"])
             out.append({"repo": f"shared:{r['source']}", "commit": "-", "path": r["path"], "sha256": "-",
                         "label": r["label"], "generator": r["generator"], "family": fam, "licence": "see README",
                         "context": r["split"], "file": os.path.join(datasets, r["path"]),

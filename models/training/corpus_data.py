@@ -83,8 +83,7 @@ def shared_records(datasets: str = K.DATASETS) -> list[Rec]:
     out = []
     with open(p) as f:
         for r in csv.DictReader(f):
-            fam = K.SHARED_FAMILY.get((r["label"], r["source"]),
-                                      "unknown-diffusion" if r["label"] == "ai" else "other-photo")
+            fam = K.shared_family(r["label"], r["source"])
             fmt = r["orig_format"].lower()
             lossy = r["path"].lower().endswith((".jpg", ".jpeg")) or (
                 r["path"].lower().endswith(".webp") and "lossless" not in r["transform"] and fmt != "png")
