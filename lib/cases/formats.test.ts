@@ -14,9 +14,11 @@ import { submitImage } from "./submit-image";
 describe.each(TEST_DB_KINDS)("every advertised format on %s", (kind) => {
   const shared = useSharedTestDb(kind);
 
-  // heif-enc makes the HEIC fixture; .ci/run installs it, so under CI its absence fails the test.
-  it.each(ADVERTISED_FORMATS)("$format: accepted, scanned to a verdict, displayed as $displayedAs", async ({ format, make, available, displayedAs, width, height }) => {
-    if (!available()) return void console.warn(`${format} skipped: ${HEIF_ENC_MISSING}`);
+  // heif-enc makes the HEIC fixture; .ci/run installs it, so under CI every format runs. Elsewhere a
+  // format whose encoder is missing is skipped, visibly.
+  const missing = ADVERTISED_FORMATS.filter((f) => !f.available());
+  if (missing.length) it.skip(`${missing.map((f) => f.format).join(", ")}: ${HEIF_ENC_MISSING}`, () => {});
+  it.each(ADVERTISED_FORMATS.filter((f) => f.available()))("$format: accepted, scanned to a verdict, displayed as $displayedAs", async ({ format, make, displayedAs, width, height }) => {
     const bytes = await make();
     const { case: c, image } = await submitImage({ ctx: { db: shared.t().db, actor: shared.actor() }, input: { bytes, filename: `x.${format}`, source: "upload" } });
     expect(image.format).toBe(format);
