@@ -7,7 +7,7 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditEvents, cases, detections } from "../../db/schema";
 import { submitImage } from "../cases/submit-image";
-import { makeJpeg, rng } from "../detection/testing";
+import { makeJpeg } from "../detection/testing";
 import { createPostgresTestDb, insertTestUser, serverUrl, useTempBlobStore, type TestDb } from "../testing/test-db";
 import { startWorker } from "./worker";
 
@@ -15,16 +15,31 @@ const CASES = 60;
 const KILLS = 20;
 const CHILD_LEASE_SECONDS = 5;
 
-/** Starts `npm run worker`'s entry point and SIGKILLs it after `ms`; resolves when it is dead. */
-function killWorkerAfter(ms: number, env: Record<string, string>): Promise<void> {
+/**
+ * Starts `npm run worker`'s entry point and SIGKILLs it as soon as it holds a case's lease (it is
+ * mid-scan), or after `maxMs` if it never claims one; resolves when it is dead.
+ */
+function killWorkerMidScan(db: TestDb["db"], maxMs: number, env: Record<string, string>): Promise<void> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ["--import", "tsx/esm", fileURLToPath(new URL("./main.ts", import.meta.url))], {
       env: { ...process.env, ...env },
       stdio: "ignore",
     });
-    const timer = setTimeout(() => child.kill("SIGKILL"), ms);
+    const started = Date.now();
+    let done = false;
+    const poll = async () => {
+      // Leases held before this child started belong to workers already dead.
+      const owners = async () => new Set((await db.select({ o: cases.leaseOwner }).from(cases).where(sql`${cases.state} = 'scanning'`)).map((r) => r.o));
+      const before = await owners();
+      while (!done) {
+        const now = await owners();
+        if ([...now].some((o) => o && !before.has(o)) || Date.now() - started > maxMs) return child.kill("SIGKILL");
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    void poll();
     child.on("exit", () => {
-      clearTimeout(timer);
+      done = true;
       resolve();
     });
   });
@@ -41,7 +56,8 @@ describe.skipIf(!serverUrl)("kill storm on PostgreSQL (needs DATABASE_URL)", () 
     await ensureDefaultPolicy(t.db);
     const actor = await insertTestUser(t.db, "editor");
     for (let i = 0; i < CASES; i++) {
-      await submitImage({ ctx: { db: t.db, actor }, input: { bytes: await makeJpeg({ width: 320, height: 240, seed: 3000 + i }), filename: `k${i}.jpg`, source: "api" } });
+      // Large enough that a scan takes a while: a kill lands inside it.
+      await submitImage({ ctx: { db: t.db, actor }, input: { bytes: await makeJpeg({ width: 1600, height: 1200, seed: 3000 + i }), filename: `k${i}.jpg`, source: "api" } });
     }
   });
   afterAll(async () => {
@@ -59,11 +75,8 @@ describe.skipIf(!serverUrl)("kill storm on PostgreSQL (needs DATABASE_URL)", () 
       LOUPE_WORKER_POLL_MS: "100",
       LOUPE_ADMIN_PASSWORD: "kill-storm-admin",
     };
-    const r = rng(42);
-    // Kills land anywhere from start-up to mid-scan; two workers are killed at a time.
-    for (let k = 0; k < KILLS; k += 2) {
-      await Promise.all([killWorkerAfter(1500 + r() * 3000, env), killWorkerAfter(1500 + r() * 3000, env)]);
-    }
+    // One worker at a time, killed the moment it holds a lease: each kill lands mid-scan.
+    for (let k = 0; k < KILLS; k++) await killWorkerMidScan(t.db, 30_000, env);
     // The leases of the dead workers expire; a healthy worker takes over whatever they left.
     await new Promise((res) => setTimeout(res, CHILD_LEASE_SECONDS * 1000 + 500));
     const worker = startWorker({ db: t.db, concurrency: 2, leaseSeconds: 60, maxAttempts: 20, pollMs: 50, workerId: "wrk_survivor", log: () => {} });
@@ -77,11 +90,11 @@ describe.skipIf(!serverUrl)("kill storm on PostgreSQL (needs DATABASE_URL)", () 
     const perCase = await t.db.select({ caseId: detections.caseId, n: sql<number>`count(*)::int` }).from(detections).groupBy(detections.caseId);
     expect(perCase).toHaveLength(CASES);
     expect(perCase.filter((p) => p.n !== 1)).toEqual([]);
-    // The killed workers really were working: they claimed cases, and some died holding a lease.
+    // Every killed worker had claimed a case (fresh or left by an earlier victim) and died holding it.
     const moves = await t.db.select().from(auditEvents).where(eq(auditEvents.action, "case.transition"));
-    const byKilled = moves.filter((e) => e.actorId !== "wrk_survivor" && e.data.reason === "claimed");
+    const byKilled = moves.filter((e) => e.actorId !== "wrk_survivor" && (e.data.reason === "claimed" || e.data.reason === "lease_expired_reclaimed"));
     const reclaimed = moves.filter((e) => e.data.reason === "lease_expired_reclaimed");
-    expect(byKilled.length).toBeGreaterThan(0);
+    expect(byKilled.length).toBeGreaterThanOrEqual(KILLS);
     expect(reclaimed.length).toBeGreaterThan(0);
   }, 600_000);
 });
