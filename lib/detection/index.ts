@@ -1,7 +1,7 @@
 // Public API of the detection engine: the only module code outside lib/detection imports.
 // Importable from plain Node (worker, CLIs) and from Next.
-export { runDetection, runSignals } from "./run-detection";
-export { inspectImage, decodeImage, sniffFormat, ANALYSIS_MAX_SIDE, MAX_BYTES, MAX_SIDE, type ImageFormat } from "./decode";
+export { runDetection } from "./run-detection";
+export { inspectImage, decodeImage, ANALYSIS_MAX_SIDE, MAX_BYTES, MAX_SIDE, type ImageFormat } from "./decode";
 export { needsDisplayDerivative, renderDisplayImage } from "./display";
 export { displaySize, storedPoint } from "./orientation";
 export { fuse } from "./fuse";
