@@ -21,9 +21,9 @@ export async function Nav() {
                 <Link href="/admin/policies" className="text-slate-600 hover:text-slate-900">Policies</Link>
               </>
             )}
-            <span className="ml-auto text-slate-500" data-testid="whoami">
+            <Link href="/settings/account" className="ml-auto text-slate-600 hover:text-slate-900" data-testid="whoami" title="Your account">
               {actor.email} · {actor.role}
-            </span>
+            </Link>
             <SignOutButton />
           </>
         )}

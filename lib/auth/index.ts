@@ -34,10 +34,15 @@ export class ThrottledSignIn extends CredentialsSignin {
   }
 }
 
-/** The client's address, when a trusted reverse proxy reports it (Next does not expose the socket's). */
-function clientAddress(request: Request | undefined): string | null {
-  if (!env.LOUPE_TRUST_PROXY || !request) return null;
-  return request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || null;
+/**
+ * The client's address. `npm start`'s server (lib/cli/serve.mjs) sets `x-forwarded-for` to the socket's
+ * peer, whatever the client sent; behind a trusted reverse proxy (LOUPE_TRUST_PROXY) the header is the
+ * proxy's, and the right-most entry is the address that proxy saw (entries to its left are the client's
+ * own claims).
+ */
+export function clientAddress(request: Request | undefined): string | null {
+  const hops = request?.headers.get("x-forwarded-for")?.split(",").map((h) => h.trim()).filter(Boolean) ?? [];
+  return (env.LOUPE_TRUST_PROXY ? hops.at(-1) : hops[0]) ?? null;
 }
 
 export const { handlers, auth, signIn, signOut } = NextAuth({

@@ -49,10 +49,10 @@ if (buildTime() < Math.max(...SOURCES.map((s) => newestMtime(path.join(root, s))
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
-const server = spawn(nextBin, ["start", "--hostname", env.HOST, "--port", String(env.PORT), ...process.argv.slice(2)], {
-  stdio: "inherit",
-  env: childEnv,
-});
+// Node's http server in front of Next's handler (lib/cli/serve.mjs), so the client address used by the
+// sign-in throttle comes from the socket rather than from a header the client chose.
+const serveArgs = ["lib/cli/serve.mjs", "--hostname", env.HOST, "--port", String(env.PORT), ...(env.LOUPE_TRUST_PROXY ? ["--trust-proxy"] : [])];
+const server = spawn(process.execPath, serveArgs, { stdio: "inherit", env: { ...childEnv, NODE_ENV: "production" } });
 console.log(`[loupe] serving on http://${env.HOST.includes(":") ? `[${env.HOST}]` : env.HOST}:${env.PORT}`);
 
 let stopping = false;

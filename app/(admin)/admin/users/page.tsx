@@ -31,7 +31,7 @@ export default async function UsersPage() {
               <td className="px-3 py-2 font-mono">{u.email}</td>
               <td className="px-3 py-2">{u.name}</td>
               <td className="px-3 py-2">
-                <UserRowControls userId={u.id} role={u.role} disabled={u.disabled} />
+                <UserRowControls userId={u.id} email={u.email} role={u.role} disabled={u.disabled} />
               </td>
               <td className="px-3 py-2 text-slate-500">{u.createdAt.toLocaleDateString()}</td>
             </tr>

@@ -13,3 +13,5 @@ export const updateUserInput = z.object({
   role: z.enum(ROLES).optional(),
   disabled: z.boolean().optional(),
 });
+
+export const resetPasswordInput = z.object({ userId: z.string().startsWith("usr_") });
