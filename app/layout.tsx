@@ -9,7 +9,7 @@ import "./globals.css";
 export const dynamic = "force-dynamic";
 
 export const metadata: Metadata = {
-  title: "Loupe",
+  title: { default: "Loupe", template: "%s · Loupe" },
   description: "Self-hosted AI-generated image detection and review queue",
 };
 
@@ -19,7 +19,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
       <body>
         <Providers>
           <Nav />
-          <main className="mx-auto max-w-7xl px-6 py-6">{children}</main>
+          <main id="main" tabIndex={-1} className="mx-auto max-w-7xl px-4 py-6 outline-none md:px-6">{children}</main>
         </Providers>
       </body>
     </html>

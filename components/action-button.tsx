@@ -9,7 +9,7 @@ export function ActionButton({
   run,
   label,
   pendingLabel,
-  className = "rounded border border-slate-300 px-3 py-1 text-sm hover:bg-slate-100 disabled:opacity-50",
+  className = "rounded border border-slate-500 px-3 py-1 text-sm hover:bg-slate-100 disabled:opacity-50",
 }: {
   run: () => Promise<ActionResult<unknown>>;
   label: string;

@@ -1,31 +1,38 @@
 import Link from "next/link";
+import { NavMenu } from "./nav-menu";
 import { SignOutButton } from "./sign-out-button";
 import { currentActor } from "@/lib/auth/session";
+
+const link = "text-slate-700 hover:text-slate-950 hover:underline";
 
 export async function Nav() {
   const actor = await currentActor();
   return (
     <header className="border-b border-slate-200 bg-white">
-      <nav className="mx-auto flex max-w-7xl items-center gap-6 px-6 py-3 text-sm">
+      <a href="#main" className="sr-only rounded bg-slate-900 px-3 py-2 text-white focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50">
+        Skip to content
+      </a>
+      <nav aria-label="Main" className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3 text-sm md:px-6">
         <Link href="/queue" className="text-lg font-semibold tracking-tight">
           Loupe
         </Link>
         {actor && (
-          <>
-            <Link href="/queue" className="text-slate-600 hover:text-slate-900">Queue</Link>
-            <Link href="/upload" className="text-slate-600 hover:text-slate-900">Upload</Link>
-            <Link href="/settings/api-keys" className="text-slate-600 hover:text-slate-900">API keys</Link>
+          <NavMenu>
+            <Link href="/queue" className={link}>Queue</Link>
+            <Link href="/upload" className={link}>Upload</Link>
+            <Link href="/settings/api-keys" className={link}>API keys</Link>
             {actor.role === "admin" && (
               <>
-                <Link href="/admin/users" className="text-slate-600 hover:text-slate-900">Users</Link>
-                <Link href="/admin/policies" className="text-slate-600 hover:text-slate-900">Policies</Link>
+                <Link href="/admin/users" className={link}>Users</Link>
+                <Link href="/admin/policies" className={link}>Policies</Link>
+                <Link href="/admin/audit" className={link}>Audit log</Link>
               </>
             )}
-            <Link href="/settings/account" className="ml-auto text-slate-600 hover:text-slate-900" data-testid="whoami" title="Your account">
+            <Link href="/settings/account" className={`md:ml-auto ${link}`} data-testid="whoami" title="Your account">
               {actor.email} · {actor.role}
             </Link>
             <SignOutButton />
-          </>
+          </NavMenu>
         )}
       </nav>
     </header>

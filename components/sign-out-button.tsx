@@ -7,7 +7,7 @@ export function SignOutButton() {
   const [state, action, pending] = useActionState(signOutAction, undefined);
   return (
     <form action={action}>
-      <button disabled={pending} className="rounded border border-slate-300 px-2 py-1 text-slate-700 hover:bg-slate-100">
+      <button disabled={pending} className="rounded border border-slate-500 px-2 py-1 text-slate-700 hover:bg-slate-100">
         Sign out
       </button>
       {state && !state.ok && (

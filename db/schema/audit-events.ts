@@ -16,8 +16,8 @@ export const auditEvents = pgTable(
     data: jsonb("data").$type<AuditData>().notNull().default({}),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  // The case page shows a case's history in order.
-  (t) => [index("audit_case_idx").on(t.caseId, t.createdAt)],
+  // The case page shows a case's history in order; the audit log page lists everything newest first.
+  (t) => [index("audit_case_idx").on(t.caseId, t.createdAt), index("audit_created_idx").on(t.createdAt, t.id)],
 );
 
 export type AuditEvent = typeof auditEvents.$inferSelect;

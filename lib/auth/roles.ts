@@ -11,6 +11,7 @@ export const PERMISSIONS = {
   rescan: ["admin", "moderator"],
   manageUsers: ["admin"],
   managePolicies: ["admin"],
+  viewAudit: ["admin"],
   manageApiKeys: ["admin", "moderator", "editor"],
   /** End one's own sessions (sign out). */
   ownSession: ["admin", "moderator", "editor"],

@@ -15,7 +15,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   return (
     <div className="mx-auto mt-16 max-w-sm rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
       <h1 className="mb-1 text-xl font-semibold">Sign in to Loupe</h1>
-      <p className="mb-6 text-sm text-slate-500">On first run the admin password is printed in the server console.</p>
+      <p className="mb-6 text-sm text-slate-600">On first run the admin password is printed in the server console.</p>
       {message && (
         <p role="status" className="mb-4 rounded border border-emerald-300 bg-emerald-50 p-2 text-sm text-emerald-900">
           {message}

@@ -9,11 +9,11 @@ export function SignInForm() {
     <form action={action} className="space-y-4">
       <label className="block">
         <span className="text-sm font-medium">Email</span>
-        <input name="email" type="email" autoComplete="username" required className="mt-1 w-full rounded border border-slate-300 px-3 py-2" />
+        <input name="email" type="email" autoComplete="username" required className="mt-1 w-full rounded border border-slate-500 px-3 py-2" />
       </label>
       <label className="block">
         <span className="text-sm font-medium">Password</span>
-        <input name="password" type="password" autoComplete="current-password" required className="mt-1 w-full rounded border border-slate-300 px-3 py-2" />
+        <input name="password" type="password" autoComplete="current-password" required className="mt-1 w-full rounded border border-slate-500 px-3 py-2" />
       </label>
       {state?.error && (
         <p role="alert" className="text-sm text-red-700">

@@ -16,7 +16,7 @@ export default async function QueuePage({ searchParams }: { searchParams: Promis
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">Review queue</h1>
-      <div className="flex flex-wrap gap-2 text-sm" role="tablist">
+      <div className="flex flex-wrap gap-2 text-sm">
         <Link href="/queue" className={`rounded-full border px-3 py-1 ${state === null ? "border-slate-900 bg-slate-900 text-white" : "border-slate-300 bg-white"}`}>
           All <span className="opacity-70">{total}</span>
         </Link>

@@ -16,13 +16,15 @@ export default async function UsersPage() {
         <h2 className="mb-3 font-semibold">Add a user</h2>
         <CreateUserForm />
       </section>
-      <table className="w-full rounded-lg border border-slate-200 bg-white text-sm">
-        <thead className="bg-slate-50 text-left text-slate-500">
+      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+      <table className="w-full text-sm">
+        <caption className="sr-only">Users</caption>
+        <thead className="bg-slate-50 text-left text-slate-600">
           <tr>
-            <th className="px-3 py-2 font-medium">Email</th>
-            <th className="px-3 py-2 font-medium">Name</th>
-            <th className="px-3 py-2 font-medium">Role</th>
-            <th className="px-3 py-2 font-medium">Since</th>
+            <th scope="col" className="px-3 py-2 font-medium">Email</th>
+            <th scope="col" className="px-3 py-2 font-medium">Name</th>
+            <th scope="col" className="px-3 py-2 font-medium">Role</th>
+            <th scope="col" className="px-3 py-2 font-medium">Since</th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
@@ -33,11 +35,12 @@ export default async function UsersPage() {
               <td className="px-3 py-2">
                 <UserRowControls userId={u.id} email={u.email} role={u.role} disabled={u.disabled} />
               </td>
-              <td className="px-3 py-2 text-slate-500">{u.createdAt.toLocaleDateString()}</td>
+              <td className="px-3 py-2 text-slate-600">{u.createdAt.toLocaleDateString()}</td>
             </tr>
           ))}
         </tbody>
       </table>
+      </div>
     </div>
   );
 }

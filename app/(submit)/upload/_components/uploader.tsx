@@ -73,10 +73,19 @@ export function Uploader() {
           void start(Array.from(e.dataTransfer.files));
         }}
         onClick={() => input.current?.click()}
-        className={`cursor-pointer rounded-lg border-2 border-dashed p-10 text-center transition ${dragging ? "border-slate-900 bg-slate-100" : "border-slate-300 bg-white"}`}
+        onKeyDown={(e) => {
+          if (e.key === "Enter" || e.key === " ") {
+            e.preventDefault();
+            input.current?.click();
+          }
+        }}
+        role="button"
+        tabIndex={0}
+        aria-describedby="dropzone-hint"
+        className={`cursor-pointer rounded-lg border-2 border-dashed p-6 text-center transition sm:p-10 ${dragging ? "border-slate-900 bg-slate-100" : "border-slate-500 bg-white"}`}
       >
-        <p className="font-medium">Drop images here, or click to choose</p>
-        <p className="mt-1 text-sm text-slate-500">
+        <p className="font-medium">Drop images here, or click (or press Enter) to choose</p>
+        <p id="dropzone-hint" className="mt-1 text-sm text-slate-600">
           Up to {MAX_FILES_PER_BATCH} files, {MAX_BYTES_LABEL} each. JPEG, PNG, WebP, GIF, TIFF, BMP, AVIF, HEIC.
         </p>
         <input
@@ -85,6 +94,8 @@ export function Uploader() {
           multiple
           accept="image/*,.heic,.heif"
           className="hidden"
+          tabIndex={-1}
+          aria-label="Images to upload"
           data-testid="file-input"
           onChange={(e) => {
             void start(Array.from(e.target.files ?? []));
@@ -99,24 +110,24 @@ export function Uploader() {
       )}
       {items.length > 0 && (
         <div className="rounded-lg border border-slate-200 bg-white">
-          <div className="border-b border-slate-200 px-4 py-2 text-sm text-slate-600" data-testid="upload-summary">
+          <div className="border-b border-slate-200 px-4 py-2 text-sm text-slate-700" data-testid="upload-summary" aria-live="polite">
             {done} uploaded · {failed} failed · {items.length - done - failed} in progress
           </div>
           <ul className="divide-y divide-slate-100">
             {items.map((item) => (
-              <li key={item.key} className="flex items-center gap-4 px-4 py-2 text-sm" data-testid="upload-row" data-status={item.status}>
-                <span className="w-64 truncate font-mono" title={item.file.name}>
+              <li key={item.key} className="flex flex-wrap items-center gap-x-4 gap-y-1 px-4 py-2 text-sm" data-testid="upload-row" data-status={item.status}>
+                <span className="min-w-0 basis-full truncate font-mono sm:basis-64" title={item.file.name}>
                   {item.file.name}
                 </span>
-                <span className="w-20 text-slate-500">{(item.file.size / 1024).toFixed(0)} KB</span>
-                <div className="h-2 w-40 overflow-hidden rounded bg-slate-100">
+                <span className="w-20 text-slate-600">{(item.file.size / 1024).toFixed(0)} KB</span>
+                <div className="h-2 w-24 overflow-hidden rounded bg-slate-100 sm:w-40" aria-hidden="true">
                   <div
                     className={`h-full ${item.status === "error" ? "bg-red-500" : item.status === "done" ? "bg-emerald-500" : "animate-pulse bg-slate-400"}`}
                     style={{ width: item.status === "queued" ? "0%" : item.status === "uploading" ? "60%" : "100%" }}
                   />
                 </div>
                 <span className="flex-1">
-                  {item.status === "queued" && <span className="text-slate-500">Queued</span>}
+                  {item.status === "queued" && <span className="text-slate-600">Queued</span>}
                   {item.status === "uploading" && <span className="text-slate-700">Uploading…</span>}
                   {item.status === "done" && item.caseId && (
                     <Link className="text-emerald-700 underline" href={`/cases/${item.caseId}`}>
@@ -125,7 +136,7 @@ export function Uploader() {
                   )}
                   {item.status === "error" && item.error && (
                     <span className="text-red-700" data-testid="upload-error" data-code={item.error.code}>
-                      {item.error.message} <code className="text-xs text-red-500">({item.error.code})</code>
+                      {item.error.message} <code className="text-xs text-red-700">({item.error.code})</code>
                     </span>
                   )}
                 </span>

@@ -19,19 +19,19 @@ export function PolicyForm({ policy }: { policy?: PolicyValues }) {
       {policy?.id && <input type="hidden" name="id" value={policy.id} />}
       <label className="text-sm">
         Name
-        <input name="name" required defaultValue={policy?.name} className="mt-1 w-full rounded border border-slate-300 px-2 py-1.5 font-mono" />
+        <input name="name" required defaultValue={policy?.name} className="mt-1 w-full rounded border border-slate-500 px-2 py-1.5 font-mono" />
       </label>
       <label className="text-sm md:col-span-2">
         Description
-        <input name="description" defaultValue={policy?.description} className="mt-1 w-full rounded border border-slate-300 px-2 py-1.5" />
+        <input name="description" defaultValue={policy?.description} className="mt-1 w-full rounded border border-slate-500 px-2 py-1.5" />
       </label>
       <label className="text-sm">
         Quarantine at score ≥
-        <input name="quarantineThreshold" type="number" min={1} max={100} required defaultValue={policy?.quarantineThreshold ?? 50} className="mt-1 w-full rounded border border-slate-300 px-2 py-1.5" />
+        <input name="quarantineThreshold" type="number" min={1} max={100} required defaultValue={policy?.quarantineThreshold ?? 50} className="mt-1 w-full rounded border border-slate-500 px-2 py-1.5" />
       </label>
       <label className="text-sm">
         Inconclusive verdicts
-        <select name="inconclusiveAction" defaultValue={policy?.inconclusiveAction ?? "quarantine"} className="mt-1 w-full rounded border border-slate-300 px-2 py-1.5">
+        <select name="inconclusiveAction" defaultValue={policy?.inconclusiveAction ?? "quarantine"} className="mt-1 w-full rounded border border-slate-500 px-2 py-1.5">
           <option value="quarantine">Quarantine</option>
           <option value="clear">Clear</option>
         </select>

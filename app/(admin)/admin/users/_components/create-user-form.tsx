@@ -7,10 +7,10 @@ export function CreateUserForm() {
   const [state, action, pending] = useActionState(createUserAction, undefined);
   return (
     <form action={action} className="grid grid-cols-1 gap-3 md:grid-cols-5" data-testid="create-user-form">
-      <input name="email" type="email" required placeholder="email@example.org" className="rounded border border-slate-300 px-2 py-1.5" />
-      <input name="name" placeholder="Name" className="rounded border border-slate-300 px-2 py-1.5" />
-      <input name="password" type="password" required minLength={8} placeholder="Initial password (8+)" className="rounded border border-slate-300 px-2 py-1.5" />
-      <select name="role" defaultValue="editor" className="rounded border border-slate-300 px-2 py-1.5">
+      <input name="email" type="email" required aria-label="Email" placeholder="email@example.org" className="rounded border border-slate-500 px-2 py-1.5" />
+      <input name="name" aria-label="Name" placeholder="Name" className="rounded border border-slate-500 px-2 py-1.5" />
+      <input name="password" type="password" required minLength={8} aria-label="Initial password" placeholder="Initial password (8+)" className="rounded border border-slate-500 px-2 py-1.5" />
+      <select name="role" aria-label="Role" defaultValue="editor" className="rounded border border-slate-500 px-2 py-1.5">
         <option value="editor">Editor</option>
         <option value="moderator">Moderator</option>
         <option value="admin">Admin</option>
