@@ -91,7 +91,15 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                 <td className="px-3 py-2 font-mono text-xs break-all">
                   {e.caseId ? <Link className="text-sky-800 underline" href={`/cases/${e.caseId}`}>{e.caseId}</Link> : e.targetId}
                 </td>
-                <td className="max-w-md px-3 py-2 font-mono text-xs break-all text-slate-700">{Object.keys(e.data).length ? JSON.stringify(e.data) : ""}</td>
+                <td className="max-w-md px-3 py-2 text-xs">
+                  <dl className="flex flex-wrap gap-x-3 gap-y-0.5">
+                    {Object.entries(e.data).map(([k, v]) => (
+                      <div key={k} className="min-w-0 break-all">
+                        <dt className="inline text-slate-600">{k}</dt> <dd className="inline font-mono">{typeof v === "string" ? v : JSON.stringify(v)}</dd>
+                      </div>
+                    ))}
+                  </dl>
+                </td>
               </tr>
             ))}
           </tbody>
