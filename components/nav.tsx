@@ -23,6 +23,7 @@ export async function Nav() {
             <Link href="/settings/api-keys" className={link}>API keys</Link>
             {actor.role === "admin" && (
               <>
+                <Link href="/admin/dashboard" className={link}>Dashboard</Link>
                 <Link href="/admin/users" className={link}>Users</Link>
                 <Link href="/admin/policies" className={link}>Policies</Link>
                 <Link href="/admin/audit" className={link}>Audit log</Link>

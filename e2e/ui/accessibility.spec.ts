@@ -45,7 +45,7 @@ for (const size of WIDTHS) {
     const casePath = new URL((await caseLink.getAttribute("href"))!, "http://x").pathname;
     await page.setViewportSize({ width: size.width, height: size.height });
 
-    for (const path of ["/queue", "/upload", "/settings/api-keys", "/settings/account", "/admin/users", "/admin/policies", "/admin/audit", casePath, "/forbidden", "/no-such-page"]) {
+    for (const path of ["/queue", "/upload", "/settings/api-keys", "/settings/account", "/admin/users", "/admin/policies", "/admin/audit", "/admin/dashboard", casePath, "/forbidden", "/no-such-page"]) {
       await audit(page, path, size.name, attach);
     }
   });

@@ -12,6 +12,7 @@ export const PERMISSIONS = {
   manageUsers: ["admin"],
   managePolicies: ["admin"],
   viewAudit: ["admin"],
+  viewDashboard: ["admin"],
   manageApiKeys: ["admin", "moderator", "editor"],
   /** End one's own sessions (sign out). */
   ownSession: ["admin", "moderator", "editor"],

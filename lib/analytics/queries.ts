@@ -1,0 +1,159 @@
+// Read models for the admin dashboard and the policy editor: aggregates over cases, detections and
+// decisions. They take `db | tx` explicitly; every window is in UTC days.
+import { and, count, desc, eq, gte, inArray, isNotNull, sql } from "drizzle-orm";
+import type { DbOrTx } from "../../db";
+import { cases, decisions, users, type CaseState } from "../../db/schema";
+import { DECISION_OUTCOMES, VERDICTS, type DecisionOutcome } from "../../db/schema/enums";
+import type { LabelledScore } from "./roc";
+
+type Verdict = (typeof VERDICTS)[number];
+
+const since = (days: number) => sql`now() - make_interval(days => ${days})`;
+
+/** The latest decision of each reviewed case (a later decision supersedes an earlier one). */
+function latestDecisions(db: DbOrTx) {
+  return db
+    .selectDistinctOn([decisions.caseId], { caseId: decisions.caseId, outcome: decisions.outcome, reviewerId: decisions.reviewerId })
+    .from(decisions)
+    .orderBy(decisions.caseId, desc(decisions.createdAt), desc(decisions.id))
+    .as("latest");
+}
+
+/** Scores of cases a person decided as AI or authentic: the labels for the policy editor's ROC curve. */
+export async function labelledScores(db: DbOrTx): Promise<LabelledScore[]> {
+  const latest = latestDecisions(db);
+  const rows = await db
+    .select({ score: cases.score, outcome: latest.outcome })
+    .from(cases)
+    .innerJoin(latest, eq(latest.caseId, cases.id))
+    .where(and(isNotNull(cases.score), inArray(latest.outcome, ["confirmed_ai", "authentic"])));
+  return rows.map((r) => ({ score: r.score!, ai: r.outcome === "confirmed_ai" }));
+}
+
+/** Scanned cases of the last `days` days by integer score and verdict: enough to replay any threshold. */
+export interface ScoreBucket {
+  score: number;
+  verdict: Verdict;
+  n: number;
+}
+
+export async function recentScoreBuckets(db: DbOrTx, days = 30): Promise<ScoreBucket[]> {
+  const bucket = sql<number>`least(100, greatest(0, floor(${cases.score})))::int`;
+  const rows = await db
+    .select({ score: bucket, verdict: cases.verdict, n: count() })
+    .from(cases)
+    .where(and(isNotNull(cases.score), isNotNull(cases.verdict), gte(cases.createdAt, since(days))))
+    .groupBy(bucket, cases.verdict);
+  return rows.map((r) => ({ score: Number(r.score), verdict: r.verdict!, n: Number(r.n) }));
+}
+
+export interface DayVolume {
+  day: string;
+  total: number;
+  byVerdict: Record<Verdict | "unscanned", number>;
+}
+
+/** Cases created per UTC day over the last `days` days (days without cases included, as zeros). */
+export async function volumePerDay(db: DbOrTx, days = 30): Promise<DayVolume[]> {
+  const day = sql<string>`to_char(${cases.createdAt} at time zone 'UTC', 'YYYY-MM-DD')`;
+  const rows = await db
+    .select({ day, verdict: cases.verdict, n: count() })
+    .from(cases)
+    .where(gte(cases.createdAt, since(days - 1)))
+    .groupBy(day, cases.verdict);
+  const out = new Map<string, DayVolume>();
+  const today = new Date();
+  for (let i = days - 1; i >= 0; i--) {
+    const d = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() - i)).toISOString().slice(0, 10);
+    out.set(d, { day: d, total: 0, byVerdict: { ai_generated: 0, likely_authentic: 0, inconclusive: 0, unscanned: 0 } });
+  }
+  for (const r of rows) {
+    const v = out.get(r.day);
+    if (!v) continue;
+    v.total += Number(r.n);
+    v.byVerdict[r.verdict ?? "unscanned"] += Number(r.n);
+  }
+  return [...out.values()];
+}
+
+/** States in which a case waits for a person: held back from publication, or sent to manual review. */
+export const AWAITING_REVIEW = ["quarantined", "manual_review"] as const satisfies readonly CaseState[];
+
+export interface QueueStats {
+  /** Cases waiting for a person (AWAITING_REVIEW). */
+  waiting: number;
+  byState: Partial<Record<CaseState, number>>;
+  /** Age in hours of the oldest and the median waiting case; null when none wait. */
+  oldestHours: number | null;
+  medianHours: number | null;
+}
+
+export async function queueStats(db: DbOrTx): Promise<QueueStats> {
+  const waiting = [...AWAITING_REVIEW];
+  const rows = await db
+    .select({ state: cases.state, n: count() })
+    .from(cases)
+    .where(inArray(cases.state, waiting))
+    .groupBy(cases.state);
+  const [ages] = await db
+    .select({
+      oldest: sql<number | null>`extract(epoch from now() - min(${cases.createdAt})) / 3600`,
+      median: sql<number | null>`extract(epoch from now() - percentile_disc(0.5) within group (order by ${cases.createdAt})) / 3600`,
+    })
+    .from(cases)
+    .where(inArray(cases.state, waiting));
+  const byState = Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
+  return {
+    waiting: rows.reduce((a, r) => a + Number(r.n), 0),
+    byState,
+    oldestHours: ages?.oldest == null ? null : Number(ages.oldest),
+    medianHours: ages?.median == null ? null : Number(ages.median),
+  };
+}
+
+export interface ReviewerActivity {
+  reviewer: string;
+  total: number;
+  byOutcome: Record<DecisionOutcome, number>;
+}
+
+/** Decisions per reviewer over the last `days` days, most active first. */
+export async function decisionsPerReviewer(db: DbOrTx, days = 30): Promise<ReviewerActivity[]> {
+  const rows = await db
+    .select({ reviewer: users.email, outcome: decisions.outcome, n: count() })
+    .from(decisions)
+    .innerJoin(users, eq(users.id, decisions.reviewerId))
+    .where(gte(decisions.createdAt, since(days)))
+    .groupBy(users.email, decisions.outcome);
+  const out = new Map<string, ReviewerActivity>();
+  for (const r of rows) {
+    const a = out.get(r.reviewer) ?? { reviewer: r.reviewer, total: 0, byOutcome: Object.fromEntries(DECISION_OUTCOMES.map((o) => [o, 0])) as Record<DecisionOutcome, number> };
+    a.byOutcome[r.outcome] += Number(r.n);
+    a.total += Number(r.n);
+    out.set(r.reviewer, a);
+  }
+  return [...out.values()].sort((a, b) => b.total - a.total || a.reviewer.localeCompare(b.reviewer));
+}
+
+/** Engine verdict × latest human decision, over every decided case. */
+export interface Agreement {
+  matrix: Record<Verdict, Record<DecisionOutcome, number>>;
+  /** Of cases the engine called AI or authentic and a person called AI or authentic: the share that match. */
+  rate: number | null;
+  compared: number;
+}
+
+export async function engineAgreement(db: DbOrTx): Promise<Agreement> {
+  const latest = latestDecisions(db);
+  const rows = await db
+    .select({ verdict: cases.verdict, outcome: latest.outcome, n: count() })
+    .from(cases)
+    .innerJoin(latest, eq(latest.caseId, cases.id))
+    .where(isNotNull(cases.verdict))
+    .groupBy(cases.verdict, latest.outcome);
+  const matrix = Object.fromEntries(VERDICTS.map((v) => [v, Object.fromEntries(DECISION_OUTCOMES.map((o) => [o, 0]))])) as Agreement["matrix"];
+  for (const r of rows) matrix[r.verdict!][r.outcome] += Number(r.n);
+  const agree = matrix.ai_generated.confirmed_ai + matrix.likely_authentic.authentic;
+  const compared = agree + matrix.ai_generated.authentic + matrix.likely_authentic.confirmed_ai;
+  return { matrix, rate: compared ? agree / compared : null, compared };
+}
