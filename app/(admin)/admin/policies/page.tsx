@@ -1,13 +1,19 @@
+import type { Metadata } from "next";
 import { getDb } from "@/db";
+import { labelledScores, recentScoreBuckets } from "@/lib/analytics/queries";
+import { rocCurve } from "@/lib/analytics/roc";
 import { listPolicies } from "@/lib/policies/queries";
 import { requirePageActor } from "@/lib/auth/session";
 import { PolicyForm } from "./_components/policy-form";
 
 export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Policies" };
 
 export default async function PoliciesPage() {
   await requirePageActor("managePolicies");
-  const rows = await listPolicies(await getDb());
+  const db = await getDb();
+  const [rows, labels, buckets] = await Promise.all([listPolicies(db), labelledScores(db), recentScoreBuckets(db, 30)]);
+  const preview = { roc: rocCurve(labels), buckets };
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">Policies</h1>
@@ -20,12 +26,13 @@ export default async function PoliciesPage() {
         <section key={p.id} className="rounded-lg border border-slate-200 bg-white p-4" data-testid="policy">
           <PolicyForm
             policy={{ id: p.id, name: p.name, description: p.description, quarantineThreshold: p.quarantineThreshold, inconclusiveAction: p.inconclusiveAction, isDefault: p.isDefault }}
+            preview={preview}
           />
         </section>
       ))}
       <section className="rounded-lg border border-dashed border-slate-300 bg-white p-4">
         <h2 className="mb-2 font-semibold">New policy</h2>
-        <PolicyForm />
+        <PolicyForm preview={preview} />
       </section>
     </div>
   );
