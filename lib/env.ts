@@ -72,7 +72,7 @@ const withBlobStoreRules = schema.superRefine((v, ctx) => {
   }
 });
 
-/** The names lib/env.ts reads (deploy/compose.test.ts checks the compose file's against them). */
+/** The names lib/env.ts reads (lib/env.test.ts checks deploy/compose.yaml's against them). */
 export const ENV_NAMES: readonly string[] = Object.keys(schema.shape);
 
 export type Env = z.infer<typeof schema>;
