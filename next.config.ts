@@ -11,6 +11,8 @@ const nextConfig: NextConfig = {
     "libheif-js",
     "postgres",
     "exifr",
+    // The S3 blob store's SDK (lib/storage/s3-blob-store.ts); Next already keeps @aws-sdk/client-s3 external.
+    "@aws-sdk/lib-storage",
   ],
   experimental: {
     // One image per action call plus multipart overhead.

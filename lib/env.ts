@@ -41,12 +41,45 @@ const schema = z.object({
   LOUPE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
   /** Poll interval of an idle worker, milliseconds. */
   LOUPE_WORKER_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  /** Where blobs live: files under BLOB_DIR, or an S3-compatible bucket (README, "Blob storage"). */
+  BLOB_STORE: z.enum(["local", "s3"]).default("local"),
+  /** S3 API endpoint (MinIO, R2, …); unset → AWS S3 for S3_REGION. */
+  S3_ENDPOINT: z.string().url().regex(/^https?:\/\//, "an http:// or https:// URL, e.g. http://minio:9000").optional(),
+  S3_BUCKET: z.string().min(3).max(63).optional(),
+  /** AWS region; "us-east-1" for MinIO, "auto" for Cloudflare R2. */
+  S3_REGION: z.string().min(1).optional(),
+  /** Both or neither; neither → the AWS SDK's default credential chain (an instance or task role). */
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  /** Path-style URLs (endpoint/bucket/key): MinIO and most self-hosted servers need it. */
+  S3_FORCE_PATH_STYLE: bool.default(false),
+  /** Prepended to every object key, e.g. "loupe/" to share a bucket. */
+  S3_PREFIX: z
+    .string()
+    .regex(/^([a-z0-9][a-z0-9_.-]*\/)+$/, 'lower-case path segments ending in "/", e.g. "loupe/"')
+    .optional(),
 });
+
+/** What BLOB_STORE=s3 cannot start without: named at start-up instead of failing on the first upload. */
+const withBlobStoreRules = schema.superRefine((v, ctx) => {
+  if (v.BLOB_STORE !== "s3") return;
+  for (const name of ["S3_BUCKET", "S3_REGION"] as const) {
+    if (!v[name]) ctx.addIssue({ code: "custom", path: [name], message: "required when BLOB_STORE=s3" });
+  }
+  if (!v.S3_ACCESS_KEY_ID !== !v.S3_SECRET_ACCESS_KEY) {
+    const missing = v.S3_ACCESS_KEY_ID ? "S3_SECRET_ACCESS_KEY" : "S3_ACCESS_KEY_ID";
+    ctx.addIssue({ code: "custom", path: [missing], message: "S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together: set both, or neither for the AWS default credential chain" });
+  }
+});
+
+/** The names lib/env.ts reads (lib/env.test.ts checks deploy/compose.yaml's against them). */
+export const ENV_NAMES: readonly string[] = Object.keys(schema.shape);
 
 export type Env = z.infer<typeof schema>;
 
-function load(): Env {
-  const parsed = schema.safeParse(process.env);
+/** Validate an environment (process.env at start-up; any record in tests); throws naming every bad variable. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const parsed = withBlobStoreRules.safeParse(source);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new Error(`Invalid environment:\n${lines.join("\n")}`);
@@ -54,7 +87,7 @@ function load(): Env {
   return parsed.data;
 }
 
-export const env: Env = load();
+export const env: Env = parseEnv(process.env);
 
 export const paths = {
   data: path.resolve(/*turbopackIgnore: true*/ env.DATA_DIR),

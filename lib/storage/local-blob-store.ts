@@ -1,34 +1,62 @@
-import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { createWriteStream } from "node:fs";
+import { mkdir, open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
-import type { BlobStore } from "./blob-store";
+import type { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { assertBlobKey, type BlobStore, type BlobStream } from "./blob-store";
 
-const KEY_RE = /^[a-z0-9][a-z0-9/_.-]{0,200}$/;
+// ENOTDIR: a key whose parent path is a file holds nothing either.
+const isMissing = (err: unknown) => ["ENOENT", "ENOTDIR"].includes((err as NodeJS.ErrnoException).code ?? "");
 
 /** Files under a root directory, fanned out by the first characters of the key. */
 export class LocalBlobStore implements BlobStore {
   constructor(private readonly root: string) {}
 
   private file(key: string): string {
-    // Keys are produced by our code, but refuse anything that could escape the root.
-    if (!KEY_RE.test(key) || key.includes("..")) throw new Error(`invalid blob key: ${key}`);
+    assertBlobKey(key);
     return path.join(this.root, key);
   }
 
-  async put(key: string, bytes: Buffer): Promise<void> {
+  async put(key: string, body: Buffer | Readable): Promise<void> {
     const target = this.file(key);
     await mkdir(path.dirname(target), { recursive: true });
-    // Write to a temp file then rename: a crash never leaves a half-written blob under the key.
+    // Write to a temp file then rename: a crash or a failing stream never leaves a half-written blob
+    // under the key, and concurrent writers of the same key each rename a complete file.
     const tmp = `${target}.${randomBytes(6).toString("hex")}.tmp`;
-    await writeFile(tmp, bytes);
-    await rename(tmp, target);
+    try {
+      if (Buffer.isBuffer(body)) await writeFile(tmp, body);
+      else await pipeline(body, createWriteStream(tmp));
+      await rename(tmp, target);
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw err;
+    }
   }
 
   async get(key: string): Promise<Buffer | null> {
     try {
       return await readFile(this.file(key));
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
+      if (isMissing(err)) return null;
+      throw err;
+    }
+  }
+
+  async getStream(key: string): Promise<BlobStream | null> {
+    let handle;
+    try {
+      handle = await open(this.file(key), "r");
+    } catch (err) {
+      if (isMissing(err)) return null;
+      throw err;
+    }
+    // Size and stream from the same open file: a concurrent replace (a rename) cannot make them disagree.
+    try {
+      const { size } = await handle.stat();
+      return { stream: handle.createReadStream(), size };
+    } catch (err) {
+      await handle.close();
       throw err;
     }
   }
@@ -37,8 +65,9 @@ export class LocalBlobStore implements BlobStore {
     try {
       await stat(this.file(key));
       return true;
-    } catch {
-      return false;
+    } catch (err) {
+      if (isMissing(err)) return false;
+      throw err;
     }
   }
 
