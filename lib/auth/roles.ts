@@ -12,6 +12,8 @@ export const PERMISSIONS = {
   manageUsers: ["admin"],
   managePolicies: ["admin"],
   manageApiKeys: ["admin", "moderator", "editor"],
+  /** Every user's keys: create for others, set rate limits and quotas. */
+  administerApiKeys: ["admin"],
   /** End one's own sessions (sign out). */
   ownSession: ["admin", "moderator", "editor"],
 } as const satisfies Record<string, readonly Role[]>;
