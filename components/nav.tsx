@@ -19,6 +19,7 @@ export async function Nav() {
               <>
                 <Link href="/admin/users" className="text-slate-600 hover:text-slate-900">Users</Link>
                 <Link href="/admin/policies" className="text-slate-600 hover:text-slate-900">Policies</Link>
+                <Link href="/admin/api-keys" className="text-slate-600 hover:text-slate-900">All keys</Link>
               </>
             )}
             <span className="ml-auto text-slate-500" data-testid="whoami">

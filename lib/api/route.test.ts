@@ -32,10 +32,11 @@ describe.each(TEST_DB_KINDS)("apiRoute on %s", (kind) => {
     return createApiKey({ ctx, input: { name: "t", userId, ...opts } });
   }
 
-  function call(route: ReturnType<typeof apiRoute>, secret: string | null, init: { method?: string; body?: string; headers?: Record<string, string> } = {}) {
+  type Route = (req: Request, segment: { params: Promise<Record<string, never>> }) => Promise<Response>;
+  function call(route: Route, secret: string | null, init: { method?: string; body?: string; headers?: Record<string, string> } = {}) {
     const headers: Record<string, string> = { ...(secret ? { authorization: `Bearer ${secret}` } : {}), ...init.headers };
     const req = new Request("http://loupe.test/api/v1/thing?x=1", { method: init.method ?? "GET", headers, body: init.body });
-    return route(req, { params: Promise.resolve({}) });
+    return route(req, { params: Promise.resolve({} as Record<string, never>) });
   }
 
   const opts: RouteOptions = { permission: "viewQueue", scope: "cases:read" };
@@ -54,7 +55,7 @@ describe.each(TEST_DB_KINDS)("apiRoute on %s", (kind) => {
     expect(denied.status).toBe(403);
     expect((await denied.json()).error.message).toMatch(/cases:read/);
     expect(denied.headers.get("x-ratelimit-remaining")).toBe("119");
-    const viaHeader = await route(new Request("http://loupe.test/x", { headers: { "x-api-key": reader.secret } }), { params: Promise.resolve({}) });
+    const viaHeader = await route(new Request("http://loupe.test/x", { headers: { "x-api-key": reader.secret } }), { params: Promise.resolve({} as Record<string, never>) });
     expect(viaHeader.status).toBe(200);
     expect((await call(route, "lp_live_nope")).status).toBe(401);
   });
