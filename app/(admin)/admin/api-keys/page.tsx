@@ -55,7 +55,7 @@ export default async function AdminApiKeysPage() {
               </td>
               <td className="px-3 py-2 text-slate-500">{k.lastUsedAt ? k.lastUsedAt.toLocaleString() : "never"}</td>
               <td className="space-x-2 px-3 py-2 text-right">
-                {!k.expiresAt && <RotateKeyButton keyId={k.id} />}
+                <RotateKeyButton keyId={k.id} rotated={!!k.expiresAt} />
                 <AdminRevokeButton keyId={k.id} />
               </td>
             </tr>

@@ -68,26 +68,29 @@ export function KeyLimitsForm({ keyId, rateLimitPerMinute, monthlyImageQuota }: 
   );
 }
 
-export function RotateKeyButton({ keyId }: { keyId: string }) {
+/** Rotates once; stays mounted after the refresh marks the key rotated, so the new secret stays shown. */
+export function RotateKeyButton({ keyId, rotated }: { keyId: string; rotated: boolean }) {
   const [pending, start] = useTransition();
   const [result, setResult] = useState<{ secret: string; until: string } | { error: string } | null>(null);
   const router = useRouter();
   return (
     <span className="inline-flex flex-col gap-1">
-      <button
-        type="button"
-        disabled={pending}
-        className="rounded border border-slate-300 px-2 py-1 text-xs hover:bg-slate-100"
-        onClick={() =>
-          start(async () => {
-            const res = await adminRotateApiKeyAction({ keyId, graceHours: DEFAULT_ROTATION_GRACE_HOURS });
-            setResult(res.ok ? { secret: res.data.secret, until: res.data.oldExpiresAt } : { error: res.error.message });
-            if (res.ok) router.refresh();
-          })
-        }
-      >
-        {pending ? "Rotating…" : "Rotate"}
-      </button>
+      {!rotated && (
+        <button
+          type="button"
+          disabled={pending}
+          className="rounded border border-slate-300 px-2 py-1 text-xs hover:bg-slate-100"
+          onClick={() =>
+            start(async () => {
+              const res = await adminRotateApiKeyAction({ keyId, graceHours: DEFAULT_ROTATION_GRACE_HOURS });
+              setResult(res.ok ? { secret: res.data.secret, until: res.data.oldExpiresAt } : { error: res.error.message });
+              if (res.ok) router.refresh();
+            })
+          }
+        >
+          {pending ? "Rotating…" : "Rotate"}
+        </button>
+      )}
       {result && "secret" in result && <SecretBox secret={result.secret} note={`New key (the old one works until ${new Date(result.until).toLocaleString()}):`} />}
       {result && "error" in result && <span role="alert" className="text-xs text-red-700">{result.error}</span>}
     </span>
