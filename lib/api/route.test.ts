@@ -10,6 +10,7 @@ import { revokeApiKey } from "../api-keys/revoke-api-key";
 import { rotateApiKey } from "../api-keys/rotate-api-key";
 import { useSharedTestDb } from "../testing/shared-test-db";
 import { TEST_DB_KINDS } from "../testing/test-db";
+import { DEFAULT_RATE_LIMIT_PER_MINUTE } from "../limits";
 import { readJsonLimited } from "./read-body";
 import { apiRoute, type RouteOptions } from "./route";
 
@@ -48,13 +49,13 @@ describe.each(TEST_DB_KINDS)("apiRoute on %s", (kind) => {
     const ok = await call(route, reader.secret);
     expect(ok.status).toBe(200);
     expect(ok.headers.get("x-request-id")).toMatch(/^req_/);
-    expect(ok.headers.get("x-ratelimit-limit")).toBe("120");
-    expect(ok.headers.get("x-ratelimit-remaining")).toBe("119");
+    expect(ok.headers.get("x-ratelimit-limit")).toBe(String(DEFAULT_RATE_LIMIT_PER_MINUTE));
+    expect(ok.headers.get("x-ratelimit-remaining")).toBe(String(DEFAULT_RATE_LIMIT_PER_MINUTE - 1));
     expect(Number(ok.headers.get("x-ratelimit-reset"))).toBeGreaterThan(0);
     const denied = await call(route, writer.secret);
     expect(denied.status).toBe(403);
     expect((await denied.json()).error.message).toMatch(/cases:read/);
-    expect(denied.headers.get("x-ratelimit-remaining")).toBe("119");
+    expect(denied.headers.get("x-ratelimit-remaining")).toBe(String(DEFAULT_RATE_LIMIT_PER_MINUTE - 1));
     const viaHeader = await route(new Request("http://loupe.test/x", { headers: { "x-api-key": reader.secret } }), { params: Promise.resolve({} as Record<string, never>) });
     expect(viaHeader.status).toBe(200);
     expect((await call(route, "lp_live_nope")).status).toBe(401);

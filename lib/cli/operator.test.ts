@@ -11,6 +11,7 @@ import { openDb } from "../../db";
 import { users } from "../../db/schema";
 import { authenticateApiKey } from "../api-keys/authenticate-api-key";
 import { verifyPassword } from "../auth/password";
+import { DEFAULT_RATE_LIMIT_PER_MINUTE } from "../limits";
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "loupe-cli-"));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -47,7 +48,7 @@ describe("loupe users|keys", () => {
     const successor = (JSON.parse(loupe(["keys", "list", "--json"]).out) as { id: string }[])[0]!.id;
     expect(successor).not.toBe(row!.id);
     const limited = loupe(["keys", "limits", successor, "--monthly-images", "5", "--rate-limit", "default"]);
-    expect(limited.out).toBe(`${successor}\t120/min\t5 images/month`);
+    expect(limited.out).toBe(`${successor}\t${DEFAULT_RATE_LIMIT_PER_MINUTE}/min\t5 images/month`);
 
     const refused = [
       loupe(["keys", "create", "--email", "nobody@example.test"]),
@@ -65,7 +66,7 @@ describe("loupe users|keys", () => {
       expect(await verifyPassword(password, op!.passwordHash)).toBe(true);
       // Grace 0: the rotated-out key stopped; its successor works with the new quota.
       expect(await authenticateApiKey(handle.db, created.out)).toBeNull();
-      expect(await authenticateApiKey(handle.db, rotated.out)).toMatchObject({ role: "editor", key: { mode: "test", monthlyImageQuota: 5, rateLimitPerMinute: 120, lineageId: row!.id } });
+      expect(await authenticateApiKey(handle.db, rotated.out)).toMatchObject({ role: "editor", key: { mode: "test", monthlyImageQuota: 5, rateLimitPerMinute: DEFAULT_RATE_LIMIT_PER_MINUTE, lineageId: row!.id } });
     } finally {
       await handle.close();
     }
