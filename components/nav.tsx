@@ -27,6 +27,7 @@ export async function Nav() {
                 <Link href="/admin/users" className={link}>Users</Link>
                 <Link href="/admin/policies" className={link}>Policies</Link>
                 <Link href="/admin/audit" className={link}>Audit log</Link>
+                <Link href="/admin/api-keys" className={link}>All keys</Link>
               </>
             )}
             <Link href="/settings/account" className={`md:ml-auto ${link}`} data-testid="whoami" title="Your account">

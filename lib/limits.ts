@@ -16,3 +16,24 @@ export const MAX_FILES_PER_BATCH = 100;
 export const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 /** Largest request body that can carry one image (server actions and the REST API). */
 export const MAX_REQUEST_BYTES = MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD_BYTES;
+
+/** API-key requests per minute when an admin has set none (a token bucket: bursts up to this many; the
+ * hostile-input suite sends a few hundred uploads with one key, back to back). */
+export const DEFAULT_RATE_LIMIT_PER_MINUTE = 600;
+/** API-key images per calendar month (UTC) when an admin has set none. */
+export const DEFAULT_MONTHLY_IMAGE_QUOTA = 10_000;
+/** Highest per-key rate an admin may set. */
+export const MAX_RATE_LIMIT_PER_MINUTE = 100_000;
+/** How long a rotated key keeps working beside its successor, by default. */
+export const DEFAULT_ROTATION_GRACE_HOURS = 24;
+/** Longest grace period a rotation may give. */
+export const MAX_ROTATION_GRACE_HOURS = 24 * 30;
+/** How long an `Idempotency-Key` and its stored response are kept. */
+export const IDEMPOTENCY_TTL_HOURS = 24;
+/** Longest `Idempotency-Key` accepted (Stripe's limit). */
+export const IDEMPOTENCY_KEY_MAX_LENGTH = 255;
+/**
+ * A request still marked in flight after this long is taken to have died with its process (a scan
+ * times out well before): a retry with the same key may then run it again.
+ */
+export const IDEMPOTENCY_IN_FLIGHT_SECONDS = 15 * 60;

@@ -21,6 +21,12 @@ export const decisionOutcomeEnum = pgEnum("decision_outcome", ["confirmed_ai", "
 
 export const inconclusiveActionEnum = pgEnum("inconclusive_action", ["quarantine", "clear"]);
 
+// What an API key may call (CONTRIBUTING.md, "REST routes"): each route names one scope.
+export const apiKeyScopeEnum = pgEnum("api_key_scope", ["detect", "cases:read", "cases:write", "usage"]);
+
+// A test key runs the real engine but is left out of usage and quotas.
+export const apiKeyModeEnum = pgEnum("api_key_mode", ["live", "test"]);
+
 // Values and types for zod schemas, DTOs and the UI, derived from the enums above (never re-typed).
 export const ROLES = roleEnum.enumValues;
 export type Role = (typeof ROLES)[number];
@@ -33,3 +39,7 @@ export const DECISION_OUTCOMES = decisionOutcomeEnum.enumValues;
 export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
 export const INCONCLUSIVE_ACTIONS = inconclusiveActionEnum.enumValues;
 export type InconclusiveAction = (typeof INCONCLUSIVE_ACTIONS)[number];
+export const API_KEY_SCOPES = apiKeyScopeEnum.enumValues;
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+export const API_KEY_MODES = apiKeyModeEnum.enumValues;
+export type ApiKeyMode = (typeof API_KEY_MODES)[number];

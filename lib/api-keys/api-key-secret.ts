@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
+import type { ApiKeyMode } from "../../db/schema/enums";
 
-/** `lp_live_` + 32 random bytes (base64url). Only the sha256 is stored. */
-export function generateApiKeySecret(): { secret: string; prefix: string; hash: string } {
-  const secret = `lp_live_${randomBytes(32).toString("base64url")}`;
+/** `lp_live_…` or `lp_test_…` + 32 random bytes (base64url). Only the sha256 is stored. */
+export function generateApiKeySecret(mode: ApiKeyMode = "live"): { secret: string; prefix: string; hash: string } {
+  const secret = `lp_${mode}_${randomBytes(32).toString("base64url")}`;
   return { secret, prefix: secret.slice(0, 12), hash: hashApiKeySecret(secret) };
 }
 

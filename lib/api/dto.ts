@@ -1,5 +1,6 @@
 // API output always goes through these DTOs, never raw rows (CONTRIBUTING.md, "API output").
 import type { Case, Detection, Image } from "../../db/schema";
+import type { KeyUsage } from "../api-keys/queries";
 import type { CaseDetail } from "../cases/queries";
 
 export function imageDto(image: Image) {
@@ -98,5 +99,18 @@ export function caseDetailDto(d: CaseDetail) {
       reviewer: reviewer.email,
       created_at: decision.createdAt.toISOString(),
     })),
+  };
+}
+
+/** One key's usage (GET /api/v1/usage). */
+export function keyUsageDto(u: KeyUsage) {
+  return {
+    key: { id: u.key.id, name: u.key.name, prefix: u.key.prefix, scopes: u.key.scopes },
+    rate_limit_per_minute: u.limits.rateLimitPerMinute,
+    monthly_image_quota: u.limits.monthlyImageQuota,
+    requests: u.requests,
+    images: u.images,
+    by_day: u.days.map((d) => ({ date: d.day, requests: d.requests, images: d.images })),
+    month: { start: u.month.start, images: u.month.images, remaining_images: u.month.remaining },
   };
 }

@@ -1,45 +1,88 @@
 // The one wrapper behind every REST route: request id, authentication (Bearer API key or the
-// session cookie), role check, and the error envelope. Handlers only validate, call a verb, map.
+// session cookie), the key's rate limit and scope, the role check, usage, idempotent POSTs, and the
+// error envelope. Handlers only validate, call a verb, map.
 import { roleCan, type Permission } from "../auth/roles";
 import type { Actor } from "../context";
 import { getDb, type Db } from "../../db";
-import { authenticateApiKey } from "../api-keys/authenticate-api-key";
+import type { ApiKeyScope } from "../../db/schema/enums";
+import { authenticateApiKey, type ApiKeyInfo } from "../api-keys/authenticate-api-key";
+import { takeToken } from "../api-keys/rate-limit";
+import { chargeImages, recordRequest } from "../api-keys/usage";
 import { AppError, normaliseError, RETRY_AFTER_SECONDS, toEnvelope } from "../errors";
 import { newId } from "../ids";
+import { IDEMPOTENCY_KEY_MAX_LENGTH, MAX_REQUEST_BYTES } from "../limits";
 import { hasControlCharacters } from "../validation";
+import { claimIdempotencyKey, releaseIdempotencyKey, REPLAYED_HEADERS, requestHash, saveIdempotentResponse } from "./idempotency";
+import { readBodyLimited } from "./read-body";
 
 export interface RouteCtx<P> {
   actor: Extract<Actor, { type: "user" | "api_key" }>;
+  /** The API key the request came with (null for a signed-in user). */
+  apiKey: ApiKeyInfo | null;
   db: Db;
   requestId: string;
   params: P;
+  /**
+   * Count `n` images against the key's monthly quota before working on them: throws
+   * `quota_exceeded` when they do not fit. Nothing for session users and test keys.
+   */
+  chargeImages(n: number): Promise<void>;
+}
+
+export interface RouteOptions {
+  /** The role permission a user (or the key's owner) needs. */
+  permission: Permission;
+  /** The scope an API key needs. Session users are governed by their role alone. */
+  scope: ApiKeyScope;
+  /** Largest body an idempotent POST buffers (default MAX_REQUEST_BYTES); a route that reads more sets it. */
+  maxBodyBytes?: number;
 }
 
 type Handler<P> = (req: Request, ctx: RouteCtx<P>) => Promise<Response | object>;
 
-async function identify(req: Request, db: Db): Promise<RouteCtx<unknown>["actor"]> {
+type Identified = { actor: RouteCtx<unknown>["actor"]; apiKey: ApiKeyInfo | null };
+
+async function identify(req: Request, db: Db): Promise<Identified> {
   // An API key as `Authorization: Bearer lp_…` or as `x-api-key: lp_…`.
   const header = req.headers.get("authorization");
   const keyHeader = req.headers.get("x-api-key");
   if (header || keyHeader) {
     const m = header ? /^Bearer\s+(\S+)$/i.exec(header) : /^(\S+)$/.exec(keyHeader!.trim());
-    const actor = m ? await authenticateApiKey(db, m[1]!) : null;
-    if (!actor) throw new AppError("unauthenticated", "The API key is missing, malformed, unknown or revoked.");
-    return actor;
+    const found = m ? await authenticateApiKey(db, m[1]!) : null;
+    if (!found) throw new AppError("unauthenticated", "The API key is missing, malformed, unknown, revoked or expired.");
+    const { key, ...actor } = found;
+    return { actor, apiKey: key };
   }
   const { currentActor } = await import("../auth/session");
   const actor = await currentActor();
   if (!actor) throw new AppError("unauthenticated");
-  return actor;
+  return { actor, apiKey: null };
 }
 
-export function apiRoute<P = Record<string, never>>(permission: Permission, handler: Handler<P>) {
+/** `apiRoute({ permission, scope }, handler)`: see RouteOptions. */
+export function apiRoute<P = Record<string, never>>(opts: RouteOptions, handler: Handler<P>) {
   return async (req: Request, segment: { params: Promise<P> }): Promise<Response> => {
     const requestId = newId("request");
+    // Headers every answer carries, errors included: the request id, and a key's rate-limit state.
+    const headers: Record<string, string> = { "x-request-id": requestId };
+    let db: Db | undefined;
+    let claim: { owner: string; key: string } | null = null;
     try {
-      const db = await getDb();
-      const actor = await identify(req, db);
-      if (!roleCan(actor.role, permission)) throw new AppError("forbidden");
+      db = await getDb();
+      const { actor, apiKey } = await identify(req, db);
+      if (apiKey) {
+        const rl = await takeToken(db, apiKey.lineageId, apiKey.rateLimitPerMinute);
+        headers["x-ratelimit-limit"] = String(rl.limit);
+        headers["x-ratelimit-remaining"] = String(rl.remaining);
+        headers["x-ratelimit-reset"] = String(rl.resetSeconds);
+        if (!rl.allowed) {
+          headers["retry-after"] = String(rl.retryAfterSeconds);
+          throw new AppError("rate_limited", `This API key allows ${rl.limit} requests a minute; retry in ${rl.retryAfterSeconds} s.`);
+        }
+        if (apiKey.mode === "live") await recordRequest(db, apiKey.lineageId);
+        if (!apiKey.scopes.includes(opts.scope)) throw new AppError("forbidden", `This API key lacks the \`${opts.scope}\` scope.`);
+      }
+      if (!roleCan(actor.role, opts.permission)) throw new AppError("forbidden");
       const params = await segment.params;
       // Path segments reach SQL as text: a NUL in one would be a database error, not a 404.
       for (const [name, value] of Object.entries((params ?? {}) as Record<string, unknown>)) {
@@ -47,16 +90,64 @@ export function apiRoute<P = Record<string, never>>(permission: Permission, hand
           throw new AppError("invalid_request", `${name}: must not contain control characters (such as NUL)`, { param: name });
         }
       }
-      const out = await handler(req, { actor, db, requestId, params });
-      const res = out instanceof Response ? out : Response.json(out);
-      res.headers.set("x-request-id", requestId);
+
+      let request = req;
+      const idemKey = req.method === "POST" ? req.headers.get("idempotency-key") : null;
+      if (idemKey !== null) {
+        if (idemKey.length === 0 || idemKey.length > IDEMPOTENCY_KEY_MAX_LENGTH || hasControlCharacters(idemKey)) {
+          throw new AppError("invalid_request", `Idempotency-Key: 1 to ${IDEMPOTENCY_KEY_MAX_LENGTH} printable characters.`, { param: "Idempotency-Key" });
+        }
+        // The body is read once, within the route's limit, hashed, and handed on as a fresh request.
+        const body = await readBodyLimited(req, opts.maxBodyBytes ?? MAX_REQUEST_BYTES);
+        const owner = apiKey ? `key:${apiKey.lineageId}` : `user:${actor.id}`;
+        const c = await claimIdempotencyKey(db, owner, idemKey, requestHash(req.method, req.url, body));
+        if (c.kind === "conflict") throw new AppError("idempotency_conflict", c.message, { param: "Idempotency-Key" });
+        if (c.kind === "replay") {
+          return new Response(new Uint8Array(c.response.body), {
+            status: c.response.status,
+            headers: { ...c.response.headers, ...headers, "idempotent-replayed": "true" },
+          });
+        }
+        claim = { owner, key: idemKey };
+        request = new Request(req.url, { method: req.method, headers: req.headers, body: new Uint8Array(body) });
+      }
+
+      const dbForCharge = db;
+      const chargeImagesFn = async (n: number) => {
+        if (!apiKey || apiKey.mode === "test" || n <= 0) return;
+        if (!(await chargeImages(dbForCharge, apiKey.lineageId, n, apiKey.monthlyImageQuota))) {
+          throw new AppError("quota_exceeded", `This API key's quota of ${apiKey.monthlyImageQuota} images this month is used up.`);
+        }
+      };
+      const out = await handler(request, { actor, apiKey, db, requestId, params: params as P, chargeImages: chargeImagesFn });
+      let res = out instanceof Response ? out : Response.json(out);
+      if (claim) res = await settleClaim(db, claim, res);
+      for (const [k, v] of Object.entries(headers)) res.headers.set(k, v);
       return res;
     } catch (err) {
       const e = normaliseError(err);
-      const retry: Record<string, string> = e.code === "service_unavailable" ? { "retry-after": String(RETRY_AFTER_SECONDS) } : {};
-      return Response.json(toEnvelope(e, requestId), { status: e.status, headers: { "x-request-id": requestId, ...retry } });
+      if (e.code === "service_unavailable") headers["retry-after"] = String(RETRY_AFTER_SECONDS);
+      const res = Response.json(toEnvelope(e, requestId), { status: e.status, headers });
+      if (claim && db) return settleClaim(db, claim, res).catch(() => res);
+      return res;
     }
   };
+}
+
+/** Stores the answer under the claimed key (or gives the key back on a 5xx); returns it re-readable. */
+async function settleClaim(db: Db, claim: { owner: string; key: string }, res: Response): Promise<Response> {
+  if (res.status >= 500) {
+    await releaseIdempotencyKey(db, claim.owner, claim.key);
+    return res;
+  }
+  const body = Buffer.from(await res.arrayBuffer());
+  const kept: Record<string, string> = {};
+  for (const name of REPLAYED_HEADERS) {
+    const v = res.headers.get(name);
+    if (v !== null) kept[name] = v;
+  }
+  await saveIdempotentResponse(db, claim.owner, claim.key, { status: res.status, body, headers: kept });
+  return new Response(new Uint8Array(body), { status: res.status, statusText: res.statusText, headers: res.headers });
 }
 
 /** Parse with zod; failures become `invalid_request` naming the first bad parameter. */

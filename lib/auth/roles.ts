@@ -14,6 +14,8 @@ export const PERMISSIONS = {
   viewAudit: ["admin"],
   viewDashboard: ["admin"],
   manageApiKeys: ["admin", "moderator", "editor"],
+  /** Every user's keys: create for others, set rate limits and quotas. */
+  administerApiKeys: ["admin"],
   /** End one's own sessions (sign out). */
   ownSession: ["admin", "moderator", "editor"],
 } as const satisfies Record<string, readonly Role[]>;

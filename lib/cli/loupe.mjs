@@ -9,6 +9,8 @@ const COMMANDS = {
   detect: { script: "../detection/cli/detect.ts", help: "detect <files or folders> [--json] [--heatmaps out/]" },
   eval: { script: "../detection/cli/eval.ts", help: "eval --data <folder | labels.csv> [--split dev] [--perturb jpeg75,resize0.5] [--json]" },
   bench: { script: "../detection/cli/bench.ts", help: "bench [--runs 30] [--no-heatmaps] [--sharp-threads 1]" },
+  keys: { script: "./keys.ts", help: "keys create|list|revoke|rotate|limits … (API keys; `npx loupe keys` for details)" },
+  users: { script: "./users.ts", help: "users create --email <email> --role <role> [--password <password>]" },
 };
 
 const [command, ...args] = process.argv.slice(2);

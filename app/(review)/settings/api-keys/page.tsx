@@ -12,7 +12,8 @@ export default async function ApiKeysPage() {
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">API keys</h1>
       <p className="text-slate-600">
-        Keys act with your role ({actor.role}). Send them as <code>Authorization: Bearer lp_live_…</code> to <code>/api/v1/cases</code>.
+        Keys act with your role ({actor.role}). Send them as <code>Authorization: Bearer lp_live_…</code> (or <code>x-api-key</code>) to <code>/api/v1/…</code>. New keys hold every
+        scope; an admin can make narrower keys, test keys, and set limits under All keys.
       </p>
       <section className="rounded-lg border border-slate-200 bg-white p-4">
         <CreateApiKeyForm />
@@ -23,6 +24,9 @@ export default async function ApiKeysPage() {
           <li key={k.id} className="flex items-center gap-4 p-3" data-testid="api-key-row">
             <span className="font-medium">{k.name}</span>
             <code className="text-slate-500">{k.prefix}…</code>
+            {k.mode === "test" && <span className="rounded bg-amber-100 px-1 text-xs">test</span>}
+            <span className="text-slate-500">{k.scopes.join(", ")}</span>
+            {k.expiresAt && <span className="text-xs text-amber-700">rotated; works until {k.expiresAt.toLocaleString()}</span>}
             <span className="text-slate-500">last used {k.lastUsedAt ? k.lastUsedAt.toLocaleString() : "never"}</span>
             <span className="ml-auto"><RevokeButton keyId={k.id} /></span>
           </li>

@@ -10,7 +10,7 @@ import { createCaseFields, listCasesQuery } from "./cases.validation";
 
 export const dynamic = "force-dynamic";
 
-export const GET = apiRoute("viewQueue", async (req, { db }) => {
+export const GET = apiRoute({ permission: "viewQueue", scope: "cases:read" }, async (req, { db }) => {
   const q = parseOrThrow(listCasesQuery, Object.fromEntries(new URL(req.url).searchParams));
   const page = await listCases(db, { states: q.state, limit: q.limit, cursor: q.cursor });
   return { data: page.items.map((r) => caseDto(r.case, r.image)), next_cursor: page.nextCursor };
@@ -20,7 +20,7 @@ export const GET = apiRoute("viewQueue", async (req, { db }) => {
  * Submit an image: multipart/form-data with a `file` part (plus optional `policy`, `external_ref`),
  * or the raw image bytes as the body with any image content type. Answers 202: scanning is async.
  */
-export const POST = apiRoute("submit", async (req, { db, actor, requestId }) => {
+export const POST = apiRoute({ permission: "submit", scope: "cases:write" }, async (req, { db, actor, requestId, chargeImages }) => {
   const type = req.headers.get("content-type") ?? "";
   let bytes: Buffer;
   let filename = "";
@@ -39,6 +39,8 @@ export const POST = apiRoute("submit", async (req, { db, actor, requestId }) => 
     fields = Object.fromEntries(url.searchParams);
   }
   const f = parseOrThrow(createCaseFields, fields);
+  // One image against the key's monthly quota, once the request is known to be well-formed.
+  await chargeImages(1);
   const result = await submitImage({
     ctx: { db, actor, requestId },
     input: { bytes, filename, source: "api", policyName: f.policy, externalRef: f.external_ref },

@@ -2,6 +2,7 @@
 
 import { useActionState } from "react";
 import { ActionButton } from "@/components/action-button";
+import { SecretBox } from "@/components/secret-box";
 import { createApiKeyAction, revokeApiKeyAction } from "../actions";
 
 export function CreateApiKeyForm() {
@@ -12,12 +13,7 @@ export function CreateApiKeyForm() {
         <input name="name" required maxLength={100} placeholder="Key name, e.g. upload-pipeline" className="flex-1 rounded border border-slate-300 px-2 py-1.5" />
         <button disabled={pending} className="rounded bg-slate-900 px-3 py-1.5 font-medium text-white disabled:opacity-50">Create key</button>
       </div>
-      {state?.ok && (
-        <div className="rounded border border-emerald-200 bg-emerald-50 p-3 text-sm">
-          Copy this key now — it is shown only once:
-          <code className="mt-1 block break-all font-mono" data-testid="api-key-secret">{state.data.secret}</code>
-        </div>
-      )}
+      {state?.ok && <SecretBox secret={state.data.secret} />}
       {state && !state.ok && <p role="alert" className="text-sm text-red-700">{state.error.message}</p>}
     </form>
   );

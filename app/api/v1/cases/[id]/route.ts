@@ -5,7 +5,7 @@ import { AppError } from "@/lib/errors";
 
 export const dynamic = "force-dynamic";
 
-export const GET = apiRoute<{ id: string }>("viewQueue", async (_req, { db, params }) => {
+export const GET = apiRoute<{ id: string }>({ permission: "viewQueue", scope: "cases:read" }, async (_req, { db, params }) => {
   const detail = await getCaseDetail(db, params.id);
   if (!detail) throw new AppError("not_found", "Case not found.");
   return caseDetailDto(detail);

@@ -7,7 +7,7 @@ import { decisionBody } from "../../cases.validation";
 
 export const dynamic = "force-dynamic";
 
-export const POST = apiRoute<{ id: string }>("decide", async (req, { db, actor, params, requestId }) => {
+export const POST = apiRoute<{ id: string }>({ permission: "decide", scope: "cases:write" }, async (req, { db, actor, params, requestId }) => {
   const body = parseOrThrow(decisionBody, await readJsonLimited(req));
   await decideCase({ ctx: { db, actor, requestId }, input: { caseId: params.id, outcome: body.outcome, note: body.note ?? "" } });
   return caseDetailDto((await getCaseDetail(db, params.id))!);

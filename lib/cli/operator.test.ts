@@ -1,0 +1,81 @@
+// The operator's commands, spawned as an operator runs them (`npm run loupe -- …`) against a temp
+// PGlite DATA_DIR: users and keys made, listed, rotated, limited and revoked without a browser; the
+// keys they print authenticate (or stop doing so) in the database they wrote.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { eq } from "drizzle-orm";
+import { afterAll, describe, expect, it } from "vitest";
+import { openDb } from "../../db";
+import { users } from "../../db/schema";
+import { authenticateApiKey } from "../api-keys/authenticate-api-key";
+import { verifyPassword } from "../auth/password";
+import { DEFAULT_RATE_LIMIT_PER_MINUTE } from "../limits";
+
+const dataDir = mkdtempSync(path.join(os.tmpdir(), "loupe-cli-"));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+function loupe(args: string[], viaNpm = false) {
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir };
+  delete env.DATABASE_URL;
+  delete env.PGLITE_DIR;
+  const [cmd, argv] = viaNpm ? ["npm", ["run", "-s", "loupe", "--", ...args]] : [process.execPath, ["lib/cli/loupe.mjs", ...args]];
+  const r = spawnSync(cmd, argv, { env, encoding: "utf8", timeout: 120_000 });
+  return { code: r.status, out: r.stdout.trim(), err: r.stderr };
+}
+
+describe("loupe users|keys", () => {
+  it("provisions, lists, limits, rotates and revokes keys from the command line", { timeout: 600_000 }, async () => {
+    const made = loupe(["users", "create", "--email", "Op@Example.test", "--role", "admin"]);
+    expect(made.code, made.err).toBe(0);
+    const password = made.out;
+    expect(password).toMatch(/^\S{12,}$/);
+
+    const created = loupe(["keys", "create", "--email", "ci@example.test", "--role", "editor", "--scopes", "cases:read,usage", "--test", "--name", "ci", "--rate-limit", "7"], true);
+    expect(created.code, created.err).toBe(0);
+    expect(created.out).toMatch(/^lp_test_[A-Za-z0-9_-]{43}$/); // the key, and nothing else, on stdout
+    expect(created.err).toMatch(/created user ci@example\.test \(editor\) with password: \S+/);
+
+    const listed = loupe(["keys", "list", "--json"]);
+    expect(listed.code, listed.err).toBe(0);
+    const [row] = JSON.parse(listed.out) as { id: string; email: string; mode: string; scopes: string[]; rateLimitPerMinute: number; monthlyImageQuota: number }[];
+    expect(row).toMatchObject({ email: "ci@example.test", mode: "test", scopes: ["cases:read", "usage"], rateLimitPerMinute: 7, monthlyImageQuota: 10_000 });
+
+    const rotated = loupe(["keys", "rotate", row!.id, "--grace-hours", "0"]);
+    expect(rotated.code, rotated.err).toBe(0);
+    expect(rotated.out).toMatch(/^lp_test_/);
+    const successor = (JSON.parse(loupe(["keys", "list", "--json"]).out) as { id: string }[])[0]!.id;
+    expect(successor).not.toBe(row!.id);
+    const limited = loupe(["keys", "limits", successor, "--monthly-images", "5", "--rate-limit", "default"]);
+    expect(limited.out).toBe(`${successor}\t${DEFAULT_RATE_LIMIT_PER_MINUTE}/min\t5 images/month`);
+
+    const refused = [
+      loupe(["keys", "create", "--email", "nobody@example.test"]),
+      loupe(["keys", "rotate", row!.id]),
+      loupe(["keys", "create", "--email", "ci@example.test", "--scopes", "everything"]),
+      loupe(["users", "create", "--email", "op@example.test", "--role", "admin", "--password", "long-enough-1"]),
+    ];
+    expect(refused.map((r) => r.code)).toEqual([1, 1, 2, 1]);
+    expect(refused[0]!.err).toMatch(/add --role/);
+    expect(refused[3]!.err).toMatch(/already exists/);
+
+    const handle = await openDb({ pgliteDir: path.join(dataDir, "pglite") });
+    try {
+      const [op] = await handle.db.select().from(users).where(eq(users.email, "op@example.test"));
+      expect(await verifyPassword(password, op!.passwordHash)).toBe(true);
+      // Grace 0: the rotated-out key stopped; its successor works with the new quota.
+      expect(await authenticateApiKey(handle.db, created.out)).toBeNull();
+      expect(await authenticateApiKey(handle.db, rotated.out)).toMatchObject({ role: "editor", key: { mode: "test", monthlyImageQuota: 5, rateLimitPerMinute: DEFAULT_RATE_LIMIT_PER_MINUTE, lineageId: row!.id } });
+    } finally {
+      await handle.close();
+    }
+    expect(loupe(["keys", "revoke", successor]).code).toBe(0);
+    const after = await openDb({ pgliteDir: path.join(dataDir, "pglite") });
+    try {
+      expect(await authenticateApiKey(after.db, rotated.out)).toBeNull();
+    } finally {
+      await after.close();
+    }
+  });
+});
