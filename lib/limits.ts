@@ -16,3 +16,10 @@ export const MAX_FILES_PER_BATCH = 100;
 export const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 /** Largest request body that can carry one image (server actions and the REST API). */
 export const MAX_REQUEST_BYTES = MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD_BYTES;
+
+/** How long a moderator's claim on a case lasts; the case page extends it while they stay on it. */
+export const REVIEW_CLAIM_MS = 10 * 60 * 1000;
+/** How often the case page extends its claim (well inside REVIEW_CLAIM_MS). */
+export const REVIEW_CLAIM_HEARTBEAT_MS = 60 * 1000;
+/** A decision can be undone this long after it was recorded; later it can only be amended. */
+export const DECISION_UNDO_MS = 10 * 1000;
