@@ -4,7 +4,8 @@
 // case's record, so it writes no audit row; the decision that follows does.
 import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import { cases } from "../../db/schema";
+import type { DbOrTx } from "../../db";
+import { cases, users } from "../../db/schema";
 import { actorUserId, authorize, type Ctx } from "../context";
 import { AppError } from "../errors";
 import { REVIEW_CLAIM_MS } from "../limits";
@@ -81,4 +82,14 @@ export async function extendClaim({ ctx, input }: { ctx: Ctx; input: { caseId: s
 export async function releaseClaim(ctx: Ctx, caseId: string): Promise<void> {
   const me = reviewerOf(ctx);
   await ctx.db.update(cases).set({ claimedBy: null, claimExpiresAt: null }).where(and(eq(cases.id, caseId), eq(cases.claimedBy, me)));
+}
+
+/** Who holds a live claim on a case, for the case page ("being reviewed by …"); null when nobody does. */
+export async function claimHolder(db: DbOrTx, caseId: string): Promise<{ userId: string; email: string; expiresAt: Date } | null> {
+  const [row] = await db
+    .select({ userId: users.id, email: users.email, expiresAt: cases.claimExpiresAt })
+    .from(cases)
+    .innerJoin(users, eq(users.id, cases.claimedBy))
+    .where(and(eq(cases.id, caseId), sql`${cases.claimExpiresAt} > now()`));
+  return row && row.expiresAt ? { userId: row.userId, email: row.email, expiresAt: row.expiresAt } : null;
 }
