@@ -249,7 +249,7 @@ export function CaseViewer({ imageUrl, alt, width, height, overlays }: { imageUr
           <span className="w-12 text-center font-mono text-xs text-slate-600" data-testid="zoom-level" aria-live="polite">{Math.round(v.scale * 100)}%</span>
           <button type="button" onClick={() => zoomAt(1.25, paneSize().w / 2, paneSize().h / 2)} className="rounded-md px-2 py-1 text-slate-600 hover:bg-slate-100" aria-label="Zoom in" title="Zoom in (+)">+</button>
           <button type="button" data-testid="viewer-fit" onClick={() => setFitted(true)} aria-pressed={fitted} className={`rounded-md px-2 py-1 text-xs font-medium ${fitted ? "bg-slate-900 text-white" : "text-slate-600 hover:bg-slate-100"}`} title="Fit (z)">Fit</button>
-          <button type="button" data-testid="viewer-100" onClick={actualSize} className="rounded-md px-2 py-1 text-xs font-medium text-slate-600 hover:bg-slate-100" title="Actual pixels (z)">100%</button>
+          <button type="button" data-testid="viewer-100" onClick={actualSize} aria-pressed={!fitted && Math.abs(v.scale - 1) < 1e-3} className={`rounded-md px-2 py-1 text-xs font-medium ${!fitted && Math.abs(v.scale - 1) < 1e-3 ? "bg-slate-900 text-white" : "text-slate-600 hover:bg-slate-100"}`} title="Actual pixels (z)">100%</button>
         </div>
       </div>
 
