@@ -5,7 +5,7 @@ import { currentActor } from "@/lib/auth/session";
 export async function Nav() {
   const actor = await currentActor();
   return (
-    <header className="border-b border-slate-200 bg-white">
+    <header className="border-b border-slate-200 bg-white print:hidden">
       <nav className="mx-auto flex max-w-7xl items-center gap-6 px-6 py-3 text-sm">
         <Link href="/queue" className="text-lg font-semibold tracking-tight">
           Loupe

@@ -32,6 +32,7 @@ const ROUTES: RouteCase[] = [
   { file: "cases/route.ts", method: "POST", path: () => "/api/v1/cases", minRole: "editor" },
   { file: "cases/[id]/route.ts", method: "GET", path: () => `/api/v1/cases/${caseId}`, minRole: "editor" },
   { file: "cases/[id]/image/route.ts", method: "GET", path: () => `/api/v1/cases/${caseId}/image`, minRole: "editor" },
+  { file: "cases/[id]/report/route.ts", method: "GET", path: () => `/api/v1/cases/${caseId}/report`, minRole: "editor" },
   { file: "cases/[id]/heatmaps/[signal]/route.ts", method: "GET", path: () => `/api/v1/cases/${caseId}/heatmaps/ela`, minRole: "editor" },
   { file: "cases/[id]/decision/route.ts", method: "POST", path: () => `/api/v1/cases/${caseId}/decision`, minRole: "admin" },
 ];

@@ -156,6 +156,19 @@ test("a moderator triages several cases with the keyboard alone", async ({ page 
   await expect(page).toHaveURL(new RegExp(`${decided.at(-1)![0]}$`));
   await expect(page.getByTestId("decision").last()).toContainText(/authentic/);
 
+  // The evidence report, printable and as JSON, records the undone and the recorded decisions.
+  await page.goto(`/cases/${first}/report`);
+  await expect(page.getByTestId("report-verdict")).toHaveText(/^Reviewed: confirmed AI-generated/);
+  await expect(page.getByTestId("report-decisions").getByRole("listitem")).toHaveCount(2);
+  const report = (await (await page.request.get(`/api/v1/cases/${first}/report`)).json()) as { decisions: { outcome: string; status: string }[]; image: { sha256: string } };
+  expect(report.decisions.map((d) => [d.outcome, d.status])).toEqual([
+    ["authentic", "undone"],
+    ["confirmed_ai", "in_force"],
+  ]);
+  expect(report.image.sha256).toMatch(/^[0-9a-f]{64}$/);
+  await page.goBack();
+  await expect(page.getByTestId("case-page")).toBeVisible();
+
   // The same view at phone width.
   await page.setViewportSize({ width: 390, height: 844 });
   await page.keyboard.press("j");

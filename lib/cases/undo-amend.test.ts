@@ -31,6 +31,7 @@ describe.each(TEST_DB_KINDS)("undo and amend on %s", (kind) => {
     const id = await seedCase(t.db, { state: "quarantined", score: 80 });
     const { decision } = await decideCase({ ctx: ctx(alice), input: { caseId: id, outcome: "authentic" } });
     expect((await state(id)).state).toBe("reviewed");
+    await age(decision.id, 1); // inside the window however slow the machine is
     const res = await undoDecision({ ctx: ctx(alice), input: { decisionId: decision.id } });
     expect(res.caseId).toBe(id);
     const row = await state(id);
@@ -56,7 +57,7 @@ describe.each(TEST_DB_KINDS)("undo and amend on %s", (kind) => {
     expect((await state(id)).state).toBe("reviewed");
     const other = await seedCase(t.db, { state: "manual_review" });
     const second = await decideCase({ ctx: ctx(alice), input: { caseId: other, outcome: "needs_more_info" } });
-    await age(second.decision.id, 9);
+    await age(second.decision.id, 8);
     await undoDecision({ ctx: ctx(alice), input: { decisionId: second.decision.id } });
     expect((await state(other)).state).toBe("manual_review");
     await expect(undoDecision({ ctx: ctx(alice), input: { decisionId: second.decision.id } })).rejects.toMatchObject({ code: "conflict" });
@@ -77,6 +78,7 @@ describe.each(TEST_DB_KINDS)("undo and amend on %s", (kind) => {
     // The old decision can no longer be undone; the amendment can (by its author, in time),
     // which puts the first decision back in force and leaves the case reviewed.
     await expect(undoDecision({ ctx: ctx(alice), input: { decisionId: first.decision.id } })).rejects.toMatchObject({ code: "conflict" });
+    await age(amended.decision.id, 1);
     await undoDecision({ ctx: ctx(bob), input: { decisionId: amended.decision.id } });
     expect((await state(id)).state).toBe("reviewed");
     const again = await amendDecision({ ctx: ctx(alice), input: { caseId: id, outcome: "needs_more_info" } });

@@ -86,6 +86,9 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
         ) : null}
         <span className="ml-auto flex items-center gap-2">
           <ShortcutsDialog />
+          <Link href={`/cases/${c.id}/report`} className="rounded-md border border-slate-300 px-2 py-1 text-xs text-slate-600 hover:bg-slate-100" data-testid="report-link">
+            Evidence report
+          </Link>
           {roleCan(actor.role, "rescan") && canRescanState(c.state) && <RescanButton caseId={c.id} />}
           {nextId && (
             <Link href={`/cases/${nextId}`} className="rounded-md bg-slate-900 px-3 py-1 text-sm text-white">
