@@ -8,7 +8,7 @@ const link = "text-slate-700 hover:text-slate-950 hover:underline";
 export async function Nav() {
   const actor = await currentActor();
   return (
-    <header className="border-b border-slate-200 bg-white">
+    <header className="border-b border-slate-200 bg-white print:hidden">
       <a href="#main" className="sr-only rounded bg-slate-900 px-3 py-2 text-white focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50">
         Skip to content
       </a>

@@ -37,3 +37,9 @@ export const IDEMPOTENCY_KEY_MAX_LENGTH = 255;
  * times out well before): a retry with the same key may then run it again.
  */
 export const IDEMPOTENCY_IN_FLIGHT_SECONDS = 15 * 60;
+/** How long a moderator's claim on a case lasts; the case page extends it while they stay on it. */
+export const REVIEW_CLAIM_MS = 10 * 60 * 1000;
+/** How often the case page extends its claim (well inside REVIEW_CLAIM_MS). */
+export const REVIEW_CLAIM_HEARTBEAT_MS = 60 * 1000;
+/** A decision can be undone this long after it was recorded; later it can only be amended. */
+export const DECISION_UNDO_MS = 10 * 1000;

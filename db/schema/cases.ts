@@ -33,6 +33,9 @@ export const cases = pgTable(
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
     scannedAt: timestamp("scanned_at", { withTimezone: true }),
     reviewedAt: timestamp("reviewed_at", { withTimezone: true }),
+    /** The moderator reviewing this case now (lib/cases/claim-case.ts); free again once the claim expires. */
+    claimedBy: text("claimed_by").references(() => users.id),
+    claimExpiresAt: timestamp("claim_expires_at", { withTimezone: true }),
   },
   (t) => [
     // The queue page filters by state and sorts by age; the worker's claim query scans
@@ -41,6 +44,8 @@ export const cases = pgTable(
     // Expired-lease recovery looks up scanning cases by lease expiry.
     index("cases_lease_idx").on(t.leaseExpiresAt),
     index("cases_image_idx").on(t.imageId),
+    // "Which case does this moderator hold?" on every claim.
+    index("cases_claimed_by_idx").on(t.claimedBy),
   ],
 );
 

@@ -27,6 +27,7 @@ export const ROUTES: RouteCase[] = [
   { file: "cases/route.ts", method: "POST", path: () => "/api/v1/cases", minRole: "editor", scope: "cases:write" },
   { file: "cases/[id]/route.ts", method: "GET", path: (id) => `/api/v1/cases/${id}`, minRole: "editor", scope: "cases:read" },
   { file: "cases/[id]/image/route.ts", method: "GET", path: (id) => `/api/v1/cases/${id}/image`, minRole: "editor", scope: "cases:read" },
+  { file: "cases/[id]/report/route.ts", method: "GET", path: (id) => `/api/v1/cases/${id}/report`, minRole: "editor", scope: "cases:read" },
   { file: "cases/[id]/heatmaps/[signal]/route.ts", method: "GET", path: (id) => `/api/v1/cases/${id}/heatmaps/ela`, minRole: "editor", scope: "cases:read" },
   { file: "cases/[id]/decision/route.ts", method: "POST", path: (id) => `/api/v1/cases/${id}/decision`, minRole: "admin", scope: "cases:write" },
   { file: "usage/route.ts", method: "GET", path: () => "/api/v1/usage", minRole: "editor", scope: "usage" },

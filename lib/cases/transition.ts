@@ -12,9 +12,9 @@ export const TRANSITIONS: Record<CaseState, readonly CaseState[]> = {
   pending_scan: ["quarantined", "cleared", "reviewed", "manual_review"], // rescan
   scanning: ["pending_scan", "retry_pending", "scanning"], // claim; scanning→scanning = expired lease taken over
   retry_pending: ["scanning"],
-  manual_review: ["scanning"],
-  quarantined: ["scanning"],
-  cleared: ["scanning"],
+  manual_review: ["scanning", "reviewed"], // reviewed → back: a decision undone (lib/cases/undo-decision.ts)
+  quarantined: ["scanning", "reviewed"],
+  cleared: ["scanning", "reviewed"],
   reviewed: ["quarantined", "cleared", "manual_review"],
 };
 
@@ -44,6 +44,8 @@ export type CasePatch = Partial<
     | "lastError"
     | "scannedAt"
     | "reviewedAt"
+    | "claimedBy"
+    | "claimExpiresAt"
   >
 >;
 

@@ -54,8 +54,27 @@ describe("fuse: logistic part", () => {
 
   it("orders reasons by influence", () => {
     const r = fuse([sig("noise", 0.99), sig("frequency", 0.6)], { weights });
-    expect(r.reasons[0]).toMatch(/^noise summary/);
-    expect(r.reasons[1]).toMatch(/^frequency summary/);
+    expect(r.reasons[0]).toMatch(/^The noise signal reads 99\/100, higher than the 50/);
+    expect(r.reasons[1]).toMatch(/^The frequency signal reads 60\/100/);
+  });
+
+  // Regression: a reason once read "…spectral slope -2.31 (photos ≈ −2 to −3). (frequency: pushes
+  // towards AI)": the summary described evidence for "authentic" while the score pushed towards AI.
+  it("words every reason in the direction it pushes, citing only flags that point that way", () => {
+    const authenticFlag = { code: "natural_falloff", message: "The spectrum falls off like a natural photograph's.", direction: "authentic" as const };
+    const aiFlag = { code: "smooth_residual", message: "The fine-scale residual is smooth.", direction: "ai" as const };
+    const r = fuse(
+      [
+        sig("noise", 0.9, { flags: [aiFlag], summary: "Residual smooth." }),
+        sig("frequency", 0.8, { flags: [authenticFlag], summary: "spectral slope -2.31 (photos ≈ −2 to −3)." }),
+      ],
+      { weights },
+    );
+    expect(r.reasons[0]).toBe("The fine-scale residual is smooth. (noise: pushes towards AI)");
+    expect(r.reasons[1]).toMatch(/^The frequency signal reads 80\/100, higher than the 50 .*pushes towards AI\)$/);
+    expect(r.reasons.join(" ")).not.toMatch(/natural photograph|photos ≈/);
+    const down = fuse([sig("noise", 0.1, { flags: [aiFlag] }), sig("frequency", 0.5)], { weights });
+    expect(down.reasons[0]).toMatch(/^The noise signal reads 10\/100, lower than the 50 .*pushes towards authentic\)$/);
   });
 
   it("policy thresholds override the defaults", () => {

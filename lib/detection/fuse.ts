@@ -74,6 +74,8 @@ interface Contribution {
   signal: SignalResult | undefined;
   id: string;
   logit: number;
+  /** The feature's training mean, as a 0..1 score (what "usual" means in a reason). */
+  usual: number;
 }
 
 /** The fitted logistic part: probability plus each feature's push on the logit, relative to its mean. */
@@ -88,11 +90,28 @@ export function logistic(signals: SignalResult[], weights: FusionWeights): { p: 
     const present = s !== undefined && s.status === "ok" && s.score !== null;
     const x = present ? scoreFeature(s.score!) : f.mean;
     z += f.weight * x + (present ? 0 : f.missingWeight);
-    contributions.push({ signal: s, id: f.id, logit: present ? f.weight * (x - f.mean) : 0 });
+    contributions.push({ signal: s, id: f.id, logit: present ? f.weight * (x - f.mean) : 0, usual: sigmoid(f.mean) });
     wAll += Math.abs(f.weight);
     if (!present) wMissing += Math.abs(f.weight);
   }
   return { p: sigmoid(z), contributions, missingShare: wAll > 0 ? wMissing / wAll : 1 };
+}
+
+/**
+ * Why one signal pushes the fused score the way it does, in words that point the same way: its own
+ * flag in that direction when it raised one, otherwise its score against its usual reading. Never its
+ * summary alone: a summary can describe evidence pointing the other way (a spectral slope "in the
+ * photo range" while the score, driven by the absence of resampling peaks, pushes towards AI).
+ */
+function contributionReason(c: Contribution): string {
+  const towards = c.logit > 0 ? "ai" : "authentic";
+  const dir = towards === "ai" ? "towards AI" : "towards authentic";
+  const s = c.signal!;
+  const flag = s.flags.find((f) => f.direction === towards);
+  if (flag) return `${flag.message} (${c.id}: pushes ${dir})`;
+  const score = Math.round(s.score! * 100);
+  const usual = Math.round(c.usual * 100);
+  return `The ${c.id} signal reads ${score}/100, ${towards === "ai" ? "higher" : "lower"} than the ${usual} it gives a typical training image (${c.id}: pushes ${dir})`;
 }
 
 export function fuse(signals: SignalResult[], opts: FusionOptions = {}): FusionResult {
@@ -153,10 +172,7 @@ export function fuse(signals: SignalResult[], opts: FusionOptions = {}): FusionR
   const ranked = contributions
     .filter((c) => c.signal && c.signal.status === "ok" && Math.abs(c.logit) > 0.05)
     .sort((a, b) => Math.abs(b.logit) - Math.abs(a.logit));
-  for (const c of ranked.slice(0, 4)) {
-    const dir = c.logit > 0 ? "towards AI" : "towards authentic";
-    reasons.push(`${c.signal!.summary} (${c.id}: pushes ${dir})`);
-  }
+  for (const c of ranked.slice(0, 4)) reasons.push(contributionReason(c));
   if (weights.features.length === 0 && !top && !auth) {
     reasons.push("The fusion weights have not been fitted yet, so pixel evidence cannot decide.");
   }

@@ -1,4 +1,5 @@
 import type { SignalDto } from "@/lib/api/dto";
+import { signalPresentation } from "@/lib/cases/signal-labels";
 
 interface Flag {
   code: string;
@@ -24,8 +25,10 @@ export function SignalTable({ signals }: { signals: SignalRow[] }) {
         {signals.map((s) => (
           <tr key={s.id} data-testid="signal-row" data-signal={s.id} data-status={s.status}>
             <td className="py-2 pr-3">
-              <div className="font-mono font-medium">{s.id}</div>
-              <div className="text-xs text-slate-400">v{s.version}</div>
+              <div className="font-medium">{signalPresentation(s.id).label}</div>
+              <div className="font-mono text-xs text-slate-400">
+                {s.id} v{s.version}
+              </div>
             </td>
             <td className="w-36 py-2 pr-3">
               {s.status === "error" ? (
