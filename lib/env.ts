@@ -41,6 +41,18 @@ const schema = z.object({
   LOUPE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
   /** Poll interval of an idle worker, milliseconds. */
   LOUPE_WORKER_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  /**
+   * First webhook retry delay, milliseconds; each later one is WEBHOOK_BACKOFF_FACTOR times longer
+   * (lib/webhooks/backoff.ts). The default spreads the retries over about 24 hours; tests shorten it.
+   */
+  LOUPE_WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(100).max(3_600_000).default(56_000),
+  /**
+   * Let webhook URLs point at loopback addresses (127.0.0.0/8, ::1). For tests and local
+   * development only: in production a webhook must not reach the server's own services.
+   */
+  LOUPE_WEBHOOK_ALLOW_LOOPBACK: bool.default(false),
+  /** Poll interval of the webhook dispatcher, milliseconds. */
+  LOUPE_WEBHOOK_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
 });
 
 export type Env = z.infer<typeof schema>;

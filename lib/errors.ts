@@ -15,6 +15,7 @@ export const ERROR_CODES = {
   image_unsupported_format: { status: 415, message: "This file type is not a supported image." },
   image_too_large: { status: 413, message: "The image is too large." },
   image_corrupt: { status: 422, message: "The image is truncated or corrupt." },
+  scan_failed: { status: 422, message: "The image could not be scanned." },
   internal_error: { status: 500, message: "Something went wrong on our side." },
   service_unavailable: { status: 503, message: "The database is unreachable; try again shortly." },
 } as const;

@@ -33,6 +33,11 @@ export const cases = pgTable(
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
     scannedAt: timestamp("scanned_at", { withTimezone: true }),
     reviewedAt: timestamp("reviewed_at", { withTimezone: true }),
+    /**
+     * Set by DELETE /api/v1/cases/{id} (lib/cases/delete-case.ts): the image bytes, heatmaps and
+     * derivatives are gone and every read answers 404; the row stays for the audit trail.
+     */
+    deletedAt: timestamp("deleted_at", { withTimezone: true }),
   },
   (t) => [
     // The queue page filters by state and sorts by age; the worker's claim query scans
@@ -41,6 +46,8 @@ export const cases = pgTable(
     // Expired-lease recovery looks up scanning cases by lease expiry.
     index("cases_lease_idx").on(t.leaseExpiresAt),
     index("cases_image_idx").on(t.imageId),
+    // GET /api/v1/cases?external_ref=… looks cases up by the caller's reference.
+    index("cases_external_ref_idx").on(t.externalRef),
   ],
 );
 

@@ -21,6 +21,19 @@ export const decisionOutcomeEnum = pgEnum("decision_outcome", ["confirmed_ai", "
 
 export const inconclusiveActionEnum = pgEnum("inconclusive_action", ["quarantine", "clear"]);
 
+// An outbox row (lib/webhooks): waiting for its next attempt, delivered (2xx), or given up after its retries.
+export const webhookDeliveryStatusEnum = pgEnum("webhook_delivery_status", ["pending", "delivered", "failed"]);
+
+// Events a webhook endpoint can receive (lib/webhooks/events.ts).
+export const webhookEventEnum = pgEnum("webhook_event", [
+  "detection.completed",
+  "job.completed",
+  "job.failed",
+  "case.quarantined",
+  "case.cleared",
+  "case.reviewed",
+]);
+
 // Values and types for zod schemas, DTOs and the UI, derived from the enums above (never re-typed).
 export const ROLES = roleEnum.enumValues;
 export type Role = (typeof ROLES)[number];
@@ -33,3 +46,7 @@ export const DECISION_OUTCOMES = decisionOutcomeEnum.enumValues;
 export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
 export const INCONCLUSIVE_ACTIONS = inconclusiveActionEnum.enumValues;
 export type InconclusiveAction = (typeof INCONCLUSIVE_ACTIONS)[number];
+export const WEBHOOK_DELIVERY_STATUSES = webhookDeliveryStatusEnum.enumValues;
+export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];
+export const WEBHOOK_EVENTS = webhookEventEnum.enumValues;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];

@@ -12,6 +12,8 @@ export const PERMISSIONS = {
   manageUsers: ["admin"],
   managePolicies: ["admin"],
   manageApiKeys: ["admin", "moderator", "editor"],
+  /** The webhook delivery log, replays and re-enabling endpoints for every key. */
+  manageWebhooks: ["admin"],
   /** End one's own sessions (sign out). */
   ownSession: ["admin", "moderator", "editor"],
 } as const satisfies Record<string, readonly Role[]>;

@@ -43,8 +43,6 @@ export async function submitImage({ ctx, input }: { ctx: Ctx; input: SubmitImage
   const sha256 = createHash("sha256").update(data.bytes).digest("hex");
   const storageKey = imageKey(sha256);
   const store = getBlobStore();
-  // Blob first, row second: a crash in between leaves an unreferenced blob, never a row without bytes.
-  if (!(await store.exists(storageKey))) await store.put(storageKey, data.bytes);
 
   return ctx.db.transaction(async (tx) => {
     const policy = data.policyName
@@ -86,6 +84,12 @@ export async function submitImage({ ctx, input }: { ctx: Ctx; input: SubmitImage
         state: "pending_scan",
       })
       .returning();
+    // The blob is written after the case row references the image (the insert holds a key-share lock
+    // on the image row) and before commit: a concurrent delete of the last other case of these bytes
+    // (lib/cases/delete-case.ts locks the image row) either finishes first, and the bytes are written
+    // again here, or waits and then sees this case. A crash before commit leaves an unreferenced blob,
+    // never a row without bytes.
+    if (!(await store.exists(storageKey))) await store.put(storageKey, data.bytes);
     await writeAudit(tx, ctx.actor, {
       action: "case.created",
       caseId: row!.id,
