@@ -11,7 +11,7 @@ import { authorize, type Ctx } from "../context";
 import { AppError } from "../errors";
 import { displayKey, getBlobStore } from "../storage";
 
-export const deleteCaseInput = z.object({ caseId: z.string().startsWith("case_") });
+export const deleteCaseInput = z.object({ caseId: z.string().min(1).max(200) });
 
 export interface DeleteCaseResult {
   id: string;
