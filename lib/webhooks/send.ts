@@ -2,7 +2,8 @@
 // redirects (a 3xx counts as a failure), and one deadline for the whole exchange.
 import http from "node:http";
 import https from "node:https";
-import { BlockedAddressError, pinnedLookup, type AddressPolicy } from "./address";
+import { isIP } from "node:net";
+import { BlockedAddressError, isAllowedAddress, pinnedLookup, type AddressPolicy } from "./address";
 
 export interface SendResult {
   /** Null when no response came. */
@@ -29,6 +30,7 @@ export const sendWebhook: SendFn = (r) => {
   const elapsed = () => Math.round(performance.now() - started);
   return new Promise<SendResult>((resolve) => {
     let settled = false;
+    let timer: NodeJS.Timeout | undefined;
     const finish = (statusCode: number | null, error: string | null) => {
       if (settled) return;
       settled = true;
@@ -42,6 +44,12 @@ export const sendWebhook: SendFn = (r) => {
       finish(null, "invalid URL");
       return;
     }
+    // Node connects to an IP-literal host without calling `lookup`: check literals here.
+    const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
+    if (isIP(host) && !isAllowedAddress(host, r.policy)) {
+      finish(null, new BlockedAddressError(host).message);
+      return;
+    }
     const lib = url.protocol === "https:" ? https : http;
     const req = lib.request(url, {
       method: "POST",
@@ -49,7 +57,7 @@ export const sendWebhook: SendFn = (r) => {
       lookup: pinnedLookup(r.policy),
       agent: false,
     });
-    const timer = setTimeout(() => {
+    timer = setTimeout(() => {
       req.destroy();
       finish(null, `no answer within ${r.timeoutMs / 1000} s`);
     }, r.timeoutMs);
