@@ -11,12 +11,15 @@ import { createApiKey, ensureUser, signIn, signOut } from "../support/session";
 const EDITOR = { email: "auth-editor@e2e.test", password: "auth-editor-pass", role: "editor" as const };
 const keys = { admin: "", editor: "", revoked: "" };
 let caseId = "";
+let jobId = "";
+/** A case of the editor's key that the DELETE row removes (the other rows keep using `caseId`). */
+let doomedCaseId = "";
 
 type Role = "editor" | "admin";
 interface RouteCase {
   /** The route file, relative to app/api/v1. */
   file: string;
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "DELETE";
   path: () => string;
   /** The least role allowed; null for public routes. */
   minRole: Role | null;
@@ -34,6 +37,10 @@ const ROUTES: RouteCase[] = [
   { file: "cases/[id]/image/route.ts", method: "GET", path: () => `/api/v1/cases/${caseId}/image`, minRole: "editor" },
   { file: "cases/[id]/heatmaps/[signal]/route.ts", method: "GET", path: () => `/api/v1/cases/${caseId}/heatmaps/ela`, minRole: "editor" },
   { file: "cases/[id]/decision/route.ts", method: "POST", path: () => `/api/v1/cases/${caseId}/decision`, minRole: "admin" },
+  { file: "detect/async/route.ts", method: "POST", path: () => "/api/v1/detect/async", minRole: "editor" },
+  { file: "jobs/[id]/route.ts", method: "GET", path: () => `/api/v1/jobs/${jobId}`, minRole: "editor" },
+  // Editors delete only what their own key submitted (e2e/api/jobs.spec.ts checks the 403 for others).
+  { file: "cases/[id]/route.ts", method: "DELETE", path: () => `/api/v1/cases/${doomedCaseId}`, minRole: "editor" },
 ];
 
 function routeFiles(dir: string, base = dir): string[] {
@@ -46,6 +53,10 @@ function routeFiles(dir: string, base = dir): string[] {
 async function call(request: APIRequestContext, r: RouteCase, key: string | null) {
   const headers: Record<string, string> = key ? { authorization: `Bearer ${key}` } : {};
   if (r.method === "GET") return request.get(r.path(), { headers });
+  if (r.method === "DELETE") return request.delete(r.path(), { headers });
+  if (r.file === "detect/async/route.ts") {
+    return request.post(r.path(), { headers, multipart: { image: { name: "a.jpg", mimeType: "image/jpeg", buffer: await makeJpeg({ width: 96, height: 96, seed: 62 }) } } });
+  }
   if (r.file === "cases/route.ts") {
     return request.post(r.path(), { headers, multipart: { file: { name: "a.jpg", mimeType: "image/jpeg", buffer: await makeJpeg({ width: 96, height: 96, seed: 61 }) } } });
   }
@@ -71,6 +82,16 @@ test.beforeAll(async ({ browser, request }) => {
     multipart: { file: { name: "auth.jpg", mimeType: "image/jpeg", buffer: await makeJpeg({ width: 128, height: 96, seed: 60 }) } },
   });
   caseId = (await res.json()).id;
+  const job = await request.post("/api/v1/detect/async", {
+    headers: { authorization: `Bearer ${keys.editor}` },
+    multipart: { image: { name: "job.jpg", mimeType: "image/jpeg", buffer: await makeJpeg({ width: 112, height: 96, seed: 63 }) } },
+  });
+  jobId = (await job.json()).id;
+  const doomed = await request.post("/api/v1/cases", {
+    headers: { authorization: `Bearer ${keys.editor}` },
+    multipart: { file: { name: "doomed.jpg", mimeType: "image/jpeg", buffer: await makeJpeg({ width: 100, height: 90, seed: 64 }) } },
+  });
+  doomedCaseId = (await doomed.json()).id;
   await expect
     .poll(async () => (await (await request.get(`/api/v1/cases/${caseId}`, { headers: { authorization: `Bearer ${keys.editor}` } })).json()).state, { timeout: 60_000 })
     .toMatch(/^(quarantined|cleared)$/);
