@@ -10,7 +10,7 @@ import { createJob } from "../jobs/create-job";
 import { getJob } from "../jobs/queries";
 import { getBlobStore, displayKey } from "../storage";
 import { createTestDb, insertTestUser, TEST_DB_KINDS, useTempBlobStore, type TestDb } from "../testing/test-db";
-import { insertTestApiKey, reuseReport } from "../testing/webhook-fixtures";
+import { insertTestApiKey, primeReport, reuseReport } from "../testing/webhook-fixtures";
 import { startWorker } from "../worker/worker";
 import { getCaseOriginal } from "./case-media";
 import { deleteCase } from "./delete-case";
@@ -33,6 +33,7 @@ describe.each(TEST_DB_KINDS)("deleting a case on %s", (kind) => {
     editor = await insertTestUser(t.db, "editor");
     key = await insertTestApiKey(t.db, editor, "creator");
     otherKey = await insertTestApiKey(t.db, editor, "other");
+    await primeReport(await makeJpeg({ width: 96, height: 96, seed: 4242 }));
   });
   afterEach(async () => {
     await t?.cleanup();

@@ -1,11 +1,10 @@
 // Shared set-up for the webhook, job and delete tests: an API key row for a test user, and one real
-// detection report computed once, so a test's scans are quick and still carry real engine output.
+// detection report computed once per file, so a test's scans are quick and still carry real engine output.
 import { randomBytes } from "node:crypto";
 import type { Db } from "../../db";
 import { apiKeys } from "../../db/schema";
 import type { Actor } from "../context";
 import { runDetection, type DetectionReport } from "../detection";
-import { makeJpeg } from "../detection/testing";
 import { hashApiKeySecret } from "../api-keys/api-key-secret";
 import { newId } from "../ids";
 import type { DetectFn } from "../worker/scan-case";
@@ -20,15 +19,20 @@ export async function insertTestApiKey(db: Db, user: Extract<Actor, { type: "use
 
 let cached: Promise<DetectionReport> | undefined;
 
-/** The engine's report (with heatmaps) for one small synthetic JPEG, computed once per test file. */
-export function realReport(): Promise<DetectionReport> {
-  cached ??= makeJpeg({ width: 96, height: 96, seed: 4242 }).then(async (bytes) => {
-    const r = await runDetection(bytes, { heatmaps: true });
+/**
+ * The engine's report (with heatmaps) for `bytes`, computed on the first call of the test file and
+ * returned from then on. Tests pass a fixture image (lib/detection/testing).
+ */
+export function primeReport(bytes: Buffer): Promise<DetectionReport> {
+  cached ??= runDetection(bytes, { heatmaps: true }).then((r) => {
     if (!r.ok) throw new Error(`fixture detection failed: ${r.error.message}`);
     return r.value;
   });
   return cached;
 }
 
-/** A detect function that answers with `realReport()` whatever the bytes. */
-export const reuseReport: DetectFn = async () => ({ ok: true, value: await realReport() });
+/** A detect function that answers with the primed report whatever the bytes. */
+export const reuseReport: DetectFn = async () => {
+  if (!cached) throw new Error("call primeReport() first");
+  return { ok: true, value: await cached };
+};
