@@ -4,6 +4,7 @@
 // a `pending_scan` case and its audit row in one transaction.
 import { createHash } from "node:crypto";
 import { eq } from "drizzle-orm";
+import type { Tx } from "../../db";
 import { z } from "zod";
 import { CASE_SOURCES, cases, images, policies, type Case, type Image } from "../../db/schema";
 import { writeAudit } from "../audit";
@@ -31,7 +32,20 @@ export interface SubmitImageResult {
   deduplicated: boolean;
 }
 
-export async function submitImage({ ctx, input }: { ctx: Ctx; input: SubmitImageInput }): Promise<SubmitImageResult> {
+/**
+ * `within` runs inside the case's transaction, after the case row is written: a caller that adds rows
+ * about the new case (lib/jobs/create-job.ts) commits them with it, so the worker never sees the case
+ * without them, while the decode above stays outside the transaction.
+ */
+export async function submitImage({
+  ctx,
+  input,
+  within,
+}: {
+  ctx: Ctx;
+  input: SubmitImageInput;
+  within?: (tx: Tx, created: SubmitImageResult) => Promise<void>;
+}): Promise<SubmitImageResult> {
   authorize(ctx.actor, "submit");
   const data = submitImageInput.parse(input);
   // Size, format and a full decode (the header can look fine while the data is cut short).
@@ -95,6 +109,8 @@ export async function submitImage({ ctx, input }: { ctx: Ctx; input: SubmitImage
       caseId: row!.id,
       data: { imageId: image.id, sha256, deduplicated, source: data.source, filename: data.filename },
     });
-    return { case: row!, image, deduplicated };
+    const created = { case: row!, image, deduplicated };
+    if (within) await within(tx, created);
+    return created;
   });
 }

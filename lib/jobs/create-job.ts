@@ -1,7 +1,7 @@
 // An async detection job: the image becomes an ordinary case (source `api`, shown in the review queue
 // like any API submission) scanned by the ordinary worker, plus a jobs row pointing at it and, with a
 // `webhook_url`, an endpoint of its own whose secret is returned once. Case, job and endpoint commit
-// together, so the worker can never finish a scan whose job row is not there yet.
+// together (submitImage's `within`), so the worker can never finish a scan whose job row is not there yet.
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { jobs, webhookEndpoints, type Case, type Image, type Job } from "../../db/schema";
@@ -48,22 +48,23 @@ export async function createJob({ ctx, input }: { ctx: Ctx; input: CreateJobInpu
   const data = createJobInput.parse(input);
   // The address check resolves DNS: before the transaction, not while holding it.
   const webhookUrl = data.webhookUrl ? (await assertWebhookUrl(data.webhookUrl, { allowLoopback: env.LOUPE_WEBHOOK_ALLOW_LOOPBACK }, "webhook_url")).toString() : null;
-  return ctx.db.transaction(async (tx) => {
-    const submitted = await submitImage({
-      ctx: { ...ctx, db: tx },
-      input: { bytes: data.bytes, filename: data.filename, source: "api", policyName: data.policyName, externalRef: data.externalRef },
-    });
-    const [job] = await tx
-      .insert(jobs)
-      .values({ id: newId("job"), caseId: submitted.case.id, scan: submitted.case.scan, apiKeyId: ctx.actor.type === "api_key" ? ctx.actor.id : null, metadata: data.metadata ?? null })
-      .returning();
-    if (!job) throw new AppError("internal_error");
-    let webhookSecret: string | null = null;
-    if (webhookUrl) {
-      webhookSecret = generateWebhookSecret();
-      await tx.insert(webhookEndpoints).values({ id: newId("webhookEndpoint"), jobId: job.id, apiKeyId: job.apiKeyId, url: webhookUrl, secret: webhookSecret });
-    }
-    await writeAudit(tx, ctx.actor, { action: "job.created", caseId: submitted.case.id, data: { jobId: job.id, webhook: webhookUrl !== null } });
-    return { job, case: submitted.case, image: submitted.image, webhookSecret };
+  let job: Job | undefined;
+  let webhookSecret: string | null = null;
+  const submitted = await submitImage({
+    ctx,
+    input: { bytes: data.bytes, filename: data.filename, source: "api", policyName: data.policyName, externalRef: data.externalRef },
+    within: async (tx, created) => {
+      [job] = await tx
+        .insert(jobs)
+        .values({ id: newId("job"), caseId: created.case.id, scan: created.case.scan, apiKeyId: ctx.actor.type === "api_key" ? ctx.actor.id : null, metadata: data.metadata ?? null })
+        .returning();
+      if (!job) throw new AppError("internal_error");
+      if (webhookUrl) {
+        webhookSecret = generateWebhookSecret();
+        await tx.insert(webhookEndpoints).values({ id: newId("webhookEndpoint"), jobId: job.id, apiKeyId: job.apiKeyId, url: webhookUrl, secret: webhookSecret });
+      }
+      await writeAudit(tx, ctx.actor, { action: "job.created", caseId: created.case.id, data: { jobId: job.id, webhook: webhookUrl !== null } });
+    },
   });
+  return { job: job!, case: submitted.case, image: submitted.image, webhookSecret };
 }
