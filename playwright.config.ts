@@ -37,6 +37,11 @@ export default defineConfig({
       LOUPE_ADMIN_EMAIL: E2E_ADMIN.email,
       LOUPE_ADMIN_PASSWORD: E2E_ADMIN.password,
       LOUPE_WORKER_POLL_MS: "250",
+      // e2e/api/jobs.spec.ts receives webhooks on 127.0.0.1 and waits for a retry: loopback allowed,
+      // retries after ~0.5 s, 3 s, … instead of ~1 min, 6 min, … (lib/env.ts).
+      LOUPE_WEBHOOK_ALLOW_LOOPBACK: "true",
+      LOUPE_WEBHOOK_RETRY_BASE_MS: "500",
+      LOUPE_WEBHOOK_POLL_MS: "200",
       NODE_ENV: "production",
     },
   },

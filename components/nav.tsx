@@ -2,11 +2,15 @@ import Link from "next/link";
 import { NavMenu } from "./nav-menu";
 import { SignOutButton } from "./sign-out-button";
 import { currentActor } from "@/lib/auth/session";
+import { getDb } from "@/db";
+import { listDisabledEndpoints } from "@/lib/webhooks/queries";
 
 const link = "text-slate-700 hover:text-slate-950 hover:underline";
 
 export async function Nav() {
   const actor = await currentActor();
+  // The admin notice: endpoints the webhook dispatcher switched off after repeated failures.
+  const disabledWebhooks = actor?.role === "admin" ? (await listDisabledEndpoints(await getDb())).length : 0;
   return (
     <header className="border-b border-slate-200 bg-white print:hidden">
       <a href="#main" className="sr-only rounded bg-slate-900 px-3 py-2 text-white focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50">
@@ -28,6 +32,14 @@ export async function Nav() {
                 <Link href="/admin/policies" className={link}>Policies</Link>
                 <Link href="/admin/audit" className={link}>Audit log</Link>
                 <Link href="/admin/api-keys" className={link}>All keys</Link>
+                <Link href="/admin/webhooks" className={link}>
+                  Webhooks
+                  {disabledWebhooks > 0 && (
+                    <span className="ml-1 rounded bg-amber-100 px-1.5 text-xs text-amber-900" data-testid="webhook-notice-badge" title="Endpoints disabled after repeated failures">
+                      {disabledWebhooks} disabled
+                    </span>
+                  )}
+                </Link>
               </>
             )}
             <Link href="/settings/account" className={`md:ml-auto ${link}`} data-testid="whoami" title="Your account">

@@ -58,6 +58,18 @@ const schema = z.object({
     .string()
     .regex(/^([a-z0-9][a-z0-9_.-]*\/)+$/, 'lower-case path segments ending in "/", e.g. "loupe/"')
     .optional(),
+  /**
+   * First webhook retry delay, milliseconds; each later one is WEBHOOK_BACKOFF_FACTOR times longer
+   * (lib/webhooks/backoff.ts). The default spreads the retries over about 24 hours; tests shorten it.
+   */
+  LOUPE_WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(100).max(3_600_000).default(56_000),
+  /**
+   * Let webhook URLs point at loopback addresses (127.0.0.0/8, ::1). For tests and local
+   * development only: in production a webhook must not reach the server's own services.
+   */
+  LOUPE_WEBHOOK_ALLOW_LOOPBACK: bool.default(false),
+  /** Poll interval of the webhook dispatcher, milliseconds. */
+  LOUPE_WEBHOOK_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
 });
 
 /** What BLOB_STORE=s3 cannot start without: named at start-up instead of failing on the first upload. */

@@ -18,6 +18,7 @@ export const ERROR_CODES = {
   image_corrupt: { status: 422, message: "The image is truncated or corrupt." },
   rate_limited: { status: 429, message: "Too many requests for this API key; retry after the time in Retry-After." },
   quota_exceeded: { status: 402, message: "This API key has used its monthly image quota." },
+  scan_failed: { status: 422, message: "The image could not be scanned." },
   internal_error: { status: 500, message: "Something went wrong on our side." },
   service_unavailable: { status: 503, message: "The database is unreachable; try again shortly." },
 } as const;

@@ -12,6 +12,11 @@ export const ID_PREFIXES = {
   apiKey: "key",
   request: "req",
   worker: "wrk",
+  job: "job",
+  webhookEndpoint: "whe",
+  webhookDelivery: "whd",
+  webhookEvent: "wev",
+  webhookAttempt: "wha",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -43,3 +43,18 @@ export const REVIEW_CLAIM_MS = 10 * 60 * 1000;
 export const REVIEW_CLAIM_HEARTBEAT_MS = 60 * 1000;
 /** A decision can be undone this long after it was recorded; later it can only be amended. */
 export const DECISION_UNDO_MS = 10 * 1000;
+/** Job `metadata`, serialised as JSON, is echoed back: keep it small. */
+export const MAX_JOB_METADATA_BYTES = 4096;
+/** Webhook endpoints per API key. */
+export const MAX_WEBHOOK_ENDPOINTS_PER_KEY = 5;
+/** A webhook receiver has this long to answer. */
+export const WEBHOOK_TIMEOUT_MS = 10_000;
+/** Retries after the first attempt; then the delivery gives up and its endpoint is disabled. */
+export const WEBHOOK_MAX_RETRIES = 5;
+/**
+ * Each retry waits this many times longer than the one before: with the default first delay of 56 s
+ * the waits are about 1 min, 6 min, 34 min, 3.4 h and 20 h, about 24 h in all.
+ */
+export const WEBHOOK_BACKOFF_FACTOR = 6;
+/** Longest webhook URL. */
+export const MAX_WEBHOOK_URL_LENGTH = 2000;

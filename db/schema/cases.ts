@@ -36,6 +36,11 @@ export const cases = pgTable(
     /** The moderator reviewing this case now (lib/cases/claim-case.ts); free again once the claim expires. */
     claimedBy: text("claimed_by").references(() => users.id),
     claimExpiresAt: timestamp("claim_expires_at", { withTimezone: true }),
+    /**
+     * Set by DELETE /api/v1/cases/{id} (lib/cases/delete-case.ts): the image bytes, heatmaps and
+     * derivatives are gone and every read answers 404; the row stays for the audit trail.
+     */
+    deletedAt: timestamp("deleted_at", { withTimezone: true }),
   },
   (t) => [
     // The queue page filters by state and sorts by age; the worker's claim query scans
@@ -46,6 +51,8 @@ export const cases = pgTable(
     index("cases_image_idx").on(t.imageId),
     // "Which case does this moderator hold?" on every claim.
     index("cases_claimed_by_idx").on(t.claimedBy),
+    // GET /api/v1/cases?external_ref=… looks cases up by the caller's reference.
+    index("cases_external_ref_idx").on(t.externalRef),
   ],
 );
 

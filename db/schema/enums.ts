@@ -26,6 +26,18 @@ export const apiKeyScopeEnum = pgEnum("api_key_scope", ["detect", "cases:read", 
 
 // A test key runs the real engine but is left out of usage and quotas.
 export const apiKeyModeEnum = pgEnum("api_key_mode", ["live", "test"]);
+// An outbox row (lib/webhooks): waiting for its next attempt, delivered (2xx), or given up after its retries.
+export const webhookDeliveryStatusEnum = pgEnum("webhook_delivery_status", ["pending", "delivered", "failed"]);
+
+// Events a webhook endpoint can receive (lib/webhooks/events.ts).
+export const webhookEventEnum = pgEnum("webhook_event", [
+  "detection.completed",
+  "job.completed",
+  "job.failed",
+  "case.quarantined",
+  "case.cleared",
+  "case.reviewed",
+]);
 
 // Values and types for zod schemas, DTOs and the UI, derived from the enums above (never re-typed).
 export const ROLES = roleEnum.enumValues;
@@ -43,3 +55,7 @@ export const API_KEY_SCOPES = apiKeyScopeEnum.enumValues;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 export const API_KEY_MODES = apiKeyModeEnum.enumValues;
 export type ApiKeyMode = (typeof API_KEY_MODES)[number];
+export const WEBHOOK_DELIVERY_STATUSES = webhookDeliveryStatusEnum.enumValues;
+export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];
+export const WEBHOOK_EVENTS = webhookEventEnum.enumValues;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];

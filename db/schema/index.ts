@@ -8,3 +8,5 @@ export * from "./detections";
 export * from "./decisions";
 export * from "./audit-events";
 export * from "./auth-throttle";
+export * from "./jobs";
+export * from "./webhooks";

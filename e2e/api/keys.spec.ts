@@ -7,13 +7,13 @@ import { expect, test, type APIRequestContext } from "@playwright/test";
 import { API_KEY_SCOPES, type ApiKeyScope } from "../../db/schema/enums";
 import { makeJpeg } from "../../lib/detection/testing";
 import { E2E_ADMIN } from "../../playwright.config";
-import { callRoute, ROUTES, scannedCase } from "../support/api-routes";
+import { callRoute, routeFixtures, ROUTES, type RouteFixtures } from "../support/api-routes";
 import { adminCreateApiKey, signIn } from "../support/session";
 
 const OWNER = `${E2E_ADMIN.email} (admin)`;
 const keys = { test: "", revoked: "", live: "" };
 const lacking = {} as Record<ApiKeyScope, string>;
-let caseId = "";
+let fixtures: RouteFixtures = { caseId: "", jobId: "" };
 
 const auth = (key: string) => ({ authorization: `Bearer ${key}` });
 
@@ -30,21 +30,21 @@ test.beforeAll(async ({ browser, request }) => {
   await row.getByRole("button", { name: "Revoke" }).click();
   await expect(row).toHaveCount(0);
   await page.close();
-  caseId = await scannedCase(request, keys.live, 70);
+  fixtures = await routeFixtures(request, keys.live, 70);
 });
 
 for (const r of ROUTES.filter((r) => r.scope)) {
   test(`keys and scopes: ${r.method} ${r.file}`, async ({ request }) => {
     for (const key of [null, keys.revoked]) {
-      const res = await callRoute(request, r, caseId, key);
+      const res = await callRoute(request, r, fixtures, key);
       expect(res.status()).toBe(401);
       expect((await res.json()).error.code).toBe("unauthenticated");
     }
-    const wrong = await callRoute(request, r, caseId, lacking[r.scope!]);
+    const wrong = await callRoute(request, r, fixtures, lacking[r.scope!]);
     expect(wrong.status()).toBe(403);
     expect((await wrong.json()).error).toMatchObject({ code: "forbidden", message: expect.stringContaining(r.scope!) });
     expect(wrong.headers()["x-ratelimit-limit"]).toBeDefined();
-    const ok = await callRoute(request, r, caseId, keys.test);
+    const ok = await callRoute(request, r, fixtures, keys.test);
     expect([200, 202]).toContain(ok.status());
     expect(ok.headers()["x-request-id"]).toMatch(/^req_/);
     expect(Number(ok.headers()["x-ratelimit-limit"])).toBeGreaterThan(0);

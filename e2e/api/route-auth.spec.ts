@@ -6,12 +6,12 @@ import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { E2E_ADMIN } from "../../playwright.config";
-import { callRoute, ROUTES, scannedCase } from "../support/api-routes";
+import { callRoute, routeFixtures, ROUTES, type RouteFixtures } from "../support/api-routes";
 import { createApiKey, ensureUser, signIn, signOut } from "../support/session";
 
 const EDITOR = { email: "auth-editor@e2e.test", password: "auth-editor-pass", role: "editor" as const };
 const keys = { admin: "", editor: "", revoked: "" };
-let caseId = "";
+let fixtures: RouteFixtures = { caseId: "", jobId: "" };
 
 function routeFiles(dir: string, base = dir): string[] {
   return readdirSync(dir).flatMap((n) => {
@@ -34,7 +34,7 @@ test.beforeAll(async ({ browser, request }) => {
   await signIn(page, EDITOR.email, EDITOR.password);
   keys.editor = await createApiKey(page, "auth-editor");
   await page.close();
-  caseId = await scannedCase(request, keys.editor, 60);
+  fixtures = await routeFixtures(request, keys.editor, 60);
 });
 
 test("every route under app/api/v1 is in the table, with a scope unless public", () => {
@@ -46,23 +46,23 @@ test("every route under app/api/v1 is in the table, with a scope unless public",
 for (const r of ROUTES) {
   test(`${r.method} ${r.file}`, async ({ request }) => {
     if (r.minRole === null) {
-      expect((await callRoute(request, r, caseId, null)).status()).toBe(r.publicStatus);
+      expect((await callRoute(request, r, fixtures, null)).status()).toBe(r.publicStatus);
       return;
     }
     for (const [key, status] of [
       [null, 401],
       [keys.revoked, 401],
     ] as const) {
-      const res = await callRoute(request, r, caseId, key);
+      const res = await callRoute(request, r, fixtures, key);
       expect(res.status()).toBe(status);
       expect((await res.json()).error.code).toBe("unauthenticated");
     }
     if (r.minRole === "admin") {
-      const res = await callRoute(request, r, caseId, keys.editor);
+      const res = await callRoute(request, r, fixtures, keys.editor);
       expect(res.status()).toBe(403);
       expect((await res.json()).error.code).toBe("forbidden");
     }
-    const allowed = await callRoute(request, r, caseId, r.minRole === "admin" ? keys.admin : keys.editor);
+    const allowed = await callRoute(request, r, fixtures, r.minRole === "admin" ? keys.admin : keys.editor);
     expect([200, 202]).toContain(allowed.status());
   });
 }

@@ -10,8 +10,8 @@ export type Role = "editor" | "admin";
 export interface RouteCase {
   /** The route file, relative to app/api/v1. */
   file: string;
-  method: "GET" | "POST";
-  path: (caseId: string) => string;
+  method: "GET" | "POST" | "DELETE";
+  path: (f: RouteFixtures) => string;
   /** The least role allowed; null for public routes. */
   minRole: Role | null;
   /** The scope an API key needs (public routes: none). */
@@ -20,26 +20,58 @@ export interface RouteCase {
   publicStatus?: number;
 }
 
+/** What the table's paths point at: a scanned case and an async job, made by `routeFixtures`. */
+export interface RouteFixtures {
+  caseId: string;
+  jobId: string;
+}
+
 export const ROUTES: RouteCase[] = [
   { file: "health/route.ts", method: "GET", path: () => "/api/v1/health", minRole: null, publicStatus: 200 },
   { file: "[...path]/route.ts", method: "GET", path: () => "/api/v1/no/such/endpoint", minRole: null, publicStatus: 404 },
   { file: "cases/route.ts", method: "GET", path: () => "/api/v1/cases", minRole: "editor", scope: "cases:read" },
   { file: "cases/route.ts", method: "POST", path: () => "/api/v1/cases", minRole: "editor", scope: "cases:write" },
-  { file: "cases/[id]/route.ts", method: "GET", path: (id) => `/api/v1/cases/${id}`, minRole: "editor", scope: "cases:read" },
-  { file: "cases/[id]/image/route.ts", method: "GET", path: (id) => `/api/v1/cases/${id}/image`, minRole: "editor", scope: "cases:read" },
-  { file: "cases/[id]/report/route.ts", method: "GET", path: (id) => `/api/v1/cases/${id}/report`, minRole: "editor", scope: "cases:read" },
-  { file: "cases/[id]/heatmaps/[signal]/route.ts", method: "GET", path: (id) => `/api/v1/cases/${id}/heatmaps/ela`, minRole: "editor", scope: "cases:read" },
-  { file: "cases/[id]/decision/route.ts", method: "POST", path: (id) => `/api/v1/cases/${id}/decision`, minRole: "admin", scope: "cases:write" },
+  { file: "cases/[id]/route.ts", method: "GET", path: (f) => `/api/v1/cases/${f.caseId}`, minRole: "editor", scope: "cases:read" },
+  { file: "cases/[id]/image/route.ts", method: "GET", path: (f) => `/api/v1/cases/${f.caseId}/image`, minRole: "editor", scope: "cases:read" },
+  { file: "cases/[id]/report/route.ts", method: "GET", path: (f) => `/api/v1/cases/${f.caseId}/report`, minRole: "editor", scope: "cases:read" },
+  { file: "cases/[id]/heatmaps/[signal]/route.ts", method: "GET", path: (f) => `/api/v1/cases/${f.caseId}/heatmaps/ela`, minRole: "editor", scope: "cases:read" },
+  { file: "cases/[id]/decision/route.ts", method: "POST", path: (f) => `/api/v1/cases/${f.caseId}/decision`, minRole: "admin", scope: "cases:write" },
+  // DELETE removes a case its caller submitted: callRoute submits one with the same key first.
+  { file: "cases/[id]/route.ts", method: "DELETE", path: (f) => `/api/v1/cases/${f.caseId}`, minRole: "editor", scope: "cases:write" },
+  { file: "detect/async/route.ts", method: "POST", path: () => "/api/v1/detect/async", minRole: "editor", scope: "detect" },
+  { file: "jobs/[id]/route.ts", method: "GET", path: (f) => `/api/v1/jobs/${f.jobId}`, minRole: "editor", scope: "detect" },
   { file: "usage/route.ts", method: "GET", path: () => "/api/v1/usage", minRole: "editor", scope: "usage" },
 ];
 
-export async function callRoute(request: APIRequestContext, r: RouteCase, caseId: string, key: string | null) {
+let deleteSeed = 500;
+
+export async function callRoute(request: APIRequestContext, r: RouteCase, f: RouteFixtures, key: string | null) {
   const headers: Record<string, string> = key ? { authorization: `Bearer ${key}` } : {};
-  if (r.method === "GET") return request.get(r.path(caseId), { headers });
-  if (r.file === "cases/route.ts") {
-    return request.post(r.path(caseId), { headers, multipart: { file: { name: "a.jpg", mimeType: "image/jpeg", buffer: await makeJpeg({ width: 96, height: 96, seed: 61 }) } } });
+  if (r.method === "GET") return request.get(r.path(f), { headers });
+  if (r.method === "DELETE") {
+    // A case of this key's own to delete; a key that may not submit (or none) gets the shared case,
+    // which its missing credentials or scope must refuse before anything is deleted.
+    const own = key ? await request.post("/api/v1/cases", { headers, multipart: { file: { name: "doomed.jpg", mimeType: "image/jpeg", buffer: await makeJpeg({ width: 100, height: 90, seed: deleteSeed++ }) } } }) : null;
+    const caseId = own?.status() === 202 ? ((await own.json()).id as string) : f.caseId;
+    return request.delete(r.path({ ...f, caseId }), { headers });
   }
-  return request.post(r.path(caseId), { headers, data: { outcome: "needs_more_info", note: "route auth check" } });
+  if (r.file === "detect/async/route.ts") {
+    return request.post(r.path(f), { headers, multipart: { image: { name: "a.jpg", mimeType: "image/jpeg", buffer: await makeJpeg({ width: 96, height: 96, seed: 62 }) } } });
+  }
+  if (r.file === "cases/route.ts") {
+    return request.post(r.path(f), { headers, multipart: { file: { name: "a.jpg", mimeType: "image/jpeg", buffer: await makeJpeg({ width: 96, height: 96, seed: 61 }) } } });
+  }
+  return request.post(r.path(f), { headers, data: { outcome: "needs_more_info", note: "route auth check" } });
+}
+
+/** A scanned case and an async job submitted with `key`, for the table's paths. */
+export async function routeFixtures(request: APIRequestContext, key: string, seed: number): Promise<RouteFixtures> {
+  const caseId = await scannedCase(request, key, seed);
+  const job = await request.post("/api/v1/detect/async", {
+    headers: { authorization: `Bearer ${key}` },
+    multipart: { image: { name: "job.jpg", mimeType: "image/jpeg", buffer: await makeJpeg({ width: 112, height: 96, seed: seed + 1 }) } },
+  });
+  return { caseId, jobId: (await job.json()).id as string };
 }
 
 /** Submits an image with `key` and waits until its scan has finished; returns the case id. */

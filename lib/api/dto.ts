@@ -1,7 +1,8 @@
 // API output always goes through these DTOs, never raw rows (CONTRIBUTING.md, "API output").
-import type { Case, Detection, Image } from "../../db/schema";
+import type { Case, Detection, Image, Job } from "../../db/schema";
 import type { KeyUsage } from "../api-keys/queries";
 import type { CaseDetail } from "../cases/queries";
+import { jobStatus } from "../jobs/status";
 
 export function imageDto(image: Image) {
   return {
@@ -112,5 +113,30 @@ export function keyUsageDto(u: KeyUsage) {
     images: u.images,
     by_day: u.days.map((d) => ({ date: d.day, requests: d.requests, images: d.images })),
     month: { start: u.month.start, images: u.month.images, remaining_images: u.month.remaining },
+  };
+}
+
+/** The user-facing reason a job failed: the case's stored message, never internal error text. */
+const JOB_FAILED_MESSAGE = "The scan did not complete; the case waits for manual review.";
+
+/**
+ * An async job. `result` is the detection of the job's scan once completed (the case/detection DTO
+ * above); `error` uses the API's error codes once failed.
+ */
+export function jobDto(job: Job, c: Case, opts: { detection: Detection | null }) {
+  const status = jobStatus(job, c, opts.detection);
+  return {
+    id: job.id,
+    object: "job" as const,
+    status,
+    case_id: c.id,
+    external_ref: c.externalRef,
+    metadata: job.metadata ?? null,
+    attempts: c.scan === job.scan ? c.attempts : null,
+    created_at: job.createdAt.toISOString(),
+    updated_at: c.updatedAt.toISOString(),
+    result: status === "completed" && opts.detection ? { case_state: c.state, detection: detectionDto(opts.detection, c.id) } : null,
+    error: status === "failed" ? { code: "scan_failed" as const, message: (c.scan === job.scan ? c.lastError : null) ?? JOB_FAILED_MESSAGE } : null,
+    links: { self: `/api/v1/jobs/${job.id}`, case: `/api/v1/cases/${c.id}` },
   };
 }

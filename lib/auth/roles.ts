@@ -16,6 +16,8 @@ export const PERMISSIONS = {
   manageApiKeys: ["admin", "moderator", "editor"],
   /** Every user's keys: create for others, set rate limits and quotas. */
   administerApiKeys: ["admin"],
+  /** The webhook delivery log, replays and re-enabling endpoints for every key. */
+  manageWebhooks: ["admin"],
   /** End one's own sessions (sign out). */
   ownSession: ["admin", "moderator", "editor"],
 } as const satisfies Record<string, readonly Role[]>;

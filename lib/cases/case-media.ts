@@ -1,6 +1,6 @@
 // Reads of a case's pictures for the image and heatmap routes: the original (for download), the
 // display image (upright, in a format every browser shows) and a signal's heatmap.
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, isNull } from "drizzle-orm";
 import type { DbOrTx } from "../../db";
 import { cases, detections, images, type Image } from "../../db/schema";
 import { needsDisplayDerivative, renderDisplayImage } from "../detection";
@@ -13,7 +13,7 @@ export interface Media {
 }
 
 async function caseImage(db: DbOrTx, caseId: string): Promise<Image> {
-  const [row] = await db.select({ image: images }).from(cases).innerJoin(images, eq(images.id, cases.imageId)).where(eq(cases.id, caseId));
+  const [row] = await db.select({ image: images }).from(cases).innerJoin(images, eq(images.id, cases.imageId)).where(and(eq(cases.id, caseId), isNull(cases.deletedAt)));
   if (!row) throw new AppError("not_found", "Case not found.");
   return row.image;
 }
@@ -49,6 +49,7 @@ export async function getCaseDisplayImage(db: DbOrTx, caseId: string): Promise<M
 
 /** A signal's heatmap from one detection of the case (its latest when `detectionId` is omitted). */
 export async function getCaseHeatmap(db: DbOrTx, caseId: string, signalId: string, detectionId?: string): Promise<Media> {
+  await caseImage(db, caseId); // 404 for an unknown or deleted case
   const where = detectionId ? and(eq(detections.caseId, caseId), eq(detections.id, detectionId)) : eq(detections.caseId, caseId);
   const [det] = await db.select({ signals: detections.signals }).from(detections).where(where).orderBy(desc(detections.createdAt)).limit(1);
   const ref = det?.signals.find((s) => s.id === signalId)?.heatmap;

@@ -6,6 +6,7 @@ import { actorUserId, authorize, type Ctx } from "../context";
 import { AppError } from "../errors";
 import { newId } from "../ids";
 import { text } from "../validation";
+import { emitCaseReviewed } from "../webhooks/events";
 import { transitionCase } from "./transition";
 
 export const decideCaseInput = z.object({
@@ -38,6 +39,7 @@ export async function decideCase({ ctx, input }: { ctx: Ctx; input: DecideCaseIn
       .values({ id: newId("decision"), caseId: data.caseId, reviewerId, outcome: data.outcome, note: data.note, previousState: before?.state ?? null })
       .returning();
     await writeAudit(tx, ctx.actor, { action: "case.decided", caseId: data.caseId, data: { decisionId: decision!.id, outcome: data.outcome, note: data.note } });
+    await emitCaseReviewed(tx, row, decision!);
     return { case: row, decision: decision! };
   });
 }

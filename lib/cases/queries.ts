@@ -1,5 +1,5 @@
 // Read helpers for pages and the API. They take `db | tx` explicitly.
-import { and, asc, count, desc, eq, inArray, ne, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, isNull, ne, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "../../db";
 import { AppError } from "../errors";
 import { auditEvents, cases, decisions, detections, images, policies, users, type CaseState } from "../../db/schema";
@@ -9,6 +9,8 @@ export const QUEUE_STATES = ["quarantined", "manual_review", "cleared", "pending
 
 export interface ListCasesOptions {
   states?: CaseState[];
+  /** Only cases with this caller-supplied reference (index cases_external_ref_idx). */
+  externalRef?: string;
   limit?: number;
   /** Opaque cursor from a previous page (`encodeCursor`). */
   cursor?: string;
@@ -44,7 +46,9 @@ const createdAtText = sql<string>`to_char(${cases.createdAt} at time zone 'UTC',
 
 export async function listCases(db: DbOrTx, opts: ListCasesOptions = {}) {
   const limit = Math.min(Math.max(opts.limit ?? 50, 1), 200);
-  const where: SQL[] = [];
+  // Deleted cases (lib/cases/delete-case.ts) are gone from every list.
+  const where: SQL[] = [isNull(cases.deletedAt)];
+  if (opts.externalRef !== undefined) where.push(eq(cases.externalRef, opts.externalRef));
   if (opts.states?.length) where.push(inArray(cases.state, opts.states));
   if (opts.cursor) {
     const pos = decodeCursor(opts.cursor);
@@ -55,7 +59,7 @@ export async function listCases(db: DbOrTx, opts: ListCasesOptions = {}) {
     .select({ case: cases, image: images, at: createdAtText })
     .from(cases)
     .innerJoin(images, eq(images.id, cases.imageId))
-    .where(where.length ? and(...where) : undefined)
+    .where(and(...where))
     .orderBy(desc(cases.createdAt), desc(cases.id))
     .limit(limit + 1);
   const page = rows.slice(0, limit);
@@ -67,7 +71,7 @@ export async function listCases(db: DbOrTx, opts: ListCasesOptions = {}) {
 }
 
 export async function countCasesByState(db: DbOrTx): Promise<Record<CaseState, number>> {
-  const rows = await db.select({ state: cases.state, n: count() }).from(cases).groupBy(cases.state);
+  const rows = await db.select({ state: cases.state, n: count() }).from(cases).where(isNull(cases.deletedAt)).groupBy(cases.state);
   const out = Object.fromEntries(QUEUE_STATES.map((s) => [s, 0])) as Record<CaseState, number>;
   for (const r of rows) out[r.state] = Number(r.n);
   return out;
@@ -80,7 +84,7 @@ export async function getCaseDetail(db: DbOrTx, id: string) {
     .innerJoin(images, eq(images.id, cases.imageId))
     .innerJoin(policies, eq(policies.id, cases.policyId))
     .leftJoin(users, eq(users.id, cases.submitterId))
-    .where(eq(cases.id, id));
+    .where(and(eq(cases.id, id), isNull(cases.deletedAt)));
   if (!row) return null;
   const [detection] = await db.select().from(detections).where(eq(detections.caseId, id)).orderBy(desc(detections.createdAt)).limit(1);
   // Every scan of the case, newest first: a rescan adds one, never replaces one.
@@ -106,7 +110,7 @@ export async function nextCaseToReview(db: DbOrTx, excludeId: string): Promise<s
   const [row] = await db
     .select({ id: cases.id })
     .from(cases)
-    .where(and(inArray(cases.state, ["manual_review", "quarantined"]), ne(cases.id, excludeId)))
+    .where(and(inArray(cases.state, ["manual_review", "quarantined"]), ne(cases.id, excludeId), isNull(cases.deletedAt)))
     .orderBy(asc(cases.createdAt))
     .limit(1);
   return row?.id ?? null;

@@ -1,4 +1,4 @@
-import { and, asc, eq, ne, or, sql } from "drizzle-orm";
+import { and, asc, eq, isNull, ne, or, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../db";
 import { cases, decisions, images, type Image } from "../../db/schema";
 
@@ -29,6 +29,7 @@ export async function relatedCases(db: DbOrTx, caseId: string, image: Pick<Image
     .where(
       and(
         ne(cases.id, caseId),
+        isNull(cases.deletedAt),
         // The same bytes always match; a near-duplicate needs two hashes that say something.
         image.phashInformative
           ? or(eq(cases.imageId, imageId), and(eq(images.phashInformative, true), sql`${distance} <= ${NEAR_DUPLICATE_MAX_DISTANCE}`))

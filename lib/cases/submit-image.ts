@@ -4,6 +4,7 @@
 // a `pending_scan` case and its audit row in one transaction.
 import { createHash } from "node:crypto";
 import { eq } from "drizzle-orm";
+import type { Tx } from "../../db";
 import { z } from "zod";
 import { CASE_SOURCES, cases, images, policies, type Case, type Image } from "../../db/schema";
 import { writeAudit } from "../audit";
@@ -31,7 +32,20 @@ export interface SubmitImageResult {
   deduplicated: boolean;
 }
 
-export async function submitImage({ ctx, input }: { ctx: Ctx; input: SubmitImageInput }): Promise<SubmitImageResult> {
+/**
+ * `within` runs inside the case's transaction, after the case row is written: a caller that adds rows
+ * about the new case (lib/jobs/create-job.ts) commits them with it, so the worker never sees the case
+ * without them, while the decode above stays outside the transaction.
+ */
+export async function submitImage({
+  ctx,
+  input,
+  within,
+}: {
+  ctx: Ctx;
+  input: SubmitImageInput;
+  within?: (tx: Tx, created: SubmitImageResult) => Promise<void>;
+}): Promise<SubmitImageResult> {
   authorize(ctx.actor, "submit");
   const data = submitImageInput.parse(input);
   // Size, format and a full decode (the header can look fine while the data is cut short).
@@ -43,8 +57,6 @@ export async function submitImage({ ctx, input }: { ctx: Ctx; input: SubmitImage
   const sha256 = createHash("sha256").update(data.bytes).digest("hex");
   const storageKey = imageKey(sha256);
   const store = getBlobStore();
-  // Blob first, row second: a crash in between leaves an unreferenced blob, never a row without bytes.
-  if (!(await store.exists(storageKey))) await store.put(storageKey, data.bytes);
 
   return ctx.db.transaction(async (tx) => {
     const policy = data.policyName
@@ -86,11 +98,19 @@ export async function submitImage({ ctx, input }: { ctx: Ctx; input: SubmitImage
         state: "pending_scan",
       })
       .returning();
+    // The blob is written after the case row references the image (the insert holds a key-share lock
+    // on the image row) and before commit: a concurrent delete of the last other case of these bytes
+    // (lib/cases/delete-case.ts locks the image row) either finishes first, and the bytes are written
+    // again here, or waits and then sees this case. A crash before commit leaves an unreferenced blob,
+    // never a row without bytes.
+    if (!(await store.exists(storageKey))) await store.put(storageKey, data.bytes);
     await writeAudit(tx, ctx.actor, {
       action: "case.created",
       caseId: row!.id,
       data: { imageId: image.id, sha256, deduplicated, source: data.source, filename: data.filename },
     });
-    return { case: row!, image, deduplicated };
+    const created = { case: row!, image, deduplicated };
+    if (within) await within(tx, created);
+    return created;
   });
 }

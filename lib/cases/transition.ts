@@ -65,8 +65,9 @@ export async function transitionCase(tx: Tx, actor: Actor, input: TransitionInpu
   const allowed = (input.from ?? TRANSITIONS[input.to]).filter((s) => TRANSITIONS[input.to].includes(s));
   const conditions = [eq(cases.id, input.caseId), inArray(cases.state, [...allowed])];
   if (input.leaseOwner !== undefined) conditions.push(eq(cases.leaseOwner, input.leaseOwner));
-  const [before] = await tx.select({ state: cases.state }).from(cases).where(eq(cases.id, input.caseId)).for("update");
-  if (!before) throw new AppError("not_found", "Case not found.");
+  const [before] = await tx.select({ state: cases.state, deletedAt: cases.deletedAt }).from(cases).where(eq(cases.id, input.caseId)).for("update");
+  // A deleted case (lib/cases/delete-case.ts) moves no more: a scan that was in flight is dropped.
+  if (!before || before.deletedAt) throw new AppError("not_found", "Case not found.");
   const [row] = await tx
     .update(cases)
     .set({ ...input.patch, state: input.to, updatedAt: sql`now()` })

@@ -1,8 +1,9 @@
-import { and, asc, eq, lte, or, sql } from "drizzle-orm";
+import { and, asc, eq, isNull, lte, or, sql } from "drizzle-orm";
 import type { Db } from "../../db";
 import { cases, type Case } from "../../db/schema";
 import type { Actor } from "../context";
 import { transitionCase } from "../cases/transition";
+import { emitScanFailed } from "../webhooks/events";
 
 export interface ClaimOptions {
   workerId: string;
@@ -10,11 +11,14 @@ export interface ClaimOptions {
   maxAttempts: number;
 }
 
-const claimable = or(
-  eq(cases.state, "pending_scan"),
-  and(eq(cases.state, "retry_pending"), lte(cases.nextAttemptAt, sql`now()`)),
-  // A worker that died mid-scan leaves its lease to expire; the case is then claimable again.
-  and(eq(cases.state, "scanning"), lte(cases.leaseExpiresAt, sql`now()`)),
+const claimable = and(
+  isNull(cases.deletedAt),
+  or(
+    eq(cases.state, "pending_scan"),
+    and(eq(cases.state, "retry_pending"), lte(cases.nextAttemptAt, sql`now()`)),
+    // A worker that died mid-scan leaves its lease to expire; the case is then claimable again.
+    and(eq(cases.state, "scanning"), lte(cases.leaseExpiresAt, sql`now()`)),
+  ),
 );
 
 /**
@@ -36,13 +40,14 @@ export async function claimCase(db: Db, opts: ClaimOptions): Promise<Case | null
       if (!candidate) return { kind: "none" as const };
       const recovered = candidate.state === "scanning";
       if (candidate.attempts >= opts.maxAttempts) {
-        await transitionCase(tx, actor, {
+        const gaveUp = await transitionCase(tx, actor, {
           caseId: candidate.id,
           to: "manual_review",
           patch: { leaseOwner: null, leaseExpiresAt: null, lastError: candidate.lastError ?? `The scan did not finish after ${candidate.attempts} attempts (the worker stopped); the case now waits for manual review. Reference: ${candidate.id}.` },
           reason: "max_attempts",
           data: { attempts: candidate.attempts, recoveredFrom: recovered ? candidate.leaseOwner : undefined },
         });
+        await emitScanFailed(tx, gaveUp);
         return { kind: "skipped" as const };
       }
       const claimed = await transitionCase(tx, actor, {

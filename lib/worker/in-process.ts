@@ -3,6 +3,7 @@
 import { getDbHandle } from "../../db";
 import { bootstrap } from "../bootstrap";
 import { env } from "../env";
+import { startWebhookDispatcher } from "../webhooks/dispatcher";
 import { startWorker, workerOptionsFromEnv, type Worker } from "./worker";
 
 const g = globalThis as unknown as { __loupeWorker?: Promise<Worker | null> };
@@ -13,8 +14,10 @@ export function startInProcessWorker(): Promise<Worker | null> {
     await bootstrap(handle.db);
     if (!env.LOUPE_INPROCESS_WORKER) return null;
     const worker = startWorker({ db: handle.db, ...workerOptionsFromEnv() });
+    // Webhook deliveries go out from the same process as the scans that cause them.
+    const dispatcher = startWebhookDispatcher({ db: handle.db, id: worker.id });
     const stop = () => {
-      void worker.stop(10_000).then(() => process.exit(0));
+      void Promise.all([worker.stop(10_000), dispatcher.stop(10_000)]).then(() => process.exit(0));
     };
     process.once("SIGTERM", stop);
     process.once("SIGINT", stop);

@@ -2,6 +2,7 @@
 // one PostgreSQL; row leases keep them from scanning the same case twice.
 import { getDbHandle } from "../../db";
 import { bootstrap } from "../bootstrap";
+import { startWebhookDispatcher } from "../webhooks/dispatcher";
 import { startWorker, workerOptionsFromEnv } from "./worker";
 
 const handle = await getDbHandle();
@@ -13,13 +14,15 @@ if (handle.kind === "pglite") {
 }
 await bootstrap(handle.db);
 const worker = startWorker({ db: handle.db, ...workerOptionsFromEnv() });
+// Webhook deliveries go out beside the scans; several processes share the outbox through row leases.
+const dispatcher = startWebhookDispatcher({ db: handle.db, id: worker.id });
 
 let shuttingDown = false;
 async function shutdown(signal: string) {
   if (shuttingDown) return;
   shuttingDown = true;
   console.log(`[worker] ${signal}: finishing in-flight scans…`);
-  await worker.stop();
+  await Promise.all([worker.stop(), dispatcher.stop()]);
   await handle.close();
   process.exit(0);
 }

@@ -10,6 +10,7 @@ import { AppError } from "../errors";
 import { newId } from "../ids";
 import { applyPolicy } from "../policies/apply-policy";
 import { getBlobStore, heatmapKey } from "../storage";
+import { emitScanCompleted, emitScanFailed } from "../webhooks/events";
 import { renewLease } from "./claim-case";
 
 export type DetectFn = (bytes: Buffer) => Promise<Result<DetectionReport, ImageError>>;
@@ -93,7 +94,7 @@ async function complete(
       const [policy] = await tx.select().from(policies).where(eq(policies.id, claimed.policyId));
       if (!policy) throw new Error(`policy ${claimed.policyId} missing`);
       const outcome = applyPolicy(policy, report);
-      await transitionCase(tx, actor, {
+      const moved = await transitionCase(tx, actor, {
         caseId: claimed.id,
         to: outcome,
         from: ["scanning"],
@@ -110,7 +111,7 @@ async function complete(
         reason: "scan_completed",
         data: { detectionId, verdict: report.verdict, score: report.score, policy: policy.name },
       });
-      await tx.insert(detections).values({
+      const [detection] = await tx.insert(detections).values({
         id: detectionId,
         caseId: claimed.id,
         imageId: claimed.imageId,
@@ -135,12 +136,18 @@ async function complete(
           outcome,
         },
         workerId: opts.workerId,
-      });
+      }).returning();
+      // Webhook events join the same transaction (the outbox): they commit with the result or not at all.
+      await emitScanCompleted(tx, moved, detection!);
       return { kind: "completed" as const, state: outcome, detectionId };
     });
   } catch (err) {
-    // Another worker took the case over after our lease expired: its result stands, ours is dropped.
-    if (err instanceof AppError && err.code === "invalid_transition") return { kind: "lease_lost" };
+    // Another worker took the case over after our lease expired (its result stands, ours is dropped),
+    // or the case was deleted meanwhile: the heatmaps written above belong to no row.
+    if (err instanceof AppError && (err.code === "invalid_transition" || err.code === "not_found")) {
+      for (const s of signals) if (s.heatmap) await store.delete(s.heatmap.key);
+      return { kind: "lease_lost" };
+    }
     throw err;
   }
 }
@@ -166,7 +173,7 @@ async function fail(
   const shown = error.shown ?? failureMessage(claimed, opts, exhausted);
   try {
     await db.transaction(async (tx) => {
-      await transitionCase(tx, actor, {
+      const moved = await transitionCase(tx, actor, {
         caseId: claimed.id,
         to,
         from: ["scanning"],
@@ -180,9 +187,10 @@ async function fail(
         reason: permanent ? "scan_refused_input" : exhausted ? "max_attempts" : "scan_failed",
         data: { attempt: claimed.attempts, error: shown.slice(0, 500) },
       });
+      if (exhausted) await emitScanFailed(tx, moved);
     });
   } catch (err) {
-    if (err instanceof AppError && err.code === "invalid_transition") return { kind: "lease_lost" };
+    if (err instanceof AppError && (err.code === "invalid_transition" || err.code === "not_found")) return { kind: "lease_lost" };
     throw err;
   }
   return { kind: "failed", state: to, error: error.internal };

@@ -10,6 +10,7 @@ export const listCasesQuery = z.object({
     .pipe(z.array(z.enum(CASE_STATES)).optional()),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: text(200).optional(),
+  external_ref: text(200).optional(),
 });
 
 export const createCaseFields = z.object({

@@ -12,7 +12,7 @@ export const dynamic = "force-dynamic";
 
 export const GET = apiRoute({ permission: "viewQueue", scope: "cases:read" }, async (req, { db }) => {
   const q = parseOrThrow(listCasesQuery, Object.fromEntries(new URL(req.url).searchParams));
-  const page = await listCases(db, { states: q.state, limit: q.limit, cursor: q.cursor });
+  const page = await listCases(db, { states: q.state, externalRef: q.external_ref, limit: q.limit, cursor: q.cursor });
   return { data: page.items.map((r) => caseDto(r.case, r.image)), next_cursor: page.nextCursor };
 });
 

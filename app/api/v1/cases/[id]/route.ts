@@ -1,6 +1,7 @@
 import { apiRoute, otherMethods } from "@/lib/api/route";
 import { caseDetailDto } from "@/lib/api/dto";
 import { getCaseDetail } from "@/lib/cases/queries";
+import { deleteCase } from "@/lib/cases/delete-case";
 import { AppError } from "@/lib/errors";
 
 export const dynamic = "force-dynamic";
@@ -11,5 +12,14 @@ export const GET = apiRoute<{ id: string }>({ permission: "viewQueue", scope: "c
   return caseDetailDto(detail);
 });
 
+/**
+ * Delete a case's image bytes, heatmaps and derivatives (admins, or the API key that submitted it).
+ * The case answers 404 from then on; an audit row keeps its hashes.
+ */
+export const DELETE = apiRoute<{ id: string }>({ permission: "submit", scope: "cases:write" }, async (_req, { db, actor, requestId, params }) => {
+  const result = await deleteCase({ ctx: { db, actor, requestId }, input: { caseId: params.id } });
+  return { id: result.id, deleted: true, deleted_at: result.deletedAt.toISOString(), image_deleted: result.imageDeleted };
+});
+
 /** The methods this path does not take: a JSON 405 naming the ones it does. */
-export const { POST, PUT, PATCH, DELETE } = otherMethods(["GET"]);
+export const { POST, PUT, PATCH } = otherMethods(["GET", "DELETE"]);
