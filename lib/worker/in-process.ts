@@ -12,7 +12,7 @@ export function startInProcessWorker(): Promise<Worker | null> {
     const handle = await getDbHandle();
     await bootstrap(handle.db);
     if (!env.LOUPE_INPROCESS_WORKER) return null;
-    const worker = startWorker({ db: handle.db, ...workerOptionsFromEnv() });
+    const worker = startWorker({ db: handle.db, listen: handle.listen, ...workerOptionsFromEnv() });
     const stop = () => {
       void worker.stop(10_000).then(() => process.exit(0));
     };
@@ -21,9 +21,4 @@ export function startInProcessWorker(): Promise<Worker | null> {
     return worker;
   })();
   return g.__loupeWorker;
-}
-
-/** After a submission: wake the in-process worker instead of waiting for its next poll. */
-export function pokeInProcessWorker(): void {
-  void g.__loupeWorker?.then((w) => w?.poke());
 }

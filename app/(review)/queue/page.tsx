@@ -3,6 +3,7 @@ import { getDb } from "@/db";
 import { STATE_LABELS } from "@/components/state-badge";
 import { requirePageActor } from "@/lib/auth/session";
 import { countCasesByState, QUEUE_STATES } from "@/lib/cases/queries";
+import { lastCaseEventId } from "@/lib/live/queries";
 import { QueueTable } from "./_components/queue-table";
 
 export const dynamic = "force-dynamic";
@@ -11,7 +12,10 @@ export default async function QueuePage({ searchParams }: { searchParams: Promis
   await requirePageActor("viewQueue");
   const { state: raw } = await searchParams;
   const state = QUEUE_STATES.find((s) => s === raw) ?? null;
-  const counts = await countCasesByState(await getDb());
+  const db = await getDb();
+  // Read first: any change after this id reaches the page through the live stream.
+  const since = await lastCaseEventId(db);
+  const counts = await countCasesByState(db);
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
   return (
     <div className="space-y-4">
@@ -31,7 +35,7 @@ export default async function QueuePage({ searchParams }: { searchParams: Promis
           </Link>
         ))}
       </div>
-      <QueueTable state={state} />
+      <QueueTable state={state} since={since} />
     </div>
   );
 }

@@ -4,7 +4,6 @@ import { revalidatePath } from "next/cache";
 import { authedAction } from "@/lib/actions";
 import { decideCase } from "@/lib/cases/decide-case";
 import { rescanCase } from "@/lib/cases/rescan-case";
-import { pokeInProcessWorker } from "@/lib/worker/in-process";
 import { decisionForm, rescanInput } from "./decision.validation";
 
 export const decideAction = authedAction("decide", decisionForm, async (input, ctx) => {
@@ -15,7 +14,6 @@ export const decideAction = authedAction("decide", decisionForm, async (input, c
 
 export const rescanAction = authedAction("rescan", rescanInput, async (input, ctx) => {
   const c = await rescanCase({ ctx, input });
-  pokeInProcessWorker();
   revalidatePath(`/cases/${c.id}`);
   return { state: c.state };
 });

@@ -7,8 +7,9 @@ import { roleCan } from "@/lib/auth/roles";
 import { canDecideState, canRescanState } from "@/lib/cases/transition";
 import { requirePageActor } from "@/lib/auth/session";
 import { getCaseDetail, nextCaseToReview } from "@/lib/cases/queries";
+import { lastCaseEventId } from "@/lib/live/queries";
+import { LiveRefresh } from "@/components/live-refresh";
 import { relatedCases } from "@/lib/cases/related-cases";
-import { AutoRefresh } from "./_components/auto-refresh";
 import { DecisionForm } from "./_components/decision-form";
 import { EvidenceViewer } from "./_components/evidence-viewer";
 import { RescanButton } from "./_components/rescan-button";
@@ -21,6 +22,8 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
   const actor = await requirePageActor("viewQueue");
   const { id } = await params;
   const db = await getDb();
+  // Read first: any change after this id reaches the page through the live stream.
+  const since = await lastCaseEventId(db);
   const detail = await getCaseDetail(db, id);
   if (!detail) notFound();
   const related = await relatedCases(db, detail.case.id, detail.image);
@@ -33,6 +36,7 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
 
   return (
     <div className="space-y-6">
+      <LiveRefresh since={since} caseId={c.id} />
       <div className="flex flex-wrap items-center gap-3">
         <Link href="/queue" className="text-sm text-slate-500 hover:underline">← Queue</Link>
         <h1 className="font-mono text-xl font-semibold">{c.filename || c.id}</h1>
@@ -40,7 +44,6 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
         {c.state === "scanning" || c.state === "pending_scan" || c.state === "retry_pending" ? (
           <span className="text-sm text-slate-600" role="status">
             The scan is in progress; this page updates by itself.
-            <AutoRefresh />
           </span>
         ) : null}
         <span className="ml-auto flex items-center gap-2">
