@@ -19,6 +19,8 @@ export const MAX_REQUEST_BYTES = MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD_BYTES;
 
 /** How long state-change events are kept for live streams that reconnect (Last-Event-ID). */
 export const LIVE_EVENT_RETENTION_SECONDS = 60 * 60;
+/** How often a long-running worker deletes events older than the retention window. */
+export const LIVE_EVENT_PRUNE_INTERVAL_MS = 10 * 60 * 1000;
 /** Events sent to a reconnecting stream at most; one further behind gets `event: reset` (reload). */
 export const LIVE_EVENT_BACKLOG_MAX = 1000;
 /** A comment line on every open stream this often, so proxies and browsers keep it open. */

@@ -3,6 +3,7 @@
 // cycle, leases included, as the long-running worker (lib/worker/process-next-case.ts).
 import type { Db } from "../../db";
 import { newId } from "../ids";
+import { pruneCaseEvents } from "../live/prune-case-events";
 import { redact } from "../log";
 import { defaultDetect } from "./detect";
 import { processNextCase, type CycleOutcome, type ProcessedCase } from "./process-next-case";
@@ -53,6 +54,8 @@ export async function runWorkerBudget(opts: WorkerBudgetOptions): Promise<Worker
     }
   }
   await Promise.all(Array.from({ length: opts.concurrency }, slot));
+  // Without a long-running worker, each run does its housekeeping.
+  await pruneCaseEvents(opts.db).catch((err: unknown) => log(`pruning old case events failed: ${(err as Error).message}`));
   return {
     workerId,
     stoppedBecause: empty ? "empty" : "budget",

@@ -7,6 +7,8 @@ import type { Db, Listen } from "../../db";
 import { env } from "../env";
 import { newId } from "../ids";
 import { CASE_EVENTS_CHANNEL, parseCaseEventNotice } from "../live/case-event";
+import { pruneCaseEvents } from "../live/prune-case-events";
+import { LIVE_EVENT_PRUNE_INTERVAL_MS } from "../limits";
 import { redact } from "../log";
 import { defaultDetect, warmDetection } from "./detect";
 import { processNextCase } from "./process-next-case";
@@ -126,6 +128,12 @@ export function startWorker(opts: WorkerOptions): Worker {
     }
   }
 
+  // Old live-stream events go with the worker's housekeeping, off the request path.
+  const pruning = setInterval(() => {
+    pruneCaseEvents(opts.db).catch((err: unknown) => log(`pruning old case events failed: ${(err as Error).message}`));
+  }, LIVE_EVENT_PRUNE_INTERVAL_MS);
+  pruning.unref?.();
+
   const slots = Array.from({ length: opts.concurrency }, (_, n) => slot(n));
   log(`started (concurrency ${opts.concurrency}, lease ${opts.leaseSeconds}s, ${opts.listen ? "woken by NOTIFY, " : ""}poll ${opts.pollMs} ms)`);
 
@@ -145,6 +153,7 @@ export function startWorker(opts: WorkerOptions): Worker {
     },
     async stop(timeoutMs = 30_000) {
       stopping = true;
+      clearInterval(pruning);
       for (const t of retryTimers) clearTimeout(t);
       wake();
       // In-flight scans finish (or their lease expires and another worker resumes them).
