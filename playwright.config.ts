@@ -36,7 +36,6 @@ export default defineConfig({
       PORT: String(PORT),
       LOUPE_ADMIN_EMAIL: E2E_ADMIN.email,
       LOUPE_ADMIN_PASSWORD: E2E_ADMIN.password,
-      LOUPE_WORKER_POLL_MS: "250",
       NODE_ENV: "production",
     },
   },
