@@ -80,17 +80,24 @@ export function startWorker(opts: WorkerOptions): Worker {
     });
 
   let unlisten: (() => Promise<void>) | null = null;
-  async function listen(): Promise<void> {
-    if (!opts.listen || unlisten || stopping) return;
-    try {
-      unlisten = await opts.listen(CASE_EVENTS_CHANNEL, (payload) => {
+  let listening: Promise<void> | null = null;
+  /** LISTEN once; after a failure (database down at start) the next idle poll tries again. */
+  function listen(): Promise<void> {
+    if (!opts.listen || unlisten || stopping) return Promise.resolve();
+    listening ??= opts
+      .listen(CASE_EVENTS_CHANNEL, (payload) => {
         // A new or rescanned case; other state changes need no worker.
         if (parseCaseEventNotice(payload)?.state === "pending_scan") wake();
+      })
+      .then(async (stop) => {
+        unlisten = stop;
+        if (stopping) await stop();
+      })
+      .catch((err: unknown) => log(`LISTEN failed, polling every ${opts.pollMs} ms until it works: ${(err as Error).message}`))
+      .finally(() => {
+        listening = null;
       });
-      if (stopping) await unlisten();
-    } catch (err) {
-      log(`LISTEN failed, polling every ${opts.pollMs} ms until it works: ${(err as Error).message}`);
-    }
+    return listening;
   }
   const ready = listen();
 
