@@ -15,25 +15,37 @@ import type { Actor } from "../context";
 import { runDetection } from "../detection";
 import { makeJpeg } from "../detection/testing";
 import { createPostgresTestDb, createTestDb, insertTestUser, serverUrl, TEST_DB_KINDS, useTempBlobStore, type TestDb } from "../testing/test-db";
+import { CASE_EVENTS_CHANNEL, parseCaseEventNotice } from "../live/case-event";
 import { startWorker } from "./worker";
 
 const POLL_MS = 60_000;
 const WAKE_LIMIT_MS = 100;
 
-/** Milliseconds from the commit that made the case claimable (its latest `pending_scan` event) to the claim that followed it. */
-async function claimDelay(t: TestDb, caseId: string): Promise<number> {
+/**
+ * Milliseconds from the commit that made the case claimable (its latest `pending_scan` event) to the
+ * claim that followed it. The test waits for the claim's own notice rather than polling the database,
+ * so that its queries never hold the connection a worker's claim needs.
+ */
+async function claimDelay(t: TestDb, caseId: string, claimed: Promise<void>): Promise<number> {
+  await Promise.race([
+    claimed,
+    new Promise((_, reject) => setTimeout(() => reject(new Error(`no worker claimed ${caseId} within 10 s (the poll is ${POLL_MS} ms: was the worker woken?)`)), 10_000)),
+  ]);
   const queued = await t.db.select().from(caseEvents).where(and(eq(caseEvents.caseId, caseId), eq(caseEvents.state, "pending_scan")));
   const since = queued.map((e) => e.createdAt).reduce((a, b) => (a > b ? a : b));
-  for (let i = 0; i < 200; i++) {
-    const claims = await t.db
-      .select()
-      .from(auditEvents)
-      .where(and(eq(auditEvents.caseId, caseId), eq(auditEvents.action, "case.transition")));
-    const claim = claims.find((e) => e.data.reason === "claimed" && e.createdAt >= since);
-    if (claim) return claim.createdAt.getTime() - since.getTime();
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`no worker claimed ${caseId} within 10 s (the poll is ${POLL_MS} ms: was the worker woken?)`);
+  const claims = await t.db.select().from(auditEvents).where(and(eq(auditEvents.caseId, caseId), eq(auditEvents.action, "case.transition")));
+  const claim = claims.find((e) => e.data.reason === "claimed" && e.createdAt >= since);
+  return claim!.createdAt.getTime() - since.getTime();
+}
+
+/** Listens for the next `scanning` notice (a claim, of any case); `claimed` resolves on it. */
+async function listenForClaim(t: TestDb): Promise<{ claimed: Promise<void> }> {
+  let heard!: () => void;
+  const claimed = new Promise<void>((r) => (heard = r));
+  const stop = await t.listen(CASE_EVENTS_CHANNEL, (p) => {
+    if (parseCaseEventNotice(p)?.state === "scanning") heard();
+  });
+  return { claimed: claimed.finally(() => stop()) };
 }
 
 async function submit(t: TestDb, actor: Actor, seed: number) {
@@ -61,14 +73,16 @@ describe.each(TEST_DB_KINDS)("in-process worker woken by NOTIFY on %s", (kind) =
     const worker = startWorker({ db: t.db, listen: t.listen, concurrency: 1, leaseSeconds: 60, maxAttempts: 3, pollMs: POLL_MS, detect: (b) => runDetection(b), log: () => {} });
     try {
       await worker.ready;
+      let { claimed } = await listenForClaim(t);
       const c = await submit(t, editor, 1);
-      expect(await claimDelay(t, c.id)).toBeLessThan(WAKE_LIMIT_MS);
+      expect(await claimDelay(t, c.id, claimed)).toBeLessThan(WAKE_LIMIT_MS);
       await worker.drain();
       const [done] = await t.db.select().from(cases).where(eq(cases.id, c.id));
       expect(["quarantined", "cleared"]).toContain(done!.state);
 
+      ({ claimed } = await listenForClaim(t));
       await rescanCase({ ctx: { db: t.db, actor: moderator }, input: { caseId: c.id } });
-      expect(await claimDelay(t, c.id)).toBeLessThan(WAKE_LIMIT_MS);
+      expect(await claimDelay(t, c.id, claimed)).toBeLessThan(WAKE_LIMIT_MS);
       await worker.drain();
     } finally {
       await worker.stop();
@@ -115,8 +129,9 @@ describe.skipIf(!serverUrl)("`npm run worker` in another process woken by NOTIFY
       child!.once("exit", (code) => reject(new Error(`the worker exited (${code}): ${out}`)));
     });
     for (let seed = 10; seed < 13; seed++) {
+      const { claimed } = await listenForClaim(t);
       const c = await submit(t, editor, seed);
-      expect(await claimDelay(t, c.id)).toBeLessThan(WAKE_LIMIT_MS);
+      expect(await claimDelay(t, c.id, claimed)).toBeLessThan(WAKE_LIMIT_MS);
       // The next case arrives while the worker is idle again.
       for (let i = 0; i < 600; i++) {
         const [row] = await t.db.select({ state: cases.state }).from(cases).where(eq(cases.id, c.id));
