@@ -1,6 +1,8 @@
 import { defineConfig } from "@playwright/test";
 
 const PORT = Number(process.env.E2E_PORT ?? 3210);
+/** Where the suite's web server listens (for clients that are not Playwright's request context). */
+export const E2E_BASE_URL = `http://127.0.0.1:${PORT}`;
 export const E2E_ADMIN = { email: "admin@e2e.test", password: "e2e-admin-password" };
 
 export default defineConfig({
@@ -12,7 +14,7 @@ export default defineConfig({
   workers: 1,
   reporter: [["list"], ["html", { open: "never", outputFolder: "playwright-report" }], ["json", { outputFile: "test-results/playwright.json" }]],
   use: {
-    baseURL: `http://127.0.0.1:${PORT}`,
+    baseURL: E2E_BASE_URL,
     screenshot: "only-on-failure",
     trace: "retain-on-failure",
     launchOptions: {
@@ -36,7 +38,6 @@ export default defineConfig({
       PORT: String(PORT),
       LOUPE_ADMIN_EMAIL: E2E_ADMIN.email,
       LOUPE_ADMIN_PASSWORD: E2E_ADMIN.password,
-      LOUPE_WORKER_POLL_MS: "250",
       // e2e/api/jobs.spec.ts receives webhooks on 127.0.0.1 and waits for a retry: loopback allowed,
       // retries after ~0.5 s, 3 s, … instead of ~1 min, 6 min, … (lib/env.ts).
       LOUPE_WEBHOOK_ALLOW_LOOPBACK: "true",

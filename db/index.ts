@@ -13,9 +13,17 @@ export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 /** Query helpers take either the database or an open transaction. */
 export type DbOrTx = Db | Tx;
 
+/**
+ * LISTEN on a channel: `onPayload` runs for every NOTIFY on it, once the notifying transaction has
+ * committed. Resolves once listening (a NOTIFY committed after that is delivered); the result stops it.
+ * postgres.js listens on a dedicated connection of its own and re-listens after a reconnect.
+ */
+export type Listen = (channel: string, onPayload: (payload: string) => void) => Promise<() => Promise<void>>;
+
 export interface DbHandle {
   db: Db;
   kind: "postgres" | "pglite";
+  listen: Listen;
   close(): Promise<void>;
 }
 
@@ -34,6 +42,10 @@ export async function openDb(opts: { url?: string; pgliteDir?: string; migrate?:
     handle = {
       db: drizzle({ client, schema }) as unknown as Db,
       kind: "postgres",
+      listen: async (channel, onPayload) => {
+        const { unlisten } = await client.listen(channel, onPayload);
+        return unlisten;
+      },
       close: () => client.end({ timeout: 5 }),
     };
     if (opts.migrate !== false) {
@@ -55,7 +67,12 @@ export async function openDb(opts: { url?: string; pgliteDir?: string; migrate?:
     const client = new PGlite(dir);
     await client.waitReady;
     const db = drizzle({ client, schema });
-    handle = { db: db as unknown as Db, kind: "pglite", close: () => client.close() };
+    handle = {
+      db: db as unknown as Db,
+      kind: "pglite",
+      listen: (channel, onPayload) => client.listen(channel, onPayload),
+      close: () => client.close(),
+    };
     if (opts.migrate !== false) {
       const { migrate } = await import("drizzle-orm/pglite/migrator");
       await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });

@@ -39,8 +39,17 @@ const schema = z.object({
   /** Seconds a claimed case stays leased before another worker may take it over. */
   LOUPE_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(120),
   LOUPE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
-  /** Poll interval of an idle worker, milliseconds. */
-  LOUPE_WORKER_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  /**
+   * Safety-net poll of an idle worker, milliseconds. Workers are woken by NOTIFY the moment a case is
+   * committed; the poll only catches what a notice cannot announce (a retry's backoff ending in another
+   * process, an expired lease) or a notice lost while the database connection was down.
+   */
+  LOUPE_WORKER_POLL_MS: z.coerce.number().int().min(50).max(300_000).default(15_000),
+  /**
+   * Bearer secret for POST /api/worker/run (route-driven scanning for platforms without long-running
+   * processes: a cron calls the route). Unset: the route answers 404.
+   */
+  LOUPE_WORKER_SECRET: z.string().min(32).optional(),
   /** Where blobs live: files under BLOB_DIR, or an S3-compatible bucket (README, "Blob storage"). */
   BLOB_STORE: z.enum(["local", "s3"]).default("local"),
   /** S3 API endpoint (MinIO, R2, …); unset → AWS S3 for S3_REGION. */

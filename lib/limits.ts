@@ -58,3 +58,16 @@ export const WEBHOOK_MAX_RETRIES = 5;
 export const WEBHOOK_BACKOFF_FACTOR = 6;
 /** Longest webhook URL. */
 export const MAX_WEBHOOK_URL_LENGTH = 2000;
+/** How long state-change events are kept for live streams that reconnect (Last-Event-ID). */
+export const LIVE_EVENT_RETENTION_SECONDS = 60 * 60;
+/** How often a long-running worker deletes events older than the retention window. */
+export const LIVE_EVENT_PRUNE_INTERVAL_MS = 10 * 60 * 1000;
+/** Events sent to a reconnecting stream at most; one further behind gets `event: reset` (reload). */
+export const LIVE_EVENT_BACKLOG_MAX = 1000;
+/** A comment line on every open stream this often, so proxies and browsers keep it open. */
+export const LIVE_HEARTBEAT_MS = 15_000;
+/** Longest time budget `POST /api/worker/run?budget_ms=` may ask for; the default is 50 s. */
+export const WORKER_RUN_MAX_BUDGET_MS = 5 * 60 * 1000;
+export const WORKER_RUN_DEFAULT_BUDGET_MS = 50_000;
+/** An open live stream ends after this long; the browser reconnects and is authenticated again. */
+export const LIVE_STREAM_MAX_SECONDS = 5 * 60;

@@ -10,3 +10,4 @@ export * from "./audit-events";
 export * from "./auth-throttle";
 export * from "./jobs";
 export * from "./webhooks";
+export * from "./case-events";

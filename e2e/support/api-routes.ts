@@ -4,6 +4,7 @@
 import type { APIRequestContext } from "@playwright/test";
 import type { ApiKeyScope } from "../../db/schema/enums";
 import { makeJpeg } from "../../lib/detection/testing";
+import { E2E_BASE_URL } from "../../playwright.config";
 
 export type Role = "editor" | "admin";
 
@@ -40,13 +41,24 @@ export const ROUTES: RouteCase[] = [
   { file: "cases/[id]/route.ts", method: "DELETE", path: (f) => `/api/v1/cases/${f.caseId}`, minRole: "editor", scope: "cases:write" },
   { file: "detect/async/route.ts", method: "POST", path: () => "/api/v1/detect/async", minRole: "editor", scope: "detect" },
   { file: "jobs/[id]/route.ts", method: "GET", path: (f) => `/api/v1/jobs/${f.jobId}`, minRole: "editor", scope: "detect" },
+  { file: "events/route.ts", method: "GET", path: () => "/api/v1/events", minRole: "editor", scope: "cases:read" },
   { file: "usage/route.ts", method: "GET", path: () => "/api/v1/usage", minRole: "editor", scope: "usage" },
 ];
 
 let deleteSeed = 500;
 
+/** A streaming route answers with its headers and never ends: read the status, then hang up. */
+async function callStream(path: string, headers: Record<string, string>) {
+  const abort = new AbortController();
+  const res = await fetch(new URL(path, E2E_BASE_URL), { headers, signal: abort.signal });
+  const body = res.ok ? null : await res.json();
+  abort.abort();
+  return { status: () => res.status, json: async () => body, headers: () => Object.fromEntries(res.headers) };
+}
+
 export async function callRoute(request: APIRequestContext, r: RouteCase, f: RouteFixtures, key: string | null) {
   const headers: Record<string, string> = key ? { authorization: `Bearer ${key}` } : {};
+  if (r.file === "events/route.ts") return callStream(r.path(f), headers);
   if (r.method === "GET") return request.get(r.path(f), { headers });
   if (r.method === "DELETE") {
     // A case of this key's own to delete; a key that may not submit (or none) gets the shared case,

@@ -1,7 +1,8 @@
 // Submit one image for scanning: decode it once with the engine's decoder (so every format the engine
 // reads is accepted, and a truncated file is refused here rather than in the worker), hash the decoded
 // pixels, store the bytes content-addressed (same sha256 → the existing image is reused), and create
-// a `pending_scan` case and its audit row in one transaction.
+// a `pending_scan` case, its audit row and its live event in one transaction (the event's NOTIFY,
+// delivered on commit, is what wakes the workers).
 import { createHash } from "node:crypto";
 import { eq } from "drizzle-orm";
 import type { Tx } from "../../db";
@@ -15,6 +16,7 @@ import { newId } from "../ids";
 import { text } from "../validation";
 import { differenceHash } from "../images/phash";
 import { getBlobStore, imageKey } from "../storage";
+import { publishCaseEvent } from "../live/publish-case-event";
 
 export const submitImageInput = z.object({
   bytes: z.instanceof(Buffer),
@@ -109,6 +111,7 @@ export async function submitImage({
       caseId: row!.id,
       data: { imageId: image.id, sha256, deduplicated, source: data.source, filename: data.filename },
     });
+    await publishCaseEvent(tx, row!);
     const created = { case: row!, image, deduplicated };
     if (within) await within(tx, created);
     return created;

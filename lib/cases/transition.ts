@@ -1,11 +1,13 @@
 // The one module through which a case changes state. Each transition is a guarded UPDATE
-// (WHERE state IN allowed sources) plus its audit row, and must run inside a transaction.
+// (WHERE state IN allowed sources) plus its audit row and its live event (NOTIFY on commit, which
+// wakes workers and updates open pages), and must run inside a transaction.
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Tx } from "../../db";
 import { cases, type Case, type CaseState } from "../../db/schema";
 import { writeAudit } from "../audit";
 import type { Actor } from "../context";
 import { AppError } from "../errors";
+import { publishCaseEvent } from "../live/publish-case-event";
 
 /** Allowed moves: to-state → the states it may come from. */
 export const TRANSITIONS: Record<CaseState, readonly CaseState[]> = {
@@ -81,5 +83,6 @@ export async function transitionCase(tx: Tx, actor: Actor, input: TransitionInpu
     caseId: input.caseId,
     data: { from: before.state, to: input.to, reason: input.reason, ...input.data },
   });
+  await publishCaseEvent(tx, row);
   return row;
 }

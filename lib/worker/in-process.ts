@@ -13,7 +13,7 @@ export function startInProcessWorker(): Promise<Worker | null> {
     const handle = await getDbHandle();
     await bootstrap(handle.db);
     if (!env.LOUPE_INPROCESS_WORKER) return null;
-    const worker = startWorker({ db: handle.db, ...workerOptionsFromEnv() });
+    const worker = startWorker({ db: handle.db, listen: handle.listen, ...workerOptionsFromEnv() });
     // Webhook deliveries go out from the same process as the scans that cause them.
     const dispatcher = startWebhookDispatcher({ db: handle.db, id: worker.id });
     const stop = () => {
@@ -24,9 +24,4 @@ export function startInProcessWorker(): Promise<Worker | null> {
     return worker;
   })();
   return g.__loupeWorker;
-}
-
-/** After a submission: wake the in-process worker instead of waiting for its next poll. */
-export function pokeInProcessWorker(): void {
-  void g.__loupeWorker?.then((w) => w?.poke());
 }

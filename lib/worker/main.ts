@@ -13,9 +13,12 @@ if (handle.kind === "pglite") {
   );
 }
 await bootstrap(handle.db);
-const worker = startWorker({ db: handle.db, ...workerOptionsFromEnv() });
+// Woken by NOTIFY the moment a case is committed, by whichever process committed it.
+const worker = startWorker({ db: handle.db, listen: handle.listen, ...workerOptionsFromEnv() });
 // Webhook deliveries go out beside the scans; several processes share the outbox through row leases.
 const dispatcher = startWebhookDispatcher({ db: handle.db, id: worker.id });
+await worker.ready;
+console.log("[worker] listening for new cases");
 
 let shuttingDown = false;
 async function shutdown(signal: string) {

@@ -1,18 +1,27 @@
-// The scan worker: N concurrent slots, each claiming a case with a row lease, scanning it and
-// moving it on. Expired leases are reclaimed by the claim query itself; stop() drains gracefully.
-import type { Db } from "../../db";
-import { inspectModelFile, processDetectionPool, runDetection, type DetectionPool } from "../detection";
-import { env, paths } from "../env";
+// The long-running scan worker (in-process and `npm run worker`): N concurrent slots, each running
+// the shared claim → scan → complete cycle (lib/worker/process-next-case.ts). Idle slots wake the
+// moment a case becomes claimable anywhere: every new or rescanned case is announced by NOTIFY on
+// commit (lib/live/publish-case-event.ts) and the worker LISTENs. The poll every `pollMs` is only a
+// safety net (a missed notice, a retry whose backoff ran out, a lease that expired).
+import type { Db, Listen } from "../../db";
+import { env } from "../env";
 import { newId } from "../ids";
+import { CASE_EVENTS_CHANNEL, parseCaseEventNotice } from "../live/case-event";
+import { pruneCaseEvents } from "../live/prune-case-events";
+import { LIVE_EVENT_PRUNE_INTERVAL_MS } from "../limits";
 import { redact } from "../log";
-import { claimCase } from "./claim-case";
-import { scanCase, type DetectFn, type ScanResult } from "./scan-case";
+import { defaultDetect, warmDetection } from "./detect";
+import { processNextCase } from "./process-next-case";
+import { retryDelaySeconds, type DetectFn, type ScanResult } from "./scan-case";
 
 export interface WorkerOptions {
   db: Db;
+  /** LISTEN on the database (DbHandle.listen); without it the worker only polls. */
+  listen?: Listen;
   concurrency: number;
   leaseSeconds: number;
   maxAttempts: number;
+  /** The safety-net poll of an idle worker, milliseconds. */
   pollMs: number;
   detect?: DetectFn;
   workerId?: string;
@@ -32,55 +41,32 @@ export function workerOptionsFromEnv(): Pick<WorkerOptions, "concurrency" | "lea
 
 export interface Worker {
   id: string;
+  /** Resolves once the worker listens for new cases (at once when it has no `listen`). */
+  ready: Promise<void>;
   stop(timeoutMs?: number): Promise<void>;
   /** Resolves when every slot is idle with nothing claimable (tests, CLI --once). */
   drain(): Promise<void>;
-  /** Wake idle slots now (after an upload) instead of waiting for the next poll. */
+  /** Wake idle slots now instead of waiting for a notice or the next poll. */
   poke(): void;
-}
-
-/** This process's detection threads as the operator configured them; null when off or unavailable. */
-function detectionPool(log: (msg: string) => void): DetectionPool | null {
-  if (!env.LOUPE_DETECTION_THREADS) return null;
-  return processDetectionPool({ threads: env.LOUPE_WORKER_CONCURRENCY, timeoutMs: env.LOUPE_SCAN_TIMEOUT_SECONDS * 1000 }, log);
-}
-
-/** The engine, in this process's detection threads (the default) or inline. */
-function defaultDetect(log: (msg: string) => void): DetectFn {
-  return async (bytes) => {
-    const pool = detectionPool(log);
-    if (pool) return pool.detect(bytes, { heatmaps: true });
-    return runDetection(bytes, { heatmaps: true });
-  };
 }
 
 export function startWorker(opts: WorkerOptions): Worker {
   const id = opts.workerId ?? newId("worker");
   const log = opts.log ?? ((m: string) => console.log(`[worker ${id}] ${redact(m)}`));
   const detect = opts.detect ?? defaultDetect(log);
-  // Start the detection threads (engine and model loaded) before the first case arrives.
-  if (!opts.detect) {
-    // Say at start-up when scans will run without the learned detector (a wrong MODEL_PATH would
-    // otherwise only show as "not run" on every case).
-    void inspectModelFile().then((m) =>
-      log(
-        m.status === "ok"
-          ? `detector model ${m.version}`
-          : m.status === "missing"
-            ? `no detector model at ${paths.model}: scans run without the ml signal (set MODEL_PATH)`
-            : `detector model unusable, the ml signal will fail on every scan: ${m.error}`,
-      ),
-    );
-    try {
-      detectionPool(log)?.warm();
-    } catch (err) {
-      log(`detection threads did not start: ${(err as Error).message}`);
-    }
-  }
+  if (!opts.detect) warmDetection(log);
   let stopping = false;
   let idleSlots = 0;
+  /** Bumped by every wake-up: a slot whose claim began before a wake-up claims again instead of sleeping. */
+  let wakeGeneration = 0;
   const wakers = new Set<() => void>();
   const drainWaiters = new Set<() => void>();
+  const retryTimers = new Set<NodeJS.Timeout>();
+
+  const wake = () => {
+    wakeGeneration++;
+    for (const w of [...wakers]) w();
+  };
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -93,41 +79,75 @@ export function startWorker(opts: WorkerOptions): Worker {
       wakers.add(done);
     });
 
+  let unlisten: (() => Promise<void>) | null = null;
+  let listening: Promise<void> | null = null;
+  /** LISTEN once; after a failure (database down at start) the next idle poll tries again. */
+  function listen(): Promise<void> {
+    if (!opts.listen || unlisten || stopping) return Promise.resolve();
+    listening ??= opts
+      .listen(CASE_EVENTS_CHANNEL, (payload) => {
+        // A new or rescanned case; other state changes need no worker.
+        if (parseCaseEventNotice(payload)?.state === "pending_scan") wake();
+      })
+      .then(async (stop) => {
+        unlisten = stop;
+        if (stopping) await stop();
+      })
+      .catch((err: unknown) => log(`LISTEN failed, polling every ${opts.pollMs} ms until it works: ${(err as Error).message}`))
+      .finally(() => {
+        listening = null;
+      });
+    return listening;
+  }
+  const ready = listen();
+
+  /** A failed scan is retried after its backoff: wake then rather than at the next poll. */
+  function wakeForRetry(result: ScanResult, attempt: number) {
+    if (result.kind !== "failed" || result.state !== "retry_pending") return;
+    const t = setTimeout(() => {
+      retryTimers.delete(t);
+      wake();
+    }, retryDelaySeconds(attempt) * 1000 + 50);
+    t.unref?.();
+    retryTimers.add(t);
+  }
+
   async function slot(n: number): Promise<void> {
+    await ready;
     while (!stopping) {
-      let claimed = null;
+      const generation = wakeGeneration;
+      let processed = null;
       try {
-        claimed = await claimCase(opts.db, { workerId: id, leaseSeconds: opts.leaseSeconds, maxAttempts: opts.maxAttempts });
+        processed = await processNextCase({ db: opts.db, workerId: id, leaseSeconds: opts.leaseSeconds, maxAttempts: opts.maxAttempts, detect, log, onResult: opts.onResult });
       } catch (err) {
         log(`slot ${n}: claim failed: ${(err as Error).message}`);
       }
-      if (!claimed) {
-        idleSlots++;
-        if (idleSlots === opts.concurrency) for (const w of [...drainWaiters]) w();
-        await sleep(opts.pollMs);
-        idleSlots--;
+      if (processed) {
+        if (processed.outcome.kind !== "aborted") wakeForRetry(processed.outcome, processed.attempt);
         continue;
       }
-      try {
-        const result = await scanCase(opts.db, claimed, { workerId: id, leaseSeconds: opts.leaseSeconds, maxAttempts: opts.maxAttempts, detect });
-        // The internal reason of a failure goes to the log (with the case id users see); never to users.
-        log(`${claimed.id}: ${result.kind}${"state" in result ? ` → ${result.state}` : ""}${result.kind === "failed" ? ` (attempt ${claimed.attempts}): ${result.error.split("\n")[0]}` : ""}`);
-        opts.onResult?.(claimed.id, result);
-      } catch (err) {
-        // The database itself failed; the lease will expire and the case will be retried.
-        log(`${claimed.id}: scan aborted: ${(err as Error).message}`);
-      }
+      if (wakeGeneration !== generation) continue;
+      idleSlots++;
+      if (idleSlots === opts.concurrency) for (const w of [...drainWaiters]) w();
+      await sleep(opts.pollMs);
+      idleSlots--;
+      await listen();
     }
   }
 
+  // Old live-stream events go with the worker's housekeeping, off the request path.
+  const pruning = setInterval(() => {
+    pruneCaseEvents(opts.db).catch((err: unknown) => log(`pruning old case events failed: ${(err as Error).message}`));
+  }, LIVE_EVENT_PRUNE_INTERVAL_MS);
+  pruning.unref?.();
+
   const slots = Array.from({ length: opts.concurrency }, (_, n) => slot(n));
-  log(`started (concurrency ${opts.concurrency}, lease ${opts.leaseSeconds}s)`);
+  log(`started (concurrency ${opts.concurrency}, lease ${opts.leaseSeconds}s, ${opts.listen ? "woken by NOTIFY, " : ""}poll ${opts.pollMs} ms)`);
 
   return {
     id,
-    poke() {
-      for (const w of [...wakers]) w();
-    },
+    ready,
+    poke: wake,
     drain() {
       return new Promise<void>((resolve) => {
         const done = () => {
@@ -135,14 +155,17 @@ export function startWorker(opts: WorkerOptions): Worker {
           resolve();
         };
         drainWaiters.add(done);
-        for (const w of [...wakers]) w();
+        wake();
       });
     },
     async stop(timeoutMs = 30_000) {
       stopping = true;
-      for (const w of [...wakers]) w();
+      clearInterval(pruning);
+      for (const t of retryTimers) clearTimeout(t);
+      wake();
       // In-flight scans finish (or their lease expires and another worker resumes them).
       await Promise.race([Promise.all(slots), new Promise((r) => setTimeout(r, timeoutMs).unref?.())]);
+      await unlisten?.().catch(() => {});
       log("stopped");
     },
   };

@@ -4,6 +4,7 @@ import { STATE_LABELS } from "@/components/state-badge";
 import { requirePageActor } from "@/lib/auth/session";
 import { roleCan } from "@/lib/auth/roles";
 import { countCasesByState, QUEUE_STATES } from "@/lib/cases/queries";
+import { lastCaseEventId } from "@/lib/live/queries";
 import { QueueTable } from "./_components/queue-table";
 import { StartReviewing } from "./_components/start-reviewing";
 
@@ -13,7 +14,10 @@ export default async function QueuePage({ searchParams }: { searchParams: Promis
   const actor = await requirePageActor("viewQueue");
   const { state: raw, review } = await searchParams;
   const state = QUEUE_STATES.find((s) => s === raw) ?? null;
-  const counts = await countCasesByState(await getDb());
+  const db = await getDb();
+  // Read first: any change after this id reaches the page through the live stream.
+  const since = await lastCaseEventId(db);
+  const counts = await countCasesByState(db);
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
   return (
     <div className="space-y-4">
@@ -36,7 +40,7 @@ export default async function QueuePage({ searchParams }: { searchParams: Promis
           </Link>
         ))}
       </div>
-      <QueueTable state={state} />
+      <QueueTable state={state} since={since} />
     </div>
   );
 }

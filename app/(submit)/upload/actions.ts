@@ -4,7 +4,6 @@ import { authedAction, type ActionResult } from "@/lib/actions";
 import { submitImage } from "@/lib/cases/submit-image";
 import { AppError } from "@/lib/errors";
 import { MAX_BYTES_LABEL, MAX_UPLOAD_BYTES } from "@/lib/limits";
-import { pokeInProcessWorker } from "@/lib/worker/in-process";
 import { uploadFields } from "./upload.validation";
 
 export type UploadResult = ActionResult<{ caseId: string; deduplicated: boolean }>;
@@ -14,6 +13,5 @@ export const uploadImageAction = authedAction("submit", uploadFields, async ({ f
   // Refused before the bytes are read; the engine checks the bytes again.
   if (file.size > MAX_UPLOAD_BYTES) throw new AppError("image_too_large", `The file is over ${MAX_BYTES_LABEL}.`, { param: "file" });
   const result = await submitImage({ ctx, input: { bytes: Buffer.from(await file.arrayBuffer()), filename: file.name, source: "upload" } });
-  pokeInProcessWorker();
   return { caseId: result.case.id, deduplicated: result.deduplicated };
 });

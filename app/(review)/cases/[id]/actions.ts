@@ -7,7 +7,6 @@ import { claimNextCase, extendClaim } from "@/lib/cases/claim-case";
 import { decideCase } from "@/lib/cases/decide-case";
 import { rescanCase } from "@/lib/cases/rescan-case";
 import { undoDecision } from "@/lib/cases/undo-decision";
-import { pokeInProcessWorker } from "@/lib/worker/in-process";
 import { caseRef, claimInput, decisionForm, rescanInput, undoInput } from "./decision.validation";
 
 /**
@@ -27,7 +26,6 @@ export const decideAction = authedAction("decide", decisionForm, async (input, c
 
 export const rescanAction = authedAction("rescan", rescanInput, async (input, ctx) => {
   const c = await rescanCase({ ctx, input });
-  pokeInProcessWorker();
   revalidatePath(`/cases/${c.id}`);
   return { state: c.state };
 });

@@ -8,10 +8,11 @@ import { claimHolder } from "@/lib/cases/claim-case";
 import { canDecideState, canRescanState } from "@/lib/cases/transition";
 import { requirePageActor } from "@/lib/auth/session";
 import { getCaseDetail, nextCaseToReview } from "@/lib/cases/queries";
+import { lastCaseEventId } from "@/lib/live/queries";
+import { LiveRefresh } from "@/components/live-refresh";
 import { relatedCases } from "@/lib/cases/related-cases";
 import { signalPresentation } from "@/lib/cases/signal-labels";
 import { NUMBER_HINTS, OUTCOME_LABELS, verdictSentence } from "@/lib/cases/verdict-sentence";
-import { AutoRefresh } from "./_components/auto-refresh";
 import { CaseViewer, Legend, type OverlayRef } from "./_components/case-viewer";
 import { DecisionPanel } from "./_components/decision-panel";
 import { NumberHint } from "./_components/number-hint";
@@ -27,6 +28,8 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
   const actor = await requirePageActor("viewQueue");
   const { id } = await params;
   const db = await getDb();
+  // Read first: any change after this id reaches the page through the live stream.
+  const since = await lastCaseEventId(db);
   const detail = await getCaseDetail(db, id);
   if (!detail) notFound();
   const related = await relatedCases(db, detail.case.id, detail.image);
@@ -64,6 +67,7 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
 
   return (
     <div className="space-y-3" data-testid="case-page" data-case={c.id}>
+      <LiveRefresh since={since} caseId={c.id} />
       <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
         <Link href="/queue" className="text-sm text-slate-500 hover:text-slate-900">← Queue</Link>
         <h1 className="min-w-0 truncate font-mono text-lg font-semibold" title={c.filename || c.id}>{c.filename || c.id}</h1>
@@ -81,7 +85,6 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
         {scanning ? (
           <span className="text-sm text-slate-600" role="status">
             The scan is in progress; this page updates by itself.
-            <AutoRefresh />
           </span>
         ) : null}
         <span className="ml-auto flex items-center gap-2">

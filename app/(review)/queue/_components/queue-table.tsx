@@ -1,8 +1,11 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useMemo } from "react";
 import { StateBadge, VerdictLabel } from "@/components/state-badge";
+import { throttle, useCaseEvents } from "@/components/use-case-events";
 
 interface CaseRow {
   id: string;
@@ -15,7 +18,19 @@ interface CaseRow {
   image: { width: number; height: number; format: string };
 }
 
-export function QueueTable({ state }: { state: string | null }) {
+/** The list, kept live by the event stream: a burst of changes refetches it (and the tab counts) once. */
+export function QueueTable({ state, since }: { state: string | null; since: number }) {
+  const queryClient = useQueryClient();
+  const router = useRouter();
+  const reload = useMemo(
+    () =>
+      throttle(() => {
+        void queryClient.invalidateQueries({ queryKey: ["cases"] });
+        router.refresh();
+      }, 500),
+    [queryClient, router],
+  );
+  useCaseEvents({ since, onEvent: reload, onResync: reload });
   const { data, error, isLoading } = useQuery({
     queryKey: ["cases", state],
     queryFn: async () => {
@@ -24,8 +39,6 @@ export function QueueTable({ state }: { state: string | null }) {
       if (!res.ok) throw new Error(body?.error?.message ?? "Could not load the queue.");
       return body as { data: CaseRow[] };
     },
-    // Cases move as the worker scans them; keep the list live.
-    refetchInterval: 2000,
   });
   if (isLoading) return <p className="text-slate-500">Loading…</p>;
   if (error) return <p role="alert" className="text-red-700">{error.message}</p>;

@@ -4,6 +4,8 @@ import Link from "next/link";
 import { useCallback, useRef, useState } from "react";
 import { uploadImageAction } from "../actions";
 import { MAX_BYTES_LABEL, MAX_FILES_PER_BATCH, MAX_UPLOAD_BYTES } from "@/lib/limits";
+import { StateBadge, VerdictLabel } from "@/components/state-badge";
+import { useCaseEvents, type CaseEventDto } from "@/components/use-case-events";
 
 type Status = "queued" | "uploading" | "done" | "error";
 interface Item {
@@ -17,8 +19,12 @@ interface Item {
 
 const PARALLEL = 3;
 
-export function Uploader() {
+export function Uploader({ since }: { since: number }) {
   const [items, setItems] = useState<Item[]>([]);
+  // Each uploaded case's latest state, as the live stream reports it (it may report a case before
+  // the upload's own answer names it, so every reported case is kept).
+  const [states, setStates] = useState<Record<string, CaseEventDto>>({});
+  useCaseEvents({ since, onEvent: (e) => setStates((m) => ({ ...m, [e.case_id]: e })) });
   const [batchError, setBatchError] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
   const input = useRef<HTMLInputElement>(null);
@@ -130,9 +136,13 @@ export function Uploader() {
                   {item.status === "queued" && <span className="text-slate-600">Queued</span>}
                   {item.status === "uploading" && <span className="text-slate-700">Uploading…</span>}
                   {item.status === "done" && item.caseId && (
-                    <Link className="text-emerald-700 underline" href={`/cases/${item.caseId}`}>
-                      {item.deduplicated ? "Already stored — new case" : "Queued for scan"} →
-                    </Link>
+                    <span className="flex items-center gap-3" data-testid="upload-case" data-state={states[item.caseId]?.state ?? "pending_scan"}>
+                      <StateBadge state={states[item.caseId]?.state ?? "pending_scan"} />
+                      {states[item.caseId]?.verdict ? <VerdictLabel verdict={states[item.caseId]!.verdict} score={states[item.caseId]!.score} /> : null}
+                      <Link className="text-emerald-700 underline" href={`/cases/${item.caseId}`}>
+                        {item.deduplicated ? "Already stored — new case" : "Open case"} →
+                      </Link>
+                    </span>
                   )}
                   {item.status === "error" && item.error && (
                     <span className="text-red-700" data-testid="upload-error" data-code={item.error.code}>

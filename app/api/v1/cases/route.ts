@@ -5,7 +5,6 @@ import { submitImage } from "@/lib/cases/submit-image";
 import { readBodyLimited, readFormLimited } from "@/lib/api/read-body";
 import { MAX_REQUEST_BYTES } from "@/lib/limits";
 import { AppError } from "@/lib/errors";
-import { pokeInProcessWorker } from "@/lib/worker/in-process";
 import { createCaseFields, listCasesQuery } from "./cases.validation";
 
 export const dynamic = "force-dynamic";
@@ -45,7 +44,6 @@ export const POST = apiRoute({ permission: "submit", scope: "cases:write" }, asy
     ctx: { db, actor, requestId },
     input: { bytes, filename, source: "api", policyName: f.policy, externalRef: f.external_ref },
   });
-  pokeInProcessWorker();
   return Response.json({ ...caseDto(result.case, result.image), deduplicated: result.deduplicated }, { status: 202 });
 });
 

@@ -4,7 +4,6 @@ import { readBodyLimited, readFormLimited } from "@/lib/api/read-body";
 import { createJob } from "@/lib/jobs/create-job";
 import { MAX_REQUEST_BYTES } from "@/lib/limits";
 import { AppError } from "@/lib/errors";
-import { pokeInProcessWorker } from "@/lib/worker/in-process";
 import { asyncJobFields } from "./async.validation";
 
 export const dynamic = "force-dynamic";
@@ -39,7 +38,6 @@ export const POST = apiRoute({ permission: "submit", scope: "detect" }, async (r
     ctx: { db, actor, requestId },
     input: { bytes, filename: f.filename ?? filename, policyName: f.policy, externalRef: f.external_ref, webhookUrl: f.webhook_url, metadata: f.metadata },
   });
-  pokeInProcessWorker();
   const body = {
     ...jobDto(created.job, created.case, { detection: null }),
     webhook: created.webhookSecret ? { url: f.webhook_url, secret: created.webhookSecret } : null,
