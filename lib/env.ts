@@ -39,6 +39,11 @@ const schema = z.object({
   /** Seconds a claimed case stays leased before another worker may take it over. */
   LOUPE_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(120),
   LOUPE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
+  /**
+   * Tests only: let image URLs (POST /api/v1/detect) reach loopback addresses (127.0.0.0/8, ::1), so a
+   * test can serve images from a local server. Every other refused range stays refused. Never in production.
+   */
+  LOUPE_FETCH_ALLOW_LOOPBACK: bool.default(false),
   /** Poll interval of an idle worker, milliseconds. */
   LOUPE_WORKER_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
 });

@@ -15,6 +15,10 @@ export const ERROR_CODES = {
   image_unsupported_format: { status: 415, message: "This file type is not a supported image." },
   image_too_large: { status: 413, message: "The image is too large." },
   image_corrupt: { status: 422, message: "The image is truncated or corrupt." },
+  /** A URL input that was refused (scheme, address) or could not be fetched. Nothing is fetched from a refused address. */
+  image_unfetchable: { status: 422, message: "The image URL could not be fetched." },
+  /** A batch with more images than MAX_FILES_PER_BATCH (lib/limits.ts). */
+  too_many_files: { status: 400, message: "Too many images in one request." },
   internal_error: { status: 500, message: "Something went wrong on our side." },
   service_unavailable: { status: 503, message: "The database is unreachable; try again shortly." },
 } as const;
