@@ -8,3 +8,4 @@ export * from "./detections";
 export * from "./decisions";
 export * from "./audit-events";
 export * from "./auth-throttle";
+export * from "./detection-cache";

@@ -1,7 +1,8 @@
 // The scan worker: N concurrent slots, each claiming a case with a row lease, scanning it and
 // moving it on. Expired leases are reclaimed by the claim query itself; stop() drains gracefully.
 import type { Db } from "../../db";
-import { inspectModelFile, processDetectionPool, runDetection, type DetectionPool } from "../detection";
+import { inspectModelFile } from "../detection";
+import { runEngine, sharedDetectionPool } from "../detect/engine";
 import { env, paths } from "../env";
 import { newId } from "../ids";
 import { redact } from "../log";
@@ -39,19 +40,9 @@ export interface Worker {
   poke(): void;
 }
 
-/** This process's detection threads as the operator configured them; null when off or unavailable. */
-function detectionPool(log: (msg: string) => void): DetectionPool | null {
-  if (!env.LOUPE_DETECTION_THREADS) return null;
-  return processDetectionPool({ threads: env.LOUPE_WORKER_CONCURRENCY, timeoutMs: env.LOUPE_SCAN_TIMEOUT_SECONDS * 1000 }, log);
-}
-
 /** The engine, in this process's detection threads (the default) or inline. */
 function defaultDetect(log: (msg: string) => void): DetectFn {
-  return async (bytes) => {
-    const pool = detectionPool(log);
-    if (pool) return pool.detect(bytes, { heatmaps: true });
-    return runDetection(bytes, { heatmaps: true });
-  };
+  return (bytes) => runEngine(bytes, { heatmaps: true }, log);
 }
 
 export function startWorker(opts: WorkerOptions): Worker {
@@ -72,7 +63,7 @@ export function startWorker(opts: WorkerOptions): Worker {
       ),
     );
     try {
-      detectionPool(log)?.warm();
+      sharedDetectionPool(log)?.warm();
     } catch (err) {
       log(`detection threads did not start: ${(err as Error).message}`);
     }

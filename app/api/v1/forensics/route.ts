@@ -1,0 +1,18 @@
+import { apiRoute, otherMethods } from "@/lib/api/route";
+import { forensicsDto } from "@/lib/api/dto";
+import { readDetectRequest } from "@/lib/api/detect-request";
+import { AppError } from "@/lib/errors";
+import { analyseForensics } from "@/lib/detect/analyse-forensics";
+
+export const dynamic = "force-dynamic";
+
+/** The pixel-forensics maps alone (ELA, noise, ml) with their summaries, as inline PNGs. Nothing is stored. */
+export const POST = apiRoute("submit", async (req, { actor, db, requestId }) => {
+  const { image, options } = await readDetectRequest(req);
+  const extra = Object.keys(options)[0];
+  if (extra) throw new AppError("invalid_request", `This endpoint takes no option ${extra}.`, { param: extra });
+  return forensicsDto(await analyseForensics({ ctx: { db, actor, requestId }, input: { image } }), requestId);
+});
+
+/** The methods this path does not take: a JSON 405 naming the ones it does. */
+export const { GET, PUT, PATCH, DELETE } = otherMethods(["POST"]);
