@@ -37,6 +37,10 @@ export default defineConfig({
       LOUPE_ADMIN_EMAIL: E2E_ADMIN.email,
       LOUPE_ADMIN_PASSWORD: E2E_ADMIN.password,
       LOUPE_WORKER_POLL_MS: "250",
+      // Image URLs may reach loopback, so e2e/api/detect.spec.ts can serve them from 127.0.0.1; every
+      // other private range stays refused there, and loopback refusal is tested with the flag off in
+      // lib/detect/detect-image.test.ts and lib/api/fetch-image.test.ts.
+      LOUPE_FETCH_ALLOW_LOOPBACK: "true",
       NODE_ENV: "production",
     },
   },
