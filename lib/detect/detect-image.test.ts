@@ -112,6 +112,7 @@ describe.each(TEST_DB_KINDS)("detection verbs (%s)", (kind) => {
     ["metadata over 4 kB", { metadata: { blob: "x".repeat(5000) } }, "metadata", /at most 4096 bytes/],
     ["metadata that is not an object", { metadata: "[1,2]" }, "metadata", /JSON object/],
     ["an unknown policy", { policy: "no-such-policy" }, "policy", /No policy named/],
+    ["a misspelt option", { signal: "ela" }, "signal", /not an option/],
   ])("refuses %s", async (_name, options, param, message) => {
     const err = await rejection(detect({ image: { bytes: await jpeg() }, options: options as DetectImageInput["options"] }));
     expect(err.code).toBe("invalid_request");

@@ -1,7 +1,7 @@
 // Options of the detection endpoints, as query parameters and multipart fields (strings) or as JSON
 // fields (typed): one schema accepts both.
 import { z } from "zod";
-import { normaliseError } from "../errors";
+import { AppError, normaliseError } from "../errors";
 import { MAX_DETECT_METADATA_BYTES } from "../limits";
 import { text } from "../validation";
 import { SIGNAL_IDS } from "./engine";
@@ -68,6 +68,11 @@ export const batchOptions = detectOptions;
 /** Parsed options; a bad one is an `invalid_request` naming it. */
 export function parseDetectOptions(input: unknown): DetectOptions {
   const r = detectOptions.safeParse(input);
-  if (!r.success) throw normaliseError(r.error);
-  return r.data;
+  if (r.success) return r.data;
+  const unknown = r.error.issues.find((i) => i.code === "unrecognized_keys");
+  if (unknown && "keys" in unknown) {
+    const key = String(unknown.keys[0]);
+    throw new AppError("invalid_request", `${key}: not an option of this endpoint`, { param: key });
+  }
+  throw normaliseError(r.error);
 }
