@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { AppError } from "../errors";
-import { readBatchRequest, readDetectRequest } from "./detect-request";
+import { appErrorOf } from "../testing/app-error";
+import { readBatchRequest, readDetectRequest, readImageOnlyRequest } from "./detect-request";
 
 const URL_ = "http://loupe.test/api/v1/detect";
 const bytes = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]);
@@ -15,14 +15,6 @@ function multipart(parts: [string, Blob | string, string?][], query = ""): Reque
 }
 const json = (body: unknown, query = "") => new Request(URL_ + query, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
 
-async function refusal(p: Promise<unknown>): Promise<AppError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AppError);
-  return err as AppError;
-}
 
 describe("readDetectRequest", () => {
   it.each(["image", "file"])("reads a multipart `%s` part, options from fields over the query", async (part) => {
@@ -50,8 +42,16 @@ describe("readDetectRequest", () => {
     ["multipart without an image part", () => multipart([["note", "x"]]), "invalid_request", "image"],
     ["a text/plain body", () => new Request(URL_, { method: "POST", body: "hi", headers: { "content-type": "text/plain" } }), "image_unsupported_format", undefined],
   ])("refuses %s", async (_name, req, code, param) => {
-    const err = await refusal(readDetectRequest(req()));
+    const err = await appErrorOf(readDetectRequest(req()));
     expect([err.code, err.param]).toEqual([code, param]);
+  });
+});
+
+describe("readImageOnlyRequest", () => {
+  it("takes an image and refuses any option, naming it", async () => {
+    expect(await readImageOnlyRequest(json({ image_base64: "AAAA" }))).toEqual({ base64: "AAAA", param: "image_base64" });
+    const err = await appErrorOf(readImageOnlyRequest(json({ image_base64: "AAAA", signals: "ela" })));
+    expect([err.code, err.param]).toEqual(["invalid_request", "signals"]);
   });
 });
 
@@ -75,6 +75,6 @@ describe("readBatchRequest", () => {
   });
 
   it("refuses a JSON batch without an items array", async () => {
-    expect((await refusal(readBatchRequest(json({ item: [] })))).param).toBe("items");
+    expect((await appErrorOf(readBatchRequest(json({ item: [] })))).param).toBe("items");
   });
 });

@@ -71,6 +71,14 @@ export async function readDetectRequest(req: Request): Promise<DetectRequest> {
   return { image: { bytes: await readBodyLimited(req, MAX_REQUEST_BYTES), param: "body" }, options: queryOptions(req) };
 }
 
+/** One image and no options (POST /forensics, /c2pa/verify): any option is refused, naming it. */
+export async function readImageOnlyRequest(req: Request): Promise<ImageSource> {
+  const { image, options } = await readDetectRequest(req);
+  const extra = Object.keys(options)[0];
+  if (extra) throw new AppError("invalid_request", `${extra}: this endpoint takes no options`, { param: extra });
+  return image;
+}
+
 /** A batch's items (in input order) and the options for all of them. */
 export async function readBatchRequest(req: Request): Promise<{ items: BatchItem[]; options: Record<string, unknown> }> {
   const k = kind(req);

@@ -2,7 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makePng } from "../detection/testing";
-import { AppError } from "../errors";
+import { appErrorOf } from "../testing/app-error";
 import { fetchImage } from "./fetch-image";
 
 let server: http.Server;
@@ -39,14 +39,6 @@ afterAll(async () => {
   await new Promise((r) => server.close(r));
 });
 
-async function refusal(p: Promise<unknown>): Promise<AppError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AppError);
-  return err as AppError;
-}
 
 describe("fetchImage refuses", () => {
   const port = () => new URL(base).port;
@@ -60,7 +52,7 @@ describe("fetchImage refuses", () => {
     ["IPv4-mapped IPv6 loopback", () => `http://[::ffff:127.0.0.1]:${port()}/img.png`],
   ])("%s (loopback not allowed), without sending a request", async (_name, url) => {
     const before = hits.length;
-    const err = await refusal(fetchImage(url(), { allowLoopback: false }));
+    const err = await appErrorOf(fetchImage(url(), { allowLoopback: false }));
     expect(err.code).toBe("image_unfetchable");
     expect(err.param).toBe("image_url");
     expect(err.message).toMatch(/non-public address.*loopback/);
@@ -76,7 +68,7 @@ describe("fetchImage refuses", () => {
     ["credentials", "http://user:pw@93.184.216.34/x.png", /credentials/],
     ["not a URL", "not a url", /not a valid absolute URL/],
   ])("%s even with loopback allowed", async (_name, url, message) => {
-    const err = await refusal(fetchImage(url, { allowLoopback: true }));
+    const err = await appErrorOf(fetchImage(url, { allowLoopback: true }));
     expect(err.code).toBe("image_unfetchable");
     expect(err.message).toMatch(message);
   });
@@ -86,7 +78,7 @@ describe("fetchImage refuses", () => {
       { address: "93.184.216.34", family: 4 },
       { address: "10.0.0.1", family: 4 },
     ];
-    const err = await refusal(fetchImage("http://mixed.test/x.png", { resolve }));
+    const err = await appErrorOf(fetchImage("http://mixed.test/x.png", { resolve }));
     expect(err.message).toMatch(/mixed\.test resolves to 10\.0\.0\.1/);
   });
 
@@ -99,25 +91,25 @@ describe("fetchImage refuses", () => {
     // The first hop reaches the loopback test server (allowed here); the redirect target is checked again.
     const resolve = async (h: string) => [{ address: h === "internal.test" ? "10.1.2.3" : "127.0.0.1", family: 4 }];
     const before = hits.length;
-    const err = await refusal(fetchImage(`${base}/redirect?to=${encodeURIComponent(to)}`, { allowLoopback: true, resolve }));
+    const err = await appErrorOf(fetchImage(`${base}/redirect?to=${encodeURIComponent(to)}`, { allowLoopback: true, resolve }));
     expect(err.code).toBe("image_unfetchable");
     expect(err.message).toMatch(message);
     expect(hits.length).toBe(before + 1);
   });
 
   it("more than 3 redirects", async () => {
-    const err = await refusal(fetchImage(`${base}/hop/3`, { allowLoopback: true }));
+    const err = await appErrorOf(fetchImage(`${base}/hop/3`, { allowLoopback: true }));
     expect(err.message).toMatch(/redirected more than 3 times/);
   });
 
   it("a body over the cap, counted while streaming", async () => {
-    const err = await refusal(fetchImage(`${base}/big`, { allowLoopback: true, maxBytes: 1024 * 1024 }));
+    const err = await appErrorOf(fetchImage(`${base}/big`, { allowLoopback: true, maxBytes: 1024 * 1024 }));
     expect(err.code).toBe("image_too_large");
   });
 
   it("an error status and a server that never answers", async () => {
-    expect((await refusal(fetchImage(`${base}/missing`, { allowLoopback: true }))).message).toMatch(/HTTP 404/);
-    expect((await refusal(fetchImage(`${base}/hang`, { allowLoopback: true, timeoutMs: 300 }))).message).toMatch(/longer than 0.3 s/);
+    expect((await appErrorOf(fetchImage(`${base}/missing`, { allowLoopback: true }))).message).toMatch(/HTTP 404/);
+    expect((await appErrorOf(fetchImage(`${base}/hang`, { allowLoopback: true, timeoutMs: 300 }))).message).toMatch(/longer than 0.3 s/);
   });
 });
 

@@ -3,10 +3,9 @@
 import { z } from "zod";
 import { authorize, type Ctx } from "../context";
 import type { SignalResult } from "../detection";
-import { AppError } from "../errors";
-import { runEngine } from "./engine";
-import { imageSource, loadImageSource, type ImageSource } from "./image-source";
 import type { DetectDeps } from "./detect-image";
+import { imageSummary, runEngineOnSource } from "./engine";
+import { imageSource, type ImageSource } from "./image-source";
 
 /** The signals that draw a map of where in the picture their evidence lies. */
 export const FORENSIC_SIGNALS = ["ela", "noise", "ml"] as const;
@@ -14,7 +13,7 @@ export const FORENSIC_SIGNALS = ["ela", "noise", "ml"] as const;
 export const analyseForensicsInput = z.object({ image: imageSource });
 
 export interface AnalyseForensicsOutcome {
-  image: { format: string; mime: string; width: number; height: number; bytes: number };
+  image: ReturnType<typeof imageSummary>;
   signals: SignalResult[];
   latencyMs: number;
 }
@@ -23,13 +22,6 @@ export async function analyseForensics({ ctx, input }: { ctx: Ctx; input: { imag
   const t0 = performance.now();
   authorize(ctx.actor, "submit");
   analyseForensicsInput.parse(input);
-  const { bytes, param } = await loadImageSource(input.image, deps.fetch);
-  const result = await runEngine(bytes, { heatmaps: true, only: [...FORENSIC_SIGNALS] });
-  if (!result.ok) throw new AppError(result.error.code, result.error.message, { param });
-  const r = result.value;
-  return {
-    image: { format: r.image.format, mime: r.image.mime, width: r.image.width, height: r.image.height, bytes: r.image.sizeBytes },
-    signals: r.signals,
-    latencyMs: Math.round(performance.now() - t0),
-  };
+  const r = await runEngineOnSource(input.image, { heatmaps: true, only: [...FORENSIC_SIGNALS] }, deps.fetch);
+  return { image: imageSummary(r), signals: r.signals, latencyMs: Math.round(performance.now() - t0) };
 }

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../db";
 import { cases, detections, policies } from "../../db/schema";
 import { makeJpeg, makePng, makeTestCa, signJpeg } from "../detection/testing";
-import { AppError } from "../errors";
+import { appErrorOf } from "../testing/app-error";
 import { useSharedTestDb } from "../testing/shared-test-db";
 import { TEST_DB_KINDS } from "../testing/test-db";
 import { claimCase } from "../worker/claim-case";
@@ -18,14 +18,6 @@ import { detectImage, type DetectImageInput } from "./detect-image";
 import { getDetectionHeatmap } from "./queries";
 import { verifyC2pa } from "./verify-c2pa";
 
-async function rejection(p: Promise<unknown>): Promise<AppError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AppError);
-  return err as AppError;
-}
 
 /** Every file under `dir`, recursively. */
 async function filesUnder(dir: string): Promise<string[]> {
@@ -114,14 +106,14 @@ describe.each(TEST_DB_KINDS)("detection verbs (%s)", (kind) => {
     ["an unknown policy", { policy: "no-such-policy" }, "policy", /No policy named/],
     ["a misspelt option", { signal: "ela" }, "signal", /not an option/],
   ])("refuses %s", async (_name, options, param, message) => {
-    const err = await rejection(detect({ image: { bytes: await jpeg() }, options: options as DetectImageInput["options"] }));
+    const err = await appErrorOf(detect({ image: { bytes: await jpeg() }, options: options as DetectImageInput["options"] }));
     expect(err.code).toBe("invalid_request");
     expect(err.param).toBe(param);
     expect(err.message).toMatch(message);
   });
 
   it("refuses what is not an image with the engine's typed error, naming the input", async () => {
-    const err = await rejection(detect({ image: { bytes: Buffer.from("plain text, not an image"), param: "image" } }));
+    const err = await appErrorOf(detect({ image: { bytes: Buffer.from("plain text, not an image"), param: "image" } }));
     expect([err.code, err.param]).toEqual(["image_unsupported_format", "image"]);
   });
 
@@ -152,7 +144,7 @@ describe.each(TEST_DB_KINDS)("detection verbs (%s)", (kind) => {
     const [, id] = /^\/api\/v1\/detections\/(det_[0-9a-z]+)\/heatmaps\/ela$/.exec(ela)!;
     const media = await getDetectionHeatmap(s.t().db, id!, "ela");
     expect(media.bytes.equals(inline.heatmaps!.ela!.png!)).toBe(true);
-    expect((await rejection(getDetectionHeatmap(s.t().db, id!, "c2pa"))).code).toBe("not_found");
+    expect((await appErrorOf(getDetectionHeatmap(s.t().db, id!, "c2pa"))).code).toBe("not_found");
     // A request without heatmaps may be answered by the entry that has them.
     expect((await detect({ image: { bytes }, options: {} })).cached).toBe(true);
   });
@@ -212,7 +204,7 @@ describe.each(TEST_DB_KINDS)("detection verbs (%s)", (kind) => {
     const dataUrl = await detect({ image: { base64: `data:image/jpeg;base64,${bytes.toString("base64")}` }, options: { signals: "jpeg" } });
     expect(bare.hashes.sha256).toBe(dataUrl.hashes.sha256);
     expect(dataUrl.cached).toBe(true);
-    const err = await rejection(detect({ image: { base64: "not*base64" } }));
+    const err = await appErrorOf(detect({ image: { base64: "not*base64" } }));
     expect([err.code, err.param]).toEqual(["invalid_request", "image_base64"]);
   });
 
@@ -224,7 +216,7 @@ describe.each(TEST_DB_KINDS)("detection verbs (%s)", (kind) => {
     const port = new URL(base).port;
     const before = hits;
     for (const url of [`${base}/photo.jpg`, `http://localhost:${port}/photo.jpg`, `http://0x7f000001:${port}/photo.jpg`, `http://2130706433:${port}/photo.jpg`, `http://127.1:${port}/photo.jpg`, `http://[::1]:${port}/photo.jpg`]) {
-      const err = await rejection(detect({ image: { url } }));
+      const err = await appErrorOf(detect({ image: { url } }));
       expect([err.code, err.param]).toEqual(["image_unfetchable", "image_url"]);
     }
     expect(hits).toBe(before);
@@ -253,7 +245,7 @@ describe.each(TEST_DB_KINDS)("detection verbs (%s)", (kind) => {
 
   it("refuses a batch of more than 100 images before detecting any", async () => {
     const one = await jpeg();
-    const err = await rejection(detectBatch({ ctx: ctx(), input: { items: Array.from({ length: 101 }, () => ({ image: { bytes: one } })) } }));
+    const err = await appErrorOf(detectBatch({ ctx: ctx(), input: { items: Array.from({ length: 101 }, () => ({ image: { bytes: one } })) } }));
     expect([err.code, err.status, err.param]).toEqual(["too_many_files", 400, "items"]);
   });
 

@@ -3,6 +3,9 @@
 // or inline when threads are off or cannot start.
 import { ENGINE_VERSION, FUSION_VERSION, inspectModelFile, processDetectionPool, runDetection, signals, type DetectionOptions, type DetectionPool, type DetectionReport, type ImageError, type Result } from "../detection";
 import { env } from "../env";
+import { AppError } from "../errors";
+import type { FetchImageOptions } from "../api/fetch-image";
+import { loadImageSource, type ImageSource } from "./image-source";
 
 /** This process's detection threads as the operator configured them; null when off or unavailable. */
 export function sharedDetectionPool(log: (msg: string) => void = (m) => console.log(`[loupe] ${m}`)): DetectionPool | null {
@@ -41,4 +44,20 @@ export async function expectedVersions(only: readonly string[]): Promise<{ engin
     model = m.status === "ok" ? m.version : null;
   }
   return { engine: ENGINE_VERSION, model, fusion: FUSION_VERSION };
+}
+
+/**
+ * Load an image source and run the engine on it, a refusal becoming an AppError naming the input
+ * (the stateless endpoints: nothing is stored or cached).
+ */
+export async function runEngineOnSource(image: ImageSource, opts: DetectionOptions, fetch?: FetchImageOptions): Promise<DetectionReport> {
+  const { bytes, param } = await loadImageSource(image, fetch);
+  const result = await runEngine(bytes, opts);
+  if (!result.ok) throw new AppError(result.error.code, result.error.message, { param });
+  return result.value;
+}
+
+/** What a report says of the image, as the stateless endpoints return it. */
+export function imageSummary(r: DetectionReport): { format: string; mime: string; width: number; height: number; bytes: number } {
+  return { format: r.image.format, mime: r.image.mime, width: r.image.width, height: r.image.height, bytes: r.image.sizeBytes };
 }

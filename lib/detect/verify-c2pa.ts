@@ -3,15 +3,14 @@
 import { z } from "zod";
 import { authorize, type Ctx } from "../context";
 import type { SignalResult } from "../detection";
-import { AppError } from "../errors";
-import { runEngine } from "./engine";
-import { imageSource, loadImageSource, type ImageSource } from "./image-source";
 import type { DetectDeps } from "./detect-image";
+import { imageSummary, runEngineOnSource } from "./engine";
+import { imageSource, type ImageSource } from "./image-source";
 
 export const verifyC2paInput = z.object({ image: imageSource });
 
 export interface C2paOutcome {
-  image: { format: string; mime: string; width: number; height: number; bytes: number };
+  image: ReturnType<typeof imageSummary>;
   signal: SignalResult;
   latencyMs: number;
 }
@@ -20,15 +19,8 @@ export async function verifyC2pa({ ctx, input }: { ctx: Ctx; input: { image: Ima
   const t0 = performance.now();
   authorize(ctx.actor, "submit");
   verifyC2paInput.parse(input);
-  const { bytes, param } = await loadImageSource(input.image, deps.fetch);
-  const result = await runEngine(bytes, { heatmaps: false, only: ["c2pa"] });
-  if (!result.ok) throw new AppError(result.error.code, result.error.message, { param });
-  const r = result.value;
+  const r = await runEngineOnSource(input.image, { heatmaps: false, only: ["c2pa"] }, deps.fetch);
   const signal = r.signals.find((s) => s.id === "c2pa");
   if (!signal) throw new Error("the engine ran without its c2pa signal");
-  return {
-    image: { format: r.image.format, mime: r.image.mime, width: r.image.width, height: r.image.height, bytes: r.image.sizeBytes },
-    signal,
-    latencyMs: Math.round(performance.now() - t0),
-  };
+  return { image: imageSummary(r), signal, latencyMs: Math.round(performance.now() - t0) };
 }

@@ -1,16 +1,13 @@
 import { apiRoute, otherMethods } from "@/lib/api/route";
 import { forensicsDto } from "@/lib/api/dto";
-import { readDetectRequest } from "@/lib/api/detect-request";
-import { AppError } from "@/lib/errors";
+import { readImageOnlyRequest } from "@/lib/api/detect-request";
 import { analyseForensics } from "@/lib/detect/analyse-forensics";
 
 export const dynamic = "force-dynamic";
 
 /** The pixel-forensics maps alone (ELA, noise, ml) with their summaries, as inline PNGs. Nothing is stored. */
 export const POST = apiRoute("submit", async (req, { actor, db, requestId }) => {
-  const { image, options } = await readDetectRequest(req);
-  const extra = Object.keys(options)[0];
-  if (extra) throw new AppError("invalid_request", `This endpoint takes no option ${extra}.`, { param: extra });
+  const image = await readImageOnlyRequest(req);
   return forensicsDto(await analyseForensics({ ctx: { db, actor, requestId }, input: { image } }), requestId);
 });
 

@@ -1,16 +1,13 @@
 import { apiRoute, otherMethods } from "@/lib/api/route";
 import { c2paVerifyDto } from "@/lib/api/dto";
-import { readDetectRequest } from "@/lib/api/detect-request";
-import { AppError } from "@/lib/errors";
+import { readImageOnlyRequest } from "@/lib/api/detect-request";
 import { verifyC2pa } from "@/lib/detect/verify-c2pa";
 
 export const dynamic = "force-dynamic";
 
 /** The Content Credentials (C2PA) result alone, validated offline. Nothing is stored. */
 export const POST = apiRoute("submit", async (req, { actor, db, requestId }) => {
-  const { image, options } = await readDetectRequest(req);
-  const extra = Object.keys(options)[0];
-  if (extra) throw new AppError("invalid_request", `This endpoint takes no option ${extra}.`, { param: extra });
+  const image = await readImageOnlyRequest(req);
   return c2paVerifyDto(await verifyC2pa({ ctx: { db, actor, requestId }, input: { image } }), requestId);
 });
 
