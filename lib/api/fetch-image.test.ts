@@ -110,6 +110,9 @@ describe("fetchImage refuses", () => {
   it("an error status and a server that never answers", async () => {
     expect((await appErrorOf(fetchImage(`${base}/missing`, { allowLoopback: true }))).message).toMatch(/HTTP 404/);
     expect((await appErrorOf(fetchImage(`${base}/hang`, { allowLoopback: true, timeoutMs: 300 }))).message).toMatch(/longer than 0.3 s/);
+    // A resolver that never answers is cut off by the same timeout.
+    const stuck = fetchImage("http://slow-dns.test/x.png", { resolve: () => new Promise(() => {}), timeoutMs: 200 });
+    expect((await appErrorOf(stuck)).message).toMatch(/longer than 0.2 s/);
   });
 });
 

@@ -138,11 +138,14 @@ export async function fetchImage(rawUrl: string, options: FetchImageOptions = {}
   const maxBytes = options.maxBytes ?? MAX_UPLOAD_BYTES;
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
+  const tooSlow = () => refuse(`Fetching the image URL took longer than ${timeoutMs / 1000} s.`, opts.param);
+  // DNS lookups cannot be aborted: the timeout wins the race instead.
+  const timedOut = new Promise<never>((_, reject) => controller.signal.addEventListener("abort", () => reject(tooSlow()), { once: true }));
+  timedOut.catch(() => {});
   try {
     let current = rawUrl;
     for (let hop = 0; ; hop++) {
-      const target = await checkTarget(current, opts);
-      if (controller.signal.aborted) throw refuse(`Fetching the image URL took longer than ${timeoutMs / 1000} s.`, opts.param);
+      const target = await Promise.race([checkTarget(current, opts), timedOut]);
       const res = await request(target, controller.signal, maxBytes, opts.param);
       if (res.body) return { bytes: res.body, url: target.url.toString() };
       if (!res.location) throw refuse(`The image URL answered HTTP ${res.status} without a Location.`, opts.param);
@@ -151,7 +154,7 @@ export async function fetchImage(rawUrl: string, options: FetchImageOptions = {}
     }
   } catch (err) {
     if (err instanceof AppError) throw err;
-    if (controller.signal.aborted) throw refuse(`Fetching the image URL took longer than ${timeoutMs / 1000} s.`, opts.param, err);
+    if (controller.signal.aborted) throw tooSlow();
     throw refuse(`The image URL could not be fetched: ${(err as NodeJS.ErrnoException).code ?? "connection failed"}.`, opts.param, err);
   } finally {
     clearTimeout(timer);
