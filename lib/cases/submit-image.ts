@@ -14,6 +14,7 @@ import { newId } from "../ids";
 import { text } from "../validation";
 import { differenceHash } from "../images/phash";
 import { getBlobStore, imageKey } from "../storage";
+import { transitionCase } from "./transition";
 
 export const submitImageInput = z.object({
   bytes: z.instanceof(Buffer),
@@ -21,6 +22,12 @@ export const submitImageInput = z.object({
   source: z.enum(CASE_SOURCES),
   policyName: text(100).optional(),
   externalRef: text(200).optional(),
+  /**
+   * Claim the new case for this worker id in the same transaction (POST /api/v1/detect with create_case,
+   * which already holds the detection and records it next): no worker ever sees it pending, so it is
+   * not scanned twice. Should the caller die first, the lease expires and a worker takes the case over.
+   */
+  claimAs: z.object({ workerId: z.string().min(1), leaseSeconds: z.number().int().positive() }).optional(),
 });
 export type SubmitImageInput = z.input<typeof submitImageInput>;
 
@@ -91,6 +98,15 @@ export async function submitImage({ ctx, input }: { ctx: Ctx; input: SubmitImage
       caseId: row!.id,
       data: { imageId: image.id, sha256, deduplicated, source: data.source, filename: data.filename },
     });
-    return { case: row!, image, deduplicated };
+    if (!data.claimAs) return { case: row!, image, deduplicated };
+    const claimed = await transitionCase(tx, { type: "worker", id: data.claimAs.workerId }, {
+      caseId: row!.id,
+      to: "scanning",
+      from: ["pending_scan"],
+      patch: { attempts: 1, leaseOwner: data.claimAs.workerId, leaseExpiresAt: new Date(Date.now() + data.claimAs.leaseSeconds * 1000) },
+      reason: "claimed",
+      data: { attempt: 1, via: "detect", requestId: ctx.requestId },
+    });
+    return { case: claimed, image, deduplicated };
   });
 }

@@ -6,7 +6,7 @@ import path from "node:path";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../db";
-import { cases, detections, policies } from "../../db/schema";
+import { auditEvents, cases, detections, policies } from "../../db/schema";
 import { makeJpeg, makePng, makeTestCa, signJpeg } from "../detection/testing";
 import { appErrorOf } from "../testing/app-error";
 import { useSharedTestDb } from "../testing/shared-test-db";
@@ -188,6 +188,16 @@ describe.each(TEST_DB_KINDS)("detection verbs (%s)", (kind) => {
     expect(rows[0]!.score).toBe(out.report.score);
     expect(rows[0]!.signals.filter((x) => x.heatmap).length).toBeGreaterThan(0);
     expect(await claimCase(s.t().db, { workerId: "wrk_test", leaseSeconds: 30, maxAttempts: 3 })).toBeNull();
+    // Created already claimed (one transaction), so no worker ever saw it pending.
+    const trail = await s.t().db.select().from(auditEvents).where(eq(auditEvents.caseId, c.id));
+    const step = (reason: string | null) => trail.find((e) => ((e.data as { reason?: string }).reason ?? null) === reason)!;
+    expect(trail.map((e) => [e.action, (e.data as { reason?: string }).reason ?? null, (e.data as { from?: string }).from ?? null]).sort()).toEqual([
+      ["case.created", null, null],
+      ["case.transition", "claimed", "pending_scan"],
+      ["case.transition", "scan_completed", "scanning"],
+    ]);
+    // now() is the transaction's start: the same instant shows the claim was made in the creating transaction.
+    expect(step("claimed").createdAt.getTime()).toBe(step(null).createdAt.getTime());
     // From the cache too: the cached report (heatmaps read back from their blobs) becomes the case's scan.
     const second = await detect({ image: { bytes }, options: { create_case: true } });
     expect(second.cached).toBe(true);

@@ -6,19 +6,18 @@
 // only come back inline. With `retention=default` the report (never the image) is cached by content
 // and options (db/schema/detection-cache.ts); the image itself is stored only with `create_case`.
 //
-// create_case: the image goes into the review queue through submitImage; this verb then claims the new
-// case itself and records the report it already has (completeScan), so the worker does not scan it a
-// second time. Should the worker claim the case first (a window of milliseconds between the two
-// transactions), the claim here fails and the worker's scan stands: scanned twice, never lost.
+// create_case: the image goes into the review queue through submitImage, the new case claimed by this
+// request in the same transaction, and the report it already has is recorded as the case's scan
+// (completeScan), so the worker never scans it. Should this process die in between, the claim's lease
+// expires and a worker scans the case as usual.
 import { createHash } from "node:crypto";
 import { and, eq, inArray, or } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../db";
 import { cases, detectionCache, images, policies, type CachedReport, type Case, type Image, type Policy, type StoredSignal } from "../../db/schema";
 import type { FetchImageOptions } from "../api/fetch-image";
-import { transitionCase } from "../cases/transition";
 import { submitImage } from "../cases/submit-image";
-import { authorize, type Actor, type Ctx } from "../context";
+import { authorize, type Ctx } from "../context";
 import { decodeImage, type DetectionReport } from "../detection";
 import { env } from "../env";
 import { AppError } from "../errors";
@@ -138,30 +137,6 @@ function stripHeatmaps(report: DetectionReport): CachedReport {
   return { ...report, signals: report.signals.map(({ heatmap: _heatmap, ...rest }) => rest) };
 }
 
-/** Claim the case just created and record `report` as its scan; false when the worker claimed it first. */
-async function recordScanHere(db: Db, created: Case, report: DetectionReport, requestId: string | undefined): Promise<boolean> {
-  const workerId = newId("worker");
-  const actor: Actor = { type: "worker", id: workerId };
-  let claimed: Case;
-  try {
-    claimed = await db.transaction((tx) =>
-      transitionCase(tx, actor, {
-        caseId: created.id,
-        to: "scanning",
-        from: ["pending_scan"],
-        patch: { attempts: created.attempts + 1, leaseOwner: workerId, leaseExpiresAt: new Date(Date.now() + env.LOUPE_LEASE_SECONDS * 1000) },
-        reason: "claimed",
-        data: { attempt: created.attempts + 1, via: "detect", requestId },
-      }),
-    );
-  } catch (err) {
-    if (err instanceof AppError && err.code === "invalid_transition") return false;
-    throw err;
-  }
-  const result = await completeScan(db, actor, claimed, { workerId }, report);
-  return result.kind === "completed";
-}
-
 export async function detectImage({ ctx, input }: { ctx: Ctx & { db: Db }; input: DetectImageInput }, deps: DetectDeps = {}): Promise<DetectOutcome> {
   const t0 = performance.now();
   authorize(ctx.actor, "submit");
@@ -232,11 +207,22 @@ export async function detectImage({ ctx, input }: { ctx: Ctx & { db: Db }; input
 
   let created: DetectOutcome["created"] = null;
   if (options.create_case) {
+    // The case is created already claimed by this request (submitImage's claimAs), then this report
+    // is recorded as its scan: the worker never sees it pending.
+    const workerId = newId("worker");
     const sub = await submitImage({
       ctx,
-      input: { bytes, filename: options.filename ?? src.filename, source: "api", policyName: policy.name, externalRef: options.external_ref },
+      input: {
+        bytes,
+        filename: options.filename ?? src.filename,
+        source: "api",
+        policyName: policy.name,
+        externalRef: options.external_ref,
+        claimAs: { workerId, leaseSeconds: env.LOUPE_LEASE_SECONDS },
+      },
     });
-    const scannedHere = await recordScanHere(ctx.db, sub.case, full ?? (await withHeatmapPngs(report)), ctx.requestId);
+    const recorded = await completeScan(ctx.db, { type: "worker", id: workerId }, sub.case, { workerId }, full ?? (await withHeatmapPngs(report)));
+    const scannedHere = recorded.kind === "completed";
     const [c] = await ctx.db.select().from(cases).where(eq(cases.id, sub.case.id));
     const [img] = await ctx.db.select().from(images).where(eq(images.id, sub.image.id));
     created = { case: c!, image: img!, deduplicated: sub.deduplicated, scannedHere };
