@@ -1,5 +1,5 @@
 import type { NextConfig } from "next";
-import { MAX_REQUEST_BYTES } from "./lib/limits";
+import { MAX_BATCH_REQUEST_BYTES, MAX_REQUEST_BYTES } from "./lib/limits";
 
 const nextConfig: NextConfig = {
   // Native and wasm packages are loaded by Node at run time, not bundled.
@@ -21,7 +21,8 @@ const nextConfig: NextConfig = {
     // (default 10 MB, which would truncate a legitimate 15 MB upload). A little over the largest
     // request we accept: a longer body still arrives longer than the limit, so the route's own
     // streaming count (lib/api/read-body.ts) answers 413 instead of seeing a cut-off image.
-    proxyClientMaxBodySize: MAX_REQUEST_BYTES + 64 * 1024,
+    // Batch detection (POST /api/v1/detect/batch) takes the largest bodies; every route still counts its own limit.
+    proxyClientMaxBodySize: MAX_BATCH_REQUEST_BYTES + 64 * 1024,
   },
   poweredByHeader: false,
 };

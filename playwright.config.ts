@@ -43,6 +43,10 @@ export default defineConfig({
       LOUPE_WEBHOOK_ALLOW_LOOPBACK: "true",
       LOUPE_WEBHOOK_RETRY_BASE_MS: "500",
       LOUPE_WEBHOOK_POLL_MS: "200",
+      // Image URLs may reach loopback, so e2e/api/detect.spec.ts can serve them from 127.0.0.1; every
+      // other private range stays refused there, and loopback refusal is tested with the flag off in
+      // lib/detect/detect-image.test.ts and lib/api/fetch-image.test.ts.
+      LOUPE_FETCH_ALLOW_LOOPBACK: "true",
       NODE_ENV: "production",
     },
   },

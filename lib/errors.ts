@@ -19,6 +19,10 @@ export const ERROR_CODES = {
   rate_limited: { status: 429, message: "Too many requests for this API key; retry after the time in Retry-After." },
   quota_exceeded: { status: 402, message: "This API key has used its monthly image quota." },
   scan_failed: { status: 422, message: "The image could not be scanned." },
+  /** A URL input that was refused (scheme, address) or could not be fetched. Nothing is fetched from a refused address. */
+  image_unfetchable: { status: 422, message: "The image URL could not be fetched." },
+  /** A batch with more images than MAX_FILES_PER_BATCH (lib/limits.ts). */
+  too_many_files: { status: 400, message: "Too many images in one request." },
   internal_error: { status: 500, message: "Something went wrong on our side." },
   service_unavailable: { status: 503, message: "The database is unreachable; try again shortly." },
 } as const;

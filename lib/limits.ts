@@ -71,3 +71,13 @@ export const WORKER_RUN_MAX_BUDGET_MS = 5 * 60 * 1000;
 export const WORKER_RUN_DEFAULT_BUDGET_MS = 50_000;
 /** An open live stream ends after this long; the browser reconnects and is authenticated again. */
 export const LIVE_STREAM_MAX_SECONDS = 5 * 60;
+/** Largest request body of a batch detection (`POST /api/v1/detect/batch`): images inline or base64. */
+export const MAX_BATCH_REQUEST_BYTES = 100 * 1024 * 1024;
+/** Largest JSON body carrying one base64 image (base64 is 4/3 of the bytes) plus options. */
+export const MAX_JSON_IMAGE_REQUEST_BYTES = Math.ceil((MAX_UPLOAD_BYTES * 4) / 3) + MULTIPART_OVERHEAD_BYTES;
+/** Largest `metadata` object a detection echoes back, in bytes of its JSON. */
+export const MAX_DETECT_METADATA_BYTES = 4 * 1024;
+/** Redirects followed when fetching an image URL; each target is checked again. */
+export const MAX_FETCH_REDIRECTS = 3;
+/** Time allowed for fetching an image URL, redirects and body included. */
+export const FETCH_TIMEOUT_MS = 10_000;

@@ -11,3 +11,4 @@ export * from "./auth-throttle";
 export * from "./jobs";
 export * from "./webhooks";
 export * from "./case-events";
+export * from "./detection-cache";

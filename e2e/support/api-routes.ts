@@ -25,7 +25,12 @@ export interface RouteCase {
 export interface RouteFixtures {
   caseId: string;
   jobId: string;
+  /** A heatmap URL handed out by POST /detect?include_heatmaps=urls. */
+  heatmapUrl: string;
 }
+
+/** Routes that take one image as a multipart `image` part. */
+const IMAGE_ROUTES = new Set(["detect/route.ts", "detect/batch/route.ts", "forensics/route.ts", "c2pa/verify/route.ts", "detect/async/route.ts"]);
 
 export const ROUTES: RouteCase[] = [
   { file: "health/route.ts", method: "GET", path: () => "/api/v1/health", minRole: null, publicStatus: 200 },
@@ -41,6 +46,11 @@ export const ROUTES: RouteCase[] = [
   { file: "cases/[id]/route.ts", method: "DELETE", path: (f) => `/api/v1/cases/${f.caseId}`, minRole: "editor", scope: "cases:write" },
   { file: "detect/async/route.ts", method: "POST", path: () => "/api/v1/detect/async", minRole: "editor", scope: "detect" },
   { file: "jobs/[id]/route.ts", method: "GET", path: (f) => `/api/v1/jobs/${f.jobId}`, minRole: "editor", scope: "detect" },
+  { file: "detect/route.ts", method: "POST", path: () => "/api/v1/detect", minRole: "editor", scope: "detect" },
+  { file: "detect/batch/route.ts", method: "POST", path: () => "/api/v1/detect/batch", minRole: "editor", scope: "detect" },
+  { file: "forensics/route.ts", method: "POST", path: () => "/api/v1/forensics", minRole: "editor", scope: "detect" },
+  { file: "c2pa/verify/route.ts", method: "POST", path: () => "/api/v1/c2pa/verify", minRole: "editor", scope: "detect" },
+  { file: "detections/[id]/heatmaps/[signal]/route.ts", method: "GET", path: (f) => f.heatmapUrl, minRole: "editor", scope: "detect" },
   { file: "events/route.ts", method: "GET", path: () => "/api/v1/events", minRole: "editor", scope: "cases:read" },
   { file: "usage/route.ts", method: "GET", path: () => "/api/v1/usage", minRole: "editor", scope: "usage" },
 ];
@@ -67,7 +77,7 @@ export async function callRoute(request: APIRequestContext, r: RouteCase, f: Rou
     const caseId = own?.status() === 202 ? ((await own.json()).id as string) : f.caseId;
     return request.delete(r.path({ ...f, caseId }), { headers });
   }
-  if (r.file === "detect/async/route.ts") {
+  if (IMAGE_ROUTES.has(r.file)) {
     return request.post(r.path(f), { headers, multipart: { image: { name: "a.jpg", mimeType: "image/jpeg", buffer: await makeJpeg({ width: 96, height: 96, seed: 62 }) } } });
   }
   if (r.file === "cases/route.ts") {
@@ -83,7 +93,11 @@ export async function routeFixtures(request: APIRequestContext, key: string, see
     headers: { authorization: `Bearer ${key}` },
     multipart: { image: { name: "job.jpg", mimeType: "image/jpeg", buffer: await makeJpeg({ width: 112, height: 96, seed: seed + 1 }) } },
   });
-  return { caseId, jobId: (await job.json()).id as string };
+  const detected = await request.post("/api/v1/detect?include_heatmaps=urls", {
+    headers: { authorization: `Bearer ${key}`, "content-type": "image/jpeg" },
+    data: await makeJpeg({ width: 128, height: 96, seed: seed + 2 }),
+  });
+  return { caseId, jobId: (await job.json()).id as string, heatmapUrl: (await detected.json()).heatmaps.ela.url as string };
 }
 
 /** Submits an image with `key` and waits until its scan has finished; returns the case id. */

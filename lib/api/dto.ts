@@ -3,6 +3,12 @@ import type { Case, Detection, Image, Job } from "../../db/schema";
 import type { KeyUsage } from "../api-keys/queries";
 import type { CaseDetail } from "../cases/queries";
 import { jobStatus } from "../jobs/status";
+import type { SignalResult } from "../detection";
+import type { AnalyseForensicsOutcome as ForensicsOutcome } from "../detect/analyse-forensics";
+import type { BatchResult } from "../detect/detect-batch";
+import type { DetectOutcome } from "../detect/detect-image";
+import type { C2paOutcome } from "../detect/verify-c2pa";
+import { toEnvelope } from "../errors";
 
 export function imageDto(image: Image) {
   return {
@@ -139,4 +145,170 @@ export function jobDto(job: Job, c: Case, opts: { detection: Detection | null })
     error: status === "failed" ? { code: "scan_failed" as const, message: (c.scan === job.scan ? c.lastError : null) ?? JOB_FAILED_MESSAGE } : null,
     links: { self: `/api/v1/jobs/${job.id}`, case: `/api/v1/cases/${c.id}` },
   };
+}
+// ---- Detection API (POST /api/v1/detect, /detect/batch, /forensics, /c2pa/verify) ----
+// The shapes below are the v1 result contract; field comments are meant for the OpenAPI document.
+
+type DetectSignal = Pick<SignalResult, "id" | "version" | "status" | "score" | "flags" | "summary" | "details" | "error">;
+
+/** PNG bytes as a data URL (heatmaps returned inline). */
+function pngDataUrl(png: Buffer): string {
+  return `data:image/png;base64,${png.toString("base64")}`;
+}
+
+/**
+ * The Content Credentials part of a result, from the c2pa signal's details (lib/detection/signals/c2pa.ts).
+ * `manifest_present` is null when the check could not run (SDK missing, format that cannot carry C2PA).
+ */
+export function c2paDto(signal: DetectSignal | undefined) {
+  if (!signal) return null;
+  const d = (signal.details ?? {}) as {
+    state?: string;
+    intact?: boolean;
+    failureCodes?: string[];
+    signer?: { issuer: string | null; commonName: string | null; time: string | null };
+    claimGenerator?: string | null;
+    sourceTypes?: string[];
+    aiDeclaration?: { sourceType: string; action: string; softwareAgent: string | null; manifest: string } | null;
+    captureDeclaration?: { sourceType: string; action: string; softwareAgent: string | null; manifest: string } | null;
+    manifests?: number;
+    actions?: { action: string; softwareAgent: string | null; sourceType: string | null; manifest: string }[];
+    remoteUrl?: string | null;
+  };
+  const codes = new Set(signal.flags.map((f) => f.code));
+  const checked = !(codes.has("c2pa_unavailable") || codes.has("c2pa_unsupported_format") || signal.status === "error");
+  const validated = d.state === "trusted" || d.state === "valid" || d.state === "invalid";
+  const declaration = (x: typeof d.aiDeclaration) => (x ? { source_type: x.sourceType, action: x.action, software_agent: x.softwareAgent, manifest: x.manifest } : null);
+  return {
+    /** False when the c2pa check did not run (no SDK here, or a format that cannot carry C2PA). */
+    checked,
+    /** An embedded manifest store was found (readable or not); null when not checked. */
+    manifest_present: checked ? validated || codes.has("c2pa_unreadable") : null,
+    /** trusted | valid (intact, signer not on the trust list) | invalid; null without a readable manifest. */
+    validation_state: validated ? d.state : null,
+    /** Signature and content hash verify (only credential-level failures, if any). */
+    intact: validated ? (d.intact ?? null) : null,
+    failure_codes: d.failureCodes ?? [],
+    signer: d.signer ? { issuer: d.signer.issuer, common_name: d.signer.commonName, time: d.signer.time } : null,
+    claim_generator: d.claimGenerator ?? null,
+    manifests: d.manifests ?? 0,
+    actions: (d.actions ?? []).map((a) => ({ action: a.action, software_agent: a.softwareAgent, digital_source_type: a.sourceType, manifest: a.manifest })),
+    digital_source_types: d.sourceTypes ?? [],
+    /** True when an action declares an IPTC trainedAlgorithmicMedia source type (made with generative AI). */
+    ai_declared: Boolean(d.aiDeclaration),
+    ai_declaration: declaration(d.aiDeclaration),
+    capture_declaration: declaration(d.captureDeclaration),
+    /** A manifest referenced by URL only: never fetched. */
+    remote_manifest_url: d.remoteUrl ?? null,
+    summary: signal.summary,
+    flags: signal.flags,
+  };
+}
+
+function signalsDto(signals: DetectSignal[]) {
+  return Object.fromEntries(
+    signals.map((s) => [
+      s.id,
+      {
+        /** 0..1 evidence the image is AI-generated; null when not applicable or failed. */
+        score: s.score,
+        status: s.status,
+        version: s.version,
+        flags: s.flags,
+        summary: s.summary,
+        ...(s.error ? { error: s.error } : {}),
+      },
+    ]),
+  );
+}
+
+/** One image's synchronous detection result. */
+export function detectResultDto(o: DetectOutcome, requestId: string) {
+  const r = o.report;
+  return {
+    verdict: r.verdict,
+    /** 0..100: fused probability that the image is AI-generated. */
+    score: r.score,
+    /** 0..1: how sure the engine is of the verdict. */
+    confidence: r.confidence,
+    /** 0..1: spread of the evidence. */
+    uncertainty: r.uncertainty,
+    /** verdict is ai_generated, or score reached the policy's quarantine threshold. */
+    is_ai: o.isAi,
+    reasons: r.reasons,
+    attribution: {
+      most_likely: r.attribution.mostLikely,
+      confidence: r.attribution.confidence,
+      source: r.attribution.source,
+      alternatives: r.attribution.alternatives,
+    },
+    signals: signalsDto(r.signals),
+    ...(o.heatmaps
+      ? {
+          heatmaps: Object.fromEntries(
+            Object.entries(o.heatmaps).map(([id, h]) => [id, { label: h.label, ...(h.png ? { data_url: pngDataUrl(h.png) } : {}), ...(h.url ? { url: h.url } : {}) }]),
+          ),
+        }
+      : {}),
+    c2pa: c2paDto(r.signals.find((s) => s.id === "c2pa")),
+    hashes: { sha256: o.hashes.sha256, dhash: o.hashes.dhash },
+    image: { format: r.image.format, mime: r.image.mime, width: r.image.width, height: r.image.height, bytes: r.image.sizeBytes },
+    policy: {
+      id: o.policy.id,
+      name: o.policy.name,
+      quarantine_threshold: o.policy.quarantineThreshold,
+      inconclusive_action: o.policy.inconclusiveAction,
+      /** What the review queue would do with this result under the policy. */
+      outcome: o.policy.outcome,
+    },
+    metadata: o.metadata,
+    ...(o.created
+      ? {
+          case: {
+            ...caseDto(o.created.case, o.created.image),
+            deduplicated: o.created.deduplicated,
+            /** This result was recorded as the case's scan (false: the queue's worker scans it). */
+            scanned_by_request: o.created.scannedHere,
+          },
+        }
+      : {}),
+    engine: { engine: r.engineVersion, model: r.modelVersion, fusion: r.fusionVersion },
+    request_id: requestId,
+    latency_ms: o.latencyMs,
+    /** Answered from the detection cache (same bytes, engine, model, fusion and options). */
+    cached: o.cached,
+  };
+}
+
+/** One item of a batch: its result, or its error envelope, at its input position. */
+export function batchItemDto(index: number, r: BatchResult, requestId: string) {
+  if (r.ok) return { index, status: 200, result: detectResultDto(r.outcome, requestId) };
+  return { index, status: r.error.status, error: toEnvelope(r.error, requestId).error };
+}
+
+export function forensicsDto(o: ForensicsOutcome, requestId: string) {
+  return {
+    image: o.image,
+    maps: Object.fromEntries(
+      o.signals.map((s) => [
+        s.id,
+        {
+          score: s.score,
+          status: s.status,
+          version: s.version,
+          summary: s.summary,
+          flags: s.flags,
+          /** The map as a PNG data URL, in display orientation; null when the signal drew none. */
+          heatmap: s.heatmap ? { label: s.heatmap.label, data_url: pngDataUrl(s.heatmap.png) } : null,
+          ...(s.error ? { error: s.error } : {}),
+        },
+      ]),
+    ),
+    request_id: requestId,
+    latency_ms: o.latencyMs,
+  };
+}
+
+export function c2paVerifyDto(o: C2paOutcome, requestId: string) {
+  return { image: o.image, c2pa: c2paDto(o.signal)!, request_id: requestId, latency_ms: o.latencyMs };
 }

@@ -17,6 +17,7 @@ import { text } from "../validation";
 import { differenceHash } from "../images/phash";
 import { getBlobStore, imageKey } from "../storage";
 import { publishCaseEvent } from "../live/publish-case-event";
+import { transitionCase } from "./transition";
 
 export const submitImageInput = z.object({
   bytes: z.instanceof(Buffer),
@@ -24,6 +25,12 @@ export const submitImageInput = z.object({
   source: z.enum(CASE_SOURCES),
   policyName: text(100).optional(),
   externalRef: text(200).optional(),
+  /**
+   * Claim the new case for this worker id in the same transaction (POST /api/v1/detect with create_case,
+   * which already holds the detection and records it next): no worker ever sees it pending, so it is
+   * not scanned twice. Should the caller die first, the lease expires and a worker takes the case over.
+   */
+  claimAs: z.object({ workerId: z.string().min(1), leaseSeconds: z.number().int().positive() }).optional(),
 });
 export type SubmitImageInput = z.input<typeof submitImageInput>;
 
@@ -112,7 +119,20 @@ export async function submitImage({
       data: { imageId: image.id, sha256, deduplicated, source: data.source, filename: data.filename },
     });
     await publishCaseEvent(tx, row!);
-    const created = { case: row!, image, deduplicated };
+    let current = row!;
+    if (data.claimAs) {
+      // POST /detect with create_case: the request scans the image itself, so the case is created
+      // already claimed by it and no worker scans it again.
+      current = await transitionCase(tx, { type: "worker", id: data.claimAs.workerId }, {
+        caseId: row!.id,
+        to: "scanning",
+        from: ["pending_scan"],
+        patch: { attempts: 1, leaseOwner: data.claimAs.workerId, leaseExpiresAt: new Date(Date.now() + data.claimAs.leaseSeconds * 1000) },
+        reason: "claimed",
+        data: { attempt: 1, via: "detect", requestId: ctx.requestId },
+      });
+    }
+    const created = { case: current, image, deduplicated };
     if (within) await within(tx, created);
     return created;
   });

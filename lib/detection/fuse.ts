@@ -4,6 +4,9 @@
 import type { Attribution, SignalResult, Verdict } from "./types";
 import { defaultWeights, scoreFeature, type FusionWeights } from "./fusion/weights";
 
+/** The version `fuse()` stamps on its results with the default weights (detection caches key on it). */
+export const FUSION_VERSION: string = defaultWeights.version;
+
 export interface ProvenanceClaim {
   decisive: boolean;
   direction: "ai" | "authentic";

@@ -8,7 +8,7 @@ import { createTestDb, insertTestUser, useTempBlobStore, type TestDb } from "./t
  * A test database and a temp blob store created before all tests of the file and dropped after, with
  * one user of `role`: for files whose tests share them. The getters return the live values.
  */
-export function useSharedTestDb(kind: "pglite" | "postgres", role: Role = "editor"): { t(): TestDb; actor(): Actor } {
+export function useSharedTestDb(kind: "pglite" | "postgres", role: Role = "editor"): { t(): TestDb; actor(): Actor; blobDir(): string } {
   let t: TestDb;
   let actor: Actor;
   let blobs: Awaited<ReturnType<typeof useTempBlobStore>>;
@@ -21,5 +21,5 @@ export function useSharedTestDb(kind: "pglite" | "postgres", role: Role = "edito
     await t?.cleanup();
     await blobs?.cleanup();
   });
-  return { t: () => t, actor: () => actor };
+  return { t: () => t, actor: () => actor, blobDir: () => blobs.dir };
 }

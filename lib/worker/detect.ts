@@ -1,21 +1,12 @@
-// The engine as every worker mode runs it: in this process's detection threads (the default) or
-// inline when the operator turned threads off.
-import { inspectModelFile, processDetectionPool, runDetection, type DetectionPool } from "../detection";
-import { env, paths } from "../env";
+// The engine as every worker mode runs it: in this process's detection threads (shared with the
+// synchronous detection API, lib/detect/engine.ts) or inline when the operator turned threads off.
+import { inspectModelFile } from "../detection";
+import { runEngine, sharedDetectionPool } from "../detect/engine";
+import { paths } from "../env";
 import type { DetectFn } from "./scan-case";
 
-/** This process's detection threads as the operator configured them; null when off or unavailable. */
-function detectionPool(log: (msg: string) => void): DetectionPool | null {
-  if (!env.LOUPE_DETECTION_THREADS) return null;
-  return processDetectionPool({ threads: env.LOUPE_WORKER_CONCURRENCY, timeoutMs: env.LOUPE_SCAN_TIMEOUT_SECONDS * 1000 }, log);
-}
-
 export function defaultDetect(log: (msg: string) => void): DetectFn {
-  return async (bytes) => {
-    const pool = detectionPool(log);
-    if (pool) return pool.detect(bytes, { heatmaps: true });
-    return runDetection(bytes, { heatmaps: true });
-  };
+  return (bytes) => runEngine(bytes, { heatmaps: true }, log);
 }
 
 /**
@@ -34,7 +25,7 @@ export function warmDetection(log: (msg: string) => void): void {
     ),
   );
   try {
-    detectionPool(log)?.warm();
+    sharedDetectionPool(log)?.warm();
   } catch (err) {
     log(`detection threads did not start: ${(err as Error).message}`);
   }

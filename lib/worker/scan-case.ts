@@ -59,7 +59,7 @@ export async function scanCase(db: Db, claimed: Case, opts: ScanOptions): Promis
       // The engine's refusal messages are written for users.
       return await fail(db, actor, claimed, opts, { internal: `${result.error.code}: ${result.error.message}`, shown: result.error.message }, true);
     }
-    return await complete(db, actor, claimed, opts, result.value);
+    return await completeScan(db, actor, claimed, opts, result.value);
   } catch (err) {
     if (leaseLost) return { kind: "lease_lost" };
     const message = err instanceof Error ? err.message : String(err);
@@ -69,11 +69,16 @@ export async function scanCase(db: Db, claimed: Case, opts: ScanOptions): Promis
   }
 }
 
-async function complete(
+/**
+ * Store a finished report for a case this worker holds in `scanning` and move the case on. Also used
+ * by `POST /api/v1/detect` with create_case, which claims the case it created and records the report
+ * it already made, so the queue does not scan the image a second time (lib/detect/detect-image.ts).
+ */
+export async function completeScan(
   db: Db,
   actor: Actor,
   claimed: Case,
-  opts: ScanOptions,
+  opts: Pick<ScanOptions, "workerId">,
   report: DetectionReport,
 ): Promise<ScanResult> {
   const detectionId = newId("detection");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { interpretManifestStore, type ManifestStoreLike } from "./c2pa-manifest";
+import { interpretManifestStore, MAX_LISTED_ACTIONS, type ManifestStoreLike } from "./c2pa-manifest";
 
 const DST = "http://cv.iptc.org/newscodes/digitalsourcetype/";
 
@@ -53,6 +53,18 @@ describe("interpretManifestStore", () => {
       signer: { issuer: "OpenAI", commonName: "Signer CLI" },
     });
     expect(c.failureCodes).toEqual(["signingCredential.expired", "signingCredential.untrusted", "assertion.action.malformed"]);
+  });
+
+  it("lists every action of the history, with or without a source type, and caps the list", () => {
+    expect(interpretManifestStore(openAiLike).actions).toEqual([
+      { action: "c2pa.created", softwareAgent: "GPT-4o", sourceType: "trainedAlgorithmicMedia", manifest: "urn:ingredient" },
+      { action: "c2pa.converted", softwareAgent: "OpenAI API", sourceType: null, manifest: "urn:ingredient" },
+    ]);
+    const many: ManifestStoreLike = {
+      active_manifest: "a",
+      manifests: { a: { assertions: [{ label: "c2pa.actions", data: { actions: Array.from({ length: 500 }, () => ({ action: "c2pa.edited" })) } }] } },
+    };
+    expect(interpretManifestStore(many).actions).toHaveLength(MAX_LISTED_ACTIONS);
   });
 
   it("treats a hash mismatch as broken integrity", () => {

@@ -86,7 +86,20 @@ export interface C2paInterpretation {
   claimGenerator: string | null;
   signer: { issuer: string | null; commonName: string | null; time: string | null };
   manifests: number;
+  /** Every c2pa.actions entry in the history, in manifest order (at most MAX_LISTED_ACTIONS). */
+  actions: ListedAction[];
 }
+
+export interface ListedAction {
+  action: string;
+  softwareAgent: string | null;
+  /** Short IPTC term when the action declares one. */
+  sourceType: string | null;
+  manifest: string;
+}
+
+/** A hostile manifest can list thousands of actions; a report lists this many. */
+export const MAX_LISTED_ACTIONS = 50;
 
 export function shortSourceType(uri: string): string {
   for (const p of DST_PREFIXES) if (uri.startsWith(p)) return uri.slice(p.length);
@@ -159,9 +172,18 @@ export function interpretManifestStore(store: ManifestStoreLike): C2paInterpreta
   let ai: SourceDeclaration | null = null;
   let capture: SourceDeclaration | null = null;
   const sourceTypes: string[] = [];
+  const actions: ListedAction[] = [];
   const order = manifestOrder(store);
   for (const [label, m] of order) {
     for (const act of actionsOf(m)) {
+      if (actions.length < MAX_LISTED_ACTIONS) {
+        actions.push({
+          action: typeof act.action === "string" ? act.action : "unknown",
+          softwareAgent: agentName(act.softwareAgent),
+          sourceType: typeof act.digitalSourceType === "string" ? shortSourceType(act.digitalSourceType) : null,
+          manifest: label === store.active_manifest ? "active" : label,
+        });
+      }
       if (!act.digitalSourceType) continue;
       const decl: SourceDeclaration = {
         sourceType: shortSourceType(act.digitalSourceType),
@@ -188,5 +210,6 @@ export function interpretManifestStore(store: ManifestStoreLike): C2paInterpreta
     claimGenerator: claimGeneratorOf(active),
     signer: { issuer: sig?.issuer ?? null, commonName: sig?.common_name ?? null, time: sig?.time ?? null },
     manifests: Object.keys(store.manifests ?? {}).length,
+    actions,
   };
 }

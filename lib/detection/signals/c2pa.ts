@@ -78,7 +78,7 @@ export function createC2paSignal(opts: C2paSignalOptions = {}): SignalDefinition
   let anchors: TrustAnchors | undefined = opts.trustAnchors;
   return defineSignal({
     id: "c2pa",
-    version: "1.0.0",
+    version: "1.1.0",
     title: "Content Credentials (C2PA)",
     messages,
     async run(image): Promise<Output> {
@@ -167,6 +167,7 @@ function scoreInterpretation(c: C2paInterpretation, trust: Record<string, unknow
     aiDeclaration: c.ai,
     captureDeclaration: c.capture,
     manifests: c.manifests,
+    actions: c.actions,
     trust,
   };
   const stateWords = { trusted: "trusted", valid: "valid but untrusted", invalid: "invalid" }[c.state];

@@ -4,3 +4,4 @@ export * from "./fixtures";
 export * from "./formats";
 export { HEIF_ENC_MISSING, heifEncAvailable, makeHeic } from "./heic";
 export * from "./hostile";
+export { IPTC_DST, makeTestCa, signJpeg } from "./c2pa-fixtures";

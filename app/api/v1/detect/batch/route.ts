@@ -1,0 +1,26 @@
+import { apiRoute, otherMethods } from "@/lib/api/route";
+import { batchItemDto } from "@/lib/api/dto";
+import { readBatchRequest } from "@/lib/api/detect-request";
+import { detectBatch } from "@/lib/detect/detect-batch";
+import { MAX_BATCH_REQUEST_BYTES } from "@/lib/limits";
+
+export const dynamic = "force-dynamic";
+
+/**
+ * Up to 100 images (repeated multipart `image`/`file` parts, or JSON `items`), each detected as by
+ * POST /detect. 207: one entry per item, in input order, with its result or its error envelope.
+ */
+export const POST = apiRoute({ permission: "submit", scope: "detect", maxBodyBytes: MAX_BATCH_REQUEST_BYTES }, async (req, { db, actor, requestId, chargeImages }) => {
+  const { items, options } = await readBatchRequest(req);
+  // Every item counts against the monthly quota, as one request would.
+  await chargeImages(items.length);
+  const results = await detectBatch({ ctx: { db, actor, requestId }, input: { items, options } });
+  const data = results.map((r, i) => batchItemDto(i, r, requestId));
+  return Response.json(
+    { data, succeeded: results.filter((r) => r.ok).length, failed: results.filter((r) => !r.ok).length, request_id: requestId },
+    { status: 207 },
+  );
+});
+
+/** The methods this path does not take: a JSON 405 naming the ones it does. */
+export const { GET, PUT, PATCH, DELETE } = otherMethods(["POST"]);

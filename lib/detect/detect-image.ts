@@ -1,0 +1,243 @@
+// Synchronous detection (POST /api/v1/detect): one image in, the engine's full result out, in the same
+// request. The engine runs in the shared detection threads (lib/detect/engine.ts).
+//
+// Retention: with `retention=none` the bytes stay in memory: no blob, no images or cases row, no cache
+// row (the cache is still read, as a lookup by sha256 writes nothing), no heatmap blobs; heatmaps can
+// only come back inline. With `retention=default` the report (never the image) is cached by content
+// and options (db/schema/detection-cache.ts); the image itself is stored only with `create_case`.
+//
+// create_case: the image goes into the review queue through submitImage, the new case claimed by this
+// request in the same transaction, and the report it already has is recorded as the case's scan
+// (completeScan), so the worker never scans it. Should this process die in between, the claim's lease
+// expires and a worker scans the case as usual.
+import { createHash } from "node:crypto";
+import { and, eq, inArray, or } from "drizzle-orm";
+import { z } from "zod";
+import type { Db } from "../../db";
+import { cases, detectionCache, images, policies, type CachedReport, type Case, type Image, type Policy, type StoredSignal } from "../../db/schema";
+import type { FetchImageOptions } from "../api/fetch-image";
+import { submitImage } from "../cases/submit-image";
+import { authorize, type Ctx } from "../context";
+import { decodeImage, type DetectionReport } from "../detection";
+import { env } from "../env";
+import { AppError } from "../errors";
+import { newId } from "../ids";
+import { differenceHash } from "../images/phash";
+import { applyPolicy, type ScanOutcome } from "../policies/apply-policy";
+import { getBlobStore, heatmapKey } from "../storage";
+import { completeScan } from "../worker/scan-case";
+import { expectedVersions, runEngine, SIGNAL_IDS, signalVersions } from "./engine";
+import { imageSource, loadImageSource, type ImageSource } from "./image-source";
+import { parseDetectOptions, type DetectOptions, type DetectOptionsInput } from "./options";
+
+export const detectImageInput = z.object({
+  image: imageSource,
+  options: z.custom<DetectOptionsInput>((v) => typeof v === "object" && v !== null).default({}),
+});
+export type DetectImageInput = z.input<typeof detectImageInput>;
+
+export interface DetectHeatmap {
+  label: string;
+  /** Inline mode: the PNG itself. */
+  png?: Buffer;
+  /** URL mode: where the stored PNG is served. */
+  url?: string;
+}
+
+export interface DetectOutcome {
+  /** The engine's report without heatmap PNGs (signals carry blob keys when they were stored). */
+  report: CachedReport;
+  cached: boolean;
+  heatmaps: Record<string, DetectHeatmap> | null;
+  hashes: { sha256: string; dhash: string };
+  policy: Pick<Policy, "id" | "name" | "quarantineThreshold" | "inconclusiveAction"> & { outcome: ScanOutcome };
+  /** The engine called it AI, or its score reached the policy's threshold. */
+  isAi: boolean;
+  metadata: Record<string, unknown> | null;
+  /** With create_case: the case made, and whether this request recorded the scan itself. */
+  created: { case: Case; image: Image; deduplicated: boolean; scannedHere: boolean } | null;
+  latencyMs: number;
+}
+
+export interface DetectDeps {
+  /** Test seam for URL inputs (loopback on a test server). */
+  fetch?: FetchImageOptions;
+}
+
+/** What besides the bytes and the engine, model and fusion versions decides a report. */
+function optionsKey(only: readonly string[], heatmaps: boolean): string {
+  return `signals=${signalVersions(only).join(",")};heatmaps=${heatmaps ? 1 : 0}`;
+}
+
+async function findPolicy(db: Ctx["db"], nameOrId: string | undefined): Promise<Policy> {
+  const [policy] = nameOrId
+    ? await db.select().from(policies).where(or(eq(policies.name, nameOrId), eq(policies.id, nameOrId)))
+    : await db.select().from(policies).where(eq(policies.isDefault, true));
+  if (!policy) throw new AppError("invalid_request", nameOrId ? `No policy named "${nameOrId}".` : "No default policy.", { param: "policy" });
+  return policy;
+}
+
+/** Store a fresh report in the cache (heatmap PNGs as blobs first): the row that holds the key, ours or a racing request's. */
+async function storeInCache(db: Ctx["db"], key: { sha256: string; optionsKey: string; dhash: string }, report: DetectionReport) {
+  const id = newId("detection");
+  const store = getBlobStore();
+  const signals: StoredSignal[] = [];
+  const written: string[] = [];
+  for (const s of report.signals) {
+    const { heatmap, ...rest } = s;
+    if (heatmap) {
+      const k = heatmapKey(id, s.id);
+      await store.put(k, heatmap.png);
+      written.push(k);
+      signals.push({ ...rest, heatmap: { key: k, label: heatmap.label } });
+    } else signals.push(rest);
+  }
+  const values = {
+    id,
+    sha256: key.sha256,
+    engineVersion: report.engineVersion,
+    modelVersion: report.modelVersion ?? "",
+    fusionVersion: report.fusionVersion,
+    optionsKey: key.optionsKey,
+    dhash: key.dhash,
+    report: { ...report, signals },
+  };
+  const [row] = await db.insert(detectionCache).values(values).onConflictDoNothing().returning();
+  if (row) return row;
+  // Another request cached the same key meanwhile: keep its row, drop our blobs.
+  for (const k of written) await store.delete(k);
+  const [existing] = await db
+    .select()
+    .from(detectionCache)
+    .where(
+      and(
+        eq(detectionCache.sha256, values.sha256),
+        eq(detectionCache.engineVersion, values.engineVersion),
+        eq(detectionCache.modelVersion, values.modelVersion),
+        eq(detectionCache.fusionVersion, values.fusionVersion),
+        eq(detectionCache.optionsKey, values.optionsKey),
+      ),
+    );
+  return existing ?? null;
+}
+
+/** A cached report with its heatmap PNGs read back from the blob store. */
+async function withHeatmapPngs(report: CachedReport): Promise<DetectionReport> {
+  const store = getBlobStore();
+  const signals = await Promise.all(
+    report.signals.map(async ({ heatmap, ...rest }) => {
+      const png = heatmap ? await store.get(heatmap.key) : null;
+      return png && heatmap ? { ...rest, heatmap: { png, label: heatmap.label } } : rest;
+    }),
+  );
+  return { ...report, signals };
+}
+
+function stripHeatmaps(report: DetectionReport): CachedReport {
+  return { ...report, signals: report.signals.map(({ heatmap: _heatmap, ...rest }) => rest) };
+}
+
+export async function detectImage({ ctx, input }: { ctx: Ctx & { db: Db }; input: DetectImageInput }, deps: DetectDeps = {}): Promise<DetectOutcome> {
+  const t0 = performance.now();
+  authorize(ctx.actor, "submit");
+  const data = detectImageInput.parse(input);
+  const options: DetectOptions = parseDetectOptions(data.options);
+  const policy = await findPolicy(ctx.db, options.policy);
+  const src = await loadImageSource(data.image as ImageSource, deps.fetch);
+  const { bytes, param } = src;
+
+  const only = options.signals ?? [...SIGNAL_IDS];
+  const heatmaps = options.include_heatmaps !== "none" || options.create_case;
+  const key = optionsKey(only, heatmaps);
+  const sha256 = createHash("sha256").update(bytes).digest("hex");
+  const versions = await expectedVersions(only);
+  // A request without heatmaps may use a cached report that has them.
+  const keys = heatmaps ? [key] : [key, optionsKey(only, true)];
+  const [hit] = await ctx.db
+    .select()
+    .from(detectionCache)
+    .where(
+      and(
+        eq(detectionCache.sha256, sha256),
+        eq(detectionCache.engineVersion, versions.engine),
+        eq(detectionCache.modelVersion, versions.model ?? ""),
+        eq(detectionCache.fusionVersion, versions.fusion),
+        inArray(detectionCache.optionsKey, keys),
+      ),
+    )
+    .limit(1);
+
+  let report: CachedReport;
+  let full: DetectionReport | null = null;
+  let cacheId: string | null = null;
+  let dhash: string;
+  if (hit) {
+    report = hit.report;
+    cacheId = hit.id;
+    dhash = hit.dhash;
+  } else {
+    // Decoded here too (the engine decodes again in its thread): typed refusals before queueing, and
+    // the difference hash, which the engine does not compute.
+    const decoded = await decodeImage(bytes);
+    if (!decoded.ok) throw new AppError(decoded.error.code, decoded.error.message, { param });
+    dhash = differenceHash(decoded.value.analysis, decoded.value.orientation).hash;
+    const result = await runEngine(bytes, { heatmaps, only });
+    if (!result.ok) throw new AppError(result.error.code, result.error.message, { param });
+    full = result.value;
+    report = stripHeatmaps(full);
+    if (options.retention === "default") {
+      const row = await storeInCache(ctx.db, { sha256, optionsKey: key, dhash }, full);
+      if (row) {
+        report = row.report;
+        cacheId = row.id;
+      }
+    }
+  }
+
+  let heatmapOut: Record<string, DetectHeatmap> | null = null;
+  if (options.include_heatmaps !== "none") {
+    heatmapOut = {};
+    if (options.include_heatmaps === "inline") {
+      const withPngs = full ?? (await withHeatmapPngs(report));
+      for (const s of withPngs.signals) if (s.heatmap) heatmapOut[s.id] = { label: s.heatmap.label, png: s.heatmap.png };
+    } else {
+      for (const s of report.signals) if (s.heatmap && cacheId) heatmapOut[s.id] = { label: s.heatmap.label, url: `/api/v1/detections/${cacheId}/heatmaps/${s.id}` };
+    }
+  }
+
+  let created: DetectOutcome["created"] = null;
+  if (options.create_case) {
+    // The case is created already claimed by this request (submitImage's claimAs), then this report
+    // is recorded as its scan: the worker never sees it pending.
+    const workerId = newId("worker");
+    const sub = await submitImage({
+      ctx,
+      input: {
+        bytes,
+        filename: options.filename ?? src.filename,
+        source: "api",
+        policyName: policy.name,
+        externalRef: options.external_ref,
+        claimAs: { workerId, leaseSeconds: env.LOUPE_LEASE_SECONDS },
+      },
+    });
+    const recorded = await completeScan(ctx.db, { type: "worker", id: workerId }, sub.case, { workerId }, full ?? (await withHeatmapPngs(report)));
+    const scannedHere = recorded.kind === "completed";
+    const [c] = await ctx.db.select().from(cases).where(eq(cases.id, sub.case.id));
+    const [img] = await ctx.db.select().from(images).where(eq(images.id, sub.image.id));
+    created = { case: c!, image: img!, deduplicated: sub.deduplicated, scannedHere };
+  }
+
+  const outcome = applyPolicy(policy, report);
+  return {
+    report,
+    cached: Boolean(hit),
+    heatmaps: heatmapOut,
+    hashes: { sha256, dhash },
+    policy: { id: policy.id, name: policy.name, quarantineThreshold: policy.quarantineThreshold, inconclusiveAction: policy.inconclusiveAction, outcome },
+    isAi: report.verdict === "ai_generated" || report.score >= policy.quarantineThreshold,
+    metadata: options.metadata ?? null,
+    created,
+    latencyMs: Math.round(performance.now() - t0),
+  };
+}

@@ -1,0 +1,63 @@
+// The engine as the server runs it: in this process's detection threads (shared with the scan worker,
+// so API detections and queued scans together never use more than LOUPE_WORKER_CONCURRENCY cores),
+// or inline when threads are off or cannot start.
+import { ENGINE_VERSION, FUSION_VERSION, inspectModelFile, processDetectionPool, runDetection, signals, type DetectionOptions, type DetectionPool, type DetectionReport, type ImageError, type Result } from "../detection";
+import { env } from "../env";
+import { AppError } from "../errors";
+import type { FetchImageOptions } from "../api/fetch-image";
+import { loadImageSource, type ImageSource } from "./image-source";
+
+/** This process's detection threads as the operator configured them; null when off or unavailable. */
+export function sharedDetectionPool(log: (msg: string) => void = (m) => console.log(`[loupe] ${m}`)): DetectionPool | null {
+  if (!env.LOUPE_DETECTION_THREADS) return null;
+  return processDetectionPool({ threads: env.LOUPE_WORKER_CONCURRENCY, timeoutMs: env.LOUPE_SCAN_TIMEOUT_SECONDS * 1000 }, log);
+}
+
+/** Run the engine off the caller's event loop when threads are available. */
+export async function runEngine(bytes: Buffer, opts: DetectionOptions, log?: (msg: string) => void): Promise<Result<DetectionReport, ImageError>> {
+  const pool = sharedDetectionPool(log);
+  if (pool) return pool.detect(bytes, opts);
+  return runDetection(bytes, opts);
+}
+
+/** Images detected at the same time: the thread pool's size (batch requests go no wider). */
+export function engineConcurrency(): number {
+  return sharedDetectionPool()?.size ?? 1;
+}
+
+/** The engine's signal ids, in report order. */
+export const SIGNAL_IDS: readonly string[] = signals.map((s) => s.id);
+
+/** `id@version` of each signal: a signal's version changes when its output does (CONTRIBUTING.md). */
+export function signalVersions(only: readonly string[]): string[] {
+  return signals.filter((s) => only.includes(s.id)).map((s) => `${s.id}@${s.version}`);
+}
+
+/**
+ * The versions a report made now would carry, for the detection cache's key: the model's only when
+ * the ml signal runs and the model is installed (otherwise the report carries none).
+ */
+export async function expectedVersions(only: readonly string[]): Promise<{ engine: string; model: string | null; fusion: string }> {
+  let model: string | null = null;
+  if (only.includes("ml")) {
+    const m = await inspectModelFile();
+    model = m.status === "ok" ? m.version : null;
+  }
+  return { engine: ENGINE_VERSION, model, fusion: FUSION_VERSION };
+}
+
+/**
+ * Load an image source and run the engine on it, a refusal becoming an AppError naming the input
+ * (the stateless endpoints: nothing is stored or cached).
+ */
+export async function runEngineOnSource(image: ImageSource, opts: DetectionOptions, fetch?: FetchImageOptions): Promise<DetectionReport> {
+  const { bytes, param } = await loadImageSource(image, fetch);
+  const result = await runEngine(bytes, opts);
+  if (!result.ok) throw new AppError(result.error.code, result.error.message, { param });
+  return result.value;
+}
+
+/** What a report says of the image, as the stateless endpoints return it. */
+export function imageSummary(r: DetectionReport): { format: string; mime: string; width: number; height: number; bytes: number } {
+  return { format: r.image.format, mime: r.image.mime, width: r.image.width, height: r.image.height, bytes: r.image.sizeBytes };
+}
