@@ -3,7 +3,8 @@
 // actually uses (`pinnedLookup`), so a DNS name that later resolves to a private address
 // (DNS rebinding) is refused too.
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
-import { BlockList, isIP, type LookupFunction } from "node:net";
+import { isIP, type LookupFunction } from "node:net";
+import { classifyAddress } from "../api/address-policy";
 import { AppError } from "../errors";
 import { MAX_WEBHOOK_URL_LENGTH } from "../limits";
 
@@ -12,51 +13,13 @@ export interface AddressPolicy {
   allowLoopback: boolean;
 }
 
-// Special-purpose ranges (IANA IPv4/IPv6 special-purpose address registries): private, shared
-// (CGNAT), link-local (cloud metadata at 169.254.169.254), documentation, benchmarking, multicast,
-// reserved, unique-local, NAT64 and 6to4 (which embed an IPv4 address that may be private).
-const BLOCKED = new BlockList();
-for (const [net, prefix] of [
-  ["0.0.0.0", 8],
-  ["10.0.0.0", 8],
-  ["100.64.0.0", 10],
-  ["169.254.0.0", 16],
-  ["172.16.0.0", 12],
-  ["192.0.0.0", 24],
-  ["192.0.2.0", 24],
-  ["192.88.99.0", 24],
-  ["192.168.0.0", 16],
-  ["198.18.0.0", 15],
-  ["198.51.100.0", 24],
-  ["203.0.113.0", 24],
-  ["224.0.0.0", 4],
-  ["240.0.0.0", 4],
-] as const) BLOCKED.addSubnet(net, prefix, "ipv4");
-for (const [net, prefix] of [
-  ["::", 128],
-  ["64:ff9b::", 96],
-  ["64:ff9b:1::", 48],
-  ["100::", 64],
-  ["2001::", 23],
-  ["2001:db8::", 32],
-  ["2002::", 16],
-  ["fc00::", 7],
-  ["fe80::", 10],
-  ["fec0::", 10],
-  ["ff00::", 8],
-] as const) BLOCKED.addSubnet(net, prefix, "ipv6");
-
-const LOOPBACK = new BlockList();
-LOOPBACK.addSubnet("127.0.0.0", 8, "ipv4");
-LOOPBACK.addAddress("::1", "ipv6");
-
-/** Whether a webhook may connect to `ip` (IPv4-mapped IPv6 addresses are judged as their IPv4). */
+/**
+ * Whether a webhook may connect to `ip`: the same public-unicast-only rule as image URLs
+ * (lib/api/address-policy.ts: private, CGNAT, link-local and cloud metadata, ULA, IPv4-mapped, NAT64,
+ * 6to4 … refused), loopback only when the policy allows it.
+ */
 export function isAllowedAddress(ip: string, policy: AddressPolicy): boolean {
-  const family = isIP(ip);
-  if (family === 0) return false;
-  const type = family === 4 ? "ipv4" : "ipv6";
-  if (LOOPBACK.check(ip, type)) return policy.allowLoopback;
-  return !BLOCKED.check(ip, type);
+  return classifyAddress(ip, { allowLoopback: policy.allowLoopback }).allowed;
 }
 
 /** A webhook URL's syntax: http(s), no credentials, not too long. Throws `invalid_request` on `param`. */
