@@ -91,7 +91,7 @@ test.describe("error envelopes", () => {
       param: "note",
     },
     { name: "unknown path under /api/v1", run: (r) => r.get("/api/v1/nothing-here", { headers: auth(keys.editor) }), status: 404, code: "not_found" },
-    { name: "wrong method", run: (r) => r.delete("/api/v1/cases/case_x", { headers: auth(keys.editor) }), status: 405, code: "method_not_allowed" },
+    { name: "wrong method", run: (r) => r.put("/api/v1/cases/case_x", { headers: auth(keys.editor) }), status: 405, code: "method_not_allowed" },
     {
       name: "editor cannot decide",
       run: (r) => r.post("/api/v1/cases/case_x/decision", { headers: auth(keys.editor), data: { outcome: "authentic" } }),
