@@ -16,3 +16,5 @@ export const MAX_FILES_PER_BATCH = 100;
 export const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 /** Largest request body that can carry one image (server actions and the REST API). */
 export const MAX_REQUEST_BYTES = MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD_BYTES;
+/** Cases one bulk action in the queue may touch: a page at its largest size. */
+export const MAX_BULK_CASES = 200;
