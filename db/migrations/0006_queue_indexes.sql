@@ -5,5 +5,6 @@ CREATE INDEX "cases_risk_idx" ON "cases" USING btree ("risk_band","created_at","
 CREATE INDEX "cases_created_id_idx" ON "cases" USING btree ("created_at","id");--> statement-breakpoint
 CREATE INDEX "cases_score_idx" ON "cases" USING btree (coalesce("score", -1),"created_at","id");--> statement-breakpoint
 CREATE INDEX "cases_submitter_idx" ON "cases" USING btree ("submitter_id","created_at");--> statement-breakpoint
-CREATE INDEX "cases_external_ref_idx" ON "cases" USING btree ("external_ref");--> statement-breakpoint
+CREATE INDEX "cases_filename_prefix_idx" ON "cases" USING btree (lower("filename") text_pattern_ops);--> statement-breakpoint
+CREATE INDEX "cases_external_ref_prefix_idx" ON "cases" USING btree (lower("external_ref") text_pattern_ops);--> statement-breakpoint
 CREATE INDEX "decisions_case_created_idx" ON "decisions" USING btree ("case_id","created_at");

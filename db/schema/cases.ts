@@ -58,9 +58,10 @@ export const cases = pgTable(
     index("cases_risk_idx").on(t.riskBand, t.createdAt, t.id),
     index("cases_created_id_idx").on(t.createdAt, t.id),
     index("cases_score_idx").on(sql`coalesce(${t.score}, -1)`, t.createdAt, t.id),
-    // Queue filters and search by submitter and by the caller's reference.
+    // Queue filter by submitter, and search by file name or external ref (case-insensitive prefix).
     index("cases_submitter_idx").on(t.submitterId, t.createdAt),
-    index("cases_external_ref_idx").on(t.externalRef),
+    index("cases_filename_prefix_idx").using("btree", sql`lower(${t.filename}) text_pattern_ops`),
+    index("cases_external_ref_prefix_idx").using("btree", sql`lower(${t.externalRef}) text_pattern_ops`),
   ],
 );
 

@@ -63,7 +63,7 @@ export const queueParamsSchema = z
     from: day,
     /** Created on or before this day (UTC). */
     to: day,
-    /** File name or external_ref (contains), sha256 (prefix, 4+ hex digits) or case id. */
+    /** The start of a file name or external_ref (any case), of a sha256 (4+ hex digits), or a case id. */
     q: opt(text(200).transform((v) => v.trim())),
     sort: opt(z.enum(QUEUE_SORTS, { message: `must be one of: ${QUEUE_SORTS.join(", ")}` })),
     limit: opt(z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(1, "must be 1 or more").max(200, "must be 200 or less")),

@@ -190,9 +190,9 @@ describe.each(TEST_DB_KINDS)("review queue queries on %s", (kind) => {
   });
 
   const SEARCHES: [string, (s: Seed) => string, (q: string, s: Seed) => boolean][] = [
-    ["file name (contains, any case)", () => "SUNSET", (_q, s) => s.filename.includes("sunset")],
-    ["file name with LIKE wildcards taken literally", () => "100%", (_q, s) => s.filename.includes("100%")],
-    ["external_ref", () => "ref-12", (_q, s) => s.externalRef === "ref-12"],
+    ["file name (start, any case)", () => "SUNSET", (_q, s) => s.filename.startsWith("sunset")],
+    ["file name with LIKE wildcards taken literally", () => "portrait_100%-1", (_q, s) => s.filename.startsWith("Portrait_100%-1")],
+    ["external_ref", () => "ref-1", (_q, s) => s.externalRef?.startsWith("ref-1") ?? false],
     ["sha256 prefix", (s) => s.sha256.slice(0, 4), (q, s) => s.sha256.startsWith(q)],
     ["full sha256", (s) => s.sha256, (q, s) => s.sha256 === q],
     ["case id", (s) => s.id, (q, s) => s.id === q],

@@ -76,8 +76,8 @@ export function decodeQueueCursor(cursor: string, sort: QueueSort): QueueCursor 
 
 const createdAtText = sql<string>`to_char(${cases.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
-/** LIKE pattern for "contains `v`", with LIKE's own wildcards in `v` taken literally. */
-const containsPattern = (v: string) => `%${v.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+/** `v` with LIKE's own wildcards (and its escape character) taken literally. */
+const escapeLike = (v: string) => v.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** The latest decision's outcome of the case in the outer query (decisions_case_created_idx). */
 const latestOutcome = sql`(select ${decisions.outcome} from ${decisions} where ${decisions.caseId} = ${cases.id} order by ${decisions.createdAt} desc limit 1)`;
@@ -104,12 +104,19 @@ function filterConditions(p: QueueParams): SQL[] {
   if (p.from) where.push(gte(cases.createdAt, sql`${`${p.from}T00:00:00Z`}::timestamptz`));
   if (p.to) where.push(lt(cases.createdAt, sql`${`${p.to}T00:00:00Z`}::timestamptz + interval '1 day'`));
   if (p.q) {
-    const q = p.q;
-    const any: SQL[] = [sql`${cases.filename} ilike ${containsPattern(q)}`, sql`${cases.externalRef} ilike ${containsPattern(q)}`];
-    if (/^case_[0-9a-z]+$/i.test(q)) any.push(eq(cases.id, q.toLowerCase()));
+    // Each field is matched by its own index (a prefix LIKE on text_pattern_ops), and the matching ids
+    // are unioned: an OR over the fields, across the images join, would read every case instead.
+    const prefix = `${escapeLike(p.q.toLowerCase())}%`;
+    const arms: SQL[] = [
+      sql`select ${cases.id} from ${cases} where lower(${cases.filename}) like ${prefix}`,
+      sql`select ${cases.id} from ${cases} where lower(${cases.externalRef}) like ${prefix}`,
+    ];
+    if (/^case_[0-9a-z]+$/i.test(p.q)) arms.push(sql`select ${cases.id} from ${cases} where ${cases.id} = ${p.q.toLowerCase()}`);
     // sha256 is stored as lowercase hex; a prefix of 4+ digits is specific enough to be meant.
-    if (/^[0-9a-f]{4,64}$/i.test(q)) any.push(sql`${images.sha256} like ${`${q.toLowerCase()}%`}`);
-    where.push(or(...any)!);
+    if (/^[0-9a-f]{4,64}$/i.test(p.q)) {
+      arms.push(sql`select ${cases.id} from ${cases} inner join ${images} on ${images.id} = ${cases.imageId} where ${images.sha256} like ${prefix}`);
+    }
+    where.push(sql`${cases.id} in (${sql.join(arms, sql` union all `)})`);
   }
   return where;
 }
@@ -243,9 +250,7 @@ export async function decidedTwins(db: DbOrTx, imageIds: string[]): Promise<Map<
 export async function countQueueStates(db: DbOrTx, p: QueueParams): Promise<Record<CaseState, number>> {
   const where = filterConditions(p);
   const base = db.select({ state: cases.state, n: sql<number>`count(*)::int` }).from(cases);
-  // images is joined only when the search may match a sha256.
-  const q = p.q && /^[0-9a-f]{4,64}$/i.test(p.q) ? base.innerJoin(images, eq(images.id, cases.imageId)) : base;
-  const rows = await q.where(where.length ? and(...where) : undefined).groupBy(cases.state);
+  const rows = await base.where(where.length ? and(...where) : undefined).groupBy(cases.state);
   const out = Object.fromEntries(QUEUE_STATES.map((s) => [s, 0])) as Record<CaseState, number>;
   for (const r of rows) out[r.state] = Number(r.n);
   return out;
