@@ -6,7 +6,7 @@ export async function Nav() {
   const actor = await currentActor();
   return (
     <header className="border-b border-slate-200 bg-white">
-      <nav className="mx-auto flex max-w-7xl items-center gap-6 px-6 py-3 text-sm">
+      <nav className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-6 gap-y-2 px-6 py-3 text-sm">
         <Link href="/queue" className="text-lg font-semibold tracking-tight">
           Loupe
         </Link>

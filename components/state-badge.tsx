@@ -38,11 +38,11 @@ const VERDICT_LABELS: Record<string, string> = {
 };
 
 export function VerdictLabel({ verdict, score }: { verdict: string | null; score: number | null }) {
-  if (!verdict) return <span className="text-slate-400">—</span>;
+  if (!verdict) return <span className="text-slate-600">—</span>;
   return (
     <span className={`font-medium ${VERDICT_STYLES[verdict] ?? ""}`} data-testid="verdict">
       {VERDICT_LABELS[verdict] ?? verdict}
-      {score !== null && <span className="ml-1 font-mono text-xs text-slate-500">{score.toFixed(0)}</span>}
+      {score !== null && <span className="ml-1 font-mono text-xs text-slate-600">{score.toFixed(0)}</span>}
     </span>
   );
 }

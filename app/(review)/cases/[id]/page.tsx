@@ -9,6 +9,7 @@ import { requirePageActor } from "@/lib/auth/session";
 import { getCaseDetail, nextCaseToReview } from "@/lib/cases/queries";
 import { relatedCases } from "@/lib/cases/related-cases";
 import { AutoRefresh } from "./_components/auto-refresh";
+import { ApplySameDecision } from "./_components/apply-same-decision";
 import { DecisionForm } from "./_components/decision-form";
 import { EvidenceViewer } from "./_components/evidence-viewer";
 import { RescanButton } from "./_components/rescan-button";
@@ -109,7 +110,10 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
               </p>
             ))}
             {canDecide && canDecideState(c.state) ? (
-              <DecisionForm caseId={c.id} />
+              <>
+                <ApplySameDecision caseId={c.id} related={related} />
+                <DecisionForm caseId={c.id} />
+              </>
             ) : c.decisions.length === 0 ? (
               <p className="text-sm text-slate-500">{canDecide ? "A decision can be made once the scan has finished." : "Moderators record decisions."}</p>
             ) : null}

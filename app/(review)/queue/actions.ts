@@ -1,0 +1,23 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { authedAction } from "@/lib/actions";
+import { decideCases } from "@/lib/cases/decide-cases";
+import { rescanCases } from "@/lib/cases/rescan-cases";
+import { pokeInProcessWorker } from "@/lib/worker/in-process";
+import { bulkDecideInput, bulkRescanInput } from "./queue.validation";
+
+/** One decision for the selected cases; each is decided and audited on its own, failures reported per case. */
+export const bulkDecideAction = authedAction("decide", bulkDecideInput, async (input, ctx) => {
+  const results = await decideCases({ ctx, input });
+  revalidatePath("/queue");
+  return results;
+});
+
+/** Rescan the selected cases, each through the rescan verb. */
+export const bulkRescanAction = authedAction("rescan", bulkRescanInput, async (input, ctx) => {
+  const results = await rescanCases({ ctx, input });
+  if (results.some((r) => r.ok)) pokeInProcessWorker();
+  revalidatePath("/queue");
+  return results;
+});
