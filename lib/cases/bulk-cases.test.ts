@@ -34,6 +34,9 @@ describe.each(TEST_DB_KINDS)("bulk case actions on %s", (kind) => {
     expect(results[3]).toMatchObject({ caseId: ids[3], code: "invalid_transition" });
     const rows = await db.select({ id: cases.id, state: cases.state }).from(cases).where(inArray(cases.id, ids));
     expect(Object.fromEntries(rows.map((r) => [r.id, r.state]))).toEqual({ [ids[0]!]: "reviewed", [ids[1]!]: "reviewed", [ids[2]!]: "reviewed", [ids[3]!]: "scanning" });
+    // The queue's decision filter reads reviewed_at as "has a decision" (lib/cases/queue-queries.ts).
+    const stamped = await db.select({ id: cases.id, reviewedAt: cases.reviewedAt }).from(cases).where(inArray(cases.id, ids));
+    expect(Object.fromEntries(stamped.map((r) => [r.id, r.reviewedAt !== null]))).toEqual({ [ids[0]!]: true, [ids[1]!]: true, [ids[2]!]: true, [ids[3]!]: false });
     const audited = await db.select({ caseId: auditEvents.caseId }).from(auditEvents).where(eq(auditEvents.action, "case.decided"));
     for (const id of ids.slice(0, 3)) expect(audited.filter((a) => a.caseId === id)).toHaveLength(1);
     expect(audited.some((a) => a.caseId === ids[3])).toBe(false);

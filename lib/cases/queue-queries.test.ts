@@ -124,6 +124,8 @@ describe.each(TEST_DB_KINDS)("review queue queries on %s", (kind) => {
         score: s.score,
         policyId: s.policy === "strict" ? strictId : def!.id,
         createdAt: sql`${s.at}::timestamptz` as unknown as Date,
+        // As decideCase leaves a decided case (lib/cases/bulk-cases.test.ts checks it does).
+        reviewedAt: s.outcome ? new Date("2026-02-01T00:00:00Z") : null,
       })),
     );
     const reviewer = shared.actor();

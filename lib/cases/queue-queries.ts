@@ -1,7 +1,7 @@
 // The review queue's reads: one page of cases under filters, a sort and a keyset cursor; counts per
 // state under the same filters; each row's latest human decision and whether the same image was
 // already decided in another case. They take `db | tx` explicitly.
-import { and, eq, gte, inArray, lt, lte, or, sql, type SQL } from "drizzle-orm";
+import { and, eq, gte, inArray, isNotNull, isNull, lt, lte, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "../../db";
 import { cases, decisions, images, policies, users, type CaseState } from "../../db/schema";
 import { AppError } from "../errors";
@@ -81,14 +81,15 @@ const escapeLike = (v: string) => v.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** The latest decision's outcome of the case in the outer query (decisions_case_created_idx). */
 const latestOutcome = sql`(select ${decisions.outcome} from ${decisions} where ${decisions.caseId} = ${cases.id} order by ${decisions.createdAt} desc limit 1)`;
-const hasDecision = () => sql`select 1 from ${decisions} where ${decisions.caseId} = ${cases.id}`;
 
 /** WHERE conditions for the filters and the search, all but the state filter (counts reuse them). */
 function filterConditions(p: QueueParams): SQL[] {
   const where: SQL[] = [];
   if (p.verdict) where.push(inArray(cases.verdict, p.verdict));
-  if (p.decision === "none") where.push(sql`not exists (${hasDecision()})`);
-  else if (p.decision === "any") where.push(sql`exists (${hasDecision()})`);
+  // reviewed_at is set by decideCase (lib/cases/decide-case.ts) in the transaction that inserts the
+  // decision, and by nothing else, so "has a decision" is a column test instead of a lookup per case.
+  if (p.decision === "none") where.push(isNull(cases.reviewedAt));
+  else if (p.decision === "any") where.push(isNotNull(cases.reviewedAt));
   else if (p.decision) where.push(sql`${latestOutcome} = ${p.decision}`);
   if (p.score_min !== undefined) where.push(gte(cases.score, p.score_min));
   if (p.score_max !== undefined) where.push(lte(cases.score, p.score_max));

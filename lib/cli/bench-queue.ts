@@ -57,6 +57,8 @@ async function seed(db: Db, n: number): Promise<{ sha: string; file: string }> {
     select 'dec_bench' || substr(id, 11), id, 'usr_bench' || (1 + (hashtext(id) & 1) + 1),
       (array['confirmed_ai', 'authentic', 'needs_more_info'])[1 + (hashtext(id) & 3) % 3]::decision_outcome, created_at + interval '1 hour'
     from cases where state = 'reviewed'`);
+  // decideCase stamps reviewed_at with every decision; the seed does too.
+  await db.execute(sql`update cases set reviewed_at = created_at + interval '1 hour' where state = 'reviewed'`);
   await db.execute(sql`analyze`);
   const res = (await db.execute(sql`select i.sha256, c.filename from cases c join images i on i.id = c.image_id where c.id = 'case_bench0042424'`)) as unknown;
   // postgres.js answers an array of rows, PGlite an object with `rows`.

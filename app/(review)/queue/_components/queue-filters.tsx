@@ -32,9 +32,9 @@ export function QueueFilters({ params, defaultSort }: { params: QueueParams; def
           </select>
         </label>
       </div>
-      <details open={hasFilters(params)} className="group">
-        <summary className="cursor-pointer text-sm font-medium text-slate-700 focus-visible:outline-2 focus-visible:outline-slate-900">Filters</summary>
-        <div className="mt-3 grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-4">
+      <fieldset>
+        <legend className="text-sm font-medium text-slate-700">Filters</legend>
+        <div className="mt-2 grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-4">
           <label className={label}>
             Engine verdict
             <select name="verdict" defaultValue={params.verdict?.join(",") ?? ""} className={field}>
@@ -98,7 +98,7 @@ export function QueueFilters({ params, defaultSort }: { params: QueueParams; def
             <input type="text" name="policy" autoComplete="off" defaultValue={params.policy ?? ""} className={field} />
           </label>
         </div>
-      </details>
+      </fieldset>
       <div className="flex flex-wrap items-center gap-3">
         <button type="submit" className="rounded bg-slate-900 px-4 py-1.5 text-sm font-medium text-white hover:bg-slate-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-slate-900">
           Apply
@@ -107,8 +107,4 @@ export function QueueFilters({ params, defaultSort }: { params: QueueParams; def
       </div>
     </form>
   );
-}
-
-function hasFilters(p: QueueParams): boolean {
-  return [p.verdict, p.decision, p.source, p.score_min, p.score_max, p.from, p.to, p.submitter, p.policy, p.limit].some((v) => v !== undefined);
 }
