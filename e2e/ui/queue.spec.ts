@@ -124,7 +124,7 @@ test("search, filter, sort, page through and bulk-decide in the queue", async ({
   // A phone-sized screen: the page itself does not scroll sideways (the table scrolls in its box).
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto(`/queue?q=${tag}`);
-  await expect(page.getByTestId("queue-row")).toHaveCount(5);
+  await expect(page.getByTestId("queue-row")).toHaveCount(6);
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   const path = testInfo.outputPath("queue-390.png");
   await page.screenshot({ path, fullPage: true });
