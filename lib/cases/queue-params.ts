@@ -10,7 +10,7 @@ export const QUEUE_SORTS = ["risk", "newest", "oldest", "score_high", "score_low
 export type QueueSort = (typeof QUEUE_SORTS)[number];
 
 export const QUEUE_SORT_LABELS: Record<QueueSort, string> = {
-  risk: "Risk (needs a person first, oldest first)",
+  risk: "Risk: needs a person first",
   newest: "Newest first",
   oldest: "Oldest first",
   score_high: "Score, high to low",

@@ -7,7 +7,7 @@ export const OUTCOME_LABELS: Record<(typeof DECISION_OUTCOMES)[number], string> 
 const SOURCE_LABELS: Record<(typeof CASE_SOURCES)[number], string> = { upload: "Upload", api: "API" };
 
 const field = "mt-1 block w-full rounded border border-slate-400 bg-white px-2 py-1.5 text-sm text-slate-900 focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-slate-900";
-const label = "block text-sm font-medium text-slate-700";
+const label = "block min-w-0 text-sm font-medium text-slate-700";
 
 /**
  * Search, sort and filters as a plain GET form: submitting it navigates to /queue?<params>, so it
@@ -32,7 +32,7 @@ export function QueueFilters({ params, defaultSort }: { params: QueueParams; def
           </select>
         </label>
       </div>
-      <fieldset>
+      <fieldset className="min-w-0">
         <legend className="text-sm font-medium text-slate-700">Filters</legend>
         <div className="mt-2 grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-4">
           <label className={label}>
