@@ -162,9 +162,9 @@ function BulkBar({ caseIds, canDecide, canRescan, onDone }: { caseIds: string[];
                 ))}
               </select>
             </label>
-            <label className="block min-w-0 flex-1 text-slate-700">
+            <label className="block min-w-[8rem] flex-1 text-slate-700">
               Note (optional)
-              <input type="text" value={note} maxLength={2000} onChange={(e) => setNote(e.target.value)} className="mt-1 block w-full min-w-[8rem] rounded border border-slate-400 px-2 py-1.5 text-slate-900" />
+              <input type="text" value={note} maxLength={2000} onChange={(e) => setNote(e.target.value)} className="mt-1 block w-full rounded border border-slate-400 px-2 py-1.5 text-slate-900" />
             </label>
             <button
               type="button"
