@@ -81,3 +81,5 @@ export const MAX_DETECT_METADATA_BYTES = 4 * 1024;
 export const MAX_FETCH_REDIRECTS = 3;
 /** Time allowed for fetching an image URL, redirects and body included. */
 export const FETCH_TIMEOUT_MS = 10_000;
+/** Cases one bulk action in the queue may touch: a page at its largest size. */
+export const MAX_BULK_CASES = 200;

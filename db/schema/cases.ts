@@ -1,4 +1,5 @@
-import { index, integer, pgTable, real, text, timestamp } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { index, integer, pgTable, real, smallint, text, timestamp } from "drizzle-orm/pg-core";
 import { apiKeys } from "./api-keys";
 import { caseSourceEnum, caseStateEnum, verdictEnum } from "./enums";
 import { images } from "./images";
@@ -41,6 +42,17 @@ export const cases = pgTable(
      * derivatives are gone and every read answers 404; the row stays for the audit trail.
      */
     deletedAt: timestamp("deleted_at", { withTimezone: true }),
+    /**
+     * How urgently the case needs a person, 0 first (the queue's default "risk" order): quarantined;
+     * manual review or an inconclusive verdict that was cleared; cleared with a high score; not yet
+     * scanned; cleared; reviewed. Stored and derived by PostgreSQL so the queue can page through it
+     * with an index (cases_risk_idx) instead of sorting every row.
+     */
+    riskBand: smallint("risk_band")
+      .notNull()
+      .generatedAlwaysAs(
+        sql`case when state = 'quarantined' then 0 when state = 'manual_review' or (state = 'cleared' and verdict = 'inconclusive') then 1 when state = 'cleared' and score >= 50 then 2 when state in ('pending_scan', 'scanning', 'retry_pending') then 3 when state = 'cleared' then 4 else 5 end`,
+      ),
   },
   (t) => [
     // The queue page filters by state and sorts by age; the worker's claim query scans
@@ -53,6 +65,15 @@ export const cases = pgTable(
     index("cases_claimed_by_idx").on(t.claimedBy),
     // GET /api/v1/cases?external_ref=… looks cases up by the caller's reference.
     index("cases_external_ref_idx").on(t.externalRef),
+    // Queue sort orders (lib/cases/queue-queries.ts): each is the sort key, then created_at and id as
+    // tie-breakers, matching the keyset cursor, so a page is an index range scan.
+    index("cases_risk_idx").on(t.riskBand, t.createdAt, t.id),
+    index("cases_created_id_idx").on(t.createdAt, t.id),
+    index("cases_score_idx").on(sql`coalesce(${t.score}, -1)`, t.createdAt, t.id),
+    // Queue filter by submitter, and search by file name or external ref (case-insensitive prefix).
+    index("cases_submitter_idx").on(t.submitterId, t.createdAt),
+    index("cases_filename_prefix_idx").using("btree", sql`lower(${t.filename}) text_pattern_ops`),
+    index("cases_external_ref_prefix_idx").using("btree", sql`lower(${t.externalRef}) text_pattern_ops`),
   ],
 );
 

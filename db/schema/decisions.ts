@@ -19,7 +19,8 @@ export const decisions = pgTable(
     undoneAt: timestamp("undone_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("decisions_case_idx").on(t.caseId)],
+  // The queue reads each case's latest decision: (case_id, created_at) finds it without a sort.
+  (t) => [index("decisions_case_created_idx").on(t.caseId, t.createdAt)],
 );
 
 export type Decision = typeof decisions.$inferSelect;

@@ -1,6 +1,8 @@
-import { boolean, integer, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { boolean, index, integer, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 
-export const images = pgTable("images", {
+export const images = pgTable(
+  "images",
+  {
   id: text("id").primaryKey(),
   // Content address: identical bytes are stored once and shared by every case that submits them.
   sha256: text("sha256").notNull().unique(),
@@ -17,6 +19,10 @@ export const images = pgTable("images", {
   /** False for flat, low-information pictures, whose hashes would match each other: never near-duplicate matched. */
   phashInformative: boolean("phash_informative").notNull().default(true),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-});
+  },
+  // The queue searches by sha256 prefix (LIKE 'abc%'); the unique index uses the database collation,
+  // which LIKE cannot range-scan, text_pattern_ops can.
+  (t) => [index("images_sha256_prefix_idx").using("btree", t.sha256.op("text_pattern_ops"))],
+);
 
 export type Image = typeof images.$inferSelect;

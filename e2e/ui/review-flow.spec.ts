@@ -35,7 +35,8 @@ test("moderator uploads, watches scans finish, and decides a case", async ({ pag
   expect(codes).toEqual(["image_corrupt", "image_empty", "image_unsupported_format"]);
   await shot("02-upload-results");
 
-  await page.goto("/queue");
+  // Newest first: a moderator's default (risk) order may put older cases from other specs first.
+  await page.goto("/queue?sort=newest");
   const names = ["ui-photo.jpg", "ui-graphic.png", "ui-web.webp"];
   for (const name of names) {
     const row = page.getByTestId("queue-row").filter({ hasText: name });

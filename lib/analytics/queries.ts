@@ -1,6 +1,6 @@
 // Read models for the admin dashboard and the policy editor: aggregates over cases, detections and
 // decisions. They take `db | tx` explicitly; every window is in UTC days.
-import { and, count, desc, eq, gte, inArray, isNotNull, sql } from "drizzle-orm";
+import { and, count, desc, eq, gte, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../db";
 import { cases, decisions, users, type CaseState } from "../../db/schema";
 import { DECISION_OUTCOMES, VERDICTS, type DecisionOutcome } from "../../db/schema/enums";
@@ -10,11 +10,12 @@ type Verdict = (typeof VERDICTS)[number];
 
 const since = (days: number) => sql`now() - make_interval(days => ${days})`;
 
-/** The latest decision of each reviewed case (a later decision supersedes an earlier one). */
+/** The latest decision of each reviewed case (an amendment supersedes the one before; an undone one does not count). */
 function latestDecisions(db: DbOrTx) {
   return db
     .selectDistinctOn([decisions.caseId], { caseId: decisions.caseId, outcome: decisions.outcome, reviewerId: decisions.reviewerId })
     .from(decisions)
+    .where(isNull(decisions.undoneAt))
     .orderBy(decisions.caseId, desc(decisions.createdAt), desc(decisions.id))
     .as("latest");
 }

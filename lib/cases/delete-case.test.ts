@@ -14,7 +14,9 @@ import { insertTestApiKey, primeReport, reuseReport } from "../testing/webhook-f
 import { startWorker } from "../worker/worker";
 import { getCaseOriginal } from "./case-media";
 import { deleteCase } from "./delete-case";
-import { countCasesByState, getCaseDetail, listCases } from "./queries";
+import { getCaseDetail, listCases } from "./queries";
+import { queueParamsSchema } from "./queue-params";
+import { countQueueStates } from "./queue-queries";
 import { rescanCase } from "./rescan-case";
 import { submitImage } from "./submit-image";
 
@@ -73,7 +75,7 @@ describe.each(TEST_DB_KINDS)("deleting a case on %s", (kind) => {
     await expect(getCaseOriginal(t.db, a.case.id)).rejects.toMatchObject({ code: "not_found" });
     expect((await listCases(t.db)).items.map((r) => r.case.id)).toEqual([b.case.id]);
     expect((await listCases(t.db, { externalRef: "shared" })).items).toHaveLength(0);
-    expect(Object.values(await countCasesByState(t.db)).reduce((x, y) => x + y, 0)).toBe(1);
+    expect(Object.values(await countQueueStates(t.db, queueParamsSchema.parse({}))).reduce((x, y) => x + y, 0)).toBe(1);
     const [row] = await t.db.select().from(cases).where(eq(cases.id, a.case.id));
     expect(row!.deletedAt).not.toBeNull();
     const [audit] = await t.db.select().from(auditEvents).where(eq(auditEvents.action, "case.deleted"));

@@ -70,13 +70,6 @@ export async function listCases(db: DbOrTx, opts: ListCasesOptions = {}) {
   };
 }
 
-export async function countCasesByState(db: DbOrTx): Promise<Record<CaseState, number>> {
-  const rows = await db.select({ state: cases.state, n: count() }).from(cases).where(isNull(cases.deletedAt)).groupBy(cases.state);
-  const out = Object.fromEntries(QUEUE_STATES.map((s) => [s, 0])) as Record<CaseState, number>;
-  for (const r of rows) out[r.state] = Number(r.n);
-  return out;
-}
-
 export async function getCaseDetail(db: DbOrTx, id: string) {
   const [row] = await db
     .select({ case: cases, image: images, policy: policies, submitter: { id: users.id, email: users.email } })

@@ -16,6 +16,7 @@ import { NUMBER_HINTS, OUTCOME_LABELS, verdictSentence } from "@/lib/cases/verdi
 import { CaseViewer, Legend, type OverlayRef } from "./_components/case-viewer";
 import { DecisionPanel } from "./_components/decision-panel";
 import { NumberHint } from "./_components/number-hint";
+import { ApplySameDecision } from "./_components/apply-same-decision";
 import { RescanButton } from "./_components/rescan-button";
 import { ShortcutsDialog } from "./_components/shortcuts-dialog";
 import { SignalTable } from "./_components/signal-table";
@@ -245,6 +246,7 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
                 })}
               </ol>
             )}
+            {canDecide && <ApplySameDecision caseId={c.id} related={related} />}
             <DecisionPanel caseId={c.id} canDecide={canDecide} canAmend={canAmend} inSession={inSession} isModerator={isModerator} />
             {!canDecide && !canAmend && c.decisions.length === 0 && (
               <p className="text-sm text-slate-500">{isModerator ? "A decision can be made once the scan has finished." : "Moderators record decisions."}</p>

@@ -1,83 +1,207 @@
 "use client";
 
-import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useMemo } from "react";
+import { useState, useTransition } from "react";
 import { StateBadge, VerdictLabel } from "@/components/state-badge";
-import { throttle, useCaseEvents } from "@/components/use-case-events";
+import { DECISION_OUTCOMES, type DecisionOutcome } from "@/db/schema/enums";
+import type { ActionResult } from "@/lib/actions";
+import type { BulkCaseResult } from "@/lib/cases/decide-cases";
+import { bulkDecideAction, bulkRescanAction } from "../actions";
 
-interface CaseRow {
+export interface QueueTableRow {
   id: string;
   state: string;
   verdict: string | null;
   score: number | null;
   filename: string;
+  externalRef: string | null;
   source: string;
-  created_at: string;
-  image: { width: number; height: number; format: string };
+  createdAt: string;
+  image: { format: string; width: number; height: number; sizeBytes: number; sha256: string };
+  decision: { outcome: string; reviewer: string; at: string } | null;
+  duplicateOf: { caseId: string; outcome: string } | null;
 }
 
-/** The list, kept live by the event stream: a burst of changes refetches it (and the tab counts) once. */
-export function QueueTable({ state, since }: { state: string | null; since: number }) {
-  const queryClient = useQueryClient();
-  const router = useRouter();
-  const reload = useMemo(
-    () =>
-      throttle(() => {
-        void queryClient.invalidateQueries({ queryKey: ["cases"] });
-        router.refresh();
-      }, 500),
-    [queryClient, router],
-  );
-  useCaseEvents({ since, onEvent: reload, onResync: reload });
-  const { data, error, isLoading } = useQuery({
-    queryKey: ["cases", state],
-    queryFn: async () => {
-      const res = await fetch(`/api/v1/cases?limit=100${state ? `&state=${state}` : ""}`);
-      const body = await res.json();
-      if (!res.ok) throw new Error(body?.error?.message ?? "Could not load the queue.");
-      return body as { data: CaseRow[] };
-    },
-  });
-  if (isLoading) return <p className="text-slate-500">Loading…</p>;
-  if (error) return <p role="alert" className="text-red-700">{error.message}</p>;
-  const rows = data?.data ?? [];
-  if (rows.length === 0) return <p className="rounded border border-slate-200 bg-white p-6 text-slate-500">No cases here.</p>;
+const OUTCOME_LABELS: Record<DecisionOutcome, string> = { confirmed_ai: "Confirmed AI", authentic: "Authentic", needs_more_info: "Needs more info" };
+const outcomeLabel = (o: string) => OUTCOME_LABELS[o as DecisionOutcome] ?? o;
+
+/** The same text on the server and in the browser (no locale or time zone), so hydration matches. */
+const when = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+const size = (b: number) => (b >= 1024 * 1024 ? `${(b / (1024 * 1024)).toFixed(1)} MB` : `${Math.max(1, Math.round(b / 1024))} KB`);
+
+export function QueueTable({ rows, canDecide, canRescan }: { rows: QueueTableRow[]; canDecide: boolean; canRescan: boolean }) {
+  const bulk = canDecide || canRescan;
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const onPage = rows.map((r) => r.id);
+  const picked = onPage.filter((id) => selected.has(id));
+  const all = picked.length === onPage.length && onPage.length > 0;
+  const toggle = (id: string, on: boolean) =>
+    setSelected((s) => {
+      const n = new Set(s);
+      if (on) n.add(id);
+      else n.delete(id);
+      return n;
+    });
+
+  if (rows.length === 0) return <p className="rounded border border-slate-200 bg-white p-6 text-slate-600" data-testid="queue-empty">No cases match this view.</p>;
   return (
-    <table className="w-full overflow-hidden rounded-lg border border-slate-200 bg-white text-sm" data-testid="queue-table">
-      <thead className="bg-slate-50 text-left text-slate-500">
-        <tr>
-          <th className="px-3 py-2 font-medium">Image</th>
-          <th className="px-3 py-2 font-medium">File</th>
-          <th className="px-3 py-2 font-medium">State</th>
-          <th className="px-3 py-2 font-medium">Verdict</th>
-          <th className="px-3 py-2 font-medium">Source</th>
-          <th className="px-3 py-2 font-medium">Submitted</th>
-        </tr>
-      </thead>
-      <tbody className="divide-y divide-slate-100">
-        {rows.map((c) => (
-          <tr key={c.id} className="hover:bg-slate-50" data-testid="queue-row" data-case-id={c.id} data-state={c.state}>
-            <td className="px-3 py-2">
-              {/* eslint-disable-next-line @next/next/no-img-element */}
-              <img src={`/api/v1/cases/${c.id}/image`} alt="" className="h-12 w-12 rounded object-cover" loading="lazy" />
-            </td>
-            <td className="px-3 py-2">
-              <Link href={`/cases/${c.id}`} className="font-mono text-slate-900 underline-offset-2 hover:underline">
-                {c.filename || c.id}
-              </Link>
-              <div className="text-xs text-slate-500">
-                {c.image.format.toUpperCase()} · {c.image.width}×{c.image.height}
-              </div>
-            </td>
-            <td className="px-3 py-2"><StateBadge state={c.state} /></td>
-            <td className="px-3 py-2"><VerdictLabel verdict={c.verdict} score={c.score} /></td>
-            <td className="px-3 py-2 text-slate-600">{c.source}</td>
-            <td className="px-3 py-2 text-slate-600">{new Date(c.created_at).toLocaleString()}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <div className="space-y-3">
+      {bulk && <BulkBar caseIds={picked} canDecide={canDecide} canRescan={canRescan} onDone={() => setSelected(new Set())} />}
+      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white" tabIndex={0} role="region" aria-label="Cases">
+        <table className="w-full min-w-[52rem] text-sm" data-testid="queue-table">
+          <thead className="bg-slate-50 text-left text-slate-600">
+            <tr>
+              {bulk && (
+                <th scope="col" className="w-10 px-3 py-2">
+                  <input
+                    type="checkbox"
+                    aria-label="Select every case on this page"
+                    checked={all}
+                    ref={(el) => {
+                      if (el) el.indeterminate = picked.length > 0 && !all;
+                    }}
+                    onChange={(e) => setSelected(e.target.checked ? new Set(onPage) : new Set())}
+                    className="h-4 w-4"
+                    data-testid="select-all"
+                  />
+                </th>
+              )}
+              <th scope="col" className="px-3 py-2 font-medium">Image</th>
+              <th scope="col" className="px-3 py-2 font-medium">File</th>
+              <th scope="col" className="px-3 py-2 font-medium">State</th>
+              <th scope="col" className="px-3 py-2 font-medium">Engine verdict</th>
+              <th scope="col" className="px-3 py-2 font-medium">Decision</th>
+              <th scope="col" className="px-3 py-2 font-medium">Source</th>
+              <th scope="col" className="px-3 py-2 font-medium">Submitted</th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {rows.map((c) => (
+              <tr key={c.id} className="hover:bg-slate-50" data-testid="queue-row" data-case-id={c.id} data-state={c.state}>
+                {bulk && (
+                  <td className="px-3 py-2">
+                    <input type="checkbox" aria-label={`Select ${c.filename || c.id}`} checked={selected.has(c.id)} onChange={(e) => toggle(c.id, e.target.checked)} className="h-4 w-4" data-testid="select-case" />
+                  </td>
+                )}
+                <td className="px-3 py-2">
+                  {/* eslint-disable-next-line @next/next/no-img-element */}
+                  <img src={`/api/v1/cases/${c.id}/image`} alt="" className="h-12 w-12 rounded object-cover" loading="lazy" />
+                </td>
+                <td className="max-w-[16rem] px-3 py-2">
+                  <Link href={`/cases/${c.id}`} className="break-all font-mono text-slate-900 underline-offset-2 hover:underline">
+                    {c.filename || c.id}
+                  </Link>
+                  <div className="text-xs text-slate-600">
+                    {c.image.format.toUpperCase()} · {c.image.width}×{c.image.height} · {size(c.image.sizeBytes)}
+                    {c.externalRef && <> · ref {c.externalRef}</>}
+                  </div>
+                </td>
+                <td className="px-3 py-2"><StateBadge state={c.state} /></td>
+                <td className="px-3 py-2"><VerdictLabel verdict={c.verdict} score={c.score} /></td>
+                <td className="px-3 py-2" data-testid="decision-cell">
+                  {c.decision ? (
+                    <div>
+                      <span className="font-medium text-slate-900" data-testid="human-decision" data-outcome={c.decision.outcome}>{outcomeLabel(c.decision.outcome)}</span>
+                      <div className="text-xs text-slate-600">by {c.decision.reviewer}, {when(c.decision.at)}</div>
+                    </div>
+                  ) : c.duplicateOf ? (
+                    <Link href={`/cases/${c.id}#duplicates`} className="inline-block rounded bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-900 underline-offset-2 hover:underline" data-testid="duplicate-marker">
+                      Duplicate of a decided case: {outcomeLabel(c.duplicateOf.outcome)}
+                    </Link>
+                  ) : (
+                    <span className="text-slate-600">Not decided</span>
+                  )}
+                </td>
+                <td className="px-3 py-2 text-slate-700">{c.source}</td>
+                <td className="whitespace-nowrap px-3 py-2 text-slate-700">{when(c.createdAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}
+
+function BulkBar({ caseIds, canDecide, canRescan, onDone }: { caseIds: string[]; canDecide: boolean; canRescan: boolean; onDone(): void }) {
+  const router = useRouter();
+  const [pending, start] = useTransition();
+  const [outcome, setOutcome] = useState<DecisionOutcome | "">("");
+  const [note, setNote] = useState("");
+  const [report, setReport] = useState<{ done: number; failed: Extract<BulkCaseResult, { ok: false }>[]; error?: string } | null>(null);
+  const none = caseIds.length === 0;
+
+  const run = (what: () => Promise<ActionResult<BulkCaseResult[]>>) =>
+    start(async () => {
+      const res = await what();
+      if (!res.ok) {
+        setReport({ done: 0, failed: [], error: res.error.message });
+        return;
+      }
+      setReport({ done: res.data.filter((r) => r.ok).length, failed: res.data.filter((r): r is Extract<BulkCaseResult, { ok: false }> => !r.ok) });
+      onDone();
+      router.refresh();
+    });
+
+  const btn = "rounded px-3 py-1.5 text-sm font-medium focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-slate-900 disabled:cursor-not-allowed disabled:opacity-60";
+  return (
+    <section aria-label="Bulk actions" className="space-y-2 rounded-lg border border-slate-200 bg-white p-3 text-sm" data-testid="bulk-bar">
+      <div className="flex flex-wrap items-end gap-3">
+        <p className="self-center font-medium text-slate-800" aria-live="polite" data-testid="selected-count">
+          {caseIds.length} selected
+        </p>
+        {canDecide && (
+          <>
+            <label className="block text-slate-700">
+              Decision
+              <select value={outcome} onChange={(e) => setOutcome(e.target.value as DecisionOutcome | "")} className="mt-1 block rounded border border-slate-400 bg-white px-2 py-1.5 text-slate-900">
+                <option value="">Choose…</option>
+                {DECISION_OUTCOMES.map((o) => (
+                  <option key={o} value={o}>{OUTCOME_LABELS[o]}</option>
+                ))}
+              </select>
+            </label>
+            <label className="block min-w-[8rem] flex-1 text-slate-700">
+              Note (optional)
+              <input type="text" value={note} maxLength={2000} onChange={(e) => setNote(e.target.value)} className="mt-1 block w-full rounded border border-slate-400 px-2 py-1.5 text-slate-900" />
+            </label>
+            <button
+              type="button"
+              disabled={pending || none || !outcome}
+              className={`${btn} bg-slate-900 text-white hover:bg-slate-700`}
+              onClick={() => outcome && run(() => bulkDecideAction({ caseIds, outcome, note }))}
+            >
+              {pending ? "Working…" : "Decide selected"}
+            </button>
+          </>
+        )}
+        {canRescan && (
+          <button type="button" disabled={pending || none} className={`${btn} border border-slate-400 bg-white text-slate-900 hover:bg-slate-100`} onClick={() => run(() => bulkRescanAction({ caseIds }))}>
+            Rescan selected
+          </button>
+        )}
+      </div>
+      {report && (
+        <div data-testid="bulk-report">
+          {report.error ? (
+            <p role="alert" className="text-red-700">{report.error}</p>
+          ) : (
+            <p role="status" className="text-slate-800">
+              {report.done} case{report.done === 1 ? "" : "s"} done{report.failed.length ? `, ${report.failed.length} failed:` : "."}
+            </p>
+          )}
+          {report.failed.length > 0 && (
+            <ul role="alert" className="mt-1 list-disc pl-5 text-red-700" data-testid="bulk-failures">
+              {report.failed.map((f) => (
+                <li key={f.caseId}>
+                  <Link href={`/cases/${f.caseId}`} className="font-mono underline">{f.caseId}</Link>: {f.message}
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+    </section>
   );
 }

@@ -1,0 +1,3 @@
+import { applyDuplicateDecisionInput } from "@/lib/cases/apply-duplicate-decision";
+
+export const applySameDecisionInput = applyDuplicateDecisionInput;

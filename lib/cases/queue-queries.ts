@@ -1,0 +1,259 @@
+// The review queue's reads: one page of cases under filters, a sort and a keyset cursor; counts per
+// state under the same filters; each row's latest human decision and whether the same image was
+// already decided in another case. They take `db | tx` explicitly.
+import { and, eq, gte, inArray, isNotNull, isNull, lt, lte, sql, type SQL } from "drizzle-orm";
+import type { DbOrTx } from "../../db";
+import { cases, decisions, images, policies, users, type CaseState } from "../../db/schema";
+import { AppError } from "../errors";
+import type { Role } from "../auth/roles";
+import { QUEUE_DEFAULT_LIMIT, type QueueParams, type QueueSort } from "./queue-params";
+import { QUEUE_STATES } from "./queries";
+
+type SortKey = "risk" | "age" | "score" | "size";
+
+const SORTS: Record<QueueSort, { key: SortKey; dir: "asc" | "desc" }> = {
+  // Riskiest band first (cases.risk_band), oldest first within a band: the longest-waiting urgent case on top.
+  risk: { key: "risk", dir: "asc" },
+  newest: { key: "age", dir: "desc" },
+  oldest: { key: "age", dir: "asc" },
+  score_high: { key: "score", dir: "desc" },
+  score_low: { key: "score", dir: "asc" },
+  size_large: { key: "size", dir: "desc" },
+  size_small: { key: "size", dir: "asc" },
+};
+
+/** Moderators and admins triage by risk; an editor mostly looks for what they just submitted. */
+export function defaultQueueSort(role: Role): QueueSort {
+  return role === "editor" ? "newest" : "risk";
+}
+
+/**
+ * The sort key of each order, as SQL. Score sorts put unscanned cases (no score) below every scored
+ * one via coalesce(score, -1), which cases_score_idx indexes, so the keyset never compares NULLs.
+ */
+const KEY_SQL: Record<Exclude<SortKey, "age">, SQL> = {
+  risk: sql`${cases.riskBand}`,
+  score: sql`coalesce(${cases.score}, -1)`,
+  size: sql`${images.sizeBytes}`,
+};
+const KEY_CAST: Record<Exclude<SortKey, "age">, SQL> = { risk: sql`smallint`, score: sql`real`, size: sql`integer` };
+// Text forms of each key as PostgreSQL prints them (a real prints its shortest exact form, so it
+// reads back as the same value).
+const KEY_TEXT: Record<Exclude<SortKey, "age">, RegExp> = {
+  risk: /^[0-9]$/,
+  score: /^-?\d+(\.\d+)?(e[-+]?\d+)?$/,
+  size: /^\d{1,10}$/,
+};
+
+/**
+ * A position in one sort order: the sort key's value as text (none for age), created_at to the
+ * microsecond (lib/cases/queries.ts explains why not a Date) and the id. The sort's name is part of
+ * the cursor so a cursor from another order is refused instead of silently skipping rows.
+ */
+export interface QueueCursor {
+  sort: QueueSort;
+  key: string;
+  at: string;
+  id: string;
+}
+
+const CURSOR_AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+const CURSOR_ID = /^case_[0-9a-z]{1,64}$/;
+
+export function encodeQueueCursor(c: QueueCursor): string {
+  return Buffer.from(`q1|${c.sort}|${c.key}|${c.at}|${c.id}`, "utf8").toString("base64url");
+}
+
+/** The position in a cursor, or null when it is not one this module wrote for `sort`. */
+export function decodeQueueCursor(cursor: string, sort: QueueSort): QueueCursor | null {
+  const [tag, s, key, at, id, ...rest] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
+  if (tag !== "q1" || rest.length || s !== sort || key === undefined || !at || !id || !CURSOR_AT.test(at) || !CURSOR_ID.test(id)) return null;
+  const k = SORTS[sort].key;
+  if (k === "age" ? key !== "" : !KEY_TEXT[k].test(key)) return null;
+  const year = Number(at.slice(0, 4));
+  return year >= 2000 && year <= 9999 ? { sort, key, at, id } : null;
+}
+
+const createdAtText = sql<string>`to_char(${cases.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+/** `v` with LIKE's own wildcards (and its escape character) taken literally. */
+const escapeLike = (v: string) => v.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** The latest decision's outcome of the case in the outer query (decisions_case_created_idx). */
+const latestOutcome = sql`(select ${decisions.outcome} from ${decisions} where ${decisions.caseId} = ${cases.id} order by ${decisions.createdAt} desc limit 1)`;
+
+/** WHERE conditions for the filters and the search, all but the state filter (counts reuse them). */
+function filterConditions(p: QueueParams): SQL[] {
+  // A deleted case (DELETE /api/v1/cases/{id}) is gone from every list.
+  const where: SQL[] = [isNull(cases.deletedAt)];
+  if (p.verdict) where.push(inArray(cases.verdict, p.verdict));
+  // reviewed_at is set by decideCase (lib/cases/decide-case.ts) in the transaction that inserts the
+  // decision, and by nothing else, so "has a decision" is a column test instead of a lookup per case.
+  if (p.decision === "none") where.push(isNull(cases.reviewedAt));
+  else if (p.decision === "any") where.push(isNotNull(cases.reviewedAt));
+  else if (p.decision) where.push(sql`${latestOutcome} = ${p.decision}`);
+  if (p.score_min !== undefined) where.push(gte(cases.score, p.score_min));
+  if (p.score_max !== undefined) where.push(lte(cases.score, p.score_max));
+  if (p.source) where.push(eq(cases.source, p.source));
+  if (p.submitter) {
+    where.push(
+      p.submitter.startsWith("usr_")
+        ? eq(cases.submitterId, p.submitter)
+        : inArray(cases.submitterId, sql`(select ${users.id} from ${users} where lower(${users.email}) = lower(${p.submitter}))`),
+    );
+  }
+  if (p.policy) where.push(inArray(cases.policyId, sql`(select ${policies.id} from ${policies} where ${policies.name} = ${p.policy})`));
+  if (p.from) where.push(gte(cases.createdAt, sql`${`${p.from}T00:00:00Z`}::timestamptz`));
+  if (p.to) where.push(lt(cases.createdAt, sql`${`${p.to}T00:00:00Z`}::timestamptz + interval '1 day'`));
+  if (p.q) {
+    // Each field is matched by its own index (a prefix LIKE on text_pattern_ops), and the matching ids
+    // are unioned: an OR over the fields, across the images join, would read every case instead.
+    const prefix = `${escapeLike(p.q.toLowerCase())}%`;
+    const arms: SQL[] = [
+      sql`select ${cases.id} from ${cases} where lower(${cases.filename}) like ${prefix}`,
+      sql`select ${cases.id} from ${cases} where lower(${cases.externalRef}) like ${prefix}`,
+    ];
+    if (/^case_[0-9a-z]+$/i.test(p.q)) arms.push(sql`select ${cases.id} from ${cases} where ${cases.id} = ${p.q.toLowerCase()}`);
+    // sha256 is stored as lowercase hex; a prefix of 4+ digits is specific enough to be meant.
+    if (/^[0-9a-f]{4,64}$/i.test(p.q)) {
+      arms.push(sql`select ${cases.id} from ${cases} inner join ${images} on ${images.id} = ${cases.imageId} where ${images.sha256} like ${prefix}`);
+    }
+    where.push(sql`${cases.id} in (${sql.join(arms, sql` union all `)})`);
+  }
+  return where;
+}
+
+export interface QueueRow {
+  id: string;
+  state: CaseState;
+  verdict: "ai_generated" | "likely_authentic" | "inconclusive" | null;
+  score: number | null;
+  filename: string;
+  externalRef: string | null;
+  source: "upload" | "api";
+  createdAt: Date;
+  image: { id: string; format: string; width: number; height: number; sizeBytes: number; sha256: string };
+  /** The latest human decision, when there is one. */
+  decision: { outcome: string; reviewer: string; at: Date } | null;
+  /** Another case of the same image bytes that has a decision (only for cases without their own). */
+  duplicateOf: { caseId: string; outcome: string } | null;
+}
+
+export interface QueuePage {
+  items: QueueRow[];
+  sort: QueueSort;
+  /** Cursor for the page after the last row, or null at the end. */
+  nextCursor: string | null;
+  /** Cursor for the page before the first row, or null at the start. */
+  prevCursor: string | null;
+}
+
+/**
+ * One page of the queue. `after` pages forward; `before` pages back (the query runs in the reverse
+ * order and the rows are turned round). Exact: every matching case is on exactly one page of a walk.
+ */
+export async function listQueue(db: DbOrTx, p: QueueParams, opts: { defaultSort?: QueueSort } = {}): Promise<QueuePage> {
+  const sort = p.sort ?? opts.defaultSort ?? "risk";
+  const { key, dir } = SORTS[sort];
+  const limit = p.limit ?? QUEUE_DEFAULT_LIMIT;
+  const where = filterConditions(p);
+  if (p.state) where.push(inArray(cases.state, p.state));
+  const raw = p.after ?? p.before;
+  const backwards = Boolean(p.before);
+  if (raw) {
+    const pos = decodeQueueCursor(raw, sort);
+    if (!pos) throw new AppError("invalid_request", "The page link is out of date or not one the queue made; start from the first page.", { param: p.after ? "after" : "before" });
+    // Forward in ascending order, or backward in descending order, means "greater than".
+    const greater = (dir === "asc") !== backwards;
+    const left = key === "age" ? sql`(${cases.createdAt}, ${cases.id})` : sql`(${KEY_SQL[key]}, ${cases.createdAt}, ${cases.id})`;
+    const right =
+      key === "age"
+        ? sql`(${pos.at}::timestamptz, ${pos.id})`
+        : sql`(${pos.key}::${KEY_CAST[key]}, ${pos.at}::timestamptz, ${pos.id})`;
+    where.push(greater ? sql`${left} > ${right}` : sql`${left} < ${right}`);
+  }
+  const ascending = (dir === "asc") !== backwards;
+  const order = (e: SQL | typeof cases.id | typeof cases.createdAt) => (ascending ? sql`${e} asc` : sql`${e} desc`);
+  const orderBy = [...(key === "age" ? [] : [order(KEY_SQL[key])]), order(cases.createdAt), order(cases.id)];
+  const keyText = key === "age" ? sql<string>`''` : sql<string>`(${KEY_SQL[key]})::text`;
+
+  const rows = await db
+    .select({
+      id: cases.id,
+      state: cases.state,
+      verdict: cases.verdict,
+      score: cases.score,
+      filename: cases.filename,
+      externalRef: cases.externalRef,
+      source: cases.source,
+      createdAt: cases.createdAt,
+      image: { id: images.id, format: images.format, width: images.width, height: images.height, sizeBytes: images.sizeBytes, sha256: images.sha256 },
+      at: createdAtText,
+      key: keyText,
+    })
+    .from(cases)
+    .innerJoin(images, eq(images.id, cases.imageId))
+    .where(where.length ? and(...where) : undefined)
+    .orderBy(...orderBy)
+    .limit(limit + 1);
+  const more = rows.length > limit;
+  const page = rows.slice(0, limit);
+  if (backwards) page.reverse();
+  const cursorOf = (r: (typeof page)[number]) => encodeQueueCursor({ sort, key: r.key, at: r.at, id: r.id });
+  const first = page[0];
+  const last = page[page.length - 1];
+  // Coming from a cursor, the page on the other side exists: that is where the cursor came from.
+  const nextCursor = last && (backwards || more) ? cursorOf(last) : null;
+  const prevCursor = first && (backwards ? more : Boolean(p.after)) ? cursorOf(first) : null;
+
+  const ids = page.map((r) => r.id);
+  const [decided, twins] = await Promise.all([latestDecisions(db, ids), decidedTwins(db, page.map((r) => r.image.id))]);
+  const items = page.map(({ at: _at, key: _key, ...r }) => {
+    const decision = decided.get(r.id) ?? null;
+    const twin = twins.get(r.image.id);
+    return { ...r, decision, duplicateOf: !decision && twin && twin.caseId !== r.id ? twin : null };
+  });
+  return { items, sort, nextCursor, prevCursor };
+}
+
+/** Each case's latest decision still in force (an undone one does not count), with the reviewer's email. */
+export async function latestDecisions(db: DbOrTx, caseIds: string[]): Promise<Map<string, { outcome: string; reviewer: string; at: Date }>> {
+  if (!caseIds.length) return new Map();
+  const rows = await db
+    .selectDistinctOn([decisions.caseId], { caseId: decisions.caseId, outcome: decisions.outcome, at: decisions.createdAt, reviewer: users.email })
+    .from(decisions)
+    .innerJoin(users, eq(users.id, decisions.reviewerId))
+    .where(and(inArray(decisions.caseId, caseIds), isNull(decisions.undoneAt)))
+    .orderBy(decisions.caseId, sql`${decisions.createdAt} desc`);
+  return new Map(rows.map((r) => [r.caseId, { outcome: r.outcome, reviewer: r.reviewer, at: r.at }]));
+}
+
+/**
+ * For each image, the most recently decided case of it, if any: a queue row whose own case is
+ * undecided is then marked "duplicate of a decided case". Same bytes only here (cases_image_idx);
+ * near-duplicates by dHash are compared on the case page (lib/cases/related-cases.ts), where one
+ * image is compared with all, not a page of them.
+ */
+export async function decidedTwins(db: DbOrTx, imageIds: string[]): Promise<Map<string, { caseId: string; outcome: string }>> {
+  if (!imageIds.length) return new Map();
+  const rows = await db
+    .selectDistinctOn([cases.imageId], { imageId: cases.imageId, caseId: cases.id, outcome: decisions.outcome })
+    .from(cases)
+    .innerJoin(decisions, eq(decisions.caseId, cases.id))
+    .where(and(inArray(cases.imageId, [...new Set(imageIds)]), isNull(decisions.undoneAt), isNull(cases.deletedAt)))
+    .orderBy(cases.imageId, sql`${decisions.createdAt} desc`);
+  return new Map(rows.map((r) => [r.imageId, { caseId: r.caseId, outcome: r.outcome }]));
+}
+
+/**
+ * Cases per state under the active filters and search, ignoring the state filter itself: the
+ * state tabs say how many each tab would show.
+ */
+export async function countQueueStates(db: DbOrTx, p: QueueParams): Promise<Record<CaseState, number>> {
+  const where = filterConditions(p);
+  const base = db.select({ state: cases.state, n: sql<number>`count(*)::int` }).from(cases);
+  const rows = await base.where(where.length ? and(...where) : undefined).groupBy(cases.state);
+  const out = Object.fromEntries(QUEUE_STATES.map((s) => [s, 0])) as Record<CaseState, number>;
+  for (const r of rows) out[r.state] = Number(r.n);
+  return out;
+}

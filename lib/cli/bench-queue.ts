@@ -1,0 +1,122 @@
+// `npm run bench:queue`: the review queue's reads at 100 000 cases. Seeds a throw-away PGlite database
+// and, when DATABASE_URL (or TEST_DATABASE_URL) names a local PostgreSQL server, a temp database there
+// (dropped after), with a realistic spread of states, scores, dates, sizes, sources and decisions,
+// then times what the queue page runs per view (one page of rows plus the per-state counts) and
+// prints p50/p95 per scenario. Target: p95 under 200 ms.
+import { sql } from "drizzle-orm";
+import type { Db } from "../../db";
+import { parseQueueParams, type QueueParams } from "../cases/queue-params";
+import { countQueueStates, listQueue } from "../cases/queue-queries";
+import { createPgliteTestDb, createPostgresTestDb, serverUrl, type TestDb } from "../testing/test-db";
+
+const CASES = Number(process.env.BENCH_CASES ?? 100_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 40);
+
+const pct = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? NaN;
+
+/** Bulk seed in a few INSERT … SELECT statements over generate_series: seconds, not minutes. */
+async function seed(db: Db, n: number): Promise<{ sha: string; file: string }> {
+  await db.execute(sql`insert into policies (id, name, quarantine_threshold, is_default) values ('pol_benchdefault', 'bench-default', 50, true), ('pol_benchstrict', 'strict', 30, false) on conflict do nothing`);
+  await db.execute(sql`insert into users (id, email, password_hash, role)
+    select 'usr_bench' || i, 'submitter' || i || '@bench.test', 'x', (case when i <= 3 then 'moderator' else 'editor' end)::role
+    from generate_series(1, 20) i`);
+  // ~3% of cases resubmit an earlier image (same bytes), as re-uploads do.
+  await db.execute(sql`insert into images (id, sha256, mime, format, size_bytes, width, height, storage_key, phash, created_at)
+    select 'img_bench' || i, encode(sha256(convert_to('bench' || i, 'UTF8')), 'hex'),
+      (array['image/jpeg', 'image/png', 'image/webp'])[1 + i % 3], (array['jpeg', 'png', 'webp'])[1 + i % 3],
+      20000 + (power(random(), 3) * 15000000)::int, 640 + i % 3000, 480 + i % 2000, 'bench/' || i, substr(md5(i::text), 1, 16),
+      now() - interval '400 days'
+    from generate_series(1, ${n}) i`);
+  await db.execute(sql`insert into cases (id, image_id, source, submitter_id, filename, external_ref, state, verdict, score, confidence, policy_id, created_at, updated_at)
+    select 'case_bench' || lpad(i::text, 7, '0'), 'img_bench' || (case when i % 33 = 0 then greatest(1, i / 7) else i end),
+      source, 'usr_bench' || (1 + i % 20),
+      (array['IMG_', 'upload-', 'photo_', 'render-'])[1 + i % 4] || i || (array['.jpg', '.png', '.webp'])[1 + i % 3],
+      case when source = 'api' then 'ext-' || i end,
+      state,
+      case when score is null then null when score >= 70 then 'ai_generated' when score >= 40 then 'inconclusive' else 'likely_authentic' end::verdict,
+      score, case when score is null then null else 0.8 end,
+      case when i % 10 = 0 then 'pol_benchstrict' else 'pol_benchdefault' end,
+      at, at
+    from (
+      select i, at, (case when r3 < 0.6 then 'api' else 'upload' end)::case_source as source, state,
+        case
+          when state in ('pending_scan', 'scanning', 'retry_pending') then null
+          when state = 'quarantined' then 50 + r2 * 50
+          when state = 'cleared' then r2 * 50
+          when state = 'manual_review' then 40 + r2 * 20
+          else r2 * 100
+        end::real as score
+      from (
+        select i, r2, r3, now() - random() * interval '365 days' as at,
+          (case when r < 0.45 then 'reviewed' when r < 0.75 then 'cleared' when r < 0.87 then 'quarantined' when r < 0.92 then 'manual_review'
+                when r < 0.96 then 'pending_scan' when r < 0.98 then 'retry_pending' else 'scanning' end)::case_state as state
+        from (select i, random() r, random() r2, random() r3 from generate_series(1, ${n}) i) g
+      ) s
+    ) c`);
+  await db.execute(sql`insert into decisions (id, case_id, reviewer_id, outcome, created_at)
+    select 'dec_bench' || substr(id, 11), id, 'usr_bench' || (1 + (hashtext(id) & 1) + 1),
+      (array['confirmed_ai', 'authentic', 'needs_more_info'])[1 + (hashtext(id) & 3) % 3]::decision_outcome, created_at + interval '1 hour'
+    from cases where state = 'reviewed'`);
+  // decideCase stamps reviewed_at with every decision; the seed does too.
+  await db.execute(sql`update cases set reviewed_at = created_at + interval '1 hour' where state = 'reviewed'`);
+  await db.execute(sql`analyze`);
+  const res = (await db.execute(sql`select i.sha256, c.filename from cases c join images i on i.id = c.image_id where c.id = 'case_bench0042424'`)) as unknown;
+  // postgres.js answers an array of rows, PGlite an object with `rows`.
+  const rows = (Array.isArray(res) ? res : (res as { rows: unknown[] }).rows) as { sha256: string; filename: string }[];
+  const row = rows[0];
+  return { sha: row?.sha256 ?? "00000000", file: row?.filename ?? "IMG_42424" };
+}
+
+function params(raw: Record<string, string>): QueueParams {
+  const r = parseQueueParams(raw);
+  if (!r.ok) throw new Error(r.message);
+  return r.params;
+}
+
+async function timeView(db: Db, p: QueueParams): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < RUNS + 3; i++) {
+    const t0 = performance.now();
+    await Promise.all([listQueue(db, p), countQueueStates(db, p)]);
+    if (i >= 3) out.push(performance.now() - t0);
+  }
+  return out;
+}
+
+async function bench(label: string, make: () => Promise<TestDb>) {
+  const t = await make();
+  try {
+    const t0 = performance.now();
+    const { sha, file } = await seed(t.db, CASES);
+    console.log(`\n${label}: seeded ${CASES.toLocaleString("en")} cases in ${((performance.now() - t0) / 1000).toFixed(1)} s; ${RUNS} runs per view (page of 50 + counts per state)`);
+    const page1 = await listQueue(t.db, params({}));
+    const from = new Date(Date.now() - 90 * 86_400_000).toISOString().slice(0, 10);
+    const views: [string, QueueParams][] = [
+      ["default view (risk sort)", params({})],
+      ["default view, page 2", params({ after: page1.nextCursor! })],
+      ["filtered: api, ai_generated, score ≥ 70, last 90 days", params({ source: "api", verdict: "ai_generated", score_min: "70", from })],
+      ["filtered: undecided, newest first", params({ decision: "none", sort: "newest" })],
+      ["filtered: size sort, strict policy", params({ sort: "size_large", policy: "strict" })],
+      [`search: file name "${file.slice(0, -4)}"`, params({ q: file.slice(0, -4) })],
+      [`search: sha256 prefix "${sha.slice(0, 8)}"`, params({ q: sha.slice(0, 8) })],
+    ];
+    console.log(`${"view".padEnd(56)} ${"p50 ms".padStart(8)} ${"p95 ms".padStart(8)}`);
+    for (const [name, p] of views) {
+      const xs = await timeView(t.db, p);
+      console.log(`${name.padEnd(56)} ${pct(xs, 0.5).toFixed(1).padStart(8)} ${pct(xs, 0.95).toFixed(1).padStart(8)}`);
+    }
+  } finally {
+    await t.cleanup();
+  }
+}
+
+async function main() {
+  await bench("PGlite (in memory)", () => createPgliteTestDb());
+  if (serverUrl) await bench(`PostgreSQL (temp database on ${new URL(serverUrl).host})`, () => createPostgresTestDb(serverUrl!));
+  else console.log("\nPostgreSQL: skipped (set DATABASE_URL to a local server to include it)");
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
