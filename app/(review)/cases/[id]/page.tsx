@@ -70,7 +70,7 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
     <div className="space-y-3" data-testid="case-page" data-case={c.id}>
       <LiveRefresh since={since} caseId={c.id} />
       <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
-        <Link href="/queue" className="text-sm text-slate-500 hover:text-slate-900">← Queue</Link>
+        <Link href="/queue" className="text-sm text-slate-600 hover:text-slate-900">← Queue</Link>
         <h1 className="min-w-0 truncate font-mono text-lg font-semibold" title={c.filename || c.id}>{c.filename || c.id}</h1>
         <StateBadge state={c.state} />
         {inSession && (
@@ -122,7 +122,7 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
 
           <section className={`${card} space-y-3`}>
             <h2 className="font-semibold">Signal breakdown</h2>
-            {det ? <SignalTable signals={det.signals} /> : <p className="text-sm text-slate-500">No detection yet.</p>}
+            {det ? <SignalTable signals={det.signals} /> : <p className="text-sm text-slate-600">No detection yet.</p>}
             {c.last_error && (
               <p className="break-words rounded border border-amber-200 bg-amber-50 p-2 text-sm text-amber-900">
                 Last scan error (attempt {c.attempts}): {c.last_error}
@@ -134,7 +134,7 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
             <section className={`${card} text-sm`} data-testid="related-cases">
               <h2 className="mb-2 font-semibold">Seen before</h2>
               {related.length === 0 ? (
-                <p className="text-slate-500">No other case has this image or a near-duplicate of it.</p>
+                <p className="text-slate-600">No other case has this image or a near-duplicate of it.</p>
               ) : (
                 <ul className="space-y-1">
                   {related.map((r) => (
@@ -143,7 +143,7 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
                         {r.filename || r.id}
                       </Link>
                       <StateBadge state={r.state} />
-                      <span className="ml-auto text-xs text-slate-500">
+                      <span className="ml-auto text-xs text-slate-600">
                         {r.sameImage ? "same file" : `near-duplicate (${r.distance}/64)`}
                         {r.outcome ? ` · ${r.outcome.replace(/_/g, " ")}` : ""}
                       </span>
@@ -190,7 +190,7 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
                   const d = e.data;
                   return (
                     <li key={e.id}>
-                      <span className="font-mono text-xs text-slate-400">{e.createdAt.toLocaleTimeString()}</span>{" "}
+                      <span className="font-mono text-xs text-slate-600">{e.createdAt.toLocaleTimeString()}</span>{" "}
                       {e.action === "case.transition" ? `${d.from} → ${d.to} (${d.reason})` : e.action}
                     </li>
                   );
@@ -233,10 +233,10 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
                 {detail.decisions.map(({ decision: d, reviewer }) => {
                   const status = d.undoneAt ? "undone" : superseded.has(d.id) ? "amended" : "in force";
                   return (
-                    <li key={d.id} className={`text-sm ${status === "in force" ? "" : "text-slate-400"}`} data-testid="decision" data-status={status}>
+                    <li key={d.id} className={`text-sm ${status === "in force" ? "" : "text-slate-600"}`} data-testid="decision" data-status={status}>
                       <strong className={status === "undone" ? "line-through" : ""}>{OUTCOME_LABELS[d.outcome]}</strong>
                       {status !== "in force" && <span className="ml-1 text-xs">({status})</span>}
-                      <span className="block text-xs text-slate-500">
+                      <span className="block text-xs text-slate-600">
                         {reviewer.email} · {d.createdAt.toLocaleString()}
                         {d.supersedesId ? " · amendment" : ""}
                       </span>
@@ -249,7 +249,7 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
             {canDecide && <ApplySameDecision caseId={c.id} related={related} />}
             <DecisionPanel caseId={c.id} canDecide={canDecide} canAmend={canAmend} inSession={inSession} isModerator={isModerator} />
             {!canDecide && !canAmend && c.decisions.length === 0 && (
-              <p className="text-sm text-slate-500">{isModerator ? "A decision can be made once the scan has finished." : "Moderators record decisions."}</p>
+              <p className="text-sm text-slate-600">{isModerator ? "A decision can be made once the scan has finished." : "Moderators record decisions."}</p>
             )}
           </section>
 
@@ -261,7 +261,7 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
                   <li key={i}>{r}</li>
                 ))}
               </ol>
-              <p className="text-xs text-slate-400">
+              <p className="text-xs text-slate-600">
                 {det.engine_version} · {det.fusion_version}
                 {det.model_version ? ` · ${det.model_version}` : ""}
                 {det.policy

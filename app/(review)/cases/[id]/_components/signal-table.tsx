@@ -8,17 +8,18 @@ interface Flag {
 }
 export type SignalRow = Pick<SignalDto, "id" | "version" | "status" | "score" | "flags" | "summary" | "ms"> & { error?: string };
 
-const DIRECTION: Record<string, string> = { ai: "text-ai", authentic: "text-authentic", neutral: "text-slate-500" };
+const DIRECTION: Record<string, string> = { ai: "text-ai", authentic: "text-authentic", neutral: "text-slate-700" };
 
 export function SignalTable({ signals }: { signals: SignalRow[] }) {
   return (
-    <table className="w-full text-sm" data-testid="signal-table">
-      <thead className="text-left text-slate-500">
+    <div className="overflow-x-auto">
+    <table className="w-full min-w-[28rem] text-sm" data-testid="signal-table">
+      <thead className="text-left text-slate-700">
         <tr>
-          <th className="py-1 pr-3 font-medium">Signal</th>
-          <th className="py-1 pr-3 font-medium">Score</th>
-          <th className="py-1 pr-3 font-medium">Finding</th>
-          <th className="py-1 text-right font-medium">Time</th>
+          <th scope="col" className="py-1 pr-3 font-medium">Signal</th>
+          <th scope="col" className="py-1 pr-3 font-medium">Score</th>
+          <th scope="col" className="py-1 pr-3 font-medium">Finding</th>
+          <th scope="col" className="py-1 text-right font-medium">Time</th>
         </tr>
       </thead>
       <tbody className="divide-y divide-slate-100 align-top">
@@ -26,7 +27,7 @@ export function SignalTable({ signals }: { signals: SignalRow[] }) {
           <tr key={s.id} data-testid="signal-row" data-signal={s.id} data-status={s.status}>
             <td className="py-2 pr-3">
               <div className="font-medium">{signalPresentation(s.id).label}</div>
-              <div className="font-mono text-xs text-slate-400">
+              <div className="font-mono text-xs text-slate-600">
                 {s.id} v{s.version}
               </div>
             </td>
@@ -34,7 +35,7 @@ export function SignalTable({ signals }: { signals: SignalRow[] }) {
               {s.status === "error" ? (
                 <span className="rounded bg-red-50 px-1.5 py-0.5 text-xs text-red-700">error</span>
               ) : s.score === null ? (
-                <span className="text-xs text-slate-400">n/a</span>
+                <span className="text-xs text-slate-600">n/a</span>
               ) : (
                 <div className="flex items-center gap-2">
                   <div className="h-2 w-20 overflow-hidden rounded bg-slate-100">
@@ -57,10 +58,11 @@ export function SignalTable({ signals }: { signals: SignalRow[] }) {
                 </ul>
               )}
             </td>
-            <td className="py-2 text-right font-mono text-xs text-slate-500">{s.ms.toFixed(0)} ms</td>
+            <td className="py-2 text-right font-mono text-xs text-slate-700">{s.ms.toFixed(0)} ms</td>
           </tr>
         ))}
       </tbody>
     </table>
+    </div>
   );
 }

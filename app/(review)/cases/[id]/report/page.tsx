@@ -90,7 +90,7 @@ export default async function CaseReportPage({ params }: { params: Promise<{ id:
         <tbody className="divide-y divide-slate-100 align-top">
           {r.signals.map((s) => (
             <tr key={s.id} className="break-inside-avoid">
-              <td className="py-1 pr-2">{s.label} <span className="font-mono text-xs text-slate-400">{s.id} v{s.version}</span></td>
+              <td className="py-1 pr-2">{s.label} <span className="font-mono text-xs text-slate-600">{s.id} v{s.version}</span></td>
               <td className="py-1 pr-2 font-mono">{s.status === "ok" && s.score !== null ? (s.score * 100).toFixed(0) : s.status}</td>
               <td className="py-1">{s.summary}</td>
             </tr>

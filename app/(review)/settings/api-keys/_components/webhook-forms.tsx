@@ -22,7 +22,7 @@ export function CreateWebhookForm({ apiKeyId }: { apiKeyId: string }) {
             <input type="checkbox" name="events" value={e} /> {e}
           </label>
         ))}
-        <span className="text-slate-400">(none ticked: every event)</span>
+        <span className="text-slate-600">(none ticked: every event)</span>
       </fieldset>
       {state?.ok && (
         <div className="rounded border border-emerald-200 bg-emerald-50 p-2 text-xs">
