@@ -15,7 +15,7 @@ test("moving a policy's threshold changes the preview counts live", async ({ pag
   await expect(page.getByTestId("upload-summary")).toHaveText("2 uploaded · 0 failed · 0 in progress");
   // Wait until both are scanned (the queue lists them as quarantined or cleared).
   await expect(async () => {
-    await page.goto("/queue");
+    await page.goto("/queue?q=policy-");
     for (const name of ["policy-a.jpg", "policy-b.png"]) {
       await expect(page.getByRole("row").filter({ hasText: name }).first()).toContainText(/quarantined|cleared/i, { timeout: 1000 });
     }

@@ -171,7 +171,10 @@ test("a moderator triages several cases with the keyboard alone", async ({ page 
 
   // The same view at phone width.
   await page.setViewportSize({ width: 390, height: 844 });
+  // j opens the next claimed case: wait for the new page, not the case page already showing.
+  const before = page.url();
   await page.keyboard.press("j");
+  await expect(page).not.toHaveURL(before);
   await expect(page).toHaveURL(CASE_URL);
   await expect(page.getByTestId("case-viewer")).toBeVisible();
   await shot(page, testInfo, "390-overlay");

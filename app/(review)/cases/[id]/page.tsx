@@ -102,12 +102,12 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
         </span>
       </div>
 
-      <div className="grid items-start gap-4 lg:grid-cols-[minmax(0,1fr)_22rem]">
+      <div className="grid grid-cols-1 items-start gap-4 lg:grid-cols-[minmax(0,1fr)_22rem]">
         <div className="min-w-0 space-y-4">
           <CaseViewer imageUrl={c.links.display_image} alt={c.filename || "Submitted image"} width={size.width} height={size.height} overlays={overlays} />
 
           {charts.map((ch) => (
-            <section key={ch.signal} className={`${card} grid gap-4 sm:grid-cols-[10rem_1fr]`} data-testid="signal-chart" data-signal={ch.signal}>
+            <section key={ch.signal} className={`${card} grid grid-cols-1 gap-4 sm:grid-cols-[10rem_minmax(0,1fr)]`} data-testid="signal-chart" data-signal={ch.signal}>
               {/* eslint-disable-next-line @next/next/no-img-element */}
               <img src={ch.url} alt={`${ch.label} of the image`} className="aspect-square w-40 rounded-md bg-slate-900" style={{ imageRendering: "pixelated" }} />
               <div className="min-w-0 space-y-2">
@@ -130,7 +130,7 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
             )}
           </section>
 
-          <div className="grid gap-4 md:grid-cols-2">
+          <div className="grid grid-cols-1 gap-4 md:grid-cols-2">
             <section className={`${card} text-sm`} data-testid="related-cases">
               <h2 className="mb-2 font-semibold">Seen before</h2>
               {related.length === 0 ? (
@@ -155,7 +155,7 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
 
             <section className={`${card} text-sm`}>
               <h2 className="mb-2 font-semibold">Image</h2>
-              <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-slate-600">
+              <dl className="grid grid-cols-[auto_minmax(0,1fr)] gap-x-3 gap-y-1 text-slate-600">
                 <dt>Format</dt><dd>{c.image.mime}</dd>
                 <dt>Size</dt><dd>{size.width}×{size.height}, {(c.image.size_bytes / 1024).toFixed(0)} KB</dd>
                 <dt>SHA-256</dt><dd className="truncate font-mono text-xs" title={c.image.sha256}>{c.image.sha256}</dd>

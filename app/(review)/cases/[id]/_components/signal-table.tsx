@@ -12,7 +12,7 @@ const DIRECTION: Record<string, string> = { ai: "text-ai", authentic: "text-auth
 
 export function SignalTable({ signals }: { signals: SignalRow[] }) {
   return (
-    <div className="overflow-x-auto">
+    <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Signal breakdown, scrolls sideways">
     <table className="w-full min-w-[28rem] text-sm" data-testid="signal-table">
       <thead className="text-left text-slate-700">
         <tr>
