@@ -20,7 +20,20 @@ async function audit(page: Page, path: string, label: string, attach: (name: str
     .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`);
   expect.soft(bad, `${label} ${path}`).toEqual([]);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  expect.soft(overflow, `${label} ${path} scrolls sideways by ${overflow}px`).toBeLessThanOrEqual(0);
+  // When it does, name the elements sticking out past the viewport's right edge (innermost first).
+  const culprits = overflow > 0 ? await page.evaluate(() => {
+    const w = document.documentElement.clientWidth;
+    return [...document.querySelectorAll("body *")]
+      .filter((el) => {
+        if (el.getBoundingClientRect().right <= w + 1 || [...el.children].some((c) => c.getBoundingClientRect().right > w + 1)) return false;
+        // Content scrolled inside its own box does not widen the page.
+        for (let p = el.parentElement; p; p = p.parentElement) if (/(auto|scroll|hidden)/.test(getComputedStyle(p).overflowX)) return false;
+        return true;
+      })
+      .slice(0, 5)
+      .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].slice(0, 4).join(".")} "${(el.textContent ?? "").trim().slice(0, 30)}"`);
+  }) : [];
+  expect.soft(overflow, `${label} ${path} scrolls sideways by ${overflow}px: ${culprits.join(" | ")}`).toBeLessThanOrEqual(0);
   await attach(`${label}-${path.replace(/[^a-z0-9]+/gi, "_")}`);
 }
 
