@@ -22,10 +22,18 @@ export type BulkCaseResult = { caseId: string; ok: true } | { caseId: string; ok
 export async function decideCases({ ctx, input }: { ctx: Ctx; input: z.input<typeof decideCasesInput> }): Promise<BulkCaseResult[]> {
   authorize(ctx.actor, "decide");
   const data = decideCasesInput.parse(input);
+  return eachCase(data.caseIds, (caseId) => decideCase({ ctx, input: { caseId, outcome: data.outcome, note: data.note } }));
+}
+
+/**
+ * Runs `run` for each distinct case id in turn and records what became of it; a `forbidden` error
+ * (the actor may not do this at all) ends the whole action instead.
+ */
+export async function eachCase(caseIds: readonly string[], run: (caseId: string) => Promise<unknown>): Promise<BulkCaseResult[]> {
   const out: BulkCaseResult[] = [];
-  for (const caseId of [...new Set(data.caseIds)]) {
+  for (const caseId of new Set(caseIds)) {
     try {
-      await decideCase({ ctx, input: { caseId, outcome: data.outcome, note: data.note } });
+      await run(caseId);
       out.push({ caseId, ok: true });
     } catch (err) {
       const e = normaliseError(err);

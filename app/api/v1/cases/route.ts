@@ -2,9 +2,7 @@ import { apiRoute, otherMethods, parseOrThrow } from "@/lib/api/route";
 import { caseDto } from "@/lib/api/dto";
 import { listCases } from "@/lib/cases/queries";
 import { submitImage } from "@/lib/cases/submit-image";
-import { readBodyLimited, readFormLimited } from "@/lib/api/read-body";
-import { MAX_REQUEST_BYTES } from "@/lib/limits";
-import { AppError } from "@/lib/errors";
+import { readImageUpload } from "@/lib/api/read-image-upload";
 import { createCaseFields, listCasesQuery } from "./cases.validation";
 
 export const dynamic = "force-dynamic";
@@ -20,23 +18,7 @@ export const GET = apiRoute({ permission: "viewQueue", scope: "cases:read" }, as
  * or the raw image bytes as the body with any image content type. Answers 202: scanning is async.
  */
 export const POST = apiRoute({ permission: "submit", scope: "cases:write" }, async (req, { db, actor, requestId, chargeImages }) => {
-  const type = req.headers.get("content-type") ?? "";
-  let bytes: Buffer;
-  let filename = "";
-  let fields: Record<string, unknown> = {};
-  if (type.startsWith("multipart/form-data")) {
-    const form = await readFormLimited(req, MAX_REQUEST_BYTES);
-    const file = form.get("file");
-    if (!(file instanceof File)) throw new AppError("invalid_request", "Send the image in a `file` part.", { param: "file" });
-    bytes = Buffer.from(await file.arrayBuffer());
-    filename = file.name;
-    fields = Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === "string"));
-  } else {
-    bytes = await readBodyLimited(req, MAX_REQUEST_BYTES);
-    const url = new URL(req.url);
-    filename = url.searchParams.get("filename") ?? "";
-    fields = Object.fromEntries(url.searchParams);
-  }
+  const { bytes, filename, fields } = await readImageUpload(req, ["file"]);
   const f = parseOrThrow(createCaseFields, fields);
   // One image against the key's monthly quota, once the request is known to be well-formed.
   await chargeImages(1);

@@ -1,9 +1,7 @@
 import { apiRoute, otherMethods, parseOrThrow } from "@/lib/api/route";
 import { jobDto } from "@/lib/api/dto";
-import { readBodyLimited, readFormLimited } from "@/lib/api/read-body";
+import { readImageUpload } from "@/lib/api/read-image-upload";
 import { createJob } from "@/lib/jobs/create-job";
-import { MAX_REQUEST_BYTES } from "@/lib/limits";
-import { AppError } from "@/lib/errors";
 import { asyncJobFields } from "./async.validation";
 
 export const dynamic = "force-dynamic";
@@ -16,22 +14,7 @@ export const dynamic = "force-dynamic";
  * signing secret, once.
  */
 export const POST = apiRoute({ permission: "submit", scope: "detect" }, async (req, { db, actor, requestId, chargeImages }) => {
-  const type = req.headers.get("content-type") ?? "";
-  let bytes: Buffer;
-  let filename = "";
-  let fields: Record<string, unknown>;
-  if (type.startsWith("multipart/form-data")) {
-    const form = await readFormLimited(req, MAX_REQUEST_BYTES);
-    const file = form.get("image") ?? form.get("file");
-    if (!(file instanceof File)) throw new AppError("invalid_request", "Send the image in an `image` (or `file`) part.", { param: "image" });
-    bytes = Buffer.from(await file.arrayBuffer());
-    filename = file.name;
-    fields = Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === "string"));
-  } else {
-    bytes = await readBodyLimited(req, MAX_REQUEST_BYTES);
-    fields = Object.fromEntries(new URL(req.url).searchParams);
-    filename = typeof fields.filename === "string" ? fields.filename : "";
-  }
+  const { bytes, filename, fields } = await readImageUpload(req, ["image", "file"]);
   const f = parseOrThrow(asyncJobFields, fields);
   await chargeImages(1);
   const created = await createJob({
