@@ -10,6 +10,7 @@
 // request in the same transaction, and the report it already has is recorded as the case's scan
 // (completeScan), so the worker never scans it. Should this process die in between, the claim's lease
 // expires and a worker scans the case as usual.
+import { CASE_SOURCES } from "../../db/schema/enums";
 import { createHash } from "node:crypto";
 import { and, eq, inArray, or } from "drizzle-orm";
 import { z } from "zod";
@@ -32,6 +33,8 @@ import { parseDetectOptions, type DetectOptions, type DetectOptionsInput } from 
 
 export const detectImageInput = z.object({
   image: imageSource,
+  /** Where a case made with create_case says it came from: the API, or the console's quick check. */
+  source: z.enum(CASE_SOURCES).default("api"),
   options: z.custom<DetectOptionsInput>((v) => typeof v === "object" && v !== null).default({}),
 });
 export type DetectImageInput = z.input<typeof detectImageInput>;
@@ -215,7 +218,7 @@ export async function detectImage({ ctx, input }: { ctx: Ctx & { db: Db }; input
       input: {
         bytes,
         filename: options.filename ?? src.filename,
-        source: "api",
+        source: data.source,
         policyName: policy.name,
         externalRef: options.external_ref,
         claimAs: { workerId, leaseSeconds: env.LOUPE_LEASE_SECONDS },

@@ -1,6 +1,7 @@
 import { getDb } from "@/db";
 import { requirePageActor } from "@/lib/auth/session";
 import { lastCaseEventId } from "@/lib/live/queries";
+import { QuickCheck } from "./_components/quick-check";
 import { Uploader } from "./_components/uploader";
 
 export const dynamic = "force-dynamic";
@@ -14,6 +15,7 @@ export default async function UploadPage() {
       <h1 className="text-2xl font-semibold">Upload images</h1>
       <p className="text-slate-600">Each image becomes a case. The scanner runs in the background; each row shows its case&apos;s state as it changes.</p>
       <Uploader since={since} />
+      <QuickCheck />
     </div>
   );
 }

@@ -13,7 +13,7 @@ import { LiveRefresh } from "@/components/live-refresh";
 import { relatedCases } from "@/lib/cases/related-cases";
 import { signalPresentation } from "@/lib/cases/signal-labels";
 import { NUMBER_HINTS, OUTCOME_LABELS, verdictSentence } from "@/lib/cases/verdict-sentence";
-import { CaseViewer, Legend, type OverlayRef } from "./_components/case-viewer";
+import { CaseViewer, Legend, type OverlayRef } from "@/components/case-viewer";
 import { DecisionPanel } from "./_components/decision-panel";
 import { NumberHint } from "./_components/number-hint";
 import { ApplySameDecision } from "./_components/apply-same-decision";
