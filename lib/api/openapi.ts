@@ -47,7 +47,7 @@ const detectOptions = obj(
     {
       signals: { description: "Signal ids to run (comma-separated in a form or query); default all.", anyOf: [str, arrayOf(str)] },
       include_heatmaps: { type: "string", enum: [...HEATMAP_MODES], default: "none" },
-      policy: { ...str, description: "A policy name; default the default policy." },
+      policy: { ...str, description: "A policy name or id; default the default policy." },
       metadata: { description: "A JSON object (≤ 4 kB) echoed in the result; a JSON string in a form or query.", anyOf: [anyObject, str] },
       retention: { type: "string", enum: [...RETENTION_MODES], default: "default", description: "none: nothing about the image is stored." },
       create_case: { anyOf: [bool, { type: "string", enum: ["true", "false", "1", "0"] }], description: "Also record the image as a case in the review queue." },
@@ -633,7 +633,7 @@ const paths: Record<string, Record<string, unknown>> = {
       summary: "Record a review decision",
       description: "For a case in manual_review or quarantined (409 invalid_transition otherwise). Answers the updated case.",
       scope: "cases:write",
-      role: "admin",
+      role: "moderator or admin",
       parameters: [pathId("id", "case_…")],
       requestBody: {
         required: true,
