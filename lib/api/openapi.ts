@@ -6,6 +6,7 @@ import { API_KEY_SCOPES, CASE_SOURCES, CASE_STATES, DECISION_OUTCOMES, INCONCLUS
 import { ERROR_CODES } from "../errors";
 import { JOB_STATUSES } from "../jobs/status";
 import { IDEMPOTENCY_KEY_MAX_LENGTH, MAX_FILES_PER_BATCH, MAX_JOB_METADATA_BYTES, MAX_UPLOAD_BYTES } from "../limits";
+import { DECIDABLE_STATES } from "../cases/transition";
 import { HEATMAP_MODES, RETENTION_MODES } from "../detect/options";
 
 export type JsonSchema = { [k: string]: unknown };
@@ -631,7 +632,7 @@ const paths: Record<string, Record<string, unknown>> = {
       operationId: "decideCase",
       tags: ["Cases"],
       summary: "Record a review decision",
-      description: "For a case in manual_review or quarantined (409 invalid_transition otherwise). Answers the updated case.",
+      description: `For a case in ${DECIDABLE_STATES.join(", ")} (409 invalid_transition otherwise, e.g. a case already reviewed); the case becomes reviewed. Answers the updated case.`,
       scope: "cases:write",
       role: "moderator or admin",
       parameters: [pathId("id", "case_…")],
