@@ -87,6 +87,8 @@ function Table({ caption, head, rows }: { caption: string; head: string[]; rows:
 }
 
 const C = ({ children }: { children: ReactNode }) => <code className="rounded bg-slate-100 px-1 py-0.5 text-[0.9em] text-slate-900 [overflow-wrap:anywhere]">{children}</code>;
+/** Code in a table cell: kept on one line (the table scrolls inside its own region). */
+const CellCode = ({ children }: { children: ReactNode }) => <code className="whitespace-nowrap rounded bg-slate-100 px-1 py-0.5 text-[0.9em] text-slate-900">{children}</code>;
 const METHOD_STYLE: Record<string, string> = { GET: "bg-emerald-100 text-emerald-900", POST: "bg-blue-100 text-blue-900", DELETE: "bg-red-100 text-red-900" };
 
 export default function ApiDocs() {
@@ -152,7 +154,7 @@ export default function ApiDocs() {
           <p>
             Create a key under <em>Settings → API keys</em> (admins: <em>All keys</em>, or <C>npm run loupe -- keys create</C>) and send it as <C>Authorization: Bearer lp_live_…</C> or <C>x-api-key: lp_live_…</C>. Test keys (<C>lp_test_…</C>) run the real engine but are not counted against usage or quota. A key acts with its owner's role, and only within its scopes:
           </p>
-          <Table caption="API key scopes" head={["Scope", "Allows"]} rows={API_KEY_SCOPES.map((s) => [<C key={s}>{s}</C>, SCOPE_TEXT[s]])} />
+          <Table caption="API key scopes" head={["Scope", "Allows"]} rows={API_KEY_SCOPES.map((s) => [<CellCode key={s}>{s}</CellCode>, SCOPE_TEXT[s]])} />
           <p>A key without the scope gets 403 <C>forbidden</C> naming it; no key or a revoked one, 401 <C>unauthenticated</C>.</p>
         </Section>
 
@@ -179,7 +181,7 @@ export default function ApiDocs() {
           <Table
             caption="Error codes"
             head={["Code", "HTTP status", "Meaning"]}
-            rows={Object.entries(ERROR_CODES).map(([code, e]) => [<C key={code}>{code}</C>, String(e.status), e.message])}
+            rows={Object.entries(ERROR_CODES).map(([code, e]) => [<CellCode key={code}>{code}</CellCode>, String(e.status), e.message])}
           />
         </Section>
 
@@ -209,7 +211,7 @@ try {
               <a key="a" href={`#${anchor(op)}`} className="whitespace-nowrap text-blue-800 underline underline-offset-2">
                 {op.method} {op.path}
               </a>,
-              op["x-loupe-scope"] ? <C key="s">{op["x-loupe-scope"]}</C> : "public",
+              op["x-loupe-scope"] ? <CellCode key="s">{op["x-loupe-scope"]}</CellCode> : "public",
               op.summary,
             ])}
           />
