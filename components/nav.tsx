@@ -25,6 +25,7 @@ export async function Nav() {
             <Link href="/queue" className={link}>Queue</Link>
             <Link href="/upload" className={link}>Upload</Link>
             <Link href="/settings/api-keys" className={link}>API keys</Link>
+            <Link href="/docs/api" className={link}>API docs</Link>
             {actor.role === "admin" && (
               <>
                 <Link href="/admin/dashboard" className={link}>Dashboard</Link>

@@ -2,8 +2,8 @@
 // nothing-runs CSP on the API, and the framing, sniffing, referrer and permissions headers on both.
 import { expect, test } from "@playwright/test";
 
-const PAGES = ["/", "/sign-in", "/queue", "/upload", "/settings/api-keys", "/settings/account", "/admin/users", "/admin/policies", "/admin/audit", "/admin/dashboard", "/cases/case_missing", "/forbidden", "/no-such-page"];
-const API = ["/api/v1/health", "/api/v1/cases", "/api/v1/cases/case_missing", "/api/v1/cases/case_missing/image", "/api/v1/cases/case_missing/heatmaps/ela", "/api/v1/nowhere"];
+const PAGES = ["/", "/sign-in", "/queue", "/upload", "/settings/api-keys", "/settings/account", "/admin/users", "/admin/policies", "/admin/audit", "/admin/dashboard", "/cases/case_missing", "/forbidden", "/docs/api", "/no-such-page"];
+const API = ["/api/v1/health", "/api/v1/cases", "/api/v1/cases/case_missing", "/api/v1/cases/case_missing/image", "/api/v1/cases/case_missing/heatmaps/ela", "/api/v1/nowhere", "/api/v1/openapi.json"];
 
 const COMMON = {
   "x-frame-options": "DENY",

@@ -34,6 +34,7 @@ const IMAGE_ROUTES = new Set(["detect/route.ts", "detect/batch/route.ts", "foren
 
 export const ROUTES: RouteCase[] = [
   { file: "health/route.ts", method: "GET", path: () => "/api/v1/health", minRole: null, publicStatus: 200 },
+  { file: "openapi.json/route.ts", method: "GET", path: () => "/api/v1/openapi.json", minRole: null, publicStatus: 200 },
   { file: "[...path]/route.ts", method: "GET", path: () => "/api/v1/no/such/endpoint", minRole: null, publicStatus: 404 },
   { file: "cases/route.ts", method: "GET", path: () => "/api/v1/cases", minRole: "editor", scope: "cases:read" },
   { file: "cases/route.ts", method: "POST", path: () => "/api/v1/cases", minRole: "editor", scope: "cases:write" },

@@ -47,6 +47,8 @@ for (const size of WIDTHS) {
       await testInfo.attach(name, { path: file, contentType: "image/png" });
     };
     await audit(page, "/sign-in", size.name, attach);
+    // Public: read without signing in.
+    await audit(page, "/docs/api", size.name, attach);
 
     await page.setViewportSize({ width: 1280, height: 800 });
     await signIn(page, E2E_ADMIN.email, E2E_ADMIN.password);

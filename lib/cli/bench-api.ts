@@ -1,0 +1,165 @@
+// `npm run bench:api`: throughput and latency of the Integration API. Starts the built app on a spare
+// port with a throw-away PGlite database and an API key made beforehand by the operator CLI (`loupe keys
+// create`, with limits high enough not to throttle the run), or targets BENCH_URL with BENCH_KEY. Then:
+//   1. sync POST /api/v1/detect of distinct 1024² JPEGs (raw bodies), concurrency 4: req/s, p50, p99, errors,
+//      beside the engine alone on one core (inline) × cores, the most the detection threads could give;
+//   2. cached lookups: the same image again and again (answered from the detection cache), concurrency 32.
+// Numbers to read, not assertions.
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import sharp from "sharp";
+import { runDetection } from "../detection";
+
+const PORT = Number(process.env.BENCH_PORT ?? 3297);
+const BASE = process.env.BENCH_URL ?? `http://127.0.0.1:${PORT}`;
+const SYNC_IMAGES = Number(process.env.BENCH_IMAGES ?? 40);
+const SYNC_CONCURRENCY = 4;
+const CACHED_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CACHED_CONCURRENCY = 32;
+const ENGINE_RUNS = 8;
+
+const pct = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? NaN;
+
+/** A photo-like 1024² JPEG, different for every seed, so the sync phase never hits the cache. */
+async function jpeg(seed: number): Promise<Buffer> {
+  const w = 1024;
+  const h = 1024;
+  const px = Buffer.alloc(w * h * 3);
+  let s = seed * 2654435761 || 1;
+  const rnd = () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const fx = 2 + rnd() * 6;
+  const fy = 2 + rnd() * 6;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = (y * w + x) * 3;
+      const base = 128 + 60 * Math.sin((x / w) * fx * Math.PI) * Math.cos((y / h) * fy * Math.PI);
+      px[i] = Math.max(0, Math.min(255, base + (rnd() - 0.5) * 40));
+      px[i + 1] = Math.max(0, Math.min(255, base * 0.8 + (rnd() - 0.5) * 40));
+      px[i + 2] = Math.max(0, Math.min(255, 255 - base + (rnd() - 0.5) * 40));
+    }
+  }
+  return sharp(px, { raw: { width: w, height: h, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
+}
+
+interface Run {
+  latencies: number[];
+  errors: Map<string, number>;
+  seconds: number;
+}
+
+/** `concurrency` clients send `next()`'s bodies until it returns null or the time is up. */
+async function load(key: string, concurrency: number, next: () => Buffer | null, seconds = Infinity): Promise<Run> {
+  const latencies: number[] = [];
+  const errors = new Map<string, number>();
+  const t0 = performance.now();
+  const end = t0 + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let body = next(); body && performance.now() < end; body = next()) {
+        const s = performance.now();
+        try {
+          const res = await fetch(`${BASE}/api/v1/detect`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "image/jpeg" }, body: new Uint8Array(body) });
+          const text = await res.text();
+          if (res.status === 200) latencies.push(performance.now() - s);
+          else {
+            const code = (/"code":"(\w+)"/.exec(text)?.[1] ?? String(res.status));
+            errors.set(code, (errors.get(code) ?? 0) + 1);
+          }
+        } catch (err) {
+          const code = (err as Error).message;
+          errors.set(code, (errors.get(code) ?? 0) + 1);
+        }
+      }
+    }),
+  );
+  return { latencies, errors, seconds: (performance.now() - t0) / 1000 };
+}
+
+function report(label: string, r: Run) {
+  const errs = [...r.errors].map(([k, v]) => `${k}×${v}`).join(", ") || "0";
+  console.log(`${label.padEnd(34)} ${String(r.latencies.length).padStart(6)} ${(r.latencies.length / r.seconds).toFixed(1).padStart(8)} ${pct(r.latencies, 0.5).toFixed(0).padStart(7)} ${pct(r.latencies, 0.99).toFixed(0).padStart(7)}   ${errs}`);
+}
+
+/** A key from the operator CLI, made on the throw-away database before the server opens it. */
+function makeKey(env: NodeJS.ProcessEnv): string {
+  const r = spawnSync(process.execPath, ["lib/cli/loupe.mjs", "keys", "create", "--email", "bench-api@loupe.local", "--role", "editor", "--scopes", "detect", "--name", "bench-api", "--rate-limit", "100000", "--monthly-images", "10000000"], { env, encoding: "utf8" });
+  const key = r.stdout.trim();
+  if (r.status !== 0 || !/^lp_live_/.test(key)) throw new Error(`keys create failed: ${r.stderr}`);
+  return key;
+}
+
+async function startServer(): Promise<{ key: string; cleanup: () => Promise<void> }> {
+  if (process.env.BENCH_URL) {
+    if (!process.env.BENCH_KEY) throw new Error("BENCH_URL needs BENCH_KEY (an API key with the detect scope)");
+    return { key: process.env.BENCH_KEY, cleanup: async () => {} };
+  }
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "loupe-bench-api-"));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(PORT),
+    DATA_DIR: dataDir,
+    // One detection thread per core unless the operator says otherwise.
+    LOUPE_WORKER_CONCURRENCY: process.env.LOUPE_WORKER_CONCURRENCY ?? String(os.availableParallelism()),
+    NODE_ENV: "production",
+  };
+  delete env.DATABASE_URL;
+  const key = makeKey(env);
+  const server = spawn(process.execPath, ["--import", "tsx/esm", "lib/cli/start.ts"], { env, stdio: ["ignore", "ignore", "inherit"] });
+  for (let i = 0; ; i++) {
+    if (i > 600) throw new Error("the app did not start");
+    if (await fetch(`${BASE}/api/v1/health`).then((r) => r.ok, () => false)) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return {
+    key,
+    cleanup: async () => {
+      server.kill("SIGTERM");
+      await new Promise((r) => server.once("exit", r));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function main() {
+  const cores = os.availableParallelism();
+  const images: Buffer[] = [];
+  for (let i = 0; i < SYNC_IMAGES + 3; i++) images.push(await jpeg(1000 + i));
+  const { key, cleanup } = await startServer();
+  try {
+    console.log(`POST /api/v1/detect, 1024×1024 JPEG (raw body), ${BASE}, ${cores} cores, load average ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+    // Warm-up: the detection threads load the model.
+    let w = 0;
+    await load(key, 1, () => (w < 2 ? images[SYNC_IMAGES + w++]! : null));
+
+    console.log(`${"".padEnd(34)} ${"n".padStart(6)} ${"req/s".padStart(8)} ${"p50 ms".padStart(7)} ${"p99 ms".padStart(7)}   errors`);
+    let i = 0;
+    const sync = await load(key, SYNC_CONCURRENCY, () => (i < SYNC_IMAGES ? images[i++]! : null));
+    report(`sync detect, concurrency ${SYNC_CONCURRENCY}`, sync);
+
+    const same = images[0]!; // detected above: in the cache now
+    const cached = await load(key, CACHED_CONCURRENCY, () => same, CACHED_SECONDS);
+    report(`cached lookup, concurrency ${CACHED_CONCURRENCY}`, cached);
+
+    // The engine alone, inline on this process's one core, on the same kind of image.
+    sharp.concurrency(1);
+    for (let k = 0; k < 2; k++) await runDetection(images[SYNC_IMAGES + 2]!, { heatmaps: true });
+    const engine: number[] = [];
+    for (let k = 0; k < ENGINE_RUNS; k++) {
+      const s = performance.now();
+      await runDetection(images[k]!, { heatmaps: true });
+      engine.push(performance.now() - s);
+    }
+    const perCore = 1000 / pct(engine, 0.5);
+    console.log(`engine inline, one core: p50 ${pct(engine, 0.5).toFixed(0)} ms → ${perCore.toFixed(2)} img/s; × ${cores} cores = ${(perCore * cores).toFixed(2)} img/s`);
+    console.log(`sync detect req/s as a fraction of that: ${((sync.latencies.length / sync.seconds) / (perCore * cores) * 100).toFixed(0)}%`);
+  } finally {
+    await cleanup();
+  }
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});
