@@ -48,8 +48,11 @@ export function clientAddress(request: Request | undefined): string | null {
 export const { handlers, auth, signIn, signOut } = NextAuth({
   secret: authSecret(),
   trustHost: true,
-  // Served over HTTPS: session cookies are Secure (and __Secure- prefixed).
-  useSecureCookies: env.LOUPE_PUBLIC_URL?.startsWith("https:") ?? false,
+  // Served over HTTPS: session cookies are Secure (and __Secure- prefixed). LOUPE_PUBLIC_URL says so;
+  // without it, a trusted reverse proxy's X-Forwarded-Proto does (undefined: Auth.js reads the request's
+  // protocol); otherwise plain HTTP. npm start's server drops client-sent X-Forwarded-* headers unless
+  // LOUPE_TRUST_PROXY is set (lib/cli/serve.mjs), so a client cannot claim https itself.
+  useSecureCookies: env.LOUPE_PUBLIC_URL ? env.LOUPE_PUBLIC_URL.startsWith("https:") : env.LOUPE_TRUST_PROXY ? undefined : false,
   session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
   pages: { signIn: "/sign-in" },
   logger: authLogger,

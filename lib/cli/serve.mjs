@@ -4,7 +4,9 @@
 // `next start` keeps an `x-forwarded-for` header sent by the client and only fills it in when absent,
 // so any client could name its own address and dodge the per-address sign-in throttle. Here the header
 // is replaced by the socket's peer address, unless `--trust-proxy` says a reverse proxy in front sets it
-// (then the right-most entry, the one that proxy appended, is the client: lib/auth/index.ts).
+// (then the right-most entry, the one that proxy appended, is the client: lib/auth/index.ts). Likewise
+// X-Forwarded-Host/Proto/Port are dropped without a trusted proxy, so no client can make Loupe believe
+// it is served over https (Secure cookies, HSTS) or under another host name.
 //
 // Usage: node lib/cli/serve.mjs --hostname <host> --port <port> [--trust-proxy]
 import http from "node:http";
@@ -23,7 +25,12 @@ await app.prepare();
 const handle = app.getRequestHandler();
 
 const server = http.createServer((req, res) => {
-  if (!trustProxy) req.headers["x-forwarded-for"] = req.socket.remoteAddress ?? "";
+  if (!trustProxy) {
+    // No proxy in front: the client's own X-Forwarded-* claims are dropped (Next fills in host and
+    // protocol from the connection) and the address is the socket's.
+    for (const h of ["x-forwarded-host", "x-forwarded-proto", "x-forwarded-port"]) delete req.headers[h];
+    req.headers["x-forwarded-for"] = req.socket.remoteAddress ?? "";
+  }
   handle(req, res).catch((err) => {
     console.error("[loupe] request failed:", err);
     if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
