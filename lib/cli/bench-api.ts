@@ -11,6 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
 import { runDetection } from "../detection";
+import { pct, benchJpeg } from "./bench-support";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3297);
 const BASE = process.env.BENCH_URL ?? `http://127.0.0.1:${PORT}`;
@@ -20,28 +21,7 @@ const CACHED_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CACHED_CONCURRENCY = 32;
 const ENGINE_RUNS = 8;
 
-const pct = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? NaN;
 
-/** A photo-like 1024² JPEG, different for every seed, so the sync phase never hits the cache. */
-async function jpeg(seed: number): Promise<Buffer> {
-  const w = 1024;
-  const h = 1024;
-  const px = Buffer.alloc(w * h * 3);
-  let s = seed * 2654435761 || 1;
-  const rnd = () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32);
-  const fx = 2 + rnd() * 6;
-  const fy = 2 + rnd() * 6;
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const i = (y * w + x) * 3;
-      const base = 128 + 60 * Math.sin((x / w) * fx * Math.PI) * Math.cos((y / h) * fy * Math.PI);
-      px[i] = Math.max(0, Math.min(255, base + (rnd() - 0.5) * 40));
-      px[i + 1] = Math.max(0, Math.min(255, base * 0.8 + (rnd() - 0.5) * 40));
-      px[i + 2] = Math.max(0, Math.min(255, 255 - base + (rnd() - 0.5) * 40));
-    }
-  }
-  return sharp(px, { raw: { width: w, height: h, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
-}
 
 interface Run {
   latencies: number[];
@@ -125,7 +105,7 @@ async function startServer(): Promise<{ key: string; cleanup: () => Promise<void
 async function main() {
   const cores = os.availableParallelism();
   const images: Buffer[] = [];
-  for (let i = 0; i < SYNC_IMAGES + 3; i++) images.push(await jpeg(1000 + i));
+  for (let i = 0; i < SYNC_IMAGES + 3; i++) images.push(await benchJpeg(1000 + i));
   const { key, cleanup } = await startServer();
   try {
     console.log(`POST /api/v1/detect, 1024×1024 JPEG (raw body), ${BASE}, ${cores} cores, load average ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}`);

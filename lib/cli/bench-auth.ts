@@ -7,6 +7,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { pct } from "./bench-support";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3298);
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -14,7 +15,6 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const GUESSERS = 8;
 const ADMIN = { email: "bench@loupe.local", password: "bench-admin-password" };
 
-const pct = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? NaN;
 
 class Jar {
   cookies = new Map<string, string>();

@@ -13,6 +13,7 @@ import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
 import { runDetection } from "../detection";
+import { pct, benchJpeg } from "./bench-support";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3299);
 const BASE = process.env.BENCH_URL ?? `http://127.0.0.1:${PORT}`;
@@ -23,28 +24,7 @@ const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 8);
 const ENGINE_RUNS = 10;
 const TERMINAL = new Set(["quarantined", "cleared", "manual_review"]);
 
-const pct = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? NaN;
 
-/** A photo-like 1024² JPEG, different for every seed (no two uploads share an image). */
-async function jpeg(seed: number): Promise<Buffer> {
-  const w = 1024;
-  const h = 1024;
-  const px = Buffer.alloc(w * h * 3);
-  let s = seed * 2654435761 || 1;
-  const rnd = () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32);
-  const fx = 2 + rnd() * 6;
-  const fy = 2 + rnd() * 6;
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const i = (y * w + x) * 3;
-      const base = 128 + 60 * Math.sin((x / w) * fx * Math.PI) * Math.cos((y / h) * fy * Math.PI);
-      px[i] = Math.max(0, Math.min(255, base + (rnd() - 0.5) * 40));
-      px[i + 1] = Math.max(0, Math.min(255, base * 0.8 + (rnd() - 0.5) * 40));
-      px[i + 2] = Math.max(0, Math.min(255, 255 - base + (rnd() - 0.5) * 40));
-    }
-  }
-  return sharp(px, { raw: { width: w, height: h, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
-}
 
 async function signIn(): Promise<string> {
   const cookies = new Map<string, string>();
@@ -163,17 +143,17 @@ async function main() {
     let seed = 1;
     console.log(`upload → verdict on the live stream, 1024×1024 JPEG, ${BASE}, ${cores} cores, load average ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}`);
 
-    for (let i = 0; i < 2; i++) await uploadAndWait(cookie, stream, await jpeg(seed++), "warmup.jpg");
+    for (let i = 0; i < 2; i++) await uploadAndWait(cookie, stream, await benchJpeg(seed++), "warmup.jpg");
     const idle: number[] = [];
     for (let i = 0; i < IDLE_RUNS; i++) {
-      const bytes = await jpeg(seed++);
+      const bytes = await benchJpeg(seed++);
       await new Promise((r) => setTimeout(r, 200)); // idle between uploads
       idle.push(await uploadAndWait(cookie, stream, bytes, `idle-${i}.jpg`));
     }
     console.log(`                                  n   p50 ms  p95 ms`);
     console.log(`1 image, idle app            ${String(idle.length).padStart(5)} ${f(pct(idle, 0.5))} ${f(pct(idle, 0.95))}   (target p50 ≤ 300 ms)`);
 
-    const images = await Promise.all(Array.from({ length: LOAD_IMAGES }, (_, i) => jpeg(10_000 + i)));
+    const images = await Promise.all(Array.from({ length: LOAD_IMAGES }, (_, i) => benchJpeg(10_000 + i)));
     const loaded: number[] = [];
     let next = 0;
     const t0 = performance.now();
@@ -189,7 +169,7 @@ async function main() {
 
     // The engine alone, inline on one core (one libvips thread), on an image of the same kind.
     sharp.concurrency(1);
-    const bytes = await jpeg(1);
+    const bytes = await benchJpeg(1);
     for (let i = 0; i < 3; i++) await runDetection(bytes, { heatmaps: true });
     const engine: number[] = [];
     for (let i = 0; i < ENGINE_RUNS; i++) {

@@ -8,11 +8,11 @@ import type { Db } from "../../db";
 import { parseQueueParams, type QueueParams } from "../cases/queue-params";
 import { countQueueStates, listQueue } from "../cases/queue-queries";
 import { createPgliteTestDb, createPostgresTestDb, serverUrl, type TestDb } from "../testing/test-db";
+import { pct } from "./bench-support";
 
 const CASES = Number(process.env.BENCH_CASES ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 40);
 
-const pct = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? NaN;
 
 /** Bulk seed in a few INSERT … SELECT statements over generate_series: seconds, not minutes. */
 async function seed(db: Db, n: number): Promise<{ sha: string; file: string }> {

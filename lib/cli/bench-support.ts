@@ -1,0 +1,26 @@
+// Shared by the `npm run bench:*` scripts: percentiles and the photo-like test image they send.
+import sharp from "sharp";
+
+/** The q-quantile (0..1) of `xs` by nearest rank; NaN for no samples. */
+export const pct = (xs: number[], q: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? NaN;
+
+/** A photo-like 1024² JPEG (smooth gradients plus noise), different for every seed: no two share a cache entry. */
+export async function benchJpeg(seed: number): Promise<Buffer> {
+  const w = 1024;
+  const h = 1024;
+  const px = Buffer.alloc(w * h * 3);
+  let s = seed * 2654435761 || 1;
+  const rnd = () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const fx = 2 + rnd() * 6;
+  const fy = 2 + rnd() * 6;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = (y * w + x) * 3;
+      const base = 128 + 60 * Math.sin((x / w) * fx * Math.PI) * Math.cos((y / h) * fy * Math.PI);
+      px[i] = Math.max(0, Math.min(255, base + (rnd() - 0.5) * 40));
+      px[i + 1] = Math.max(0, Math.min(255, base * 0.8 + (rnd() - 0.5) * 40));
+      px[i + 2] = Math.max(0, Math.min(255, 255 - base + (rnd() - 0.5) * 40));
+    }
+  }
+  return sharp(px, { raw: { width: w, height: h, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
+}
