@@ -5,13 +5,13 @@
 //      beside the engine alone on one core (inline) × cores, the most the detection threads could give;
 //   2. cached lookups: the same image again and again (answered from the detection cache), concurrency 32.
 // Numbers to read, not assertions.
-import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
 import { runDetection } from "../detection";
-import { pct, benchJpeg } from "./bench-support";
+import { benchJpeg, pct, startBenchServer } from "./bench-support";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3297);
 const BASE = process.env.BENCH_URL ?? `http://127.0.0.1:${PORT}`;
@@ -86,20 +86,8 @@ async function startServer(): Promise<{ key: string; cleanup: () => Promise<void
   };
   delete env.DATABASE_URL;
   const key = makeKey(env);
-  const server = spawn(process.execPath, ["--import", "tsx/esm", "lib/cli/start.ts"], { env, stdio: ["ignore", "ignore", "inherit"] });
-  for (let i = 0; ; i++) {
-    if (i > 600) throw new Error("the app did not start");
-    if (await fetch(`${BASE}/api/v1/health`).then((r) => r.ok, () => false)) break;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  return {
-    key,
-    cleanup: async () => {
-      server.kill("SIGTERM");
-      await new Promise((r) => server.once("exit", r));
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  const { cleanup } = await startBenchServer(BASE, env, dataDir);
+  return { key, cleanup };
 }
 
 async function main() {

@@ -7,13 +7,12 @@
 //      p50/p95 and scans/s;
 // then the engine alone on the same image, inline on one core, and scans/s of (2) as a fraction of
 // that single-core rate × cores. Numbers to read, not assertions.
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
 import { runDetection } from "../detection";
-import { pct, benchJpeg } from "./bench-support";
+import { benchJpeg, pct, startBenchServer } from "./bench-support";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3299);
 const BASE = process.env.BENCH_URL ?? `http://127.0.0.1:${PORT}`;
@@ -103,8 +102,8 @@ async function uploadAndWait(cookie: string, stream: Awaited<ReturnType<typeof o
   return (await stream.verdict(id)) - t0;
 }
 
-async function startServer(): Promise<{ server: ChildProcess | null; cleanup: () => Promise<void> }> {
-  if (process.env.BENCH_URL) return { server: null, cleanup: async () => {} };
+async function startServer(): Promise<{ cleanup: () => Promise<void> }> {
+  if (process.env.BENCH_URL) return { cleanup: async () => {} };
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "loupe-bench-e2e-"));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -117,20 +116,7 @@ async function startServer(): Promise<{ server: ChildProcess | null; cleanup: ()
     NODE_ENV: "production",
   };
   delete env.DATABASE_URL;
-  const server = spawn(process.execPath, ["--import", "tsx/esm", "lib/cli/start.ts"], { env, stdio: ["ignore", "ignore", "inherit"] });
-  for (let i = 0; ; i++) {
-    if (i > 600) throw new Error("the app did not start");
-    if (await fetch(`${BASE}/api/v1/health`).then((r) => r.ok, () => false)) break;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  return {
-    server,
-    cleanup: async () => {
-      server.kill("SIGTERM");
-      await new Promise((r) => server.once("exit", r));
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  return startBenchServer(BASE, env, dataDir);
 }
 
 async function main() {

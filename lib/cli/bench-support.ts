@@ -1,4 +1,6 @@
 // Shared by the `npm run bench:*` scripts: percentiles and the photo-like test image they send.
+import { spawn } from "node:child_process";
+import { rmSync } from "node:fs";
 import sharp from "sharp";
 
 /** The q-quantile (0..1) of `xs` by nearest rank; NaN for no samples. */
@@ -23,4 +25,24 @@ export async function benchJpeg(seed: number): Promise<Buffer> {
     }
   }
   return sharp(px, { raw: { width: w, height: h, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
+}
+
+/**
+ * Starts the production app (`lib/cli/start.ts`) with `env`, waits until `${base}/api/v1/health`
+ * answers, and returns how to stop it and remove its data folder.
+ */
+export async function startBenchServer(base: string, env: NodeJS.ProcessEnv, dataDir: string): Promise<{ cleanup: () => Promise<void> }> {
+  const server = spawn(process.execPath, ["--import", "tsx/esm", "lib/cli/start.ts"], { env, stdio: ["ignore", "ignore", "inherit"] });
+  for (let i = 0; ; i++) {
+    if (i > 600) throw new Error("the app did not start");
+    if (await fetch(`${base}/api/v1/health`).then((r) => r.ok, () => false)) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return {
+    cleanup: async () => {
+      server.kill("SIGTERM");
+      await new Promise((r) => server.once("exit", r));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
