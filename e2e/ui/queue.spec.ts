@@ -43,7 +43,10 @@ test("search, filter, sort, page through and bulk-decide in the queue", async ({
   await expect(page).toHaveURL(/sort=oldest/);
   await expect.poll(() => rowIds(page)).toEqual(ids);
 
-  // A filter: nothing of this upload is decided yet, all of it came through the API.
+  // A filter: nothing of this upload is decided yet, all of it came through the API. The filter fields
+  // are folded while none is set, and open by themselves once one is.
+  await expect(filters.getByLabel("Human decision")).toBeHidden();
+  await filters.getByText("Filters", { exact: true }).click();
   await filters.getByLabel("Human decision").selectOption("any");
   await filters.getByRole("button", { name: "Apply" }).click();
   await expect(page.getByTestId("queue-empty")).toBeVisible();
@@ -52,6 +55,7 @@ test("search, filter, sort, page through and bulk-decide in the queue", async ({
   await filters.getByRole("button", { name: "Apply" }).click();
   await expect(page).toHaveURL(/decision=none/);
   await expect(page.getByTestId("queue-row")).toHaveCount(5);
+  await expect(filters.getByText("Filters (2 set)")).toBeVisible();
 
   // Paging, two per page (a shared link), forwards to the end and back: each case once, in order.
   await page.goto(`/queue?q=${tag}&sort=oldest&limit=2`);

@@ -102,9 +102,86 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
         </span>
       </div>
 
+      {/* Three grid items so that a phone shows the image, then the verdict and decision, then the evidence;
+          from lg up the verdict column sits beside both and stays in view. */}
       <div className="grid grid-cols-1 items-start gap-4 lg:grid-cols-[minmax(0,1fr)_22rem]">
-        <div className="min-w-0 space-y-4">
+        <div className="min-w-0 lg:col-start-1 lg:row-start-1">
           <CaseViewer imageUrl={c.links.display_image} alt={c.filename || "Submitted image"} width={size.width} height={size.height} overlays={overlays} />
+        </div>
+
+        <aside className="space-y-3 lg:sticky lg:top-3 lg:col-start-2 lg:row-span-2 lg:row-start-1 lg:max-h-[calc(100vh-1.5rem)] lg:overflow-y-auto lg:pb-2" aria-label="Verdict and decision">
+          <section className={card} data-testid="verdict-card">
+            {det ? (
+              <div className="space-y-2">
+                <div className="flex items-baseline justify-between gap-2">
+                  <span className="text-lg">
+                    <VerdictLabel verdict={det.verdict} score={null} />
+                  </span>
+                  {attribution?.mostLikely && (
+                    <span className="truncate text-xs text-slate-600" data-testid="attribution" title={`from ${attribution.source}`}>
+                      {attribution.mostLikely} · {(attribution.confidence * 100).toFixed(0)}%
+                    </span>
+                  )}
+                </div>
+                <p className="text-sm leading-snug text-slate-800" data-testid="verdict-sentence">{sentence}</p>
+                <div className="flex gap-3 pt-1">
+                  <NumberHint label="Score" value={`${det.score.toFixed(0)}/100`} hint={NUMBER_HINTS.score} testId="hint-score" />
+                  <NumberHint label="Confidence" value={`${(det.confidence * 100).toFixed(0)}%`} hint={NUMBER_HINTS.confidence} testId="hint-confidence" />
+                  <NumberHint label="Uncertainty" value={`${(det.uncertainty * 100).toFixed(0)}%`} hint={NUMBER_HINTS.uncertainty} testId="hint-uncertainty" />
+                </div>
+              </div>
+            ) : (
+              <p className="text-sm text-slate-700" data-testid="verdict-sentence">{sentence}</p>
+            )}
+          </section>
+
+          <section className={card} aria-label="Decision">
+            <h2 className="mb-2 text-sm font-semibold">Decision</h2>
+            {c.decisions.length > 0 && (
+              <ol className="mb-2 space-y-1.5">
+                {detail.decisions.map(({ decision: d, reviewer }) => {
+                  const status = d.undoneAt ? "undone" : superseded.has(d.id) ? "amended" : "in force";
+                  return (
+                    <li key={d.id} className={`text-sm ${status === "in force" ? "" : "text-slate-600"}`} data-testid="decision" data-status={status}>
+                      <strong className={status === "undone" ? "line-through" : ""}>{OUTCOME_LABELS[d.outcome]}</strong>
+                      {status !== "in force" && <span className="ml-1 text-xs">({status})</span>}
+                      <span className="block text-xs text-slate-600">
+                        {reviewer.email} · {d.createdAt.toLocaleString()}
+                        {d.supersedesId ? " · amendment" : ""}
+                      </span>
+                      {d.note && <span className="block text-slate-600">“{d.note}”</span>}
+                    </li>
+                  );
+                })}
+              </ol>
+            )}
+            {canDecide && <ApplySameDecision caseId={c.id} related={related} />}
+            <DecisionPanel caseId={c.id} canDecide={canDecide} canAmend={canAmend} inSession={inSession} isModerator={isModerator} />
+            {!canDecide && !canAmend && c.decisions.length === 0 && (
+              <p className="text-sm text-slate-600">{isModerator ? "A decision can be made once the scan has finished." : "Moderators record decisions."}</p>
+            )}
+          </section>
+
+          {det && (
+            <section className={`${card} space-y-2 text-sm`}>
+              <h2 className="font-semibold">Why</h2>
+              <ol className="list-decimal space-y-1 pl-5 text-slate-700" data-testid="reasons">
+                {det.reasons.map((r, i) => (
+                  <li key={i}>{r}</li>
+                ))}
+              </ol>
+              <p className="text-xs text-slate-600">
+                {det.engine_version} · {det.fusion_version}
+                {det.model_version ? ` · ${det.model_version}` : ""}
+                {det.policy
+                  ? ` · policy ${det.policy.name} as it was at scan time (quarantine ≥ ${det.policy.quarantine_threshold}, inconclusive → ${det.policy.inconclusive_action})`
+                  : ` · policy ${c.policy.name}`}
+              </p>
+            </section>
+          )}
+        </aside>
+
+        <div className="min-w-0 space-y-4 lg:col-start-1 lg:row-start-2">
 
           {charts.map((ch) => (
             <section key={ch.signal} className={`${card} grid grid-cols-1 gap-4 sm:grid-cols-[10rem_minmax(0,1fr)]`} data-testid="signal-chart" data-signal={ch.signal}>
@@ -200,77 +277,6 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
           </div>
         </div>
 
-        <aside className="space-y-3 lg:sticky lg:top-3 lg:max-h-[calc(100vh-1.5rem)] lg:overflow-y-auto lg:pb-2" aria-label="Verdict and decision">
-          <section className={card} data-testid="verdict-card">
-            {det ? (
-              <div className="space-y-2">
-                <div className="flex items-baseline justify-between gap-2">
-                  <span className="text-lg">
-                    <VerdictLabel verdict={det.verdict} score={null} />
-                  </span>
-                  {attribution?.mostLikely && (
-                    <span className="truncate text-xs text-slate-600" data-testid="attribution" title={`from ${attribution.source}`}>
-                      {attribution.mostLikely} · {(attribution.confidence * 100).toFixed(0)}%
-                    </span>
-                  )}
-                </div>
-                <p className="text-sm leading-snug text-slate-800" data-testid="verdict-sentence">{sentence}</p>
-                <div className="flex gap-3 pt-1">
-                  <NumberHint label="Score" value={`${det.score.toFixed(0)}/100`} hint={NUMBER_HINTS.score} testId="hint-score" />
-                  <NumberHint label="Confidence" value={`${(det.confidence * 100).toFixed(0)}%`} hint={NUMBER_HINTS.confidence} testId="hint-confidence" />
-                  <NumberHint label="Uncertainty" value={`${(det.uncertainty * 100).toFixed(0)}%`} hint={NUMBER_HINTS.uncertainty} testId="hint-uncertainty" />
-                </div>
-              </div>
-            ) : (
-              <p className="text-sm text-slate-700" data-testid="verdict-sentence">{sentence}</p>
-            )}
-          </section>
-
-          <section className={card} aria-label="Decision">
-            <h2 className="mb-2 text-sm font-semibold">Decision</h2>
-            {c.decisions.length > 0 && (
-              <ol className="mb-2 space-y-1.5">
-                {detail.decisions.map(({ decision: d, reviewer }) => {
-                  const status = d.undoneAt ? "undone" : superseded.has(d.id) ? "amended" : "in force";
-                  return (
-                    <li key={d.id} className={`text-sm ${status === "in force" ? "" : "text-slate-600"}`} data-testid="decision" data-status={status}>
-                      <strong className={status === "undone" ? "line-through" : ""}>{OUTCOME_LABELS[d.outcome]}</strong>
-                      {status !== "in force" && <span className="ml-1 text-xs">({status})</span>}
-                      <span className="block text-xs text-slate-600">
-                        {reviewer.email} · {d.createdAt.toLocaleString()}
-                        {d.supersedesId ? " · amendment" : ""}
-                      </span>
-                      {d.note && <span className="block text-slate-600">“{d.note}”</span>}
-                    </li>
-                  );
-                })}
-              </ol>
-            )}
-            {canDecide && <ApplySameDecision caseId={c.id} related={related} />}
-            <DecisionPanel caseId={c.id} canDecide={canDecide} canAmend={canAmend} inSession={inSession} isModerator={isModerator} />
-            {!canDecide && !canAmend && c.decisions.length === 0 && (
-              <p className="text-sm text-slate-600">{isModerator ? "A decision can be made once the scan has finished." : "Moderators record decisions."}</p>
-            )}
-          </section>
-
-          {det && (
-            <section className={`${card} space-y-2 text-sm`}>
-              <h2 className="font-semibold">Why</h2>
-              <ol className="list-decimal space-y-1 pl-5 text-slate-700" data-testid="reasons">
-                {det.reasons.map((r, i) => (
-                  <li key={i}>{r}</li>
-                ))}
-              </ol>
-              <p className="text-xs text-slate-600">
-                {det.engine_version} · {det.fusion_version}
-                {det.model_version ? ` · ${det.model_version}` : ""}
-                {det.policy
-                  ? ` · policy ${det.policy.name} as it was at scan time (quarantine ≥ ${det.policy.quarantine_threshold}, inconclusive → ${det.policy.inconclusive_action})`
-                  : ` · policy ${c.policy.name}`}
-              </p>
-            </section>
-          )}
-        </aside>
       </div>
     </div>
   );

@@ -15,6 +15,9 @@ const label = "block min-w-0 text-sm font-medium text-slate-700";
  */
 export function QueueFilters({ params, defaultSort }: { params: QueueParams; defaultSort: QueueSort }) {
   const multi = (v?: string[]) => (v && v.length > 1 ? v.join(",") : undefined);
+  const active = [params.verdict, params.decision, params.source, params.score_min, params.score_max, params.from, params.to, params.submitter, params.policy].filter(
+    (v) => v !== undefined && v !== "" && !(Array.isArray(v) && v.length === 0),
+  ).length + (params.limit !== undefined && params.limit !== 50 ? 1 : 0);
   return (
     <form method="get" action="/queue" role="search" aria-label="Search and filter cases" className="space-y-3 rounded-lg border border-slate-200 bg-white p-4" data-testid="queue-filters">
       {params.state && <input type="hidden" name="state" value={params.state.join(",")} />}
@@ -32,8 +35,12 @@ export function QueueFilters({ params, defaultSort }: { params: QueueParams; def
           </select>
         </label>
       </div>
-      <fieldset className="min-w-0">
-        <legend className="text-sm font-medium text-slate-700">Filters</legend>
+      {/* Folded while no filter is set, so the cases come first (a phone would otherwise scroll past
+          eleven fields); fields inside a closed <details> are still submitted. */}
+      <details open={active > 0 || undefined} className="group min-w-0" data-testid="queue-filter-fields">
+        <summary className="cursor-pointer text-sm font-medium text-slate-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-slate-900">
+          Filters{active > 0 ? ` (${active} set)` : ""}
+        </summary>
         <div className="mt-2 grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-4">
           <label className={label}>
             Engine verdict
@@ -98,7 +105,7 @@ export function QueueFilters({ params, defaultSort }: { params: QueueParams; def
             <input type="text" name="policy" autoComplete="off" defaultValue={params.policy ?? ""} className={field} />
           </label>
         </div>
-      </fieldset>
+      </details>
       <div className="flex flex-wrap items-center gap-3">
         <button type="submit" className="rounded bg-slate-900 px-4 py-1.5 text-sm font-medium text-white hover:bg-slate-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-slate-900">
           Apply

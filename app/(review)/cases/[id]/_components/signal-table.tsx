@@ -12,9 +12,10 @@ const DIRECTION: Record<string, string> = { ai: "text-ai", authentic: "text-auth
 
 export function SignalTable({ signals }: { signals: SignalRow[] }) {
   return (
-    <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Signal breakdown, scrolls sideways">
-    <table className="w-full min-w-[28rem] text-sm" data-testid="signal-table">
-      <thead className="text-left text-slate-700">
+    // Below sm the rows stack (name and score on one line, the finding under them) instead of scrolling
+    // sideways; the header row is hidden there because each cell says what it is.
+    <table className="w-full text-sm" data-testid="signal-table">
+      <thead className="hidden text-left text-slate-700 sm:table-header-group">
         <tr>
           <th scope="col" className="py-1 pr-3 font-medium">Signal</th>
           <th scope="col" className="py-1 pr-3 font-medium">Score</th>
@@ -22,16 +23,16 @@ export function SignalTable({ signals }: { signals: SignalRow[] }) {
           <th scope="col" className="py-1 text-right font-medium">Time</th>
         </tr>
       </thead>
-      <tbody className="divide-y divide-slate-100 align-top">
+      <tbody className="block divide-y divide-slate-100 align-top sm:table-row-group">
         {signals.map((s) => (
-          <tr key={s.id} data-testid="signal-row" data-signal={s.id} data-status={s.status}>
-            <td className="py-2 pr-3">
+          <tr key={s.id} className="grid grid-cols-[minmax(0,1fr)_auto] gap-x-3 py-2 sm:table-row sm:py-0" data-testid="signal-row" data-signal={s.id} data-status={s.status}>
+            <td className="sm:py-2 sm:pr-3">
               <div className="font-medium">{signalPresentation(s.id).label}</div>
               <div className="font-mono text-xs text-slate-600">
                 {s.id} v{s.version}
               </div>
             </td>
-            <td className="w-36 py-2 pr-3">
+            <td className="sm:w-36 sm:py-2 sm:pr-3">
               {s.status === "error" ? (
                 <span className="rounded bg-red-50 px-1.5 py-0.5 text-xs text-red-700">error</span>
               ) : s.score === null ? (
@@ -45,7 +46,7 @@ export function SignalTable({ signals }: { signals: SignalRow[] }) {
                 </div>
               )}
             </td>
-            <td className="py-2 pr-3">
+            <td className="col-span-2 pt-1 sm:py-2 sm:pr-3">
               <p>{s.status === "error" ? `The signal failed: ${s.error ?? "unknown error"}. The verdict was formed without it.` : s.summary}</p>
               {(s.flags as Flag[]).length > 0 && (
                 <ul className="mt-1 space-y-0.5">
@@ -58,11 +59,13 @@ export function SignalTable({ signals }: { signals: SignalRow[] }) {
                 </ul>
               )}
             </td>
-            <td className="py-2 text-right font-mono text-xs text-slate-700">{s.ms.toFixed(0)} ms</td>
+            <td className="col-span-2 font-mono text-xs text-slate-700 sm:py-2 sm:text-right">
+              <span className="sm:hidden">Took </span>
+              {s.ms.toFixed(0)} ms
+            </td>
           </tr>
         ))}
       </tbody>
     </table>
-    </div>
   );
 }
