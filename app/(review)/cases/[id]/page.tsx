@@ -104,7 +104,7 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
 
       <div className="grid grid-cols-1 items-start gap-4 lg:grid-cols-[minmax(0,1fr)_22rem]">
         <div className="min-w-0 space-y-4">
-          <CaseViewer imageUrl={c.links.display_image} alt={c.filename || "Submitted image"} width={size.width} height={size.height} overlays={overlays} />
+          <CaseViewer key={c.id} imageUrl={c.links.display_image} alt={c.filename || "Submitted image"} width={size.width} height={size.height} overlays={overlays} blurred={detail.policy.blurImages} />
 
           {charts.map((ch) => (
             <section key={ch.signal} className={`${card} grid grid-cols-1 gap-4 sm:grid-cols-[10rem_minmax(0,1fr)]`} data-testid="signal-chart" data-signal={ch.signal}>
@@ -265,7 +265,7 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
                 {det.engine_version} · {det.fusion_version}
                 {det.model_version ? ` · ${det.model_version}` : ""}
                 {det.policy
-                  ? ` · policy ${det.policy.name} as it was at scan time (quarantine ≥ ${det.policy.quarantine_threshold}, inconclusive → ${det.policy.inconclusive_action})`
+                  ? ` · policy ${det.policy.name} as it was at scan time (quarantine ≥ ${det.policy.quarantine_threshold}${detail.detection?.policy?.autoClearThreshold ? `, auto-clear ≤ ${detail.detection.policy.autoClearThreshold}` : ""}, inconclusive → ${det.policy.inconclusive_action})`
                   : ` · policy ${c.policy.name}`}
               </p>
             </section>
