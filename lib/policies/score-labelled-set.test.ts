@@ -3,14 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditEvents } from "../../db/schema";
 import { rocCurve } from "../analytics/roc";
 import type { Actor } from "../context";
-import { makeJpeg } from "../detection/testing";
-import { encodePng, insertPngChunks, pngTextChunk, syntheticRgb } from "../detection/testing/provenance-fixtures";
+import { makeGeneratorPng, makeJpeg } from "../detection/testing";
 import { MAX_LABELLED_SET_BYTES, MAX_LABELLED_SET_FILES } from "../limits";
 import { createTestDb, insertTestUser, type TestDb } from "../testing/test-db";
 import { scoreLabelledSet } from "./score-labelled-set";
 
-const aiPng = async (seed: number) =>
-  insertPngChunks(await encodePng(syntheticRgb(128, 128, seed)), [pngTextChunk("tEXt", "parameters", "a cat, Steps: 20, Sampler: Euler a, CFG scale: 7, Seed: 1")]);
+const aiPng = (seed: number) => makeGeneratorPng({ width: 128, height: 128, seed });
 
 describe("scoreLabelledSet", () => {
   let t: TestDb;
