@@ -45,7 +45,14 @@ export function Legend({ legend, testId }: { legend: OverlayRef["legend"]; testI
  * pinch, drag; fit and 100 %), with each spatial signal's map laid over it (normal blending, opacity
  * slider), side by side with the original (one shared zoom and pan), or alone.
  */
-export function CaseViewer({ imageUrl, alt, width, height, overlays }: { imageUrl: string; alt: string; width: number; height: number; overlays: OverlayRef[] }) {
+/**
+ * `blurred`: the case's policy hides sensitive images (policies.blurImages) until the viewer reveals
+ * them by a click or `b`; the image and every map over it blur together. Reveal lasts for this view of
+ * the case only (the page keys the viewer by case id, so the next case starts blurred again).
+ */
+export function CaseViewer({ imageUrl, alt, width, height, overlays, blurred = false }: { imageUrl: string; alt: string; width: number; height: number; overlays: OverlayRef[]; blurred?: boolean }) {
+  const [revealed, setRevealed] = useState(false);
+  const hidden = blurred && !revealed;
   const [mode, setMode] = useState<Mode>("overlay");
   const [active, setActive] = useState(0);
   const [overlayOn, setOverlayOn] = useState(overlays.length > 0);
@@ -169,6 +176,7 @@ export function CaseViewer({ imageUrl, alt, width, height, overlays }: { imageUr
     "-": () => zoomAt(0.8, paneSize().w / 2, paneSize().h / 2),
   };
   for (let i = 0; i < Math.min(9, overlays.length); i++) keys[String(i + 1)] = () => pick(i);
+  if (blurred) keys.b = () => setRevealed((r) => !r);
   useShortcuts(keys);
 
   const v = view ?? { scale: 0, x: 0, y: 0 };
@@ -190,7 +198,7 @@ export function CaseViewer({ imageUrl, alt, width, height, overlays }: { imageUr
         zoomAt(2, e.clientX - r.left, e.clientY - r.top);
       }}
     >
-      <div className="absolute left-0 top-0" style={transform}>
+      <div className="absolute left-0 top-0" style={hidden ? { ...transform, filter: "blur(28px)" } : transform} data-blurred={hidden ? "true" : undefined}>
         {/* eslint-disable-next-line @next/next/no-img-element */}
         <img
           src={imageUrl}
@@ -218,6 +226,20 @@ export function CaseViewer({ imageUrl, alt, width, height, overlays }: { imageUr
           />
         )}
       </div>
+      {hidden && (
+        <div className="absolute inset-0 flex items-center justify-center">
+          <button
+            type="button"
+            onPointerDown={(e) => e.stopPropagation()}
+            onDoubleClick={(e) => e.stopPropagation()}
+            onClick={() => setRevealed(true)}
+            className="rounded-lg bg-black/75 px-4 py-2 text-sm font-medium text-white shadow"
+            data-testid={first ? "reveal-image" : undefined}
+          >
+            Sensitive content: reveal (b)
+          </button>
+        </div>
+      )}
       {!first || mode !== "overlay" ? (
         <span className="pointer-events-none absolute left-2 top-2 rounded bg-black/60 px-2 py-0.5 text-[11px] font-medium text-white">
           {kind === "image" ? "Original" : kind === "heatmap" ? (current?.label ?? "No map") : "Overlay"}
@@ -227,7 +249,7 @@ export function CaseViewer({ imageUrl, alt, width, height, overlays }: { imageUr
   );
 
   return (
-    <section className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm" data-testid="case-viewer" data-mode={mode} data-zoom={v.scale.toFixed(3)} data-fitted={fitted ? "true" : "false"} aria-label="Evidence viewer">
+    <section className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm" data-testid="case-viewer" data-blurred={hidden ? "true" : "false"} data-mode={mode} data-zoom={v.scale.toFixed(3)} data-fitted={fitted ? "true" : "false"} aria-label="Evidence viewer">
       <div className="flex flex-wrap items-center gap-2 border-b border-slate-200 px-3 py-2 text-sm">
         <div className="inline-flex rounded-lg bg-slate-100 p-0.5" role="group" aria-label="View mode">
           {MODES.map((m) => (

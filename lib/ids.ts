@@ -9,6 +9,7 @@ export const ID_PREFIXES = {
   decision: "dec",
   event: "evt",
   policy: "pol",
+  policyAssignment: "pas",
   apiKey: "key",
   request: "req",
   worker: "wrk",

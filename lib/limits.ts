@@ -83,3 +83,7 @@ export const MAX_FETCH_REDIRECTS = 3;
 export const FETCH_TIMEOUT_MS = 10_000;
 /** Cases one bulk action in the queue may touch: a page at its largest size. */
 export const MAX_BULK_CASES = 200;
+/** Images in one labelled set scored for the policy editor's ROC curve (lib/policies/score-labelled-set.ts). */
+export const MAX_LABELLED_SET_FILES = 100;
+/** Bytes of one labelled set in all: it travels in one server-action request (next.config.ts's body limit). */
+export const MAX_LABELLED_SET_BYTES = MAX_UPLOAD_BYTES;

@@ -12,6 +12,8 @@ export interface PolicySnapshot {
   id: string;
   name: string;
   quarantineThreshold: number;
+  /** Absent on snapshots taken before policies had an auto-clear band (read as 0, off). */
+  autoClearThreshold?: number;
   inconclusiveAction: (typeof inconclusiveActionEnum.enumValues)[number];
   outcome: "quarantined" | "cleared";
 }

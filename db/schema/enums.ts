@@ -19,6 +19,10 @@ export const verdictEnum = pgEnum("verdict", ["ai_generated", "likely_authentic"
 
 export const decisionOutcomeEnum = pgEnum("decision_outcome", ["confirmed_ai", "authentic", "needs_more_info"]);
 
+// Where an upload came from, for policy assignment (lib/policies/resolve-policy.ts): the console's upload
+// page, the REST API, or the upload page's quick check filed with "send to review".
+export const uploadOriginEnum = pgEnum("upload_origin", ["upload", "api", "quick_check"]);
+
 export const inconclusiveActionEnum = pgEnum("inconclusive_action", ["quarantine", "clear"]);
 
 // What an API key may call (CONTRIBUTING.md, "REST routes"): each route names one scope.
@@ -49,6 +53,8 @@ export type CaseSource = (typeof CASE_SOURCES)[number];
 export const VERDICTS = verdictEnum.enumValues;
 export const DECISION_OUTCOMES = decisionOutcomeEnum.enumValues;
 export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
+export const UPLOAD_ORIGINS = uploadOriginEnum.enumValues;
+export type UploadOrigin = (typeof UPLOAD_ORIGINS)[number];
 export const INCONCLUSIVE_ACTIONS = inconclusiveActionEnum.enumValues;
 export type InconclusiveAction = (typeof INCONCLUSIVE_ACTIONS)[number];
 export const API_KEY_SCOPES = apiKeyScopeEnum.enumValues;

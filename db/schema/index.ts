@@ -3,6 +3,7 @@ export * from "./users";
 export * from "./images";
 export * from "./policies";
 export * from "./api-keys";
+export * from "./policy-assignments";
 export * from "./cases";
 export * from "./detections";
 export * from "./decisions";

@@ -7,8 +7,16 @@ export const policies = pgTable("policies", {
   description: text("description").notNull().default(""),
   /** Detection score (0..100) at or above which a case is quarantined. */
   quarantineThreshold: integer("quarantine_threshold").notNull(),
+  /**
+   * Detection score (0..99) at or below which a case is cleared whatever its verdict; 0 turns the band
+   * off. Always below quarantineThreshold (lib/policies/save-policy.ts): between the two, the verdict
+   * and inconclusiveAction decide (lib/policies/apply-policy.ts).
+   */
+  autoClearThreshold: integer("auto_clear_threshold").notNull().default(0),
   /** What an `inconclusive` verdict below the threshold does. */
   inconclusiveAction: inconclusiveActionEnum("inconclusive_action").notNull().default("quarantine"),
+  /** Sensitive content: the console shows this policy's images blurred until a moderator reveals them. */
+  blurImages: boolean("blur_images").notNull().default(false),
   isDefault: boolean("is_default").notNull().default(false),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),

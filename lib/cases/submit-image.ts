@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { eq } from "drizzle-orm";
 import type { Tx } from "../../db";
 import { z } from "zod";
-import { CASE_SOURCES, cases, images, policies, type Case, type Image } from "../../db/schema";
+import { CASE_SOURCES, UPLOAD_ORIGINS, cases, images, type Case, type Image } from "../../db/schema";
 import { writeAudit } from "../audit";
 import { actorUserId, authorize, type Ctx } from "../context";
 import { decodeImage } from "../detection";
@@ -17,6 +17,7 @@ import { text } from "../validation";
 import { differenceHash } from "../images/phash";
 import { getBlobStore, imageKey } from "../storage";
 import { publishCaseEvent } from "../live/publish-case-event";
+import { resolvePolicy } from "../policies/resolve-policy";
 import { transitionCase } from "./transition";
 
 export const submitImageInput = z.object({
@@ -24,6 +25,8 @@ export const submitImageInput = z.object({
   filename: text(255).default(""),
   source: z.enum(CASE_SOURCES),
   policyName: text(100).optional(),
+  /** Where the upload came from, for policy assignment (lib/policies/resolve-policy.ts); defaults to `source`. */
+  origin: z.enum(UPLOAD_ORIGINS).optional(),
   externalRef: text(200).optional(),
   /**
    * Claim the new case for this worker id in the same transaction (POST /api/v1/detect with create_case,
@@ -68,12 +71,11 @@ export async function submitImage({
   const store = getBlobStore();
 
   return ctx.db.transaction(async (tx) => {
-    const policy = data.policyName
-      ? (await tx.select().from(policies).where(eq(policies.name, data.policyName)))[0]
-      : (await tx.select().from(policies).where(eq(policies.isDefault, true)))[0];
-    if (!policy) {
-      throw new AppError("invalid_request", data.policyName ? `No policy named "${data.policyName}".` : "No default policy.", { param: "policy" });
-    }
+    const { policy, rule } = await resolvePolicy(tx, {
+      nameOrId: data.policyName,
+      apiKeyId: ctx.actor.type === "api_key" ? ctx.actor.id : null,
+      origin: data.origin ?? data.source,
+    });
     const inserted = await tx
       .insert(images)
       .values({
@@ -116,7 +118,7 @@ export async function submitImage({
     await writeAudit(tx, ctx.actor, {
       action: "case.created",
       caseId: row!.id,
-      data: { imageId: image.id, sha256, deduplicated, source: data.source, filename: data.filename },
+      data: { imageId: image.id, sha256, deduplicated, source: data.source, filename: data.filename, policy: policy.name, policyRule: rule },
     });
     await publishCaseEvent(tx, row!);
     let current = row!;

@@ -35,6 +35,21 @@ describe("verdictSentence", () => {
       "Cleared: the verdict is inconclusive and policy default clears inconclusive cases (score 27 is below its threshold 50).",
     ],
     ["authentic under the threshold", { state: "cleared", detection: det("likely_authentic", 12, policy(50, "quarantine", "cleared")) }, "Cleared: score 12 < policy threshold 50 and the verdict is likely authentic."],
+    [
+      "auto-clear band",
+      { state: "cleared", detection: det("inconclusive", 12, { ...policy(50, "quarantine", "cleared"), autoClearThreshold: 20 }) },
+      "Cleared: score 12 ≤ policy auto-clear threshold 20, which clears whatever the verdict.",
+    ],
+    [
+      "between the bands, inconclusive quarantined",
+      { state: "quarantined", detection: det("inconclusive", 27, { ...policy(50, "quarantine", "quarantined"), autoClearThreshold: 20 }) },
+      "Quarantined: the verdict is inconclusive and policy default quarantines inconclusive cases (score 27 is between its auto-clear threshold 20 and its threshold 50).",
+    ],
+    [
+      "between the bands, likely authentic",
+      { state: "cleared", detection: det("likely_authentic", 30, { ...policy(50, "quarantine", "cleared"), autoClearThreshold: 20 }) },
+      "Cleared: the verdict is likely authentic (score 30 is between its auto-clear threshold 20 and its threshold 50).",
+    ],
     ["no snapshot", { state: "quarantined", detection: det("inconclusive", 27, null) }, "Quarantined by the policy in force at scan time; that scan did not record the policy's settings."],
     ["no detection", { state: "cleared", detection: null }, "Cleared without a recorded scan."],
     [
@@ -61,11 +76,14 @@ describe("verdictSentence", () => {
 
   it("agrees with applyPolicy on every verdict, threshold side and inconclusive action", () => {
     for (const verdict of ["ai_generated", "likely_authentic", "inconclusive"] as const) {
-      for (const score of [10, 50, 90]) {
+      for (const score of [10, 20, 30, 50, 90]) {
         for (const action of ["quarantine", "clear"] as const) {
-          const outcome = applyPolicy({ quarantineThreshold: 50, inconclusiveAction: action }, { verdict, score });
-          const s = verdictSentence({ state: outcome, detection: det(verdict, score, policy(50, action, outcome)) });
-          expect(s.startsWith(outcome === "quarantined" ? "Quarantined: " : "Cleared: ")).toBe(true);
+          for (const autoClearThreshold of [0, 20]) {
+            const outcome = applyPolicy({ quarantineThreshold: 50, autoClearThreshold, inconclusiveAction: action }, { verdict, score });
+            const s = verdictSentence({ state: outcome, detection: det(verdict, score, { ...policy(50, action, outcome), autoClearThreshold }) });
+            expect(s.startsWith(outcome === "quarantined" ? "Quarantined: " : "Cleared: ")).toBe(true);
+            expect(s.includes("auto-clear threshold 20,")).toBe(autoClearThreshold === 20 && score <= 20);
+          }
         }
       }
     }

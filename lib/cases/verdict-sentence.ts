@@ -1,6 +1,7 @@
 // The verdict in plain words: one sentence saying what decided a case, from the policy as it was when
 // the case was scanned (the detection's policy snapshot), not the policy as it is today. Pure; shared
 // by the case page and the evidence report. Mirrors lib/policies/apply-policy.ts branch for branch.
+import { inAutoClearBand } from "../policies/apply-policy";
 import type { CaseStateValue, DecisionOutcome, InconclusiveAction } from "../../db/schema/enums";
 
 export type VerdictValue = "ai_generated" | "likely_authentic" | "inconclusive";
@@ -23,7 +24,7 @@ export interface VerdictSentenceInput {
     verdict: VerdictValue;
     /** 0..100 */
     score: number;
-    policy: { name: string; quarantineThreshold: number; inconclusiveAction: InconclusiveAction; outcome: "quarantined" | "cleared" } | null;
+    policy: { name: string; quarantineThreshold: number; autoClearThreshold?: number; inconclusiveAction: InconclusiveAction; outcome: "quarantined" | "cleared" } | null;
   } | null;
   /** The decision in force, for reviewed cases. */
   decision?: { outcome: DecisionOutcome; reviewer: string } | null;
@@ -36,15 +37,20 @@ function scanSentence(d: NonNullable<VerdictSentenceInput["detection"]>, outcome
   if (!p) return `${label} by the policy in force at scan time; that scan did not record the policy's settings.`;
   const score = Math.round(d.score);
   const t = p.quarantineThreshold;
-  if (score >= t) return `${label}: score ${score} ≥ policy threshold ${t}.`;
+  if (d.score >= t) return `${label}: score ${score} ≥ policy threshold ${t}.`;
+  const a = p.autoClearThreshold ?? 0;
+  if (inAutoClearBand(p, d.score)) return `${label}: score ${score} ≤ policy auto-clear threshold ${a}, which clears whatever the verdict.`;
+  // With an auto-clear band the score sits between the two thresholds; without one, below the quarantine threshold.
+  const where = a > 0 ? `score ${score} is between its auto-clear threshold ${a} and its threshold ${t}` : `score ${score} is below its threshold ${t}`;
   if (d.verdict === "ai_generated") {
     return `${label}: the verdict is AI-generated on decisive evidence (provenance or watermark), which policy ${p.name} quarantines whatever the score (${score}, threshold ${t}).`;
   }
   if (d.verdict === "inconclusive") {
     return p.inconclusiveAction === "quarantine"
-      ? `${label}: the verdict is inconclusive and policy ${p.name} quarantines inconclusive cases (score ${score} is below its threshold ${t}).`
-      : `${label}: the verdict is inconclusive and policy ${p.name} clears inconclusive cases (score ${score} is below its threshold ${t}).`;
+      ? `${label}: the verdict is inconclusive and policy ${p.name} quarantines inconclusive cases (${where}).`
+      : `${label}: the verdict is inconclusive and policy ${p.name} clears inconclusive cases (${where}).`;
   }
+  if (a > 0) return `${label}: the verdict is likely authentic (${where}).`;
   return `${label}: score ${score} < policy threshold ${t} and the verdict is likely authentic.`;
 }
 

@@ -12,10 +12,10 @@
 // expires and a worker scans the case as usual.
 import { CASE_SOURCES } from "../../db/schema/enums";
 import { createHash } from "node:crypto";
-import { and, eq, inArray, or } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../db";
-import { cases, detectionCache, images, policies, type CachedReport, type Case, type Image, type Policy, type StoredSignal } from "../../db/schema";
+import { cases, detectionCache, images, type CachedReport, type Case, type Image, type Policy, type StoredSignal } from "../../db/schema";
 import type { FetchImageOptions } from "../api/fetch-image";
 import { submitImage } from "../cases/submit-image";
 import { authorize, type Ctx } from "../context";
@@ -25,6 +25,7 @@ import { AppError } from "../errors";
 import { newId } from "../ids";
 import { differenceHash } from "../images/phash";
 import { applyPolicy, type ScanOutcome } from "../policies/apply-policy";
+import { resolvePolicy } from "../policies/resolve-policy";
 import { getBlobStore, heatmapKey } from "../storage";
 import { completeScan } from "../worker/scan-case";
 import { expectedVersions, runEngine, SIGNAL_IDS, signalVersions } from "./engine";
@@ -53,7 +54,7 @@ export interface DetectOutcome {
   cached: boolean;
   heatmaps: Record<string, DetectHeatmap> | null;
   hashes: { sha256: string; dhash: string };
-  policy: Pick<Policy, "id" | "name" | "quarantineThreshold" | "inconclusiveAction"> & { outcome: ScanOutcome };
+  policy: Pick<Policy, "id" | "name" | "quarantineThreshold" | "autoClearThreshold" | "inconclusiveAction"> & { outcome: ScanOutcome };
   /** The engine called it AI, or its score reached the policy's threshold. */
   isAi: boolean;
   metadata: Record<string, unknown> | null;
@@ -70,14 +71,6 @@ export interface DetectDeps {
 /** What besides the bytes and the engine, model and fusion versions decides a report. */
 function optionsKey(only: readonly string[], heatmaps: boolean): string {
   return `signals=${signalVersions(only).join(",")};heatmaps=${heatmaps ? 1 : 0}`;
-}
-
-async function findPolicy(db: Ctx["db"], nameOrId: string | undefined): Promise<Policy> {
-  const [policy] = nameOrId
-    ? await db.select().from(policies).where(or(eq(policies.name, nameOrId), eq(policies.id, nameOrId)))
-    : await db.select().from(policies).where(eq(policies.isDefault, true));
-  if (!policy) throw new AppError("invalid_request", nameOrId ? `No policy named "${nameOrId}".` : "No default policy.", { param: "policy" });
-  return policy;
 }
 
 /** Store a fresh report in the cache (heatmap PNGs as blobs first): the row that holds the key, ours or a racing request's. */
@@ -145,7 +138,9 @@ export async function detectImage({ ctx, input }: { ctx: Ctx & { db: Db }; input
   authorize(ctx.actor, "submit");
   const data = detectImageInput.parse(input);
   const options: DetectOptions = parseDetectOptions(data.options);
-  const policy = await findPolicy(ctx.db, options.policy);
+  // The console's quick check sends its image with source "upload"; for policy assignment it is its own origin.
+  const origin = data.source === "upload" ? "quick_check" : "api";
+  const { policy } = await resolvePolicy(ctx.db, { nameOrId: options.policy, apiKeyId: ctx.actor.type === "api_key" ? ctx.actor.id : null, origin });
   const src = await loadImageSource(data.image as ImageSource, deps.fetch);
   const { bytes, param } = src;
 
@@ -219,7 +214,9 @@ export async function detectImage({ ctx, input }: { ctx: Ctx & { db: Db }; input
         bytes,
         filename: options.filename ?? src.filename,
         source: data.source,
-        policyName: policy.name,
+        // Resolved again inside the case's transaction, so its audit row records which rule chose the policy.
+        policyName: options.policy,
+        origin,
         externalRef: options.external_ref,
         claimAs: { workerId, leaseSeconds: env.LOUPE_LEASE_SECONDS },
       },
@@ -237,7 +234,7 @@ export async function detectImage({ ctx, input }: { ctx: Ctx & { db: Db }; input
     cached: Boolean(hit),
     heatmaps: heatmapOut,
     hashes: { sha256, dhash },
-    policy: { id: policy.id, name: policy.name, quarantineThreshold: policy.quarantineThreshold, inconclusiveAction: policy.inconclusiveAction, outcome },
+    policy: { id: policy.id, name: policy.name, quarantineThreshold: policy.quarantineThreshold, autoClearThreshold: policy.autoClearThreshold, inconclusiveAction: policy.inconclusiveAction, outcome },
     isAi: report.verdict === "ai_generated" || report.score >= policy.quarantineThreshold,
     metadata: options.metadata ?? null,
     created,

@@ -24,6 +24,10 @@ describe.each(TEST_DB_KINDS)("savePolicy on %s", (kind) => {
     await expect(savePolicy({ ctx: { db: t.db, actor: admin }, input: { id: strict.id, name: "newsroom", quarantineThreshold: 35, inconclusiveAction: "clear", isDefault: false } })).rejects.toMatchObject({ code: "invalid_request" });
     await expect(savePolicy({ ctx: { db: t.db, actor: admin }, input: { name: "default", quarantineThreshold: 50, inconclusiveAction: "clear" } })).rejects.toMatchObject({ code: "conflict" });
     await expect(savePolicy({ ctx: { db: t.db, actor: admin }, input: { name: "Bad Name", quarantineThreshold: 50, inconclusiveAction: "clear" } })).rejects.toThrow(/lowercase/);
+    // The auto-clear band sits below the quarantine threshold, and both are stored with blur.
+    const banded = await savePolicy({ ctx: { db: t.db, actor: admin }, input: { name: "banded", quarantineThreshold: 70, autoClearThreshold: 15, inconclusiveAction: "quarantine", blurImages: true } });
+    expect([banded.autoClearThreshold, banded.blurImages]).toEqual([15, true]);
+    await expect(savePolicy({ ctx: { db: t.db, actor: admin }, input: { id: banded.id, name: "banded", quarantineThreshold: 70, autoClearThreshold: 70, inconclusiveAction: "quarantine" } })).rejects.toThrow(/below the quarantine threshold/);
     await expect(savePolicy({ ctx: { db: t.db, actor: editor }, input: { name: "x", quarantineThreshold: 50, inconclusiveAction: "clear" } })).rejects.toMatchObject({ code: "forbidden" });
   });
 });

@@ -6,15 +6,23 @@ import { authorize, type Ctx } from "../context";
 import { AppError } from "../errors";
 import { newId } from "../ids";
 
-export const savePolicyInput = z.object({
-  /** Omit to create a new policy. */
-  id: z.string().startsWith("pol_").optional(),
-  name: z.string().trim().min(1).max(100).regex(/^[a-z0-9][a-z0-9_-]*$/, "Use lowercase letters, digits, - and _."),
-  description: z.string().trim().max(500).default(""),
-  quarantineThreshold: z.coerce.number().int().min(1).max(100),
-  inconclusiveAction: z.enum(INCONCLUSIVE_ACTIONS),
-  isDefault: z.boolean().default(false),
-});
+export const savePolicyInput = z
+  .object({
+    /** Omit to create a new policy. */
+    id: z.string().startsWith("pol_").optional(),
+    name: z.string().trim().min(1).max(100).regex(/^[a-z0-9][a-z0-9_-]*$/, "Use lowercase letters, digits, - and _."),
+    description: z.string().trim().max(500).default(""),
+    quarantineThreshold: z.coerce.number().int().min(1).max(100),
+    /** 0 turns the auto-clear band off (lib/policies/apply-policy.ts). */
+    autoClearThreshold: z.coerce.number().int().min(0).max(99).default(0),
+    inconclusiveAction: z.enum(INCONCLUSIVE_ACTIONS),
+    blurImages: z.boolean().default(false),
+    isDefault: z.boolean().default(false),
+  })
+  .refine((p) => p.autoClearThreshold < p.quarantineThreshold, {
+    message: "The auto-clear threshold must be below the quarantine threshold.",
+    path: ["autoClearThreshold"],
+  });
 export type SavePolicyInput = z.input<typeof savePolicyInput>;
 
 /** Create or update a named policy; making one the default unsets the previous default. */
@@ -28,7 +36,9 @@ export async function savePolicy({ ctx, input }: { ctx: Ctx; input: SavePolicyIn
       name: data.name,
       description: data.description,
       quarantineThreshold: data.quarantineThreshold,
+      autoClearThreshold: data.autoClearThreshold,
       inconclusiveAction: data.inconclusiveAction,
+      blurImages: data.blurImages,
       updatedAt: new Date(),
     };
     let row: Policy | undefined;

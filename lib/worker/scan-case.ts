@@ -137,6 +137,7 @@ export async function completeScan(
           id: policy.id,
           name: policy.name,
           quarantineThreshold: policy.quarantineThreshold,
+          autoClearThreshold: policy.autoClearThreshold,
           inconclusiveAction: policy.inconclusiveAction,
           outcome,
         },

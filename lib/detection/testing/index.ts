@@ -5,3 +5,4 @@ export * from "./formats";
 export { HEIF_ENC_MISSING, heifEncAvailable, makeHeic } from "./heic";
 export * from "./hostile";
 export { IPTC_DST, makeTestCa, signJpeg } from "./c2pa-fixtures";
+export { makeGeneratorPng } from "./provenance-fixtures";

@@ -68,3 +68,9 @@ export async function decoded(bytes: Buffer): Promise<DecodedImage> {
   if (!r.ok) throw new Error(`fixture failed to decode: ${r.error.code} ${r.error.message}`);
   return r.value;
 }
+
+/** A PNG as a Stable Diffusion web UI saves it: its generation parameters in a tEXt chunk (the metadata signal's decisive AI evidence). */
+export async function makeGeneratorPng(opts: { width: number; height: number; seed: number }): Promise<Buffer> {
+  const text = "a harbour at dusk\nSteps: 20, Sampler: Euler a, CFG scale: 7, Seed: 1, Size: 512x512, Model: sd_xl_base_1.0";
+  return insertPngChunks(await encodePng(syntheticRgb(opts.width, opts.height, opts.seed)), [pngTextChunk("tEXt", "parameters", text)]);
+}

@@ -2,8 +2,9 @@ import type { Metadata } from "next";
 import { getDb } from "@/db";
 import { labelledScores, recentScoreBuckets } from "@/lib/analytics/queries";
 import { rocCurve } from "@/lib/analytics/roc";
-import { listPolicies } from "@/lib/policies/queries";
+import { listAssignableApiKeys, listPolicies, listPolicyAssignments } from "@/lib/policies/queries";
 import { requirePageActor } from "@/lib/auth/session";
+import { PolicyAssignments } from "./_components/policy-assignments";
 import { PolicyForm } from "./_components/policy-form";
 
 export const dynamic = "force-dynamic";
@@ -12,24 +13,40 @@ export const metadata: Metadata = { title: "Policies" };
 export default async function PoliciesPage() {
   await requirePageActor("managePolicies");
   const db = await getDb();
-  const [rows, labels, buckets] = await Promise.all([listPolicies(db), labelledScores(db), recentScoreBuckets(db, 30)]);
+  const [rows, labels, buckets, rules, keys] = await Promise.all([listPolicies(db), labelledScores(db), recentScoreBuckets(db, 30), listPolicyAssignments(db), listAssignableApiKeys(db)]);
   const preview = { roc: rocCurve(labels), buckets };
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">Policies</h1>
       <p className="max-w-3xl text-slate-600">
-        A policy turns a detection into a queue state. A case is quarantined when its fused score (0–100) reaches the threshold, when the
-        engine finds decisive provenance of AI generation, or — if the policy says so — when the verdict is inconclusive; otherwise it is
-        cleared. New cases use the default policy; API callers can name another with <code>policy</code>. Changes apply to scans from now on.
+        A policy turns a detection into a queue state. A case is quarantined when its fused score (0–100) reaches the quarantine threshold,
+        and cleared when it is at or below the auto-clear threshold. In between, decisive provenance of AI generation quarantines, an
+        inconclusive verdict does what the policy says, and a likely authentic one is cleared. Which policy applies is set under
+        Assignment below. Changes apply to scans from now on.
       </p>
       {rows.map((p) => (
         <section key={p.id} className="rounded-lg border border-slate-200 bg-white p-4" data-testid="policy">
           <PolicyForm
-            policy={{ id: p.id, name: p.name, description: p.description, quarantineThreshold: p.quarantineThreshold, inconclusiveAction: p.inconclusiveAction, isDefault: p.isDefault }}
+            policy={{
+              id: p.id,
+              name: p.name,
+              description: p.description,
+              quarantineThreshold: p.quarantineThreshold,
+              autoClearThreshold: p.autoClearThreshold,
+              inconclusiveAction: p.inconclusiveAction,
+              blurImages: p.blurImages,
+              isDefault: p.isDefault,
+            }}
             preview={preview}
           />
         </section>
       ))}
+      <section className="rounded-lg border border-slate-200 bg-white p-4" aria-labelledby="assignment-heading">
+        <h2 id="assignment-heading" className="mb-2 font-semibold">
+          Assignment
+        </h2>
+        <PolicyAssignments policies={rows.map((p) => ({ id: p.id, name: p.name }))} rules={rules} keys={keys} />
+      </section>
       <section className="rounded-lg border border-dashed border-slate-300 bg-white p-4">
         <h2 className="mb-2 font-semibold">New policy</h2>
         <PolicyForm preview={preview} />

@@ -106,7 +106,7 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
           from lg up the verdict column sits beside both and stays in view. */}
       <div className="grid grid-cols-1 items-start gap-4 lg:grid-cols-[minmax(0,1fr)_22rem]">
         <div className="min-w-0 lg:col-start-1 lg:row-start-1">
-          <CaseViewer imageUrl={c.links.display_image} alt={c.filename || "Submitted image"} width={size.width} height={size.height} overlays={overlays} />
+          <CaseViewer key={c.id} imageUrl={c.links.display_image} alt={c.filename || "Submitted image"} width={size.width} height={size.height} overlays={overlays} blurred={detail.policy.blurImages} />
         </div>
 
         <aside className="space-y-3 lg:sticky lg:top-3 lg:col-start-2 lg:row-span-2 lg:row-start-1 lg:max-h-[calc(100vh-1.5rem)] lg:overflow-y-auto lg:pb-2" aria-label="Verdict and decision">
@@ -174,7 +174,7 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
                 {det.engine_version} · {det.fusion_version}
                 {det.model_version ? ` · ${det.model_version}` : ""}
                 {det.policy
-                  ? ` · policy ${det.policy.name} as it was at scan time (quarantine ≥ ${det.policy.quarantine_threshold}, inconclusive → ${det.policy.inconclusive_action})`
+                  ? ` · policy ${det.policy.name} as it was at scan time (quarantine ≥ ${det.policy.quarantine_threshold}${detail.detection?.policy?.autoClearThreshold ? `, auto-clear ≤ ${detail.detection.policy.autoClearThreshold}` : ""}, inconclusive → ${det.policy.inconclusive_action})`
                   : ` · policy ${c.policy.name}`}
               </p>
             </section>

@@ -12,6 +12,7 @@ export const SHORTCUTS: { keys: string; what: string }[] = [
   { keys: "o", what: "Overlay on / off" },
   { keys: "1–9", what: "Show that signal's map" },
   { keys: "s / h", what: "Side by side / heatmap only" },
+  { keys: "b", what: "Reveal / blur again an image its policy blurs (sensitive content)" },
   { keys: "z", what: "Zoom: fit ↔ 100 %  (+ / − step)" },
   { keys: "?", what: "This list" },
 ];
