@@ -80,7 +80,7 @@ test("moving a policy's thresholds changes the preview counts live", async ({ pa
   }
 });
 
-test("a blurring policy with an auto-clear band, assigned to an API key, decides its uploads; b reveals", async ({ page }) => {
+test("a blurring policy with an auto-clear band, assigned to an API key, decides its uploads; b reveals", async ({ page }, testInfo) => {
   await signIn(page, E2E_ADMIN.email, E2E_ADMIN.password);
   const suffix = Date.now().toString(36);
   const keyName = `sensitive-key-${suffix}`;
@@ -117,6 +117,7 @@ test("a blurring policy with an auto-clear band, assigned to an API key, decides
   await expect(page.getByTestId("verdict-sentence").first()).toContainText("≤ policy auto-clear threshold 40");
   const viewer = page.getByTestId("case-viewer");
   await expect(viewer).toHaveAttribute("data-blurred", "true");
+  await shot(page, testInfo, "case-blurred");
   await page.locator("body").press("b");
   await expect(viewer).toHaveAttribute("data-blurred", "false");
   await page.locator("body").press("b");
