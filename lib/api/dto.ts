@@ -1,9 +1,10 @@
 // API output always goes through these DTOs, never raw rows (CONTRIBUTING.md, "API output").
 import type { Case, Detection, Image, Job } from "../../db/schema";
+import type { DetectionTimings } from "../../db/schema/detections";
 import type { KeyUsage } from "../api-keys/queries";
 import type { CaseDetail } from "../cases/queries";
 import { jobStatus } from "../jobs/status";
-import type { SignalResult } from "../detection";
+import type { Attribution, SignalResult } from "../detection";
 import type { AnalyseForensicsOutcome as ForensicsOutcome } from "../detect/analyse-forensics";
 import type { BatchResult } from "../detect/detect-batch";
 import type { DetectOutcome } from "../detect/detect-image";
@@ -28,6 +29,46 @@ export function imageDto(image: Image) {
 
 export type SignalDto = ReturnType<typeof detectionDto>["signals"][number];
 
+/** The engine's attribution in the API's snake_case (the same shape in /detect, cases, jobs and webhooks). */
+export function attributionDto(a: Attribution) {
+  return { most_likely: a.mostLikely, confidence: a.confidence, source: a.source, alternatives: a.alternatives };
+}
+
+const camelKey = /^[a-z][a-zA-Z0-9]*$/;
+const toSnake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/**
+ * A signal's free-form details with its own camelCase field names in snake_case, at every depth. Only
+ * identifier-like camelCase keys are renamed: keys that are data (an EXIF tag such as "Software", a C2PA
+ * assertion label) are left as the image wrote them.
+ */
+export function snakeKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(snakeKeys);
+  if (v === null || typeof v !== "object") return v;
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [camelKey.test(k) ? toSnake(k) : k, snakeKeys(x)]));
+}
+
+/** The engine's timings (and what it measured of the image, when recorded) in snake_case. */
+function timingsDto(t: DetectionTimings) {
+  return {
+    decode_ms: t.decodeMs,
+    total_ms: t.totalMs,
+    ...(t.image
+      ? {
+          image: {
+            mime: t.image.mime,
+            format: t.image.format,
+            width: t.image.width,
+            height: t.image.height,
+            bytes: t.image.sizeBytes,
+            analysed_width: t.image.analysedWidth,
+            analysed_height: t.image.analysedHeight,
+          },
+        }
+      : {}),
+  };
+}
+
 export function detectionDto(d: Detection, caseId: string) {
   const signals = d.signals.map((s) => ({
     id: s.id,
@@ -36,7 +77,7 @@ export function detectionDto(d: Detection, caseId: string) {
     score: s.score,
     flags: s.flags,
     summary: s.summary,
-    details: s.details ?? null,
+    details: s.details ? (snakeKeys(s.details) as Record<string, unknown>) : null,
     ms: s.ms,
     ...(s.error ? { error: s.error } : {}),
     heatmap: s.heatmap ? { label: s.heatmap.label, url: `/api/v1/cases/${caseId}/heatmaps/${s.id}?detection=${d.id}` } : null,
@@ -49,11 +90,11 @@ export function detectionDto(d: Detection, caseId: string) {
     uncertainty: d.uncertainty,
     scan: d.scan,
     reasons: d.reasons,
-    attribution: d.attribution,
+    attribution: attributionDto(d.attribution),
     engine_version: d.engineVersion,
     model_version: d.modelVersion,
     fusion_version: d.fusionVersion,
-    timings: d.timings,
+    timings: timingsDto(d.timings),
     policy: d.policy
       ? { id: d.policy.id, name: d.policy.name, quarantine_threshold: d.policy.quarantineThreshold, inconclusive_action: d.policy.inconclusiveAction, outcome: d.policy.outcome }
       : null,
@@ -236,12 +277,7 @@ export function detectResultDto(o: DetectOutcome, requestId: string) {
     /** verdict is ai_generated, or score reached the policy's quarantine threshold. */
     is_ai: o.isAi,
     reasons: r.reasons,
-    attribution: {
-      most_likely: r.attribution.mostLikely,
-      confidence: r.attribution.confidence,
-      source: r.attribution.source,
-      alternatives: r.attribution.alternatives,
-    },
+    attribution: attributionDto(r.attribution),
     signals: signalsDto(r.signals),
     ...(o.heatmaps
       ? {
