@@ -7,7 +7,7 @@ export { displaySize, storedPoint } from "./orientation";
 export { fuse, FUSION_VERSION } from "./fuse";
 export { ENGINE_VERSION } from "./version";
 export { signals } from "./signals";
-export { inspectModelFile, type ModelFileStatus } from "./ml/model-file";
+export { inspectModelFile, sidecarPath as modelSidecarPath, type ModelFileStatus } from "./ml/model-file";
 export { detectionThreadStats, processDetectionPool } from "./thread/process-pool";
 export type { DetectionPool } from "./thread/pool";
 export type { DecodedImage, RawImage } from "./signal";
