@@ -4,6 +4,7 @@ export { runDetection } from "./run-detection";
 export { inspectImage, decodeImage, ANALYSIS_MAX_SIDE, MAX_BYTES, MAX_SIDE, type ImageFormat } from "./decode";
 export { needsDisplayDerivative, renderDisplayImage } from "./display";
 export { displaySize, storedPoint } from "./orientation";
+export { differenceHash } from "./dhash";
 export { fuse, FUSION_VERSION } from "./fuse";
 export { ENGINE_VERSION } from "./version";
 export { signals } from "./signals";
