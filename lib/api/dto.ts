@@ -2,7 +2,10 @@
 import type { Case, Detection, Image, Job } from "../../db/schema";
 import type { DetectionTimings } from "../../db/schema/detections";
 import type { KeyUsage } from "../api-keys/queries";
-import type { CaseDetail } from "../cases/queries";
+import type { CaseDetail, listCases } from "../cases/queries";
+import type { DeleteCaseResult } from "../cases/delete-case";
+import type { submitImage } from "../cases/submit-image";
+import type { CreateJobResult } from "../jobs/create-job";
 import { jobStatus } from "../jobs/status";
 import type { Attribution, SignalResult } from "../detection";
 import type { AnalyseForensicsOutcome as ForensicsOutcome } from "../detect/analyse-forensics";
@@ -150,6 +153,26 @@ export function caseDetailDto(d: CaseDetail) {
   };
 }
 
+/** A page of cases (GET /api/v1/cases). */
+export function caseListDto(page: Awaited<ReturnType<typeof listCases>>) {
+  return { data: page.items.map((r) => caseDto(r.case, r.image)), next_cursor: page.nextCursor };
+}
+
+/** A case just submitted (POST /api/v1/cases), or the existing one for the same bytes. */
+export function createdCaseDto(r: Awaited<ReturnType<typeof submitImage>>) {
+  return { ...caseDto(r.case, r.image), deduplicated: r.deduplicated };
+}
+
+/** What DELETE /api/v1/cases/{id} removed. */
+export function deletedCaseDto(r: DeleteCaseResult) {
+  return { id: r.id, deleted: true as const, deleted_at: r.deletedAt.toISOString(), image_deleted: r.imageDeleted };
+}
+
+/** GET /api/v1/usage: the caller's keys over [from, to). */
+export function usageDto(range: { from: string; to: string }, rows: KeyUsage[]) {
+  return { from: range.from, to: range.to, data: rows.map(keyUsageDto) };
+}
+
 /** One key's usage (GET /api/v1/usage). */
 export function keyUsageDto(u: KeyUsage) {
   return {
@@ -187,6 +210,14 @@ export function jobDto(job: Job, c: Case, opts: { detection: Detection | null })
     links: { self: `/api/v1/jobs/${job.id}`, case: `/api/v1/cases/${c.id}` },
   };
 }
+/** A job just submitted (POST /api/v1/detect/async): with a webhook_url, the endpoint's signing secret, shown once. */
+export function createdJobDto(created: CreateJobResult, webhookUrl: string | undefined) {
+  return {
+    ...jobDto(created.job, created.case, { detection: null }),
+    webhook: created.webhookSecret && webhookUrl ? { url: webhookUrl, secret: created.webhookSecret } : null,
+  };
+}
+
 // ---- Detection API (POST /api/v1/detect, /detect/batch, /forensics, /c2pa/verify) ----
 // The shapes below are the v1 result contract; field comments are meant for the OpenAPI document.
 
@@ -313,6 +344,16 @@ export function detectResultDto(o: DetectOutcome, requestId: string) {
     latency_ms: o.latencyMs,
     /** Answered from the detection cache (same bytes, engine, model, fusion and options). */
     cached: o.cached,
+  };
+}
+
+/** POST /api/v1/detect/batch (207): every item in input order, and the counts. */
+export function batchDto(results: BatchResult[], requestId: string) {
+  return {
+    data: results.map((r, i) => batchItemDto(i, r, requestId)),
+    succeeded: results.filter((r) => r.ok).length,
+    failed: results.filter((r) => !r.ok).length,
+    request_id: requestId,
   };
 }
 
