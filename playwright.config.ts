@@ -3,6 +3,8 @@ import { defineConfig } from "@playwright/test";
 const PORT = Number(process.env.E2E_PORT ?? 3210);
 /** Where the suite's web server listens (for clients that are not Playwright's request context). */
 export const E2E_BASE_URL = `http://127.0.0.1:${PORT}`;
+/** The one loopback port image URLs may reach in the suite (LOUPE_FETCH_LOOPBACK_PORT): e2e/api/detect.spec.ts serves there. */
+export const E2E_IMAGE_PORT = Number(process.env.E2E_IMAGE_PORT ?? PORT + 1);
 export const E2E_ADMIN = { email: "admin@e2e.test", password: "e2e-admin-password" };
 
 export default defineConfig({
@@ -43,10 +45,12 @@ export default defineConfig({
       LOUPE_WEBHOOK_ALLOW_LOOPBACK: "true",
       LOUPE_WEBHOOK_RETRY_BASE_MS: "500",
       LOUPE_WEBHOOK_POLL_MS: "200",
-      // Image URLs may reach loopback, so e2e/api/detect.spec.ts can serve them from 127.0.0.1; every
-      // other private range stays refused there, and loopback refusal is tested with the flag off in
-      // lib/detect/detect-image.test.ts and lib/api/fetch-image.test.ts.
-      LOUPE_FETCH_ALLOW_LOOPBACK: "true",
+      // Image URLs may reach loopback on this one port only, so e2e/api/detect.spec.ts can serve images
+      // from 127.0.0.1:E2E_IMAGE_PORT while 127.0.0.1 on every other port (and every other private
+      // range) stays refused, end to end: the same spec checks those refusals against a receiver on
+      // another port. A port-scoped allowance rather than none at all, because "a redirect to a private
+      // address" needs a first hop the server may fetch, and no public host is reachable from CI.
+      LOUPE_FETCH_LOOPBACK_PORT: String(E2E_IMAGE_PORT),
       NODE_ENV: "production",
     },
   },

@@ -40,10 +40,11 @@ const schema = z.object({
   LOUPE_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(120),
   LOUPE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
   /**
-   * Tests only: let image URLs (POST /api/v1/detect) reach loopback addresses (127.0.0.0/8, ::1), so a
-   * test can serve images from a local server. Every other refused range stays refused. Never in production.
+   * Tests only: let image URLs (POST /api/v1/detect) reach loopback addresses (127.0.0.0/8, ::1) on this
+   * one port, so a test can serve images from a local server while 127.0.0.1 on any other port, and
+   * every other refused range, stays refused. Unset (the default, and always in production): none.
    */
-  LOUPE_FETCH_ALLOW_LOOPBACK: bool.default(false),
+  LOUPE_FETCH_LOOPBACK_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   /**
    * Safety-net poll of an idle worker, milliseconds. Workers are woken by NOTIFY the moment a case is
    * committed; the poll only catches what a notice cannot announce (a retry's backoff ending in another

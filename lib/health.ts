@@ -2,11 +2,16 @@
 // detection threads when the database answers; 503 `{"status":"unavailable","database":"down"}` with
 // Retry-After when it does not.
 import { pingDb, type DbHandle } from "../db";
-import { detectionThreadStats, ENGINE_VERSION, inspectModelFile } from "./detection";
+import { detectionThreadStats, ENGINE_VERSION, inspectModelFile, type ModelFileStatus } from "./detection";
 import { describeError } from "./log";
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from "./errors";
 
-export async function healthReport(handle: () => Promise<DbHandle>): Promise<{ status: number; headers: Record<string, string>; body: Record<string, unknown> }> {
+/** GET /api/v1/health's body: ok with what this process runs, or the database unreachable (503). */
+export type HealthBody =
+  | { status: "ok"; database: DbHandle["kind"]; engine_version: string; detector_model: ModelFileStatus | { status: ModelFileStatus["status"] }; detection_threads: ReturnType<typeof detectionThreadStats> }
+  | { status: "unavailable"; database: "down"; engine_version: string };
+
+export async function healthReport(handle: () => Promise<DbHandle>): Promise<{ status: number; headers: Record<string, string>; body: HealthBody }> {
   let kind: DbHandle["kind"];
   try {
     const h = await handle();

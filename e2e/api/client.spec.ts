@@ -100,6 +100,10 @@ test("cases: create, wait for the scan, list by external_ref, report, decide, de
     detail = await loupe.getCase(created.id);
   }
   expect(detail.detection?.signals.length).toBeGreaterThan(0);
+  // The same snake_case result shapes as /detect (attribution, timings, signal details).
+  expect(Object.keys(detail.detection?.attribution ?? {}).sort()).toEqual(["alternatives", "confidence", "most_likely", "source"]);
+  expect(detail.detection?.timings).toMatchObject({ decode_ms: expect.any(Number), total_ms: expect.any(Number) });
+  expect(JSON.stringify(detail.detection?.signals.map((s) => Object.keys(s.details ?? {})))).not.toMatch(/"[a-z]+[A-Z]/);
   expectConforms("/api/v1/cases/{id}", "get", 200, detail);
 
   const list = await loupe.listCases({ external_ref: ref, limit: 5 });

@@ -1,19 +1,18 @@
 // The detection API over HTTP: POST /api/v1/detect in every input shape, its options and cache,
 // create_case, batches, /forensics, /c2pa/verify, and URL inputs that must not reach private addresses.
 //
-// The e2e server runs with LOUPE_FETCH_ALLOW_LOOPBACK=true (playwright.config.ts) so the URL input can be
-// shown working against a server this spec starts on 127.0.0.1. That flag widens exactly one range,
-// loopback; so here every other refusal is checked end to end (metadata, private, CGNAT, 0.0.0.0,
-// IPv6 ULA and mapped forms, odd IPv4 spellings of private addresses, redirects to private addresses),
-// while the loopback refusals (127.0.0.1, [::1], 0x7f000001, 2130706433, 127.1, localhost) are checked
-// with the flag off, as in production, at the verb and fetcher level: lib/detect/detect-image.test.ts
-// and lib/api/fetch-image.test.ts, which also show that nothing is requested from a refused address.
+// The e2e server runs with LOUPE_FETCH_LOOPBACK_PORT=E2E_IMAGE_PORT (playwright.config.ts) so the URL
+// input can be shown working against a server this spec starts on 127.0.0.1:E2E_IMAGE_PORT. That
+// allowance is one port of loopback; so here every refusal is checked end to end, loopback included
+// (127.0.0.1, [::1], 0x7f000001, localhost on any other port, where a receiver records every hit),
+// besides metadata, private, CGNAT, 0.0.0.0, IPv6 ULA and mapped forms, odd IPv4 spellings and
+// redirects to private addresses.
 import { createHash } from "node:crypto";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import net, { type AddressInfo } from "node:net";
 import { expect, test, type APIRequestContext, type APIResponse } from "@playwright/test";
 import { makeJpeg, makePng, makeTestCa, signJpeg } from "../../lib/detection/testing";
-import { E2E_ADMIN } from "../../playwright.config";
+import { E2E_ADMIN, E2E_IMAGE_PORT } from "../../playwright.config";
 import { createApiKey, ensureUser, signIn, signOut } from "../support/session";
 
 const EDITOR = { email: "detect-editor@e2e.test", password: "detect-editor-pass", role: "editor" as const };
@@ -28,6 +27,9 @@ let server: http.Server;
 let origin = "";
 const served = new Map<string, Buffer>();
 let hits = 0;
+let receiver: net.Server;
+let receiverPort = 0;
+let receiverHits = 0;
 
 test.beforeAll(async ({ browser }) => {
   const page = await browser.newPage();
@@ -45,13 +47,22 @@ test.beforeAll(async ({ browser }) => {
     if (body) res.writeHead(200, { "content-type": "text/plain" }).end(body);
     else res.writeHead(404).end();
   });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await new Promise<void>((r) => server.listen(E2E_IMAGE_PORT, "127.0.0.1", r));
+  origin = `http://127.0.0.1:${E2E_IMAGE_PORT}`;
+  // Where a refused URL would land if the refusal failed: loopback on a port that is not allowed, on
+  // IPv4 and IPv6 (dual stack), recording every connection.
+  receiver = net.createServer((socket) => {
+    receiverHits++;
+    socket.destroy();
+  });
+  await new Promise<void>((r) => receiver.listen({ port: 0, host: "::", ipv6Only: false }, r));
+  receiverPort = (receiver.address() as AddressInfo).port;
 });
 
 test.afterAll(async () => {
   server?.closeAllConnections();
   await new Promise((r) => server?.close(r));
+  await new Promise((r) => receiver?.close(r));
 });
 
 function expectResult(body: Record<string, unknown>, bytes: Buffer, format: string) {
@@ -117,7 +128,7 @@ test.describe("POST /api/v1/detect", () => {
       send: (r, b) => r.post("/api/v1/detect", { headers: auth(), data: { image_base64: `data:image/png;base64,${b.toString("base64")}` } }),
     },
     {
-      name: "JSON image_url (a local server, allowed by the test flag)",
+      name: "JSON image_url (a local server on the one loopback port the test setting allows)",
       format: "jpeg",
       make: () => makeJpeg({ width: 170, height: 130, seed: 307 }),
       send: (r, b) => {
@@ -203,7 +214,16 @@ test.describe("POST /api/v1/detect", () => {
 
 test.describe("image URLs never reach private addresses", () => {
   const to = (target: string) => () => `${origin}/redirect?to=${encodeURIComponent(target)}`;
+  const at = (host: string) => () => `http://${host}:${receiverPort}/a.jpg`;
   const attempts: [string, () => string][] = [
+    ["loopback 127.0.0.1 (on a port other than the test's)", at("127.0.0.1")],
+    ["loopback 127.0.0.1 as hex 0x7f000001", at("0x7f000001")],
+    ["loopback 127.0.0.1 as a decimal 2130706433", at("2130706433")],
+    ["IPv6 loopback [::1]", at("[::1]")],
+    ["IPv4-mapped loopback [::ffff:127.0.0.1]", at("[::ffff:127.0.0.1]")],
+    ["a DNS name resolving to loopback (localhost)", at("localhost")],
+    ["a redirect to loopback on another port", () => to(`http://127.0.0.1:${receiverPort}/a.jpg`)()],
+    ["a redirect to a DNS name resolving to loopback", () => to(`http://localhost:${receiverPort}/a.jpg`)()],
     ["cloud metadata 169.254.169.254", () => "http://169.254.169.254/latest/meta-data/"],
     ["private 10.0.0.1", () => "http://10.0.0.1/a.jpg"],
     ["private 10.0.0.1 as hex 0x0a000001", () => "http://0x0a000001/a.jpg"],
@@ -222,9 +242,12 @@ test.describe("image URLs never reach private addresses", () => {
   ];
   for (const [name, url] of attempts) {
     test(`refuses ${name}`, async ({ request }) => {
+      const before = receiverHits;
       const res = await request.post("/api/v1/detect", { headers: auth(), data: { image_url: url() } });
       expect(res.status()).toBe(422);
       expect(await res.json()).toEqual({ error: { code: "image_unfetchable", message: expect.any(String), param: "image_url", request_id: REQUEST_ID } });
+      // Nothing connected to the loopback receiver (where the loopback attempts point).
+      expect(receiverHits).toBe(before);
     });
   }
 

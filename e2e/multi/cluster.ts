@@ -127,6 +127,8 @@ try {
   for (const i of [0, 1]) run(`worker${i}`, ["--initial-heap-size=64", "--import", "tsx/esm", "lib/worker/main.ts"], common);
   await waitHealthy(webPorts[1]!, 120_000);
   proxy = await startRoundRobinProxy(webPorts.map((port) => ({ host: "127.0.0.1", port })), PORT);
+  // For specs that must reach one web server in particular (e2e/multi/rate-limit.spec.ts).
+  writeFileSync(`${DIR}/web-ports.json`, JSON.stringify(webPorts));
   console.log(`[multi] proxy on http://127.0.0.1:${PORT} → web servers on ${webPorts.join(", ")}; 2 workers; database ${dbName}; bucket at ${s3.endpoint}`);
 } catch (err) {
   console.error(`[multi] ${(err as Error).message}`);

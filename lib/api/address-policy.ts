@@ -91,7 +91,7 @@ function classifyV6(ip: string): AddressVerdict {
   return { allowed: true };
 }
 
-/** True for 127.0.0.0/8 and ::1 (and ::ffff:127.x): what LOUPE_FETCH_ALLOW_LOOPBACK lets through in tests. */
+/** True for 127.0.0.0/8 and ::1 (and ::ffff:127.x): what tests let through (LOUPE_FETCH_LOOPBACK_PORT, LOUPE_WEBHOOK_ALLOW_LOOPBACK). */
 export function isLoopback(ip: string): boolean {
   if (net.isIPv4(ip)) return ip.startsWith("127.");
   if (!net.isIPv6(ip)) return false;

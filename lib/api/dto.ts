@@ -1,9 +1,13 @@
 // API output always goes through these DTOs, never raw rows (CONTRIBUTING.md, "API output").
 import type { Case, Detection, Image, Job } from "../../db/schema";
+import type { DetectionTimings } from "../../db/schema/detections";
 import type { KeyUsage } from "../api-keys/queries";
-import type { CaseDetail } from "../cases/queries";
+import type { CaseDetail, listCases } from "../cases/queries";
+import type { DeleteCaseResult } from "../cases/delete-case";
+import type { submitImage } from "../cases/submit-image";
+import type { CreateJobResult } from "../jobs/create-job";
 import { jobStatus } from "../jobs/status";
-import type { SignalResult } from "../detection";
+import type { Attribution, SignalResult } from "../detection";
 import type { AnalyseForensicsOutcome as ForensicsOutcome } from "../detect/analyse-forensics";
 import type { BatchResult } from "../detect/detect-batch";
 import type { DetectOutcome } from "../detect/detect-image";
@@ -28,6 +32,46 @@ export function imageDto(image: Image) {
 
 export type SignalDto = ReturnType<typeof detectionDto>["signals"][number];
 
+/** The engine's attribution in the API's snake_case (the same shape in /detect, cases, jobs and webhooks). */
+export function attributionDto(a: Attribution) {
+  return { most_likely: a.mostLikely, confidence: a.confidence, source: a.source, alternatives: a.alternatives };
+}
+
+const camelKey = /^[a-z][a-zA-Z0-9]*$/;
+const toSnake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/**
+ * A signal's free-form details with its own camelCase field names in snake_case, at every depth. Only
+ * identifier-like camelCase keys are renamed: keys that are data (an EXIF tag such as "Software", a C2PA
+ * assertion label) are left as the image wrote them.
+ */
+export function snakeKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(snakeKeys);
+  if (v === null || typeof v !== "object") return v;
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [camelKey.test(k) ? toSnake(k) : k, snakeKeys(x)]));
+}
+
+/** The engine's timings (and what it measured of the image, when recorded) in snake_case. */
+function timingsDto(t: DetectionTimings) {
+  return {
+    decode_ms: t.decodeMs,
+    total_ms: t.totalMs,
+    ...(t.image
+      ? {
+          image: {
+            mime: t.image.mime,
+            format: t.image.format,
+            width: t.image.width,
+            height: t.image.height,
+            bytes: t.image.sizeBytes,
+            analysed_width: t.image.analysedWidth,
+            analysed_height: t.image.analysedHeight,
+          },
+        }
+      : {}),
+  };
+}
+
 export function detectionDto(d: Detection, caseId: string) {
   const signals = d.signals.map((s) => ({
     id: s.id,
@@ -36,7 +80,7 @@ export function detectionDto(d: Detection, caseId: string) {
     score: s.score,
     flags: s.flags,
     summary: s.summary,
-    details: s.details ?? null,
+    details: s.details ? (snakeKeys(s.details) as Record<string, unknown>) : null,
     ms: s.ms,
     ...(s.error ? { error: s.error } : {}),
     heatmap: s.heatmap ? { label: s.heatmap.label, url: `/api/v1/cases/${caseId}/heatmaps/${s.id}?detection=${d.id}` } : null,
@@ -49,11 +93,11 @@ export function detectionDto(d: Detection, caseId: string) {
     uncertainty: d.uncertainty,
     scan: d.scan,
     reasons: d.reasons,
-    attribution: d.attribution,
+    attribution: attributionDto(d.attribution),
     engine_version: d.engineVersion,
     model_version: d.modelVersion,
     fusion_version: d.fusionVersion,
-    timings: d.timings,
+    timings: timingsDto(d.timings),
     policy: d.policy
       ? { id: d.policy.id, name: d.policy.name, quarantine_threshold: d.policy.quarantineThreshold, inconclusive_action: d.policy.inconclusiveAction, outcome: d.policy.outcome }
       : null,
@@ -109,6 +153,26 @@ export function caseDetailDto(d: CaseDetail) {
   };
 }
 
+/** A page of cases (GET /api/v1/cases). */
+export function caseListDto(page: Awaited<ReturnType<typeof listCases>>) {
+  return { data: page.items.map((r) => caseDto(r.case, r.image)), next_cursor: page.nextCursor };
+}
+
+/** A case just submitted (POST /api/v1/cases), or the existing one for the same bytes. */
+export function createdCaseDto(r: Awaited<ReturnType<typeof submitImage>>) {
+  return { ...caseDto(r.case, r.image), deduplicated: r.deduplicated };
+}
+
+/** What DELETE /api/v1/cases/{id} removed. */
+export function deletedCaseDto(r: DeleteCaseResult) {
+  return { id: r.id, deleted: true as const, deleted_at: r.deletedAt.toISOString(), image_deleted: r.imageDeleted };
+}
+
+/** GET /api/v1/usage: the caller's keys over [from, to). */
+export function usageDto(range: { from: string; to: string }, rows: KeyUsage[]) {
+  return { from: range.from, to: range.to, data: rows.map(keyUsageDto) };
+}
+
 /** One key's usage (GET /api/v1/usage). */
 export function keyUsageDto(u: KeyUsage) {
   return {
@@ -146,6 +210,14 @@ export function jobDto(job: Job, c: Case, opts: { detection: Detection | null })
     links: { self: `/api/v1/jobs/${job.id}`, case: `/api/v1/cases/${c.id}` },
   };
 }
+/** A job just submitted (POST /api/v1/detect/async): with a webhook_url, the endpoint's signing secret, shown once. */
+export function createdJobDto(created: CreateJobResult, webhookUrl: string | undefined) {
+  return {
+    ...jobDto(created.job, created.case, { detection: null }),
+    webhook: created.webhookSecret && webhookUrl ? { url: webhookUrl, secret: created.webhookSecret } : null,
+  };
+}
+
 // ---- Detection API (POST /api/v1/detect, /detect/batch, /forensics, /c2pa/verify) ----
 // The shapes below are the v1 result contract; field comments are meant for the OpenAPI document.
 
@@ -236,12 +308,7 @@ export function detectResultDto(o: DetectOutcome, requestId: string) {
     /** verdict is ai_generated, or score reached the policy's quarantine threshold. */
     is_ai: o.isAi,
     reasons: r.reasons,
-    attribution: {
-      most_likely: r.attribution.mostLikely,
-      confidence: r.attribution.confidence,
-      source: r.attribution.source,
-      alternatives: r.attribution.alternatives,
-    },
+    attribution: attributionDto(r.attribution),
     signals: signalsDto(r.signals),
     ...(o.heatmaps
       ? {
@@ -277,6 +344,16 @@ export function detectResultDto(o: DetectOutcome, requestId: string) {
     latency_ms: o.latencyMs,
     /** Answered from the detection cache (same bytes, engine, model, fusion and options). */
     cached: o.cached,
+  };
+}
+
+/** POST /api/v1/detect/batch (207): every item in input order, and the counts. */
+export function batchDto(results: BatchResult[], requestId: string) {
+  return {
+    data: results.map((r, i) => batchItemDto(i, r, requestId)),
+    succeeded: results.filter((r) => r.ok).length,
+    failed: results.filter((r) => !r.ok).length,
+    request_id: requestId,
   };
 }
 

@@ -40,6 +40,18 @@ afterAll(async () => {
 });
 
 
+describe("fetchImage with loopbackPort", () => {
+  it("fetches from loopback on that port, and refuses a redirect to loopback on another port after one hit", async () => {
+    const port = Number(new URL(base).port);
+    expect((await fetchImage(`${base}/img.png`, { loopbackPort: port })).bytes.equals(png)).toBe(true);
+    const before = hits.length;
+    const elsewhere = `http://127.0.0.1:${port === 65535 ? 65534 : port + 1}/img.png`;
+    const err = await appErrorOf(fetchImage(`${base}/redirect?to=${encodeURIComponent(elsewhere)}`, { loopbackPort: port }));
+    expect(err.message).toMatch(/non-public address.*loopback/);
+    expect(hits.length - before).toBe(1);
+  });
+});
+
 describe("fetchImage refuses", () => {
   const port = () => new URL(base).port;
   it.each([
@@ -56,6 +68,16 @@ describe("fetchImage refuses", () => {
     expect(err.code).toBe("image_unfetchable");
     expect(err.param).toBe("image_url");
     expect(err.message).toMatch(/non-public address.*loopback/);
+    expect(hits.length).toBe(before);
+  });
+
+  it("loopback on any port but the one test port (loopbackPort), without sending a request", async () => {
+    const other = Number(port()) === 65535 ? 65534 : Number(port()) + 1;
+    const before = hits.length;
+    for (const url of [`${base}/img.png`, `http://localhost:${port()}/img.png`, `${base}/redirect?to=${encodeURIComponent(`http://127.0.0.1:${port()}/img.png`)}`]) {
+      const err = await appErrorOf(fetchImage(url, { loopbackPort: other }));
+      expect(err.message).toMatch(/non-public address.*loopback/);
+    }
     expect(hits.length).toBe(before);
   });
 

@@ -16,8 +16,13 @@ import { FETCH_TIMEOUT_MS, MAX_BYTES_LABEL, MAX_FETCH_REDIRECTS, MAX_UPLOAD_BYTE
 import { classifyAddress } from "./address-policy";
 
 export interface FetchImageOptions {
-  /** Defaults to LOUPE_FETCH_ALLOW_LOOPBACK (tests only). */
+  /** Let loopback addresses through on any port (unit tests only). */
   allowLoopback?: boolean;
+  /**
+   * Let loopback addresses through on this one port only (defaults to LOUPE_FETCH_LOOPBACK_PORT,
+   * unset in production): a test's image server is reachable, 127.0.0.1 on every other port is not.
+   */
+  loopbackPort?: number;
   /** Defaults to the system resolver; tests inject names. */
   resolve?: (hostname: string) => Promise<{ address: string; family: number }[]>;
   timeoutMs?: number;
@@ -39,7 +44,14 @@ function refuse(message: string, param: string, cause?: unknown): AppError {
 }
 
 /** Parse and check one URL; resolve its host and check every address. Returns the address to pin to. */
-async function checkTarget(raw: string, opts: Required<Pick<FetchImageOptions, "allowLoopback" | "resolve" | "param">>): Promise<{ url: URL; address: string; family: 4 | 6 }> {
+type CheckOptions = Required<Pick<FetchImageOptions, "allowLoopback" | "resolve" | "param">> & { loopbackPort: number | undefined };
+
+/** The URL's port, explicit or the scheme's default. */
+function effectivePort(url: URL): number {
+  return url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
+}
+
+async function checkTarget(raw: string, opts: CheckOptions): Promise<{ url: URL; address: string; family: 4 | 6 }> {
   let url: URL;
   try {
     url = new URL(raw);
@@ -61,8 +73,9 @@ async function checkTarget(raw: string, opts: Required<Pick<FetchImageOptions, "
     if (addresses.length === 0) throw refuse(`The image URL's host ${host} could not be resolved.`, opts.param);
   }
   // Every answer must be public: a name that resolves to one public and one private address is refused.
+  const allowLoopback = opts.allowLoopback || (opts.loopbackPort !== undefined && effectivePort(url) === opts.loopbackPort);
   for (const a of addresses) {
-    const verdict = classifyAddress(a.address, { allowLoopback: opts.allowLoopback });
+    const verdict = classifyAddress(a.address, { allowLoopback });
     if (!verdict.allowed) {
       const via = a.address === host ? "" : ` (${host} resolves to ${a.address})`;
       throw refuse(`The image URL points to a non-public address${via}: ${verdict.reason}. Only public addresses are fetched.`, opts.param);
@@ -130,7 +143,8 @@ function request(target: { url: URL; address: string; family: 4 | 6 }, signal: A
 /** Fetch an image URL safely; failures are `image_unfetchable` (or `image_too_large`) AppErrors. */
 export async function fetchImage(rawUrl: string, options: FetchImageOptions = {}): Promise<FetchedImage> {
   const opts = {
-    allowLoopback: options.allowLoopback ?? env.LOUPE_FETCH_ALLOW_LOOPBACK,
+    allowLoopback: options.allowLoopback ?? false,
+    loopbackPort: options.loopbackPort ?? env.LOUPE_FETCH_LOOPBACK_PORT,
     resolve: options.resolve ?? systemResolve,
     param: options.param ?? "image_url",
   };

@@ -143,11 +143,18 @@ const schemas: Record<string, JsonSchema> = {
     uncertainty: num,
     scan: int,
     reasons: arrayOf(str),
-    attribution: anyObject,
+    attribution: ref("Attribution"),
     engine_version: str,
     model_version: strOrNull,
     fusion_version: str,
-    timings: anyObject,
+    timings: obj(
+      {
+        decode_ms: num,
+        total_ms: num,
+        image: obj({ mime: str, format: str, width: int, height: int, bytes: int, analysed_width: int, analysed_height: int }),
+      },
+      ["image"],
+    ),
     policy: nullable(obj({ id: str, name: str, quarantine_threshold: num, inconclusive_action: { type: "string", enum: [...INCONCLUSIVE_ACTIONS] }, outcome: str })),
     signals: arrayOf(
       obj(
@@ -158,7 +165,7 @@ const schemas: Record<string, JsonSchema> = {
           score: numOrNull,
           flags: arrayOf(ref("Flag")),
           summary: str,
-          details: nullable(anyObject),
+          details: { ...nullable(anyObject), description: "The signal's own measurements; field names in snake_case, data keys (EXIF tags, C2PA labels) as found." },
           ms: num,
           error: str,
           heatmap: nullable(obj({ label: str, url: str })),

@@ -5,9 +5,10 @@ import { roleCan, type Permission } from "../auth/roles";
 import type { Actor } from "../context";
 import { getDb, type Db } from "../../db";
 import type { ApiKeyScope } from "../../db/schema/enums";
-import { authenticateApiKey, type ApiKeyInfo } from "../api-keys/authenticate-api-key";
-import { takeToken } from "../api-keys/rate-limit";
-import { chargeImages, recordRequest } from "../api-keys/usage";
+import { admitApiKey } from "../api-keys/admit-api-key";
+import type { ApiKeyInfo } from "../api-keys/authenticate-api-key";
+import type { RateLimitVerdict } from "../api-keys/rate-limit";
+import { chargeImages } from "../api-keys/usage";
 import { AppError, normaliseError, RETRY_AFTER_SECONDS, toEnvelope } from "../errors";
 import { newId } from "../ids";
 import { IDEMPOTENCY_KEY_MAX_LENGTH, MAX_REQUEST_BYTES } from "../limits";
@@ -40,7 +41,7 @@ export interface RouteOptions {
 
 type Handler<P> = (req: Request, ctx: RouteCtx<P>) => Promise<Response | object>;
 
-type Identified = { actor: RouteCtx<unknown>["actor"]; apiKey: ApiKeyInfo | null };
+type Identified = { actor: RouteCtx<unknown>["actor"]; apiKey: ApiKeyInfo | null; rateLimit: RateLimitVerdict | null };
 
 async function identify(req: Request, db: Db): Promise<Identified> {
   // An API key as `Authorization: Bearer lp_…` or as `x-api-key: lp_…`.
@@ -48,15 +49,16 @@ async function identify(req: Request, db: Db): Promise<Identified> {
   const keyHeader = req.headers.get("x-api-key");
   if (header || keyHeader) {
     const m = header ? /^Bearer\s+(\S+)$/i.exec(header) : /^(\S+)$/.exec(keyHeader!.trim());
-    const found = m ? await authenticateApiKey(db, m[1]!) : null;
-    if (!found) throw new AppError("unauthenticated", "The API key is missing, malformed, unknown, revoked or expired.");
-    const { key, ...actor } = found;
-    return { actor, apiKey: key };
+    // One statement: the key checked, a token taken from its bucket, the request counted (lib/api-keys/admit-api-key.ts).
+    const admitted = m ? await admitApiKey(db, m[1]!) : null;
+    if (!admitted) throw new AppError("unauthenticated", "The API key is missing, malformed, unknown, revoked or expired.");
+    const { key, ...actor } = admitted.actor;
+    return { actor, apiKey: key, rateLimit: admitted.rateLimit };
   }
   const { currentActor } = await import("../auth/session");
   const actor = await currentActor();
   if (!actor) throw new AppError("unauthenticated");
-  return { actor, apiKey: null };
+  return { actor, apiKey: null, rateLimit: null };
 }
 
 /** `apiRoute({ permission, scope }, handler)`: see RouteOptions. */
@@ -69,9 +71,8 @@ export function apiRoute<P = Record<string, never>>(opts: RouteOptions, handler:
     let claim: { owner: string; key: string } | null = null;
     try {
       db = await getDb();
-      const { actor, apiKey } = await identify(req, db);
-      if (apiKey) {
-        const rl = await takeToken(db, apiKey.lineageId, apiKey.rateLimitPerMinute);
+      const { actor, apiKey, rateLimit: rl } = await identify(req, db);
+      if (apiKey && rl) {
         headers["x-ratelimit-limit"] = String(rl.limit);
         headers["x-ratelimit-remaining"] = String(rl.remaining);
         headers["x-ratelimit-reset"] = String(rl.resetSeconds);
@@ -79,7 +80,6 @@ export function apiRoute<P = Record<string, never>>(opts: RouteOptions, handler:
           headers["retry-after"] = String(rl.retryAfterSeconds);
           throw new AppError("rate_limited", `This API key allows ${rl.limit} requests a minute; retry in ${rl.retryAfterSeconds} s.`);
         }
-        if (apiKey.mode === "live") await recordRequest(db, apiKey.lineageId);
         if (!apiKey.scopes.includes(opts.scope)) throw new AppError("forbidden", `This API key lacks the \`${opts.scope}\` scope.`);
       }
       if (!roleCan(actor.role, opts.permission)) throw new AppError("forbidden");

@@ -4,6 +4,8 @@
 //   1. sync POST /api/v1/detect of distinct 1024² JPEGs (raw bodies), concurrency 4: req/s, p50, p99, errors,
 //      beside the engine alone on one core (inline) × cores, the most the detection threads could give;
 //   2. cached lookups: the same image again and again (answered from the detection cache), concurrency 32.
+// Beside each, the server's CPU time per answered request (all its processes and threads, from /proc):
+// on a shared machine latency follows the load, CPU time per request much less.
 // Numbers to read, not assertions.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
@@ -11,7 +13,7 @@ import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
 import { runDetection } from "../detection";
-import { benchJpeg, pct, startBenchServer } from "./bench-support";
+import { benchJpeg, pct, processTreeCpuMs, startBenchServer } from "./bench-support";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3297);
 const BASE = process.env.BENCH_URL ?? `http://127.0.0.1:${PORT}`;
@@ -57,9 +59,18 @@ async function load(key: string, concurrency: number, next: () => Buffer | null,
   return { latencies, errors, seconds: (performance.now() - t0) / 1000 };
 }
 
-function report(label: string, r: Run) {
+function report(label: string, r: Run, cpuMs: number | null) {
   const errs = [...r.errors].map(([k, v]) => `${k}×${v}`).join(", ") || "0";
-  console.log(`${label.padEnd(34)} ${String(r.latencies.length).padStart(6)} ${(r.latencies.length / r.seconds).toFixed(1).padStart(8)} ${pct(r.latencies, 0.5).toFixed(0).padStart(7)} ${pct(r.latencies, 0.99).toFixed(0).padStart(7)}   ${errs}`);
+  const perRequest = cpuMs === null || r.latencies.length === 0 ? "-" : (cpuMs / r.latencies.length).toFixed(1);
+  console.log(`${label.padEnd(34)} ${String(r.latencies.length).padStart(6)} ${(r.latencies.length / r.seconds).toFixed(1).padStart(8)} ${pct(r.latencies, 0.5).toFixed(0).padStart(7)} ${pct(r.latencies, 0.99).toFixed(0).padStart(7)} ${perRequest.padStart(11)}   ${errs}`);
+}
+
+/** CPU ms the server used while `fn` ran (null when it cannot be read: BENCH_URL, not Linux). */
+async function measured<T>(pid: number | null, fn: () => Promise<T>): Promise<[T, number | null]> {
+  const before = pid === null ? null : processTreeCpuMs(pid);
+  const out = await fn();
+  const after = pid === null ? null : processTreeCpuMs(pid);
+  return [out, before === null || after === null ? null : after - before];
 }
 
 /** A key from the operator CLI, made on the throw-away database before the server opens it. */
@@ -70,10 +81,10 @@ function makeKey(env: NodeJS.ProcessEnv): string {
   return key;
 }
 
-async function startServer(): Promise<{ key: string; cleanup: () => Promise<void> }> {
+async function startServer(): Promise<{ key: string; pid: number | null; cleanup: () => Promise<void> }> {
   if (process.env.BENCH_URL) {
     if (!process.env.BENCH_KEY) throw new Error("BENCH_URL needs BENCH_KEY (an API key with the detect scope)");
-    return { key: process.env.BENCH_KEY, cleanup: async () => {} };
+    return { key: process.env.BENCH_KEY, pid: null, cleanup: async () => {} };
   }
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "loupe-bench-api-"));
   const env: NodeJS.ProcessEnv = {
@@ -86,29 +97,30 @@ async function startServer(): Promise<{ key: string; cleanup: () => Promise<void
   };
   delete env.DATABASE_URL;
   const key = makeKey(env);
-  const { cleanup } = await startBenchServer(BASE, env, dataDir);
-  return { key, cleanup };
+  const { pid, cleanup } = await startBenchServer(BASE, env, dataDir);
+  return { key, pid, cleanup };
 }
 
 async function main() {
   const cores = os.availableParallelism();
   const images: Buffer[] = [];
   for (let i = 0; i < SYNC_IMAGES + 3; i++) images.push(await benchJpeg(1000 + i));
-  const { key, cleanup } = await startServer();
+  const { key, pid, cleanup } = await startServer();
   try {
     console.log(`POST /api/v1/detect, 1024×1024 JPEG (raw body), ${BASE}, ${cores} cores, load average ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}`);
     // Warm-up: the detection threads load the model.
     let w = 0;
     await load(key, 1, () => (w < 2 ? images[SYNC_IMAGES + w++]! : null));
 
-    console.log(`${"".padEnd(34)} ${"n".padStart(6)} ${"req/s".padStart(8)} ${"p50 ms".padStart(7)} ${"p99 ms".padStart(7)}   errors`);
+    console.log(`${"".padEnd(34)} ${"n".padStart(6)} ${"req/s".padStart(8)} ${"p50 ms".padStart(7)} ${"p99 ms".padStart(7)} ${"CPU ms/req".padStart(11)}   errors`);
     let i = 0;
-    const sync = await load(key, SYNC_CONCURRENCY, () => (i < SYNC_IMAGES ? images[i++]! : null));
-    report(`sync detect, concurrency ${SYNC_CONCURRENCY}`, sync);
+    const [sync, syncCpu] = await measured(pid, () => load(key, SYNC_CONCURRENCY, () => (i < SYNC_IMAGES ? images[i++]! : null)));
+    report(`sync detect, concurrency ${SYNC_CONCURRENCY}`, sync, syncCpu);
 
     const same = images[0]!; // detected above: in the cache now
-    const cached = await load(key, CACHED_CONCURRENCY, () => same, CACHED_SECONDS);
-    report(`cached lookup, concurrency ${CACHED_CONCURRENCY}`, cached);
+    const [cached, cachedCpu] = await measured(pid, () => load(key, CACHED_CONCURRENCY, () => same, CACHED_SECONDS));
+    report(`cached lookup, concurrency ${CACHED_CONCURRENCY}`, cached, cachedCpu);
+    console.log(`load average after: ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}`);
 
     // The engine alone, inline on this process's one core, on the same kind of image.
     sharp.concurrency(1);

@@ -1,6 +1,6 @@
 // Shared by the `npm run bench:*` scripts: percentiles and the photo-like test image they send.
 import { spawn } from "node:child_process";
-import { rmSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import sharp from "sharp";
 
 /** The q-quantile (0..1) of `xs` by nearest rank; NaN for no samples. */
@@ -31,7 +31,43 @@ export async function benchJpeg(seed: number): Promise<Buffer> {
  * Starts the production app (`lib/cli/start.ts`) with `env`, waits until `${base}/api/v1/health`
  * answers, and returns how to stop it and remove its data folder.
  */
-export async function startBenchServer(base: string, env: NodeJS.ProcessEnv, dataDir: string): Promise<{ cleanup: () => Promise<void> }> {
+/**
+ * CPU time (user + system, ms) used so far by process `pid` and all its descendants (Linux /proc; null
+ * elsewhere). Per request, it is a number the load of a shared machine barely moves, unlike latency.
+ */
+export function processTreeCpuMs(pid: number): number | null {
+  try {
+    const tick = 1000 / 100; // USER_HZ is 100 on Linux
+    const children = new Map<number, number[]>();
+    const cpu = new Map<number, number>();
+    for (const name of readdirSync("/proc")) {
+      if (!/^\d+$/.test(name)) continue;
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      } catch {
+        continue; // exited meanwhile
+      }
+      // Fields after the command (which may hold spaces) in parentheses: state ppid … utime(14) stime(15).
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const p = Number(name);
+      const ppid = Number(f[1]);
+      cpu.set(p, (Number(f[11]) + Number(f[12])) * tick);
+      children.set(ppid, [...(children.get(ppid) ?? []), p]);
+    }
+    let total = 0;
+    for (const todo = [pid]; todo.length; ) {
+      const p = todo.pop()!;
+      total += cpu.get(p) ?? 0;
+      todo.push(...(children.get(p) ?? []));
+    }
+    return total;
+  } catch {
+    return null;
+  }
+}
+
+export async function startBenchServer(base: string, env: NodeJS.ProcessEnv, dataDir: string): Promise<{ pid: number | null; cleanup: () => Promise<void> }> {
   const server = spawn(process.execPath, ["--import", "tsx/esm", "lib/cli/start.ts"], { env, stdio: ["ignore", "ignore", "inherit"] });
   for (let i = 0; ; i++) {
     if (i > 600) throw new Error("the app did not start");
@@ -39,6 +75,7 @@ export async function startBenchServer(base: string, env: NodeJS.ProcessEnv, dat
     await new Promise((r) => setTimeout(r, 500));
   }
   return {
+    pid: server.pid ?? null,
     cleanup: async () => {
       server.kill("SIGTERM");
       await new Promise((r) => server.once("exit", r));

@@ -11,49 +11,28 @@
 // POST whose first attempt did reach the server is answered from the server's stored response instead
 // of running twice (README, "Idempotent POSTs").
 import type { DECISION_OUTCOMES, CASE_STATES } from "../../db/schema/enums";
-import type { batchItemDto, c2paVerifyDto, caseDetailDto, caseDto, detectResultDto, forensicsDto, jobDto, keyUsageDto } from "../api/dto";
+import type { batchDto, batchItemDto, c2paVerifyDto, caseDetailDto, caseDto, caseListDto, createdCaseDto, createdJobDto, deletedCaseDto, detectResultDto, forensicsDto, jobDto, usageDto } from "../api/dto";
 import type { caseReport } from "../cases/case-report";
+import type { healthReport } from "../health";
 import type { DetectOptionsInput } from "../detect/options";
 import type { ErrorCode } from "../errors";
 
 export type DetectResult = ReturnType<typeof detectResultDto>;
 export type BatchItem = ReturnType<typeof batchItemDto>;
-export interface BatchResult {
-  data: BatchItem[];
-  succeeded: number;
-  failed: number;
-  request_id: string;
-}
+export type BatchResult = ReturnType<typeof batchDto>;
 export type Forensics = ReturnType<typeof forensicsDto>;
 export type C2paVerification = ReturnType<typeof c2paVerifyDto>;
 export type Job = ReturnType<typeof jobDto>;
-export type CreatedJob = Job & { webhook: { url: string; secret: string } | null };
+export type CreatedJob = ReturnType<typeof createdJobDto>;
 export type Case = ReturnType<typeof caseDto>;
-export type CreatedCase = Case & { deduplicated: boolean };
+export type CreatedCase = ReturnType<typeof createdCaseDto>;
 export type CaseDetail = ReturnType<typeof caseDetailDto>;
 export type CaseReport = ReturnType<typeof caseReport>;
-export interface CaseList {
-  data: Case[];
-  next_cursor: string | null;
-}
-export interface DeletedCase {
-  id: string;
-  deleted: true;
-  deleted_at: string;
-  image_deleted: boolean;
-}
-export interface Usage {
-  from: string;
-  to: string;
-  data: ReturnType<typeof keyUsageDto>[];
-}
-export interface Health {
-  status: "ok" | "unavailable";
-  database: string;
-  engine_version: string;
-  detector_model?: Record<string, unknown>;
-  detection_threads?: Record<string, unknown> | null;
-}
+export type CaseList = ReturnType<typeof caseListDto>;
+export type DeletedCase = ReturnType<typeof deletedCaseDto>;
+export type Usage = ReturnType<typeof usageDto>;
+/** GET /health: `status: "ok"` with the database kind, detector and threads, or `"unavailable"` (503). */
+export type Health = Awaited<ReturnType<typeof healthReport>>["body"];
 export type DetectOptions = Omit<DetectOptionsInput, "metadata"> & { metadata?: Record<string, unknown> };
 export type CaseState = (typeof CASE_STATES)[number];
 export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];

@@ -19,11 +19,10 @@ import { cases, detectionCache, images, type CachedReport, type Case, type Image
 import type { FetchImageOptions } from "../api/fetch-image";
 import { submitImage } from "../cases/submit-image";
 import { authorize, type Ctx } from "../context";
-import { decodeImage, type DetectionReport } from "../detection";
+import type { DetectionReport } from "../detection";
 import { env } from "../env";
 import { AppError } from "../errors";
 import { newId } from "../ids";
-import { differenceHash } from "../images/phash";
 import { applyPolicy, type ScanOutcome } from "../policies/apply-policy";
 import { resolvePolicy } from "../policies/resolve-policy";
 import { getBlobStore, heatmapKey } from "../storage";
@@ -174,14 +173,12 @@ export async function detectImage({ ctx, input }: { ctx: Ctx & { db: Db }; input
     cacheId = hit.id;
     dhash = hit.dhash;
   } else {
-    // Decoded here too (the engine decodes again in its thread): typed refusals before queueing, and
-    // the difference hash, which the engine does not compute.
-    const decoded = await decodeImage(bytes);
-    if (!decoded.ok) throw new AppError(decoded.error.code, decoded.error.message, { param });
-    dhash = differenceHash(decoded.value.analysis, decoded.value.orientation).hash;
+    // Decoded once, in the detection thread, which also computes the difference hash: this thread only
+    // waits (a second decode here took a core's share from the threads under load).
     const result = await runEngine(bytes, { heatmaps, only });
     if (!result.ok) throw new AppError(result.error.code, result.error.message, { param });
     full = result.value;
+    dhash = full.dhash!;
     report = stripHeatmaps(full);
     if (options.retention === "default") {
       const row = await storeInCache(ctx.db, { sha256, optionsKey: key, dhash }, full);

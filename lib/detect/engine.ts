@@ -1,8 +1,9 @@
 // The engine as the server runs it: in this process's detection threads (shared with the scan worker,
 // so API detections and queued scans together never use more than LOUPE_WORKER_CONCURRENCY cores),
 // or inline when threads are off or cannot start.
-import { ENGINE_VERSION, FUSION_VERSION, inspectModelFile, processDetectionPool, runDetection, signals, type DetectionOptions, type DetectionPool, type DetectionReport, type ImageError, type Result } from "../detection";
-import { env } from "../env";
+import fs from "node:fs/promises";
+import { ENGINE_VERSION, FUSION_VERSION, inspectModelFile, modelSidecarPath, processDetectionPool, runDetection, signals, type DetectionOptions, type DetectionPool, type DetectionReport, type ImageError, type Result } from "../detection";
+import { env, paths } from "../env";
 import { AppError } from "../errors";
 import type { FetchImageOptions } from "../api/fetch-image";
 import { loadImageSource, type ImageSource } from "./image-source";
@@ -38,12 +39,22 @@ export function signalVersions(only: readonly string[]): string[] {
  * the ml signal runs and the model is installed (otherwise the report carries none).
  */
 export async function expectedVersions(only: readonly string[]): Promise<{ engine: string; model: string | null; fusion: string }> {
-  let model: string | null = null;
-  if (only.includes("ml")) {
-    const m = await inspectModelFile();
-    model = m.status === "ok" ? m.version : null;
+  return { engine: ENGINE_VERSION, model: only.includes("ml") ? await installedModelVersion() : null, fusion: FUSION_VERSION };
+}
+
+let inspected: { stamp: string; version: string | null } | null = null;
+
+/**
+ * The installed detector's version, inspected again only when the model or its sidecar changes on disk
+ * (two stats a request instead of reading and hashing the model on every cache lookup).
+ */
+async function installedModelVersion(): Promise<string | null> {
+  const stamp = (await Promise.all([paths.model, modelSidecarPath(paths.model)].map((f) => fs.stat(f).then((s) => `${s.ino}:${s.size}:${s.mtimeMs}`, () => "-")))).join("|");
+  if (inspected?.stamp !== stamp) {
+    const m = await inspectModelFile(paths.model);
+    inspected = { stamp, version: m.status === "ok" ? m.version : null };
   }
-  return { engine: ENGINE_VERSION, model, fusion: FUSION_VERSION };
+  return inspected.version;
 }
 
 /**

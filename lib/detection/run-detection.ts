@@ -1,5 +1,6 @@
 // Decode once, run every registered signal, isolate failures, fuse (CONTRIBUTING.md, "Detection signals").
 import { decodeImage } from "./decode";
+import { differenceHash } from "./dhash";
 import { fuse } from "./fuse";
 import { releasePlanes } from "./pixels";
 import type { DecodedImage, SignalOutput } from "./signal";
@@ -88,6 +89,7 @@ export async function runDetection(
   if (!decoded.ok) return decoded;
   const image = decoded.value;
   const decodeMs = now() - t0;
+  const dhash = differenceHash(image.analysis, image.orientation).hash;
   const results = await runSignals(image, opts, signals);
   // Every signal has settled, so its pixel planes can serve the next image. Not after a timeout: that
   // signal may still be running in the background and reading them.
@@ -110,6 +112,7 @@ export async function runDetection(
       signals: results,
       image: { ...image.info, analysedWidth: image.analysis.width, analysedHeight: image.analysis.height },
       timings: { decodeMs: Math.round(decodeMs * 10) / 10, totalMs: Math.round((now() - t0) * 10) / 10 },
+      dhash,
     },
   };
 }

@@ -81,6 +81,11 @@ export interface DetectionReport {
   signals: SignalResult[];
   image: ImageInfo & { analysedWidth: number; analysedHeight: number };
   timings: { decodeMs: number; totalMs: number };
+  /**
+   * The 64-bit difference hash (dhash.ts) of the decoded pixels, computed where they were decoded so a
+   * caller needs no second decode (absent from reports stored before it was added).
+   */
+  dhash?: string;
 }
 
 export interface DetectionOptions {

@@ -117,9 +117,9 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
                   <span className="text-lg">
                     <VerdictLabel verdict={det.verdict} score={null} />
                   </span>
-                  {attribution?.mostLikely && (
+                  {attribution?.most_likely && (
                     <span className="truncate text-xs text-slate-600" data-testid="attribution" title={`from ${attribution.source}`}>
-                      {attribution.mostLikely} · {(attribution.confidence * 100).toFixed(0)}%
+                      {attribution.most_likely} · {(attribution.confidence * 100).toFixed(0)}%
                     </span>
                   )}
                 </div>

@@ -1,5 +1,5 @@
 import { apiRoute, otherMethods, parseOrThrow } from "@/lib/api/route";
-import { caseDto } from "@/lib/api/dto";
+import { caseListDto, createdCaseDto } from "@/lib/api/dto";
 import { listCases } from "@/lib/cases/queries";
 import { submitImage } from "@/lib/cases/submit-image";
 import { readImageUpload } from "@/lib/api/read-image-upload";
@@ -10,7 +10,7 @@ export const dynamic = "force-dynamic";
 export const GET = apiRoute({ permission: "viewQueue", scope: "cases:read" }, async (req, { db }) => {
   const q = parseOrThrow(listCasesQuery, Object.fromEntries(new URL(req.url).searchParams));
   const page = await listCases(db, { states: q.state, externalRef: q.external_ref, limit: q.limit, cursor: q.cursor });
-  return { data: page.items.map((r) => caseDto(r.case, r.image)), next_cursor: page.nextCursor };
+  return caseListDto(page);
 });
 
 /**
@@ -26,7 +26,7 @@ export const POST = apiRoute({ permission: "submit", scope: "cases:write" }, asy
     ctx: { db, actor, requestId },
     input: { bytes, filename, source: "api", policyName: f.policy, externalRef: f.external_ref },
   });
-  return Response.json({ ...caseDto(result.case, result.image), deduplicated: result.deduplicated }, { status: 202 });
+  return Response.json(createdCaseDto(result), { status: 202 });
 });
 
 /** The methods this path does not take: a JSON 405 naming the ones it does. */

@@ -1,5 +1,5 @@
 import { apiRoute, otherMethods, parseOrThrow } from "@/lib/api/route";
-import { keyUsageDto } from "@/lib/api/dto";
+import { usageDto } from "@/lib/api/dto";
 import { usageReport } from "@/lib/api-keys/queries";
 import { utcMonthStart, utcNextMonthStart } from "@/lib/api-keys/usage";
 import { actorUserId } from "@/lib/context";
@@ -13,7 +13,7 @@ export const GET = apiRoute({ permission: "manageApiKeys", scope: "usage" }, asy
   const now = new Date();
   const range = { from: q.from ?? utcMonthStart(now), to: q.to ?? utcNextMonthStart(now) };
   const rows = await usageReport(db, actorUserId(actor)!, range, now);
-  return { from: range.from, to: range.to, data: rows.map(keyUsageDto) };
+  return usageDto(range, rows);
 });
 
 /** The methods this path does not take: a JSON 405 naming the ones it does. */

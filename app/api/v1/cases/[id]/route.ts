@@ -1,5 +1,5 @@
 import { apiRoute, otherMethods } from "@/lib/api/route";
-import { caseDetailDto } from "@/lib/api/dto";
+import { caseDetailDto, deletedCaseDto } from "@/lib/api/dto";
 import { getCaseDetail } from "@/lib/cases/queries";
 import { deleteCase } from "@/lib/cases/delete-case";
 import { AppError } from "@/lib/errors";
@@ -18,7 +18,7 @@ export const GET = apiRoute<{ id: string }>({ permission: "viewQueue", scope: "c
  */
 export const DELETE = apiRoute<{ id: string }>({ permission: "submit", scope: "cases:write" }, async (_req, { db, actor, requestId, params }) => {
   const result = await deleteCase({ ctx: { db, actor, requestId }, input: { caseId: params.id } });
-  return { id: result.id, deleted: true, deleted_at: result.deletedAt.toISOString(), image_deleted: result.imageDeleted };
+  return deletedCaseDto(result);
 });
 
 /** The methods this path does not take: a JSON 405 naming the ones it does. */

@@ -1,5 +1,5 @@
 import { apiRoute, otherMethods, parseOrThrow } from "@/lib/api/route";
-import { jobDto } from "@/lib/api/dto";
+import { createdJobDto } from "@/lib/api/dto";
 import { readImageUpload } from "@/lib/api/read-image-upload";
 import { createJob } from "@/lib/jobs/create-job";
 import { asyncJobFields } from "./async.validation";
@@ -21,11 +21,7 @@ export const POST = apiRoute({ permission: "submit", scope: "detect" }, async (r
     ctx: { db, actor, requestId },
     input: { bytes, filename: f.filename ?? filename, policyName: f.policy, externalRef: f.external_ref, webhookUrl: f.webhook_url, metadata: f.metadata },
   });
-  const body = {
-    ...jobDto(created.job, created.case, { detection: null }),
-    webhook: created.webhookSecret ? { url: f.webhook_url, secret: created.webhookSecret } : null,
-  };
-  return Response.json(body, { status: 202, headers: { location: `/api/v1/jobs/${created.job.id}` } });
+  return Response.json(createdJobDto(created, f.webhook_url), { status: 202, headers: { location: `/api/v1/jobs/${created.job.id}` } });
 });
 
 /** The methods this path does not take: a JSON 405 naming the ones it does. */

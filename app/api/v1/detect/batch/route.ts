@@ -1,5 +1,5 @@
 import { apiRoute, otherMethods } from "@/lib/api/route";
-import { batchItemDto } from "@/lib/api/dto";
+import { batchDto } from "@/lib/api/dto";
 import { readBatchRequest } from "@/lib/api/detect-request";
 import { detectBatch } from "@/lib/detect/detect-batch";
 import { MAX_BATCH_REQUEST_BYTES } from "@/lib/limits";
@@ -15,11 +15,7 @@ export const POST = apiRoute({ permission: "submit", scope: "detect", maxBodyByt
   // Every item counts against the monthly quota, as one request would.
   await chargeImages(items.length);
   const results = await detectBatch({ ctx: { db, actor, requestId }, input: { items, options } });
-  const data = results.map((r, i) => batchItemDto(i, r, requestId));
-  return Response.json(
-    { data, succeeded: results.filter((r) => r.ok).length, failed: results.filter((r) => !r.ok).length, request_id: requestId },
-    { status: 207 },
-  );
+  return Response.json(batchDto(results, requestId), { status: 207 });
 });
 
 /** The methods this path does not take: a JSON 405 naming the ones it does. */

@@ -1,4 +1,5 @@
-import { displaySize, storedPoint, type RawImage } from "../detection";
+import { displaySize, storedPoint } from "./orientation";
+import type { RawImage } from "./signal";
 
 /**
  * 64-bit difference hash (dHash, Krawetz 2013) of the pixels the engine decoded: the image in display

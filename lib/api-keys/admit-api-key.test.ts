@@ -1,0 +1,58 @@
+// admitApiKey: the one statement behind every API-key request (key check, bucket, usage, last used).
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { openDb } from "../../db";
+import { apiKeys, apiUsage } from "../../db/schema";
+import { useSharedTestDb } from "../testing/shared-test-db";
+import { TEST_DB_KINDS } from "../testing/test-db";
+import { admitApiKey } from "./admit-api-key";
+import { createApiKey } from "./create-api-key";
+import { revokeApiKey } from "./revoke-api-key";
+
+const system = { type: "system" } as const;
+
+describe.each(TEST_DB_KINDS)("admitApiKey on %s", (kind) => {
+  const shared = useSharedTestDb(kind, "admin");
+  const key = (opts: { rateLimitPerMinute?: number; test?: boolean } = {}) =>
+    createApiKey({ ctx: { db: shared.t().db, actor: system }, input: { name: "t", userId: (shared.actor() as { id: string }).id, ...opts } });
+
+  it("answers the actor and the bucket's verdict; counts live requests the bucket let through; refuses unknown and revoked keys", async () => {
+    const db = shared.t().db;
+    const k = await key({ rateLimitPerMinute: 2 });
+    const first = await admitApiKey(db, k.secret);
+    expect(first?.actor).toMatchObject({ type: "api_key", id: k.key.id, key: { id: k.key.id, lineageId: k.key.id, mode: "live", rateLimitPerMinute: 2 } });
+    expect(first?.actor.key.scopes).toEqual(k.key.scopes);
+    expect(first?.rateLimit).toMatchObject({ allowed: true, limit: 2, remaining: 1 });
+    expect((await admitApiKey(db, k.secret))?.rateLimit).toMatchObject({ allowed: true, remaining: 0 });
+    expect((await admitApiKey(db, k.secret))?.rateLimit).toMatchObject({ allowed: false, remaining: 0, retryAfterSeconds: expect.any(Number) });
+    const [usage] = await db.select().from(apiUsage).where(eq(apiUsage.lineageId, k.key.id));
+    expect(usage?.requests).toBe(2);
+    const [row] = await db.select().from(apiKeys).where(eq(apiKeys.id, k.key.id));
+    expect(row?.lastUsedAt).toBeInstanceOf(Date);
+    expect(await admitApiKey(db, "lp_live_unknown")).toBeNull();
+    await revokeApiKey({ ctx: { db, actor: system }, input: { keyId: k.key.id } });
+    expect(await admitApiKey(db, k.secret)).toBeNull();
+  });
+
+  it("counts nothing for a test key", async () => {
+    const db = shared.t().db;
+    const k = await key({ test: true });
+    expect((await admitApiKey(db, k.secret))?.actor.key.mode).toBe("test");
+    expect(await db.select().from(apiUsage).where(eq(apiUsage.lineageId, k.key.id))).toEqual([]);
+  });
+
+  it("grants exactly the limit of many concurrent requests, from two connection pools on PostgreSQL", async () => {
+    const t = shared.t();
+    const other = t.url ? await openDb({ url: t.url, migrate: false }) : null;
+    try {
+      const k = await key({ rateLimitPerMinute: 15 });
+      const pools = other ? [t.db, other.db] : [t.db];
+      const verdicts = await Promise.all(Array.from({ length: 40 }, (_, i) => admitApiKey(pools[i % pools.length]!, k.secret)));
+      expect(verdicts.filter((v) => v?.rateLimit.allowed)).toHaveLength(15);
+      const [usage] = await t.db.select().from(apiUsage).where(eq(apiUsage.lineageId, k.key.id));
+      expect(usage?.requests).toBe(15);
+    } finally {
+      await other?.close();
+    }
+  });
+});

@@ -1,0 +1,100 @@
+// Everything a request with an API key needs from the database before its handler runs, in ONE
+// statement (one round trip instead of four): the key is looked up by its secret's hash and checked
+// (not revoked, not past its rotation grace period, owner not disabled), a token is taken from its
+// lineage's bucket (the same refill rule and row lock as lib/api-keys/rate-limit.ts), the request is
+// counted in today's usage (live keys, when the bucket let it through: lib/api-keys/usage.ts), and
+// `last_used_at` is stamped (at most once a minute, so a busy key does not rewrite its row every
+// request). Nothing is kept in process memory: a key revoked in any process is refused by the next
+// request everywhere, and every process draws from the same bucket.
+import { sql } from "drizzle-orm";
+import type { DbOrTx } from "../../db";
+import type { ApiKeyScope, Role } from "../../db/schema/enums";
+import { DEFAULT_MONTHLY_IMAGE_QUOTA, DEFAULT_RATE_LIMIT_PER_MINUTE } from "../limits";
+import { hashApiKeySecret } from "./api-key-secret";
+import type { ApiKeyActor } from "./authenticate-api-key";
+import { utcDay } from "./usage";
+import type { RateLimitVerdict } from "./rate-limit";
+
+interface Row {
+  id: string;
+  lineage_id: string;
+  mode: "live" | "test";
+  scopes: ApiKeyScope[];
+  rate_limit: number;
+  monthly_image_quota: number | null;
+  user_id: string;
+  role: Role;
+  tokens: number;
+  allowed: boolean;
+}
+
+/** An API key's actor and its rate-limit verdict for this request, or null for a key that does not authenticate. */
+export async function admitApiKey(db: DbOrTx, secret: string, now = new Date()): Promise<{ actor: ApiKeyActor; rateLimit: RateLimitVerdict } | null> {
+  if (!/^lp_(live|test)_/.test(secret)) return null;
+  const nowTs = sql`${now.toISOString()}::timestamptz`;
+  // In the bucket's update, excluded.tokens + 1 is the key's limit (the insert offers limit - 1).
+  const refilled = sql`least(excluded.tokens + 1, api_rate_limits.tokens + greatest(0::float8, extract(epoch from (${nowTs} - api_rate_limits.updated_at))::float8) * (excluded.tokens + 1) / 60)`;
+  const res = (await db.execute(sql`
+    with k as (
+      select k.id, coalesce(k.lineage_id, k.id) as lineage_id, k.mode, to_json(k.scopes) as scopes,
+             greatest(1, coalesce(k.rate_limit_per_minute, ${DEFAULT_RATE_LIMIT_PER_MINUTE}::int)) as rate_limit,
+             k.monthly_image_quota, u.id as user_id, u.role
+      from api_keys k join users u on u.id = k.user_id
+      where k.secret_hash = ${hashApiKeySecret(secret)} and k.revoked_at is null
+        and (k.expires_at is null or k.expires_at > ${nowTs}) and not u.disabled
+    ),
+    touched as (
+      update api_keys set last_used_at = ${nowTs}
+      where id in (select id from k) and (last_used_at is null or last_used_at < ${nowTs} - interval '60 seconds')
+      returning 1
+    ),
+    bucket as (
+      insert into api_rate_limits (lineage_id, tokens, updated_at, allowed)
+      select lineage_id, rate_limit - 1, ${nowTs}, true from k
+      on conflict (lineage_id) do update set
+        tokens = case when ${refilled} >= 1 then ${refilled} - 1 else ${refilled} end,
+        allowed = ${refilled} >= 1,
+        updated_at = greatest(api_rate_limits.updated_at, ${nowTs})
+      returning tokens, allowed
+    ),
+    counted as (
+      insert into api_usage (lineage_id, day, requests, images)
+      select k.lineage_id, ${utcDay(now)}::date, 1, 0 from k, bucket where k.mode = 'live' and bucket.allowed
+      on conflict (lineage_id, day) do update set requests = api_usage.requests + 1
+      returning 1
+    )
+    select k.id, k.lineage_id, k.mode::text as mode, k.scopes, k.rate_limit, k.monthly_image_quota, k.user_id, k.role::text as role,
+           bucket.tokens, bucket.allowed
+    from k, bucket`)) as unknown;
+  // postgres.js answers an array of rows, PGlite an object with `rows`.
+  const rows = (Array.isArray(res) ? res : (res as { rows: unknown[] }).rows) as Row[];
+  const row = rows[0];
+  if (!row) return null;
+  const limit = Number(row.rate_limit);
+  const perSecond = limit / 60;
+  const tokens = Math.min(limit, Number(row.tokens));
+  const scopes = (typeof row.scopes === "string" ? JSON.parse(row.scopes) : row.scopes) as ApiKeyScope[];
+  return {
+    actor: {
+      type: "api_key",
+      id: row.id,
+      userId: row.user_id,
+      role: row.role,
+      key: {
+        id: row.id,
+        lineageId: row.lineage_id,
+        mode: row.mode,
+        scopes,
+        rateLimitPerMinute: limit,
+        monthlyImageQuota: row.monthly_image_quota ?? DEFAULT_MONTHLY_IMAGE_QUOTA,
+      },
+    },
+    rateLimit: {
+      allowed: row.allowed,
+      limit,
+      remaining: Math.max(0, Math.floor(tokens)),
+      resetSeconds: Math.ceil((limit - tokens) / perSecond),
+      retryAfterSeconds: row.allowed ? 0 : Math.max(1, Math.ceil((1 - tokens) / perSecond)),
+    },
+  };
+}
