@@ -99,7 +99,7 @@ export function detectionDto(d: Detection, caseId: string) {
     fusion_version: d.fusionVersion,
     timings: timingsDto(d.timings),
     policy: d.policy
-      ? { id: d.policy.id, name: d.policy.name, quarantine_threshold: d.policy.quarantineThreshold, inconclusive_action: d.policy.inconclusiveAction, outcome: d.policy.outcome }
+      ? { id: d.policy.id, name: d.policy.name, quarantine_threshold: d.policy.quarantineThreshold, auto_clear_threshold: d.policy.autoClearThreshold ?? 0, inconclusive_action: d.policy.inconclusiveAction, outcome: d.policy.outcome }
       : null,
     signals,
     created_at: d.createdAt.toISOString(),
@@ -131,14 +131,14 @@ export function caseDto(c: Case, image: Image) {
 export function caseDetailDto(d: CaseDetail) {
   return {
     ...caseDto(d.case, d.image),
-    policy: { id: d.policy.id, name: d.policy.name, quarantine_threshold: d.policy.quarantineThreshold },
+    policy: { id: d.policy.id, name: d.policy.name, quarantine_threshold: d.policy.quarantineThreshold, auto_clear_threshold: d.policy.autoClearThreshold, blur_images: d.policy.blurImages },
     detection: d.detection ? detectionDto(d.detection, d.case.id) : null,
     scans: d.scans.map((x) => ({
       detection_id: x.id,
       scan: x.scan,
       verdict: x.verdict,
       score: x.score,
-      policy: x.policy ? { name: x.policy.name, quarantine_threshold: x.policy.quarantineThreshold, inconclusive_action: x.policy.inconclusiveAction, outcome: x.policy.outcome } : null,
+      policy: x.policy ? { name: x.policy.name, quarantine_threshold: x.policy.quarantineThreshold, auto_clear_threshold: x.policy.autoClearThreshold ?? 0, inconclusive_action: x.policy.inconclusiveAction, outcome: x.policy.outcome } : null,
       engine_version: x.engineVersion,
       model_version: x.modelVersion,
       created_at: x.createdAt.toISOString(),
@@ -324,6 +324,7 @@ export function detectResultDto(o: DetectOutcome, requestId: string) {
       id: o.policy.id,
       name: o.policy.name,
       quarantine_threshold: o.policy.quarantineThreshold,
+      auto_clear_threshold: o.policy.autoClearThreshold,
       inconclusive_action: o.policy.inconclusiveAction,
       /** What the review queue would do with this result under the policy. */
       outcome: o.policy.outcome,

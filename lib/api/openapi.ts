@@ -155,7 +155,7 @@ const schemas: Record<string, JsonSchema> = {
       },
       ["image"],
     ),
-    policy: nullable(obj({ id: str, name: str, quarantine_threshold: num, inconclusive_action: { type: "string", enum: [...INCONCLUSIVE_ACTIONS] }, outcome: str })),
+    policy: nullable(obj({ id: str, name: str, quarantine_threshold: num, auto_clear_threshold: { ...num, description: "Scores at or below it are cleared whatever the verdict (0: off)." }, inconclusive_action: { type: "string", enum: [...INCONCLUSIVE_ACTIONS] }, outcome: str })),
     signals: arrayOf(
       obj(
         {
@@ -179,7 +179,7 @@ const schemas: Record<string, JsonSchema> = {
     allOf: [
       ref("Case"),
       obj({
-        policy: obj({ id: str, name: str, quarantine_threshold: num }),
+        policy: obj({ id: str, name: str, quarantine_threshold: num, auto_clear_threshold: { ...num, description: "Scores at or below it are cleared whatever the verdict (0: off)." }, blur_images: { type: "boolean", description: "The policy blurs images in the console until revealed." } }),
         detection: nullable(ref("Detection")),
         scans: arrayOf(obj({ detection_id: str, scan: int, verdict: ref("Verdict"), score: num, policy: nullable(anyObject), engine_version: str, model_version: strOrNull, created_at: dateTime })),
         decisions: arrayOf(obj({ id: str, outcome: { type: "string", enum: [...DECISION_OUTCOMES] }, note: str, reviewer: str, created_at: dateTime })),
@@ -217,7 +217,7 @@ const schemas: Record<string, JsonSchema> = {
       c2pa: nullable(ref("C2pa")),
       hashes: obj({ sha256: str, dhash: str }),
       image: ref("ImageInfo"),
-      policy: obj({ id: str, name: str, quarantine_threshold: num, inconclusive_action: { type: "string", enum: [...INCONCLUSIVE_ACTIONS] }, outcome: { ...str, description: "What the review queue would do under the policy." } }),
+      policy: obj({ id: str, name: str, quarantine_threshold: num, auto_clear_threshold: { ...num, description: "Scores at or below it are cleared whatever the verdict (0: off)." }, inconclusive_action: { type: "string", enum: [...INCONCLUSIVE_ACTIONS] }, outcome: { ...str, description: "What the review queue would do under the policy." } }),
       metadata: { ...nullable(anyObject), description: "Your `metadata`, echoed." },
       case: {
         allOf: [ref("Case"), obj({ deduplicated: bool, scanned_by_request: { ...bool, description: "This result was recorded as the case's scan." } })],
