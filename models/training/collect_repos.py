@@ -97,6 +97,8 @@ SOURCES = [
     S("lucavgobbi/photo-portfolio", ["public/images/"], "real", "camera-dslr", "Canon EOS Rebel T3i", PORTFOLIO),
     S("acm-sp85/photo-portfolio", ["public/"], "real", "camera-dslr", "Canon EOS 5D", PORTFOLIO,
       exclude=r"logo|icon|favicon"),
+    S("Fady7618/Photography-Portfolio", ["public/wedding/", "public/events/"], "real", "other-photo",
+      "portfolio photo", "wedding and event photography"),
     S("tomsaleeba/test-data-site", ["originals/"], "real", "camera-phone", "phone/camera original",
       "web-app test photos with EXIF (originals only; generated/ are resizes)"),
     S("openMVG/ImageDataset_SceauxCastle", ["images/"], "real", "camera-dslr", "Kodak compact camera",
