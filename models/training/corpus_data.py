@@ -201,6 +201,42 @@ def balanced_weights(recs: list[Rec]) -> np.ndarray:
     return K.sqrt_weights([r.label for r in recs], [r.source for r in recs])
 
 
+# Longest-side bins (px) for size matching: the corpus's real photos were mostly 300-530 px dataset images and its
+# AI images about 1024 px (models/README.md), so image size alone separated the classes.
+# Quarter-octave bins from 128 px to 8192 px: coarse bins leave the classes' medians a bin apart.
+SIZE_EDGES = (0, *(round(128 * 2 ** (k / 4)) for k in range(1, 24)), 1 << 30)
+
+
+def longest_side(r: Rec) -> int:
+    """Longest side of a record's stored file (header only)."""
+    with Image.open(r.file) as im:
+        return max(im.size)
+
+
+def size_matched_weights(recs: list[Rec], edges=SIZE_EDGES, sides: list[int] | None = None) -> np.ndarray:
+    """balanced_weights, then reweighted so that both classes draw their crops from the same longest-side
+    distribution: in each size bin both classes get the smaller of their two masses (the overlap), spread over the
+    bin's items in proportion to their balanced weight; a bin that one class lacks is not drawn from at all. Each
+    class keeps half the mass."""
+    w = balanced_weights(recs)
+    sides = sides if sides is not None else [longest_side(r) for r in recs]
+    b = np.digitize(np.asarray(sides), np.asarray(edges[1:-1]))
+    lab = np.array([r.label for r in recs])
+    out = np.zeros_like(w)
+    for k in np.unique(b):
+        m = b == k
+        mass = [w[m & (lab == c)].sum() for c in (0, 1)]
+        t = min(mass)
+        for c in (0, 1):
+            if mass[c] > 0:
+                out[m & (lab == c)] = w[m & (lab == c)] * (t / mass[c])
+    if out.sum() == 0:
+        raise ValueError("no size bin holds both classes")
+    for c in (0, 1):
+        out[lab == c] *= 0.5 / out[lab == c].sum()
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--jobs", type=int, default=1)

@@ -92,7 +92,7 @@ def make_plan(a) -> dict:
         "families": dict(sorted(fam_sizes.items())),
         "settings": {"steps": a.steps, "epoch_steps": a.epoch_steps, "width": a.width, "views": a.views,
                      "patches": a.patches, "eval_per_family": a.eval_per_family, "crop": D.CROP,
-                     "shared_datasets": not a.no_shared},
+                     "shared_datasets": not a.no_shared, "size_match": a.size_match},
         "records": [{"key": r.key, "file": r.file, "label": r.label, "family": r.family, "source": r.source,
                      "generator": r.generator, "lossy": r.lossy, "tile": r.tile, "eval": i in evals}
                     for i, r in enumerate(recs)],
@@ -137,7 +137,7 @@ def train_fold(fold: int, train: list[D.Rec], s: dict, out: str) -> C.ResidualCN
     if step >= s["steps"]:
         model.eval()
         return model
-    weights = D.balanced_weights(train)
+    weights = D.size_matched_weights(train) if s.get("size_match") else D.balanced_weights(train)
     model.train()
     t0 = time.time() - secs
     te = time.time()
@@ -386,6 +386,8 @@ def main() -> None:
     ap.add_argument("--patches", type=int, default=4)
     ap.add_argument("--eval-per-family", type=int, default=150)
     ap.add_argument("--no-shared", action="store_true", help="leave ../shared/datasets out")
+    ap.add_argument("--size-match", action="store_true",
+                    help="draw both classes' crops from matched longest-side distributions (corpus_data.size_matched_weights)")
     ap.add_argument("--jobs", type=int, default=1, help="processes for the one-off crop-cache decode")
     ap.add_argument("--threads", type=int, default=int(os.environ.get("LOUPE_THREADS", "2")))
     ap.add_argument("--out", default=OUT)
@@ -414,6 +416,10 @@ def main() -> None:
         print(write_report(metrics(plan, a.out), a.out))
         return
     s = plan["settings"]
+    if a.size_match != bool(s.get("size_match")):
+        # the folds already trained used the plan's sampling; mixing the two would make one report of two designs
+        sys.exit(f"the plan in {a.out} was made with size_match={bool(s.get('size_match'))}; "
+                 f"use another --out (or --replan) to change it")
     for j in range(plan["k"]):
         fams = sorted(f for f, v in plan["folds"].items() if v == j)
         log(f"fold {j}: " + ", ".join(f"{f} ({plan['families'][f]})" for f in fams))

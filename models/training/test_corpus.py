@@ -52,3 +52,23 @@ class CorpusTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+def test_size_matched_weights_equalise_the_classes_size_distributions():
+    import corpus_data as D
+
+    def rec(i, label, src):
+        return D.Rec(key=f"k{i}", file="-", label=label, family="f", source=src, generator="g", lossy=False)
+
+    # real: small images only except two; ai: large images only except one
+    recs = [rec(i, 0, "r") for i in range(10)] + [rec(10 + i, 1, "a") for i in range(10)]
+    sides = [400] * 8 + [1100, 1100] + [1100] * 9 + [400]
+    w = D.size_matched_weights(recs, sides=sides)
+    lab = np.array([r.label for r in recs])
+    big = np.array(sides) >= 1024
+    assert np.isclose(w[lab == 0].sum(), 0.5) and np.isclose(w[lab == 1].sum(), 0.5)
+    # the same share of each class's mass is on large images
+    assert np.isclose(w[(lab == 0) & big].sum(), w[(lab == 1) & big].sum())
+    # plain balancing would put 80 % of real mass on small images and 10 % of AI mass
+    b = D.balanced_weights(recs)
+    assert not np.isclose(b[(lab == 0) & big].sum(), b[(lab == 1) & big].sum())
