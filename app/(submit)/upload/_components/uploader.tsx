@@ -26,6 +26,8 @@ interface Item {
    * the same one, so a case the server did create is answered again instead of created twice.
    */
   idempotencyKey: string;
+  /** Uploads started for this file (1, then one more per retry). */
+  attempts: number;
 }
 
 type Outcome = { ok: true; caseId: string; deduplicated: boolean } | { ok: false; code: string; message: string; definitive: boolean };
@@ -100,7 +102,7 @@ export function Uploader({ since }: { since: number }) {
     while (running.current < PARALLEL && waiting.current.length) {
       const item = waiting.current.shift()!;
       running.current++;
-      update(item.key, { status: "uploading", sent: 0, error: undefined });
+      setItems((xs) => xs.map((x) => (x.key === item.key ? { ...x, status: "uploading", sent: 0, error: undefined, attempts: x.attempts + 1 } : x)));
       void sendFile(item, (sent, total) => update(item.key, { sent, total, status: sent >= total ? "processing" : "uploading" })).then((r) => {
         running.current--;
         if (r.ok) {
@@ -145,6 +147,7 @@ export function Uploader({ since }: { since: number }) {
           sent: 0,
           total: file.size,
           idempotencyKey: newKey(),
+          attempts: 0,
           // Refused here before any byte is sent; the server checks again.
           ...(tooLarge ? { error: { code: "image_too_large", message: `The file is over ${MAX_BYTES_LABEL}.` } } : {}),
         };
@@ -242,7 +245,7 @@ export function Uploader({ since }: { since: number }) {
               const p = item.status === "done" ? 100 : pct(item);
               const label = `Upload of ${item.file.name}`;
               return (
-                <li key={item.key} className="flex flex-wrap items-center gap-x-4 gap-y-1 px-4 py-2 text-sm" data-testid="upload-row" data-status={item.status}>
+                <li key={item.key} className="flex flex-wrap items-center gap-x-4 gap-y-1 px-4 py-2 text-sm" data-testid="upload-row" data-status={item.status} data-attempts={item.attempts}>
                   <span className="min-w-0 basis-full truncate font-mono sm:basis-64" title={item.file.name}>
                     {item.file.name}
                   </span>
@@ -281,8 +284,8 @@ export function Uploader({ since }: { since: number }) {
                     )}
                     {item.status === "error" && item.error && (
                       <>
-                        <span className="text-red-700" data-testid="upload-error" data-code={item.error.code}>
-                          {item.error.message} <code className="text-xs text-red-700">({item.error.code})</code>
+                        <span className="min-w-0 break-words text-red-700" data-testid="upload-error" data-code={item.error.code}>
+                          {item.error.message} <code className="break-all text-xs text-red-700">({item.error.code})</code>
                         </span>
                         {item.file.size <= MAX_UPLOAD_BYTES && (
                           <button
