@@ -24,6 +24,7 @@ export async function Nav() {
           <NavMenu>
             <Link href="/queue" className={link}>Queue</Link>
             <Link href="/upload" className={link}>Upload</Link>
+            <Link href="/submissions" className={link}>My submissions</Link>
             <Link href="/settings/api-keys" className={link}>API keys</Link>
             <Link href="/docs/api" className={link}>API docs</Link>
             {actor.role === "admin" && (

@@ -15,6 +15,19 @@ export const cases = pgTable(
     submitterId: text("submitter_id").references(() => users.id),
     apiKeyId: text("api_key_id").references(() => apiKeys.id),
     filename: text("filename").notNull().default(""),
+    /**
+     * The image's size in bytes (images.size_bytes), copied here when the case is created
+     * (lib/cases/submit-image.ts) so the queue's size sort pages through cases_size_idx instead of
+     * sorting the join of every case with its image. Image bytes never change, so the copy cannot go stale.
+     */
+    imageSizeBytes: integer("image_size_bytes").notNull(),
+    /**
+     * The duplicate group: cases of the same bytes, or of near-duplicate images (dHash within
+     * NEAR_DUPLICATE_MAX_DISTANCE, lib/cases/related-cases.ts), share it. Set when the case is created
+     * to the group of the nearest earlier image, or to this case's own image id; the queue's "group
+     * duplicates" view collapses a group to one row (lib/cases/queue-queries.ts).
+     */
+    duplicateGroup: text("duplicate_group").notNull(),
     /** Caller-supplied reference (e.g. the upload id in the caller's system). */
     externalRef: text("external_ref"),
     state: caseStateEnum("state").notNull().default("pending_scan"),
@@ -70,6 +83,9 @@ export const cases = pgTable(
     index("cases_risk_idx").on(t.riskBand, t.createdAt, t.id),
     index("cases_created_id_idx").on(t.createdAt, t.id),
     index("cases_score_idx").on(sql`coalesce(${t.score}, -1)`, t.createdAt, t.id),
+    index("cases_size_idx").on(t.imageSizeBytes, t.createdAt, t.id),
+    // The grouped queue looks up a row's group members (an earlier-ranked member hides the row).
+    index("cases_duplicate_group_idx").on(t.duplicateGroup, t.createdAt, t.id),
     // Queue filter by submitter, and search by file name or external ref (case-insensitive prefix).
     index("cases_submitter_idx").on(t.submitterId, t.createdAt),
     index("cases_filename_prefix_idx").using("btree", sql`lower(${t.filename}) text_pattern_ops`),

@@ -43,15 +43,16 @@ test("search, filter, sort, page through and bulk-decide in the queue", async ({
   await expect(page).toHaveURL(/sort=oldest/);
   await expect.poll(() => rowIds(page)).toEqual(ids);
 
-  // A filter: nothing of this upload is decided yet, all of it came through the API. The filter fields
-  // are folded while none is set, and open by themselves once one is.
+  // A filter: nothing of this upload is decided yet, and all of it was sent with the session, as the
+  // console's upload page sends files, so it is recorded as uploads (an API key's would be "api"). The
+  // filter fields are folded while none is set, and open by themselves once one is.
   await expect(filters.getByLabel("Human decision")).toBeHidden();
   await filters.getByText("Filters", { exact: true }).click();
   await filters.getByLabel("Human decision").selectOption("any");
   await filters.getByRole("button", { name: "Apply" }).click();
   await expect(page.getByTestId("queue-empty")).toBeVisible();
   await filters.getByLabel("Human decision").selectOption("none");
-  await filters.getByLabel("Source").selectOption("api");
+  await filters.getByLabel("Source").selectOption("upload");
   await filters.getByRole("button", { name: "Apply" }).click();
   await expect(page).toHaveURL(/decision=none/);
   await expect(page.getByTestId("queue-row")).toHaveCount(5);

@@ -20,6 +20,8 @@ describe.each(TEST_DB_KINDS)("analytics on %s", (kind) => {
     const mk = (state: (typeof cases.$inferInsert)["state"], verdict: (typeof cases.$inferInsert)["verdict"] | null, score: number | null, createdAt: Date) => ({
       id: newId("case"),
       imageId,
+      imageSizeBytes: 1,
+      duplicateGroup: imageId,
       source: "upload" as const,
       policyId: policy!.id,
       state,

@@ -22,7 +22,7 @@ describe.each(TEST_DB_KINDS)("bulk case actions on %s", (kind) => {
       await db.insert(images).values({ id: imageId, sha256: newId("image").padEnd(64, "0"), mime: "image/png", format: "png", sizeBytes: 1, width: 1, height: 1, storageKey: "x", phash: image?.phash ?? "0f0f0f0f0f0f0f0f", phashInformative: image?.informative ?? true });
     }
     const ids = states.map(() => newId("case"));
-    await db.insert(cases).values(states.map((state, i) => ({ id: ids[i]!, imageId: imageId!, source: "api" as const, policyId: policy!.id, state })));
+    await db.insert(cases).values(states.map((state, i) => ({ id: ids[i]!, imageId: imageId!, imageSizeBytes: 1, duplicateGroup: imageId!, source: "api" as const, policyId: policy!.id, state })));
     return { ids, imageId };
   }
 

@@ -24,6 +24,8 @@ describe.each(TEST_DB_KINDS)("case list pagination on %s", (kind) => {
       return {
         id: newId("case"),
         imageId,
+        imageSizeBytes: 1,
+        duplicateGroup: imageId,
         source: "api" as const,
         policyId: policy!.id,
         createdAt: sql`${`2026-11-30T10:${String(burst).padStart(2, "0")}:00.123${micro}Z`}::timestamptz` as unknown as Date,

@@ -65,6 +65,8 @@ export const queueParamsSchema = z
     to: day,
     /** The start of a file name or external_ref (any case), of a sha256 (4+ hex digits), or a case id. */
     q: opt(text(200).transform((v) => v.trim())),
+    /** "1": one row per duplicate group (same bytes, or near-duplicate images; cases.duplicate_group). */
+    group: opt(z.enum(["1"], { message: "must be 1 (group duplicates) or left out" })),
     sort: opt(z.enum(QUEUE_SORTS, { message: `must be one of: ${QUEUE_SORTS.join(", ")}` })),
     limit: opt(z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(1, "must be 1 or more").max(200, "must be 200 or less")),
     /** Opaque cursors (lib/cases/queue-queries.ts): the page after, or before, a position. */

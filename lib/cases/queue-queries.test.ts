@@ -25,6 +25,8 @@ interface Seed {
   externalRef: string | null;
   at: string;
   size: number;
+  /** cases.duplicate_group: three groups of several cases, the rest alone. */
+  group: string;
   outcome: (typeof DECISION_OUTCOMES)[number] | null;
 }
 
@@ -46,9 +48,11 @@ function makeSeeds(n: number): Seed[] {
     // Scores and sizes repeat and timestamps share days and microseconds, so ties are exercised.
     const score = scanned ? pick([5, 20.5, 50, 50, 77.25, 90, 99.5]) : null;
     const sha = `${i.toString(16).padStart(4, "0")}${"ab".repeat(30)}`;
+    const imageId = newId("image");
     return {
       id: newId("case"),
-      imageId: newId("image"),
+      imageId,
+      group: i % 4 === 0 ? `grp_${i % 12}` : imageId,
       sha256: sha,
       state,
       verdict: scanned ? pick(VERDICTS) : null,
@@ -115,6 +119,8 @@ describe.each(TEST_DB_KINDS)("review queue queries on %s", (kind) => {
       seeds.map((s) => ({
         id: s.id,
         imageId: s.imageId,
+        imageSizeBytes: s.size,
+        duplicateGroup: s.group,
         source: s.source,
         submitterId: s.submitter ? userIds[s.submitter] : null,
         filename: s.filename,
@@ -161,6 +167,35 @@ describe.each(TEST_DB_KINDS)("review queue queries on %s", (kind) => {
       expect(forward.flat()).toEqual(expectedOrder(seeds, sort));
       expect(backward).toEqual(forward);
     }
+  });
+
+  const GROUPED: [string, Record<string, string>, (s: Seed) => boolean][] = [
+    ["risk sort", {}, () => true],
+    ["newest first", { sort: "newest" }, () => true],
+    ["size, large to small", { sort: "size_large" }, () => true],
+    ["score, low to high, three states", { sort: "score_low", state: "quarantined,cleared,reviewed" }, (s) => ["quarantined", "cleared", "reviewed"].includes(s.state)],
+    ["api only, oldest first", { source: "api", sort: "oldest" }, (s) => s.source === "api"],
+  ];
+
+  it.each(GROUPED)("grouped (%s): one row per duplicate group, at its first-ranked case in the view, with the group's cases", async (_name, raw, match) => {
+    const db = shared.t().db;
+    const byId = new Map(seeds.map((s) => [s.id, s]));
+    const inView = expectedOrder(seeds.filter(match), (raw.sort as QueueSort | undefined) ?? "risk");
+    const seen = new Set<string>();
+    const expected = inView.filter((id) => !seen.has(byId.get(id)!.group) && Boolean(seen.add(byId.get(id)!.group)));
+    expect(expected.length).toBeLessThan(inView.length);
+    for (const limit of [1, 4, 50]) {
+      const { forward, backward } = await walk(params({ ...raw, group: "1" }), limit);
+      expect(forward.flat()).toEqual(expected);
+      expect(backward).toEqual(forward);
+    }
+    const page = await listQueue(db, params({ ...raw, group: "1", limit: "200" }));
+    for (const row of page.items) {
+      const members = inView.filter((id) => byId.get(id)!.group === byId.get(row.id)!.group);
+      expect(row.group).toEqual({ size: members.length, caseIds: [...members].sort((a, b) => cmp(byId.get(a)!.at, byId.get(b)!.at) || cmp(a, b)) });
+    }
+    // Not grouping: no group on the rows.
+    expect((await listQueue(db, params(raw))).items.every((r) => r.group === null)).toBe(true);
   });
 
   const FILTERS: [string, Record<string, string>, (s: Seed) => boolean][] = [
@@ -228,7 +263,7 @@ describe.each(TEST_DB_KINDS)("review queue queries on %s", (kind) => {
     // A second, undecided case of the same image as a decided one.
     const twinId = newId("case");
     const [policy] = await db.select().from(policies).limit(1);
-    await db.insert(cases).values({ id: twinId, imageId: decided.imageId, source: "api", policyId: policy!.id, state: "quarantined", filename: "zz-twin-only.png" });
+    await db.insert(cases).values({ id: twinId, imageId: decided.imageId, imageSizeBytes: decided.size, duplicateGroup: decided.imageId, source: "api", policyId: policy!.id, state: "quarantined", filename: "zz-twin-only.png" });
     const page = await listQueue(db, params({ q: decided.sha256 }));
     const own = page.items.find((r) => r.id === decided.id)!;
     expect(own.decision).toMatchObject({ outcome: decided.outcome, reviewer: shared.actor().type === "user" ? (shared.actor() as { email: string }).email : "" });

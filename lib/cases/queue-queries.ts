@@ -2,6 +2,7 @@
 // state under the same filters; each row's latest human decision and whether the same image was
 // already decided in another case. They take `db | tx` explicitly.
 import { and, eq, gte, inArray, isNotNull, isNull, lt, lte, sql, type SQL } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import type { DbOrTx } from "../../db";
 import { cases, decisions, images, policies, users, type CaseState } from "../../db/schema";
 import { AppError } from "../errors";
@@ -27,15 +28,24 @@ export function defaultQueueSort(role: Role): QueueSort {
   return role === "editor" ? "newest" : "risk";
 }
 
+/** A second name for cases, for the grouped view's "an earlier-ranked member of this group" test. */
+const dup = alias(cases, "dup");
+
+/** The cases table, or an alias of it (the grouped view compares a row with its group's other rows). */
+type CasesTable = typeof cases | typeof dup;
+
+
 /**
  * The sort key of each order, as SQL. Score sorts put unscanned cases (no score) below every scored
  * one via coalesce(score, -1), which cases_score_idx indexes, so the keyset never compares NULLs.
+ * Size is the copy on the case row (cases.image_size_bytes), so cases_size_idx serves it without the
+ * images join.
  */
-const KEY_SQL: Record<Exclude<SortKey, "age">, SQL> = {
-  risk: sql`${cases.riskBand}`,
-  score: sql`coalesce(${cases.score}, -1)`,
-  size: sql`${images.sizeBytes}`,
-};
+function keySql(key: Exclude<SortKey, "age">, t: CasesTable = cases): SQL {
+  if (key === "risk") return sql`${t.riskBand}`;
+  if (key === "score") return sql`coalesce(${t.score}, -1)`;
+  return sql`${t.imageSizeBytes}`;
+}
 const KEY_CAST: Record<Exclude<SortKey, "age">, SQL> = { risk: sql`smallint`, score: sql`real`, size: sql`integer` };
 // Text forms of each key as PostgreSQL prints them (a real prints its shortest exact form, so it
 // reads back as the same value).
@@ -79,32 +89,36 @@ const createdAtText = sql<string>`to_char(${cases.createdAt} at time zone 'UTC',
 /** `v` with LIKE's own wildcards (and its escape character) taken literally. */
 const escapeLike = (v: string) => v.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-/** The latest decision's outcome of the case in the outer query (decisions_case_created_idx). */
-const latestOutcome = sql`(select ${decisions.outcome} from ${decisions} where ${decisions.caseId} = ${cases.id} order by ${decisions.createdAt} desc limit 1)`;
+/** The latest decision's outcome of the case `t` (decisions_case_created_idx). */
+const latestOutcome = (t: CasesTable) =>
+  sql`(select ${decisions.outcome} from ${decisions} where ${decisions.caseId} = ${t.id} order by ${decisions.createdAt} desc limit 1)`;
 
-/** WHERE conditions for the filters and the search, all but the state filter (counts reuse them). */
-function filterConditions(p: QueueParams): SQL[] {
+/**
+ * WHERE conditions for the filters and the search, all but the state filter (counts reuse them), on
+ * the cases table or an alias of it (`t`).
+ */
+function filterConditions(p: QueueParams, t: CasesTable = cases): SQL[] {
   // A deleted case (DELETE /api/v1/cases/{id}) is gone from every list.
-  const where: SQL[] = [isNull(cases.deletedAt)];
-  if (p.verdict) where.push(inArray(cases.verdict, p.verdict));
+  const where: SQL[] = [isNull(t.deletedAt)];
+  if (p.verdict) where.push(inArray(t.verdict, p.verdict));
   // reviewed_at is set by decideCase (lib/cases/decide-case.ts) in the transaction that inserts the
   // decision, and by nothing else, so "has a decision" is a column test instead of a lookup per case.
-  if (p.decision === "none") where.push(isNull(cases.reviewedAt));
-  else if (p.decision === "any") where.push(isNotNull(cases.reviewedAt));
-  else if (p.decision) where.push(sql`${latestOutcome} = ${p.decision}`);
-  if (p.score_min !== undefined) where.push(gte(cases.score, p.score_min));
-  if (p.score_max !== undefined) where.push(lte(cases.score, p.score_max));
-  if (p.source) where.push(eq(cases.source, p.source));
+  if (p.decision === "none") where.push(isNull(t.reviewedAt));
+  else if (p.decision === "any") where.push(isNotNull(t.reviewedAt));
+  else if (p.decision) where.push(sql`${latestOutcome(t)} = ${p.decision}`);
+  if (p.score_min !== undefined) where.push(gte(t.score, p.score_min));
+  if (p.score_max !== undefined) where.push(lte(t.score, p.score_max));
+  if (p.source) where.push(eq(t.source, p.source));
   if (p.submitter) {
     where.push(
       p.submitter.startsWith("usr_")
-        ? eq(cases.submitterId, p.submitter)
-        : inArray(cases.submitterId, sql`(select ${users.id} from ${users} where lower(${users.email}) = lower(${p.submitter}))`),
+        ? eq(t.submitterId, p.submitter)
+        : inArray(t.submitterId, sql`(select ${users.id} from ${users} where lower(${users.email}) = lower(${p.submitter}))`),
     );
   }
-  if (p.policy) where.push(inArray(cases.policyId, sql`(select ${policies.id} from ${policies} where ${policies.name} = ${p.policy})`));
-  if (p.from) where.push(gte(cases.createdAt, sql`${`${p.from}T00:00:00Z`}::timestamptz`));
-  if (p.to) where.push(lt(cases.createdAt, sql`${`${p.to}T00:00:00Z`}::timestamptz + interval '1 day'`));
+  if (p.policy) where.push(inArray(t.policyId, sql`(select ${policies.id} from ${policies} where ${policies.name} = ${p.policy})`));
+  if (p.from) where.push(gte(t.createdAt, sql`${`${p.from}T00:00:00Z`}::timestamptz`));
+  if (p.to) where.push(lt(t.createdAt, sql`${`${p.to}T00:00:00Z`}::timestamptz + interval '1 day'`));
   if (p.q) {
     // Each field is matched by its own index (a prefix LIKE on text_pattern_ops), and the matching ids
     // are unioned: an OR over the fields, across the images join, would read every case instead.
@@ -118,7 +132,7 @@ function filterConditions(p: QueueParams): SQL[] {
     if (/^[0-9a-f]{4,64}$/i.test(p.q)) {
       arms.push(sql`select ${cases.id} from ${cases} inner join ${images} on ${images.id} = ${cases.imageId} where ${images.sha256} like ${prefix}`);
     }
-    where.push(sql`${cases.id} in (${sql.join(arms, sql` union all `)})`);
+    where.push(sql`${t.id} in (${sql.join(arms, sql` union all `)})`);
   }
   return where;
 }
@@ -137,7 +151,16 @@ export interface QueueRow {
   decision: { outcome: string; reviewer: string; at: Date } | null;
   /** Another case of the same image bytes that has a decision (only for cases without their own). */
   duplicateOf: { caseId: string; outcome: string } | null;
+  /**
+   * In the grouped view, the row's duplicate group under the view's filters: how many cases it holds
+   * and their ids (oldest first, at most QUEUE_GROUP_MEMBER_LIMIT), this row's own case among them.
+   * Null when not grouping.
+   */
+  group: { size: number; caseIds: string[] } | null;
 }
+
+/** The most case ids a grouped row carries (a bulk action on the row applies to these). */
+export const QUEUE_GROUP_MEMBER_LIMIT = 200;
 
 export interface QueuePage {
   items: QueueRow[];
@@ -156,8 +179,7 @@ export async function listQueue(db: DbOrTx, p: QueueParams, opts: { defaultSort?
   const sort = p.sort ?? opts.defaultSort ?? "risk";
   const { key, dir } = SORTS[sort];
   const limit = p.limit ?? QUEUE_DEFAULT_LIMIT;
-  const where = filterConditions(p);
-  if (p.state) where.push(inArray(cases.state, p.state));
+  const where = viewConditions(p);
   const raw = p.after ?? p.before;
   const backwards = Boolean(p.before);
   if (raw) {
@@ -165,17 +187,27 @@ export async function listQueue(db: DbOrTx, p: QueueParams, opts: { defaultSort?
     if (!pos) throw new AppError("invalid_request", "The page link is out of date or not one the queue made; start from the first page.", { param: p.after ? "after" : "before" });
     // Forward in ascending order, or backward in descending order, means "greater than".
     const greater = (dir === "asc") !== backwards;
-    const left = key === "age" ? sql`(${cases.createdAt}, ${cases.id})` : sql`(${KEY_SQL[key]}, ${cases.createdAt}, ${cases.id})`;
+    const left = key === "age" ? sql`(${cases.createdAt}, ${cases.id})` : sql`(${keySql(key)}, ${cases.createdAt}, ${cases.id})`;
     const right =
       key === "age"
         ? sql`(${pos.at}::timestamptz, ${pos.id})`
         : sql`(${pos.key}::${KEY_CAST[key]}, ${pos.at}::timestamptz, ${pos.id})`;
     where.push(greater ? sql`${left} > ${right}` : sql`${left} < ${right}`);
   }
+  if (p.group) {
+    // Grouped: a case is shown only when no other case of its duplicate group in this view ranks
+    // before it in this sort, so each group is one row, at the place of its first-ranked member. The
+    // test depends on the row alone (not on the cursor), so keyset paging stays exact; it is one
+    // cases_duplicate_group_idx lookup per row the page scans.
+    const mine = key === "age" ? sql`(${cases.createdAt}, ${cases.id})` : sql`(${keySql(key)}, ${cases.createdAt}, ${cases.id})`;
+    const theirs = key === "age" ? sql`(${dup.createdAt}, ${dup.id})` : sql`(${keySql(key, dup)}, ${dup.createdAt}, ${dup.id})`;
+    const ranksBefore = dir === "asc" ? sql`${theirs} < ${mine}` : sql`${theirs} > ${mine}`;
+    where.push(sql`not exists (select 1 from ${cases} ${sql.identifier("dup")} where ${dup.duplicateGroup} = ${cases.duplicateGroup} and ${ranksBefore} and ${and(...viewConditions(p, dup))})`);
+  }
   const ascending = (dir === "asc") !== backwards;
   const order = (e: SQL | typeof cases.id | typeof cases.createdAt) => (ascending ? sql`${e} asc` : sql`${e} desc`);
-  const orderBy = [...(key === "age" ? [] : [order(KEY_SQL[key])]), order(cases.createdAt), order(cases.id)];
-  const keyText = key === "age" ? sql<string>`''` : sql<string>`(${KEY_SQL[key]})::text`;
+  const orderBy = [...(key === "age" ? [] : [order(keySql(key))]), order(cases.createdAt), order(cases.id)];
+  const keyText = key === "age" ? sql<string>`''` : sql<string>`(${keySql(key)})::text`;
 
   const rows = await db
     .select({
@@ -187,6 +219,7 @@ export async function listQueue(db: DbOrTx, p: QueueParams, opts: { defaultSort?
       externalRef: cases.externalRef,
       source: cases.source,
       createdAt: cases.createdAt,
+      duplicateGroup: cases.duplicateGroup,
       image: { id: images.id, format: images.format, width: images.width, height: images.height, sizeBytes: images.sizeBytes, sha256: images.sha256 },
       at: createdAtText,
       key: keyText,
@@ -207,13 +240,40 @@ export async function listQueue(db: DbOrTx, p: QueueParams, opts: { defaultSort?
   const prevCursor = first && (backwards ? more : Boolean(p.after)) ? cursorOf(first) : null;
 
   const ids = page.map((r) => r.id);
-  const [decided, twins] = await Promise.all([latestDecisions(db, ids), decidedTwins(db, page.map((r) => r.image.id))]);
-  const items = page.map(({ at: _at, key: _key, ...r }) => {
+  const [decided, twins, groups] = await Promise.all([
+    latestDecisions(db, ids),
+    decidedTwins(db, page.map((r) => r.image.id)),
+    p.group ? groupMembers(db, p, page.map((r) => r.duplicateGroup)) : Promise.resolve(null),
+  ]);
+  const items = page.map(({ at: _at, key: _key, duplicateGroup, ...r }) => {
     const decision = decided.get(r.id) ?? null;
     const twin = twins.get(r.image.id);
-    return { ...r, decision, duplicateOf: !decision && twin && twin.caseId !== r.id ? twin : null };
+    const group = groups ? (groups.get(duplicateGroup) ?? { size: 1, caseIds: [r.id] }) : null;
+    return { ...r, decision, duplicateOf: !decision && twin && twin.caseId !== r.id ? twin : null, group };
   });
   return { items, sort, nextCursor, prevCursor };
+}
+
+/** The view's WHERE conditions on `t`: the filters, the search and the state filter. */
+function viewConditions(p: QueueParams, t: CasesTable = cases): SQL[] {
+  const where = filterConditions(p, t);
+  if (p.state) where.push(inArray(t.state, p.state));
+  return where;
+}
+
+/** Each duplicate group's cases under the view's filters: their number and (some of) their ids. */
+async function groupMembers(db: DbOrTx, p: QueueParams, groups: string[]): Promise<Map<string, { size: number; caseIds: string[] }>> {
+  if (!groups.length) return new Map();
+  const rows = await db
+    .select({
+      group: cases.duplicateGroup,
+      size: sql<number>`count(*)::int`,
+      caseIds: sql<string[]>`(array_agg(${cases.id} order by ${cases.createdAt}, ${cases.id}))[1:${sql.raw(String(QUEUE_GROUP_MEMBER_LIMIT))}]`,
+    })
+    .from(cases)
+    .where(and(inArray(cases.duplicateGroup, [...new Set(groups)]), ...viewConditions(p)))
+    .groupBy(cases.duplicateGroup);
+  return new Map(rows.map((r) => [r.group, { size: Number(r.size), caseIds: r.caseIds }]));
 }
 
 /** Each case's latest decision still in force (an undone one does not count), with the reviewer's email. */

@@ -21,6 +21,8 @@ export async function seedCase(db: Db, seed: SeedCase): Promise<string> {
   await db.insert(cases).values({
     id,
     imageId,
+    imageSizeBytes: 1,
+    duplicateGroup: imageId,
     source: "upload",
     policyId: policy!.id,
     state: seed.state,

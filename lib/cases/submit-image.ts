@@ -17,6 +17,7 @@ import { text } from "../validation";
 import { getBlobStore, imageKey } from "../storage";
 import { publishCaseEvent } from "../live/publish-case-event";
 import { resolvePolicy } from "../policies/resolve-policy";
+import { duplicateGroupFor } from "./duplicate-group";
 import { transitionCase } from "./transition";
 
 export const submitImageInput = z.object({
@@ -105,6 +106,8 @@ export async function submitImage({
         filename: data.filename,
         externalRef: data.externalRef ?? null,
         policyId: policy.id,
+        imageSizeBytes: image.sizeBytes,
+        duplicateGroup: await duplicateGroupFor(tx, image),
         state: "pending_scan",
       })
       .returning();

@@ -27,8 +27,8 @@ async function seed(db: Db, n: number): Promise<{ sha: string; file: string }> {
       20000 + (power(random(), 3) * 15000000)::int, 640 + i % 3000, 480 + i % 2000, 'bench/' || i, substr(md5(i::text), 1, 16),
       now() - interval '400 days'
     from generate_series(1, ${n}) i`);
-  await db.execute(sql`insert into cases (id, image_id, source, submitter_id, filename, external_ref, state, verdict, score, confidence, policy_id, created_at, updated_at)
-    select 'case_bench' || lpad(i::text, 7, '0'), 'img_bench' || (case when i % 33 = 0 then greatest(1, i / 7) else i end),
+  await db.execute(sql`insert into cases (id, image_id, image_size_bytes, duplicate_group, source, submitter_id, filename, external_ref, state, verdict, score, confidence, policy_id, created_at, updated_at)
+    select 'case_bench' || lpad(i::text, 7, '0'), 'img_bench' || j, (select size_bytes from images im where im.id = 'img_bench' || j), 'img_bench' || j,
       source, 'usr_bench' || (1 + i % 20),
       (array['IMG_', 'upload-', 'photo_', 'render-'])[1 + i % 4] || i || (array['.jpg', '.png', '.webp'])[1 + i % 3],
       case when source = 'api' then 'ext-' || i end,
@@ -38,7 +38,7 @@ async function seed(db: Db, n: number): Promise<{ sha: string; file: string }> {
       case when i % 10 = 0 then 'pol_benchstrict' else 'pol_benchdefault' end,
       at, at
     from (
-      select i, at, (case when r3 < 0.6 then 'api' else 'upload' end)::case_source as source, state,
+      select i, j, at, (case when r3 < 0.6 then 'api' else 'upload' end)::case_source as source, state,
         case
           when state in ('pending_scan', 'scanning', 'retry_pending') then null
           when state = 'quarantined' then 50 + r2 * 50
@@ -47,10 +47,10 @@ async function seed(db: Db, n: number): Promise<{ sha: string; file: string }> {
           else r2 * 100
         end::real as score
       from (
-        select i, r2, r3, now() - random() * interval '365 days' as at,
+        select i, j, r2, r3, now() - random() * interval '365 days' as at,
           (case when r < 0.45 then 'reviewed' when r < 0.75 then 'cleared' when r < 0.87 then 'quarantined' when r < 0.92 then 'manual_review'
                 when r < 0.96 then 'pending_scan' when r < 0.98 then 'retry_pending' else 'scanning' end)::case_state as state
-        from (select i, random() r, random() r2, random() r3 from generate_series(1, ${n}) i) g
+        from (select i, (case when i % 33 = 0 then greatest(1, i / 7) else i end) j, random() r, random() r2, random() r3 from generate_series(1, ${n}) i) g
       ) s
     ) c`);
   await db.execute(sql`insert into decisions (id, case_id, reviewer_id, outcome, created_at)
@@ -96,7 +96,10 @@ async function bench(label: string, make: () => Promise<TestDb>) {
       ["default view, page 2", params({ after: page1.nextCursor! })],
       ["filtered: api, ai_generated, score ≥ 70, last 90 days", params({ source: "api", verdict: "ai_generated", score_min: "70", from })],
       ["filtered: undecided, newest first", params({ decision: "none", sort: "newest" })],
+      ["size sort, large to small", params({ sort: "size_large" })],
       ["filtered: size sort, strict policy", params({ sort: "size_large", policy: "strict" })],
+      ["grouped duplicates (risk sort)", params({ group: "1" })],
+      ["grouped duplicates, quarantined, size sort", params({ group: "1", state: "quarantined", sort: "size_small" })],
       [`search: file name "${file.slice(0, -4)}"`, params({ q: file.slice(0, -4) })],
       [`search: sha256 prefix "${sha.slice(0, 8)}"`, params({ q: sha.slice(0, 8) })],
     ];

@@ -107,6 +107,10 @@ export function QueueFilters({ params, defaultSort }: { params: QueueParams; def
         </div>
       </details>
       <div className="flex flex-wrap items-center gap-3">
+        <label className="flex items-center gap-2 text-sm text-slate-800">
+          <input type="checkbox" name="group" value="1" defaultChecked={params.group === "1"} className="h-4 w-4" data-testid="group-duplicates" />
+          Group duplicates (same image, or a near-duplicate)
+        </label>
         <button type="submit" className="rounded bg-slate-900 px-4 py-1.5 text-sm font-medium text-white hover:bg-slate-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-slate-900">
           Apply
         </button>

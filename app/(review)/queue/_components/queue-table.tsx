@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
+import { Fragment, useState, useTransition } from "react";
 import { StateBadge, VerdictLabel } from "@/components/state-badge";
 import { DECISION_OUTCOMES, type DecisionOutcome } from "@/db/schema/enums";
 import type { ActionResult } from "@/lib/actions";
@@ -21,6 +21,8 @@ export interface QueueTableRow {
   image: { format: string; width: number; height: number; sizeBytes: number; sha256: string };
   decision: { outcome: string; reviewer: string; at: string } | null;
   duplicateOf: { caseId: string; outcome: string } | null;
+  /** The grouped view's duplicate group under the view's filters (lib/cases/queue-queries.ts). */
+  group: { size: number; caseIds: string[] } | null;
 }
 
 const OUTCOME_LABELS: Record<DecisionOutcome, string> = { confirmed_ai: "Confirmed AI", authentic: "Authentic", needs_more_info: "Needs more info" };
@@ -33,8 +35,12 @@ const size = (b: number) => (b >= 1024 * 1024 ? `${(b / (1024 * 1024)).toFixed(1
 export function QueueTable({ rows, canDecide, canRescan }: { rows: QueueTableRow[]; canDecide: boolean; canRescan: boolean }) {
   const bulk = canDecide || canRescan;
   const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [open, setOpen] = useState<Set<string>>(new Set());
   const onPage = rows.map((r) => r.id);
   const picked = onPage.filter((id) => selected.has(id));
+  // A grouped row stands for its whole group: a bulk action applies to every case in it.
+  const members = new Map(rows.map((r) => [r.id, r.group?.caseIds ?? [r.id]]));
+  const targets = [...new Set(picked.flatMap((id) => members.get(id) ?? [id]))];
   const all = picked.length === onPage.length && onPage.length > 0;
   const toggle = (id: string, on: boolean) =>
     setSelected((s) => {
@@ -47,7 +53,7 @@ export function QueueTable({ rows, canDecide, canRescan }: { rows: QueueTableRow
   if (rows.length === 0) return <p className="rounded border border-slate-200 bg-white p-6 text-slate-600" data-testid="queue-empty">No cases match this view.</p>;
   return (
     <div className="space-y-3">
-      {bulk && <BulkBar caseIds={picked} canDecide={canDecide} canRescan={canRescan} onDone={() => setSelected(new Set())} />}
+      {bulk && <BulkBar caseIds={targets} canDecide={canDecide} canRescan={canRescan} onDone={() => setSelected(new Set())} />}
       <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white" tabIndex={0} role="region" aria-label="Cases">
         <table className="w-full min-w-[52rem] text-sm" data-testid="queue-table">
           <thead className="bg-slate-50 text-left text-slate-600">
@@ -78,10 +84,11 @@ export function QueueTable({ rows, canDecide, canRescan }: { rows: QueueTableRow
           </thead>
           <tbody className="divide-y divide-slate-100">
             {rows.map((c) => (
-              <tr key={c.id} className="hover:bg-slate-50" data-testid="queue-row" data-case-id={c.id} data-state={c.state}>
+              <Fragment key={c.id}>
+              <tr className="hover:bg-slate-50" data-testid="queue-row" data-case-id={c.id} data-state={c.state}>
                 {bulk && (
                   <td className="px-3 py-2">
-                    <input type="checkbox" aria-label={`Select ${c.filename || c.id}`} checked={selected.has(c.id)} onChange={(e) => toggle(c.id, e.target.checked)} className="h-4 w-4" data-testid="select-case" />
+                    <input type="checkbox" aria-label={c.group && c.group.size > 1 ? `Select ${c.filename || c.id} and its ${c.group.size - 1} duplicates` : `Select ${c.filename || c.id}`} checked={selected.has(c.id)} onChange={(e) => toggle(c.id, e.target.checked)} className="h-4 w-4" data-testid="select-case" />
                   </td>
                 )}
                 <td className="px-3 py-2">
@@ -92,6 +99,26 @@ export function QueueTable({ rows, canDecide, canRescan }: { rows: QueueTableRow
                   <Link href={`/cases/${c.id}`} className="break-all font-mono text-slate-900 underline-offset-2 hover:underline">
                     {c.filename || c.id}
                   </Link>
+                  {c.group && c.group.size > 1 && (
+                    <button
+                      type="button"
+                      aria-expanded={open.has(c.id)}
+                      aria-controls={`group-${c.id}`}
+                      onClick={() =>
+                        setOpen((s) => {
+                          const n = new Set(s);
+                          if (n.has(c.id)) n.delete(c.id);
+                          else n.add(c.id);
+                          return n;
+                        })
+                      }
+                      className="ml-2 rounded-full bg-violet-100 px-2 py-0.5 text-xs font-medium text-violet-900 hover:bg-violet-200 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-slate-900"
+                      data-testid="group-toggle"
+                      data-size={c.group.size}
+                    >
+                      {open.has(c.id) ? "Hide" : "Show"} {c.group.size - 1} duplicate{c.group.size === 2 ? "" : "s"}
+                    </button>
+                  )}
                   <div className="text-xs text-slate-600">
                     {c.image.format.toUpperCase()} · {c.image.width}×{c.image.height} · {size(c.image.sizeBytes)}
                     {c.externalRef && <> · ref {c.externalRef}</>}
@@ -116,6 +143,26 @@ export function QueueTable({ rows, canDecide, canRescan }: { rows: QueueTableRow
                 <td className="px-3 py-2 text-slate-700">{c.source}</td>
                 <td className="whitespace-nowrap px-3 py-2 text-slate-700">{when(c.createdAt)}</td>
               </tr>
+              {c.group && c.group.size > 1 && open.has(c.id) && (
+                <tr id={`group-${c.id}`} className="bg-violet-50" data-testid="group-members">
+                  <td colSpan={bulk ? 8 : 7} className="px-3 py-2 text-xs text-slate-800">
+                    <span className="font-medium">This group&apos;s {c.group.size} cases in this view</span>
+                    {bulk && <span> (selecting the row selects them all)</span>}:
+                    <ul className="mt-1 flex flex-wrap gap-x-3 gap-y-1">
+                      {c.group.caseIds.map((id) => (
+                        <li key={id}>
+                          <Link href={`/cases/${id}`} className="font-mono underline underline-offset-2" data-testid="group-member">
+                            {id}
+                          </Link>
+                          {id === c.id && " (shown)"}
+                        </li>
+                      ))}
+                      {c.group.caseIds.length < c.group.size && <li>and {c.group.size - c.group.caseIds.length} more</li>}
+                    </ul>
+                  </td>
+                </tr>
+              )}
+              </Fragment>
             ))}
           </tbody>
         </table>

@@ -16,15 +16,17 @@ export const GET = apiRoute({ permission: "viewQueue", scope: "cases:read" }, as
 /**
  * Submit an image: multipart/form-data with a `file` part (plus optional `policy`, `external_ref`),
  * or the raw image bytes as the body with any image content type. Answers 202: scanning is async.
+ * The console's upload page sends here too (with the session cookie), for real upload progress.
  */
-export const POST = apiRoute({ permission: "submit", scope: "cases:write" }, async (req, { db, actor, requestId, chargeImages }) => {
+export const POST = apiRoute({ permission: "submit", scope: "cases:write" }, async (req, { db, actor, apiKey, requestId, chargeImages }) => {
   const { bytes, filename, fields } = await readImageUpload(req, ["file"]);
   const f = parseOrThrow(createCaseFields, fields);
   // One image against the key's monthly quota, once the request is known to be well-formed.
   await chargeImages(1);
   const result = await submitImage({
     ctx: { db, actor, requestId },
-    input: { bytes, filename, source: "api", policyName: f.policy, externalRef: f.external_ref },
+    // A signed-in user sending from the console's upload page (session, no key) uploads; a key is the API.
+    input: { bytes, filename, source: apiKey ? "api" : "upload", policyName: f.policy, externalRef: f.external_ref },
   });
   return Response.json(createdCaseDto(result), { status: 202 });
 });
