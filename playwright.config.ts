@@ -6,15 +6,21 @@ export const E2E_BASE_URL = `http://127.0.0.1:${PORT}`;
 /** The one loopback port image URLs may reach in the suite (LOUPE_FETCH_LOOPBACK_PORT): e2e/api/detect.spec.ts serves there. */
 export const E2E_IMAGE_PORT = Number(process.env.E2E_IMAGE_PORT ?? PORT + 1);
 export const E2E_ADMIN = { email: "admin@e2e.test", password: "e2e-admin-password" };
+/**
+ * E2E_CLUSTER=1 runs the suite against the scale-out harness instead of one server (e2e/multi/cluster.ts:
+ * 2 web processes behind a round-robin proxy on E2E_PORT, 2 worker processes, one fresh PostgreSQL
+ * database, one S3 bucket). It needs DATABASE_URL; lib/cli/test-multi.ts runs it in `npm test`.
+ */
+export const E2E_CLUSTER = process.env.E2E_CLUSTER === "1";
 
 export default defineConfig({
   testDir: "e2e",
-  outputDir: "test-results/e2e",
+  outputDir: E2E_CLUSTER ? "test-results/e2e-cluster" : "test-results/e2e",
   timeout: 120_000,
   expect: { timeout: 30_000 },
   fullyParallel: false,
   workers: 1,
-  reporter: [["list"], ["html", { open: "never", outputFolder: "playwright-report" }], ["json", { outputFile: "test-results/playwright.json" }]],
+  reporter: [["list"], ["html", { open: "never", outputFolder: "playwright-report" }], ["json", { outputFile: E2E_CLUSTER ? "test-results/playwright-cluster.json" : "test-results/playwright.json" }]],
   use: {
     baseURL: E2E_BASE_URL,
     screenshot: "only-on-failure",
@@ -31,13 +37,17 @@ export default defineConfig({
     { name: "ops", testMatch: /ops\/.*\.spec\.ts/, dependencies: ["ui"] },
   ],
   webServer: {
-    command: "node --import tsx e2e/serve.ts",
+    command: E2E_CLUSTER ? "node --import tsx e2e/multi/cluster.ts" : "node --import tsx e2e/serve.ts",
     url: `http://127.0.0.1:${PORT}/api/v1/health`,
-    timeout: 300_000,
+    // The cluster's first web server may have to build the app.
+    timeout: E2E_CLUSTER ? 900_000 : 300_000,
     reuseExistingServer: false,
     stdout: "pipe",
+    // SIGTERM lets the cluster stop its processes, drop its database and remove its bucket.
+    ...(E2E_CLUSTER ? { gracefulShutdown: { signal: "SIGTERM" as const, timeout: 30_000 } } : {}),
     env: {
       PORT: String(PORT),
+      MULTI_PORT: String(PORT),
       LOUPE_ADMIN_EMAIL: E2E_ADMIN.email,
       LOUPE_ADMIN_PASSWORD: E2E_ADMIN.password,
       // e2e/api/jobs.spec.ts receives webhooks on 127.0.0.1 and waits for a retry: loopback allowed,

@@ -32,26 +32,46 @@ export const MIGRATIONS_FOLDER = path.resolve(/*turbopackIgnore: true*/ process.
 // Arbitrary constant: serialises migrations when several processes start against one PostgreSQL.
 const MIGRATION_LOCK_KEY = 4_242_001;
 
-export async function openDb(opts: { url?: string; pgliteDir?: string; migrate?: boolean } = {}): Promise<DbHandle> {
+export interface OpenDbOptions {
+  /** PostgreSQL URL; unset → PGlite. */
+  url?: string;
+  /**
+   * A direct (session) connection to the same database, for what a transaction-mode pooler such as
+   * PgBouncer cannot carry: LISTEN (the pooler hands the server connection to another client after
+   * each transaction, so notifications would go astray) and the migration's session advisory lock.
+   * Unset → `url` serves those too (no pooler, or a session-mode one). See deploy/README.md.
+   */
+  directUrl?: string;
+  pgliteDir?: string;
+  migrate?: boolean;
+}
+
+export async function openDb(opts: OpenDbOptions = {}): Promise<DbHandle> {
   const url = opts.url;
   let handle: DbHandle;
   if (url) {
     const { default: postgres } = await import("postgres");
     const { drizzle } = await import("drizzle-orm/postgres-js");
     const client = postgres(url, { max: 10, onnotice: () => {} });
+    const directUrl = opts.directUrl ?? url;
+    // postgres.js LISTENs on one dedicated connection of the client it is asked on; with a direct URL
+    // that is a small client of its own (max 1: it only ever holds the listening connection).
+    const listener = directUrl === url ? client : postgres(directUrl, { max: 1, onnotice: () => {} });
     handle = {
       db: drizzle({ client, schema }) as unknown as Db,
       kind: "postgres",
       listen: async (channel, onPayload) => {
-        const { unlisten } = await client.listen(channel, onPayload);
+        const { unlisten } = await listener.listen(channel, onPayload);
         return unlisten;
       },
-      close: () => client.end({ timeout: 5 }),
+      close: async () => {
+        await Promise.all([client.end({ timeout: 5 }), listener === client ? null : listener.end({ timeout: 5 })]);
+      },
     };
     if (opts.migrate !== false) {
       const { migrate } = await import("drizzle-orm/postgres-js/migrator");
       // One dedicated connection holds a session advisory lock for the whole migration.
-      const lockClient = postgres(url, { max: 1, onnotice: () => {} });
+      const lockClient = postgres(directUrl, { max: 1, onnotice: () => {} });
       try {
         await lockClient`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
         await migrate(drizzle({ client: lockClient }), { migrationsFolder: MIGRATIONS_FOLDER });
@@ -86,7 +106,7 @@ const globalForDb = globalThis as unknown as { __loupeDb?: Promise<DbHandle> };
 /** The process-wide database, migrated on first use. */
 export function getDbHandle(): Promise<DbHandle> {
   // A failed open (the database was down) is not cached: the next request tries again.
-  globalForDb.__loupeDb ??= openDb({ url: env.DATABASE_URL }).catch((err: unknown) => {
+  globalForDb.__loupeDb ??= openDb({ url: env.DATABASE_URL, directUrl: env.DATABASE_DIRECT_URL }).catch((err: unknown) => {
     globalForDb.__loupeDb = undefined;
     throw err;
   });

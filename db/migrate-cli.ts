@@ -2,6 +2,6 @@
 import { env } from "../lib/env";
 import { openDb } from "./index";
 
-const handle = await openDb({ url: env.DATABASE_URL });
+const handle = await openDb({ url: env.DATABASE_URL, directUrl: env.DATABASE_DIRECT_URL });
 console.log(`Migrations applied (${handle.kind}).`);
 await handle.close();

@@ -11,6 +11,12 @@ const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   /** PostgreSQL URL. Unset → embedded PGlite under DATA_DIR/pglite. */
   DATABASE_URL: z.string().url().optional(),
+  /**
+   * A direct (session-mode) connection to the same database, for LISTEN and migrations, when
+   * DATABASE_URL goes through a transaction-mode pooler such as PgBouncer (deploy/README.md). Unset →
+   * DATABASE_URL serves those too.
+   */
+  DATABASE_DIRECT_URL: z.string().url().optional(),
   /** Root for the embedded database and local blobs. */
   DATA_DIR: z.string().default("./data"),
   /** Override the PGlite directory (default DATA_DIR/pglite). "memory://" keeps it in RAM. */

@@ -121,9 +121,12 @@ try {
   // The first web server builds the app when the sources are newer than .next (lib/cli/start.ts),
   // migrates and creates the admin; the others start once it answers, on that build.
   const webPorts = [await freePort(), await freePort()];
-  run("web0", ["--import", "tsx", "lib/cli/start.ts"], { ...common, HOST: "127.0.0.1", PORT: String(webPorts[0]) });
+  // The proxy sets X-Forwarded-For to its client's address, so the web servers trust it (the sign-in
+  // throttle keys on that address: e2e/api/sign-in-throttle.spec.ts).
+  const web: NodeJS.ProcessEnv = { ...common, HOST: "127.0.0.1", LOUPE_TRUST_PROXY: "true" };
+  run("web0", ["--import", "tsx", "lib/cli/start.ts"], { ...web, PORT: String(webPorts[0]) });
   await waitHealthy(webPorts[0]!, 900_000);
-  run("web1", ["--import", "tsx", "lib/cli/start.ts"], { ...common, HOST: "127.0.0.1", PORT: String(webPorts[1]) });
+  run("web1", ["--import", "tsx", "lib/cli/start.ts"], { ...web, PORT: String(webPorts[1]) });
   for (const i of [0, 1]) run(`worker${i}`, ["--initial-heap-size=64", "--import", "tsx/esm", "lib/worker/main.ts"], common);
   await waitHealthy(webPorts[1]!, 120_000);
   proxy = await startRoundRobinProxy(webPorts.map((port) => ({ host: "127.0.0.1", port })), PORT);

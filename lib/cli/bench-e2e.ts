@@ -1,5 +1,6 @@
 // `npm run bench:e2e`: upload → verdict latency as a user sees it. Starts the built app on a spare port
-// with a throw-away PGlite database (or targets BENCH_URL with BENCH_EMAIL/BENCH_PASSWORD), signs in,
+// with a throw-away PGlite database — or, with BENCH_DATABASE_URL (a local PostgreSQL server), a
+// throw-away database there — (or targets BENCH_URL with BENCH_EMAIL/BENCH_PASSWORD), signs in,
 // opens the live stream (GET /api/v1/events) and uploads 1024×1024 JPEGs through POST /api/v1/cases:
 // a case's latency runs from the start of its upload to its verdict arriving on the stream.
 //   1. one image at a time on an idle app, 20 times (after 2 warm-ups): p50/p95;
@@ -12,6 +13,7 @@ import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
 import { runDetection } from "../detection";
+import { assertLocal } from "../testing/test-db";
 import { benchJpeg, pct, startBenchServer } from "./bench-support";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3299);
@@ -116,7 +118,24 @@ async function startServer(): Promise<{ cleanup: () => Promise<void> }> {
     NODE_ENV: "production",
   };
   delete env.DATABASE_URL;
-  return startBenchServer(BASE, env, dataDir);
+  if (!process.env.BENCH_DATABASE_URL) return startBenchServer(BASE, env, dataDir);
+  // PGlite runs PostgreSQL in WebAssembly on the server's main thread, where it competes with the
+  // request handling and the scan slots for one core; on PostgreSQL that work is the server's.
+  assertLocal(process.env.BENCH_DATABASE_URL);
+  const { default: postgres } = await import("postgres");
+  const admin = postgres(process.env.BENCH_DATABASE_URL, { max: 1, onnotice: () => {} });
+  const name = `loupe_bench_e2e_${Date.now().toString(36)}`;
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(process.env.BENCH_DATABASE_URL);
+  url.pathname = `/${name}`;
+  const server = await startBenchServer(BASE, { ...env, DATABASE_URL: url.toString() }, dataDir);
+  return {
+    cleanup: async () => {
+      await server.cleanup();
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end({ timeout: 5 });
+    },
+  };
 }
 
 async function main() {
@@ -127,7 +146,8 @@ async function main() {
     const cookie = await signIn();
     const stream = await openStream(cookie);
     let seed = 1;
-    console.log(`upload → verdict on the live stream, 1024×1024 JPEG, ${BASE}, ${cores} cores, load average ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+    const db = process.env.BENCH_URL ? "the target's database" : process.env.BENCH_DATABASE_URL ? "PostgreSQL" : "PGlite";
+    console.log(`upload → verdict on the live stream, 1024×1024 JPEG, ${BASE}, ${db}, ${cores} cores, load average ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}`);
 
     for (let i = 0; i < 2; i++) await uploadAndWait(cookie, stream, await benchJpeg(seed++), "warmup.jpg");
     const idle: number[] = [];

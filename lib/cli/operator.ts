@@ -16,7 +16,7 @@ export class UsageError extends Error {}
 export async function runOperatorCommand(usage: string, fn: (ctx: Ctx & { db: Db }) => Promise<void>): Promise<void> {
   let handle: Awaited<ReturnType<typeof openDb>> | undefined;
   try {
-    handle = await openDb({ url: env.DATABASE_URL });
+    handle = await openDb({ url: env.DATABASE_URL, directUrl: env.DATABASE_DIRECT_URL });
     await fn({ db: handle.db, actor: { type: "system" } });
   } catch (err) {
     if (err instanceof UsageError) {

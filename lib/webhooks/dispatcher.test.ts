@@ -1,17 +1,20 @@
 // The dispatcher against a real local receiver: signed POSTs, the delivery log, retries, giving up
 // (which disables a key's endpoint), replays, the address check at send time, and — on PostgreSQL —
-// two dispatchers with their own connection pools sending every delivery exactly once.
+// two dispatchers with their own connection pools sending every delivery exactly once; a running
+// dispatcher woken by the outbox's NOTIFY.
 import { eq, sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { openDb, type Db, type DbHandle } from "../../db";
-import { auditEvents, webhookAttempts, webhookDeliveries, webhookEndpoints } from "../../db/schema";
+import { auditEvents, webhookAttempts, webhookDeliveries, webhookEndpoints, type Case } from "../../db/schema";
 import { newId } from "../ids";
 import { WEBHOOK_MAX_RETRIES } from "../limits";
 import { createPostgresTestDb, createTestDb, insertTestUser, serverUrl, TEST_DB_KINDS, type TestDb } from "../testing/test-db";
 import { startReceiver, type Receiver } from "../testing/webhook-receiver";
 import { insertTestApiKey } from "../testing/webhook-fixtures";
-import { claimDeliveries, dispatchOnce, type DispatchOptions } from "./dispatcher";
+import { claimDeliveries, dispatchOnce, startWebhookDispatcher, type Dispatcher, type DispatchOptions } from "./dispatcher";
 import { enableWebhookEndpoint } from "./enable-webhook-endpoint";
+import { enqueueEvent } from "./events";
+import { notifyOutbox } from "./outbox-notice";
 import { listDisabledEndpoints, listRecentDeliveries } from "./queries";
 import { replayDelivery } from "./replay-delivery";
 import { verifyWebhookSignature } from "./signature";
@@ -193,5 +196,58 @@ describe.skipIf(!serverUrl)("two dispatchers on PostgreSQL (needs DATABASE_URL)"
     const rows = await t.db.select().from(webhookDeliveries);
     expect(rows.every((r) => r.status === "delivered" && r.attempts === 1)).toBe(true);
     expect(await t.db.select().from(webhookAttempts)).toHaveLength(40);
+  });
+});
+
+describe.each(TEST_DB_KINDS)("dispatcher wake-ups on %s", (kind) => {
+  let t: TestDb;
+  let receiver: Receiver;
+  let other: DbHandle | null = null;
+  let dispatcher: Dispatcher | null = null;
+
+  beforeEach(async () => {
+    t = await createTestDb(kind);
+    receiver = await startReceiver();
+    // On PostgreSQL the rows are written through a pool of their own, as another process would.
+    other = t.url ? await openDb({ url: t.url, migrate: false }) : null;
+  });
+  afterEach(async () => {
+    await dispatcher?.stop(5_000);
+    dispatcher = null;
+    await other?.close();
+    await receiver?.close();
+    await t?.cleanup();
+  });
+
+  it("an outbox row committed elsewhere is sent at once, not at the next poll", async () => {
+    const writer = other?.db ?? t.db;
+    const { endpointId } = await seed(writer, receiver.url, 0);
+    // A poll of a minute: within the test's 10 s, only the NOTIFY can explain a delivery.
+    dispatcher = startWebhookDispatcher({ db: t.db, listen: t.listen, pollMs: 60_000, policy: { allowLoopback: true }, log: () => {} });
+    await dispatcher.ready;
+    // The first round found nothing; the dispatcher now sleeps until woken.
+    await new Promise((r) => setTimeout(r, 200));
+    const [endpoint] = await writer.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, endpointId));
+    // enqueueEvent reads only the case's id and API key.
+    const c = { id: newId("case"), apiKeyId: endpoint!.apiKeyId } as Case;
+    await writer.transaction((tx) => enqueueEvent(tx, { event: "case.cleared", case: c, data: {} }));
+    await expect.poll(() => receiver.received.length, { timeout: 10_000 }).toBe(1);
+    expect(receiver.received[0]!.headers["x-loupe-event"]).toBe("case.cleared");
+  });
+
+  it("without LISTEN the same row waits for the poll", async () => {
+    await seed(t.db, receiver.url, 0);
+    dispatcher = startWebhookDispatcher({ db: t.db, pollMs: 60_000, policy: { allowLoopback: true }, log: () => {} });
+    await dispatcher.ready;
+    await new Promise((r) => setTimeout(r, 200));
+    const [endpoint] = await t.db.select().from(webhookEndpoints);
+    await t.db.transaction(async (tx) => {
+      await tx.insert(webhookDeliveries).values({ id: newId("webhookDelivery"), endpointId: endpoint!.id, eventId: newId("webhookEvent"), event: "case.cleared", body: "{}" });
+      await notifyOutbox(tx);
+    });
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(receiver.received).toHaveLength(0);
+    dispatcher.poke();
+    await expect.poll(() => receiver.received.length, { timeout: 10_000 }).toBe(1);
   });
 });

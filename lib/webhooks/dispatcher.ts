@@ -3,9 +3,11 @@
 // marks it delivered or schedules the next try (lib/webhooks/backoff.ts). A delivery that used up its
 // retries fails, and its key's endpoint is disabled until an admin re-enables it (the admin notice
 // on /admin/webhooks). It runs beside the scan worker: in the web server (lib/worker/in-process.ts)
-// and in `npm run worker`.
+// and in `npm run worker`. It LISTENs for the outbox's NOTIFY (lib/webhooks/outbox-notice.ts), sent by
+// whichever process wrote the rows, and claims at once; the poll is the safety net for what no notice
+// announces (a retry's backoff ending, an expired lease) or a notice lost while the connection was down.
 import { and, asc, eq, inArray, isNull, lte, or, sql } from "drizzle-orm";
-import type { Db } from "../../db";
+import type { Db, Listen } from "../../db";
 import { webhookAttempts, webhookDeliveries, webhookEndpoints, type WebhookDelivery, type WebhookEndpoint } from "../../db/schema";
 import { writeAudit } from "../audit";
 import { env } from "../env";
@@ -14,6 +16,7 @@ import { WEBHOOK_MAX_RETRIES, WEBHOOK_TIMEOUT_MS } from "../limits";
 import { redact } from "../log";
 import type { AddressPolicy } from "./address";
 import { retryDelayMs } from "./backoff";
+import { WEBHOOK_OUTBOX_CHANNEL } from "./outbox-notice";
 import { sendWebhook, type SendFn } from "./send";
 import { SIGNATURE_HEADER, signatureHeader } from "./signature";
 
@@ -138,6 +141,8 @@ export async function dispatchOnce(db: Db, opts: DispatchOptions, batch = 10): P
 
 export interface Dispatcher {
   id: string;
+  /** Resolves once listening (or once LISTEN failed, leaving the poll). */
+  ready: Promise<void>;
   poke(): void;
   stop(timeoutMs?: number): Promise<void>;
 }
@@ -146,6 +151,10 @@ export interface DispatcherOptions {
   db: Db;
   id?: string;
   pollMs?: number;
+  /** LISTEN on the database (DbHandle.listen); without it the dispatcher only polls. */
+  listen?: Listen;
+  /** Overrides LOUPE_WEBHOOK_ALLOW_LOOPBACK (tests). */
+  policy?: AddressPolicy;
   log?: (msg: string) => void;
   send?: SendFn;
 }
@@ -160,17 +169,40 @@ export function startWebhookDispatcher(opts: DispatcherOptions): Dispatcher {
   const log = opts.log ?? ((m: string) => console.log(`[webhooks ${id}] ${redact(m)}`));
   const settings = dispatchSettingsFromEnv();
   const pollMs = opts.pollMs ?? settings.pollMs;
+  const policy = opts.policy ?? settings.policy;
   let stopping = false;
   let wake: (() => void) | null = null;
+  /** Set by a notice that came while a round was running: that round may have claimed too early. */
+  let poked = false;
+  const poke = () => {
+    poked = true;
+    wake?.();
+  };
+
+  let unlisten: (() => Promise<void>) | null = null;
+  /** LISTEN once; after a failure (database down at start) the next round tries again. */
+  async function listen(): Promise<void> {
+    if (!opts.listen || unlisten || stopping) return;
+    try {
+      unlisten = await opts.listen(WEBHOOK_OUTBOX_CHANNEL, poke);
+      if (stopping) await unlisten();
+    } catch (err) {
+      log(`LISTEN failed, polling every ${pollMs} ms until it works: ${(err as Error).message}`);
+    }
+  }
+  const ready = listen();
+
   const loop = (async () => {
+    await ready;
     while (!stopping) {
       let n = 0;
+      poked = false;
       try {
-        n = await dispatchOnce(opts.db, { owner: id, retryBaseMs: settings.retryBaseMs, policy: settings.policy, send: opts.send });
+        n = await dispatchOnce(opts.db, { owner: id, retryBaseMs: settings.retryBaseMs, policy, send: opts.send });
       } catch (err) {
         log(`dispatch failed: ${(err as Error).message}`);
       }
-      if (n > 0 || stopping) continue;
+      if (n > 0 || poked || stopping) continue;
       await new Promise<void>((resolve) => {
         const t = setTimeout(done, pollMs);
         function done() {
@@ -180,15 +212,18 @@ export function startWebhookDispatcher(opts: DispatcherOptions): Dispatcher {
         }
         wake = done;
       });
+      await listen();
     }
   })();
   return {
     id,
-    poke: () => wake?.(),
+    ready,
+    poke,
     async stop(timeoutMs = 15_000) {
       stopping = true;
       wake?.();
       await Promise.race([loop, new Promise((r) => setTimeout(r, timeoutMs).unref?.())]);
+      await unlisten?.().catch(() => {});
     },
   };
 }

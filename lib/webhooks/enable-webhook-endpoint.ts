@@ -4,6 +4,7 @@ import { webhookEndpoints } from "../../db/schema";
 import { writeAudit } from "../audit";
 import { authorize, type Ctx } from "../context";
 import { ownedEndpoint } from "./endpoint-access";
+import { notifyOutbox } from "./outbox-notice";
 
 export const enableWebhookEndpointInput = z.object({ endpointId: z.string().startsWith("whe_") });
 
@@ -18,6 +19,8 @@ export async function enableWebhookEndpoint({ ctx, input }: { ctx: Ctx; input: z
     const endpoint = await ownedEndpoint(tx, ctx, data.endpointId);
     if (!endpoint.disabledAt) return;
     await tx.update(webhookEndpoints).set({ disabledAt: null, disabledReason: null }).where(eq(webhookEndpoints.id, endpoint.id));
+    // Its pending deliveries are due again.
+    await notifyOutbox(tx);
     await writeAudit(tx, ctx.actor, { action: "webhook.endpoint_enable", targetType: "webhook_endpoint", targetId: endpoint.id });
   });
 }

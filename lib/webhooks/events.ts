@@ -6,6 +6,7 @@ import type { Tx } from "../../db";
 import { images, jobs, webhookDeliveries, webhookEndpoints, type Case, type Decision, type Detection, type Job, type WebhookEndpoint, type WebhookEvent } from "../../db/schema";
 import { caseDto, detectionDto, jobDto } from "../api/dto";
 import { newId } from "../ids";
+import { notifyOutbox } from "./outbox-notice";
 
 /** Events a job's own `webhook_url` receives; key endpoints receive every event they subscribe to. */
 const JOB_EVENTS: readonly WebhookEvent[] = ["job.completed", "job.failed"];
@@ -44,6 +45,7 @@ export async function enqueueEvent(tx: Tx, input: { event: WebhookEvent; case: C
   await tx.insert(webhookDeliveries).values(
     targets.map((e) => ({ id: newId("webhookDelivery"), endpointId: e.id, eventId, event: input.event, caseId: input.case.id, body: json })),
   );
+  await notifyOutbox(tx);
   return eventId;
 }
 

@@ -5,6 +5,7 @@ import { writeAudit } from "../audit";
 import { authorize, type Ctx } from "../context";
 import { AppError } from "../errors";
 import { newId } from "../ids";
+import { notifyOutbox } from "./outbox-notice";
 
 export const replayDeliveryInput = z.object({ deliveryId: z.string().startsWith("whd_") });
 
@@ -28,6 +29,7 @@ export async function replayDelivery({ ctx, input }: { ctx: Ctx; input: z.input<
       .insert(webhookDeliveries)
       .values({ id: newId("webhookDelivery"), endpointId: delivery.endpointId, eventId: delivery.eventId, event: delivery.event, caseId: delivery.caseId, body: delivery.body })
       .returning();
+    await notifyOutbox(tx);
     await writeAudit(tx, ctx.actor, { action: "webhook.replay", targetType: "webhook_delivery", targetId: replay!.id, data: { of: delivery.id, eventId: delivery.eventId } });
     return replay!;
   });

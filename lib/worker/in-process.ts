@@ -15,7 +15,7 @@ export function startInProcessWorker(): Promise<Worker | null> {
     if (!env.LOUPE_INPROCESS_WORKER) return null;
     const worker = startWorker({ db: handle.db, listen: handle.listen, ...workerOptionsFromEnv() });
     // Webhook deliveries go out from the same process as the scans that cause them.
-    const dispatcher = startWebhookDispatcher({ db: handle.db, id: worker.id });
+    const dispatcher = startWebhookDispatcher({ db: handle.db, listen: handle.listen, id: worker.id });
     const stop = () => {
       void Promise.all([worker.stop(10_000), dispatcher.stop(10_000)]).then(() => process.exit(0));
     };

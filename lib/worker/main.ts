@@ -16,7 +16,7 @@ await bootstrap(handle.db);
 // Woken by NOTIFY the moment a case is committed, by whichever process committed it.
 const worker = startWorker({ db: handle.db, listen: handle.listen, ...workerOptionsFromEnv() });
 // Webhook deliveries go out beside the scans; several processes share the outbox through row leases.
-const dispatcher = startWebhookDispatcher({ db: handle.db, id: worker.id });
+const dispatcher = startWebhookDispatcher({ db: handle.db, listen: handle.listen, id: worker.id });
 await worker.ready;
 console.log("[worker] listening for new cases");
 
