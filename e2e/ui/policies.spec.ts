@@ -113,6 +113,11 @@ test("a blurring policy with an auto-clear band, assigned to an API key, decides
     expect(c.policy?.name ?? c.policy).toContain(name);
   }).toPass({ timeout: 60_000 });
 
+  // In the queue its thumbnail is blurred too (a case of the default policy is not).
+  await page.goto(`/queue?q=${id}`);
+  await expect(page.locator(`[data-testid="queue-row"][data-case-id="${id}"] img`)).toHaveAttribute("data-blurred", "true");
+  await expect(page.locator("[data-testid=queue-row] img[data-blurred]")).toHaveCount(1);
+
   await page.goto(`/cases/${id}`);
   await expect(page.getByTestId("verdict-sentence").first()).toContainText("≤ policy auto-clear threshold 40");
   const viewer = page.getByTestId("case-viewer");

@@ -157,6 +157,8 @@ export interface QueueRow {
    * Null when not grouping.
    */
   group: { size: number; caseIds: string[] } | null;
+  /** The case's policy blurs images until a reviewer reveals them (the thumbnail is blurred). */
+  blur: boolean;
 }
 
 /** The most case ids a grouped row carries (a bulk action on the row applies to these). */
@@ -220,6 +222,7 @@ export async function listQueue(db: DbOrTx, p: QueueParams, opts: { defaultSort?
       source: cases.source,
       createdAt: cases.createdAt,
       duplicateGroup: cases.duplicateGroup,
+      policyId: cases.policyId,
       image: { id: images.id, format: images.format, width: images.width, height: images.height, sizeBytes: images.sizeBytes, sha256: images.sha256 },
       at: createdAtText,
       key: keyText,
@@ -240,16 +243,19 @@ export async function listQueue(db: DbOrTx, p: QueueParams, opts: { defaultSort?
   const prevCursor = first && (backwards ? more : Boolean(p.after)) ? cursorOf(first) : null;
 
   const ids = page.map((r) => r.id);
-  const [decided, twins, groups] = await Promise.all([
+  const [decided, twins, groups, blurring] = await Promise.all([
     latestDecisions(db, ids),
     decidedTwins(db, page.map((r) => r.image.id)),
     p.group ? groupMembers(db, p, page.map((r) => r.duplicateGroup)) : Promise.resolve(null),
+    // The policies that blur images (a handful of rows): their cases' thumbnails are blurred too.
+    db.select({ id: policies.id }).from(policies).where(eq(policies.blurImages, true)),
   ]);
-  const items = page.map(({ at: _at, key: _key, duplicateGroup, ...r }) => {
+  const blurIds = new Set(blurring.map((x) => x.id));
+  const items = page.map(({ at: _at, key: _key, duplicateGroup, policyId, ...r }) => {
     const decision = decided.get(r.id) ?? null;
     const twin = twins.get(r.image.id);
     const group = groups ? (groups.get(duplicateGroup) ?? { size: 1, caseIds: [r.id] }) : null;
-    return { ...r, decision, duplicateOf: !decision && twin && twin.caseId !== r.id ? twin : null, group };
+    return { ...r, decision, duplicateOf: !decision && twin && twin.caseId !== r.id ? twin : null, group, blur: blurIds.has(policyId) };
   });
   return { items, sort, nextCursor, prevCursor };
 }

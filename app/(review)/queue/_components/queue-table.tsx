@@ -23,6 +23,8 @@ export interface QueueTableRow {
   duplicateOf: { caseId: string; outcome: string } | null;
   /** The grouped view's duplicate group under the view's filters (lib/cases/queue-queries.ts). */
   group: { size: number; caseIds: string[] } | null;
+  /** Blurred thumbnail: the case's policy hides images until a reviewer reveals them on the case page. */
+  blur: boolean;
 }
 
 const OUTCOME_LABELS: Record<DecisionOutcome, string> = { confirmed_ai: "Confirmed AI", authentic: "Authentic", needs_more_info: "Needs more info" };
@@ -93,7 +95,14 @@ export function QueueTable({ rows, canDecide, canRescan }: { rows: QueueTableRow
                 )}
                 <td className="px-3 py-2">
                   {/* eslint-disable-next-line @next/next/no-img-element */}
-                  <img src={`/api/v1/cases/${c.id}/image`} alt="" className="h-12 w-12 rounded object-cover" loading="lazy" />
+                  <img
+                    src={`/api/v1/cases/${c.id}/image`}
+                    alt=""
+                    className={`h-12 w-12 rounded object-cover ${c.blur ? "blur-md" : ""}`}
+                    loading="lazy"
+                    data-blurred={c.blur || undefined}
+                    title={c.blur ? "Blurred by the case's policy: open the case to reveal it" : undefined}
+                  />
                 </td>
                 <td className="max-w-[16rem] px-3 py-2">
                   <Link href={`/cases/${c.id}`} className="break-all font-mono text-slate-900 underline-offset-2 hover:underline">
