@@ -13,7 +13,7 @@ import { DEFAULT_MONTHLY_IMAGE_QUOTA, DEFAULT_RATE_LIMIT_PER_MINUTE } from "../l
 import { hashApiKeySecret } from "./api-key-secret";
 import type { ApiKeyActor } from "./authenticate-api-key";
 import { utcDay } from "./usage";
-import type { RateLimitVerdict } from "./rate-limit";
+import { bucketVerdict, type RateLimitVerdict } from "./rate-limit";
 
 interface Row {
   id: string;
@@ -71,8 +71,6 @@ export async function admitApiKey(db: DbOrTx, secret: string, now = new Date()):
   const row = rows[0];
   if (!row) return null;
   const limit = Number(row.rate_limit);
-  const perSecond = limit / 60;
-  const tokens = Math.min(limit, Number(row.tokens));
   const scopes = (typeof row.scopes === "string" ? JSON.parse(row.scopes) : row.scopes) as ApiKeyScope[];
   return {
     actor: {
@@ -89,12 +87,6 @@ export async function admitApiKey(db: DbOrTx, secret: string, now = new Date()):
         monthlyImageQuota: row.monthly_image_quota ?? DEFAULT_MONTHLY_IMAGE_QUOTA,
       },
     },
-    rateLimit: {
-      allowed: row.allowed,
-      limit,
-      remaining: Math.max(0, Math.floor(tokens)),
-      resetSeconds: Math.ceil((limit - tokens) / perSecond),
-      retryAfterSeconds: row.allowed ? 0 : Math.max(1, Math.ceil((1 - tokens) / perSecond)),
-    },
+    rateLimit: bucketVerdict(limit, Number(row.tokens), row.allowed),
   };
 }

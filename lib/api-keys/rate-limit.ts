@@ -37,12 +37,18 @@ export async function takeToken(db: DbOrTx, lineageId: string, limitPerMinute: n
       },
     })
     .returning({ tokens: apiRateLimits.tokens, allowed: apiRateLimits.allowed });
-  const tokens = Math.min(limit, row!.tokens);
+  return bucketVerdict(limit, row!.tokens, row!.allowed);
+}
+
+/** The headers' numbers for a bucket of `limit` tokens a minute that holds `tokens` after this request. */
+export function bucketVerdict(limit: number, tokensLeft: number, allowed: boolean): RateLimitVerdict {
+  const perSecond = limit / 60;
+  const tokens = Math.min(limit, tokensLeft);
   return {
-    allowed: row!.allowed,
+    allowed,
     limit,
     remaining: Math.max(0, Math.floor(tokens)),
     resetSeconds: Math.ceil((limit - tokens) / perSecond),
-    retryAfterSeconds: row!.allowed ? 0 : Math.max(1, Math.ceil((1 - tokens) / perSecond)),
+    retryAfterSeconds: allowed ? 0 : Math.max(1, Math.ceil((1 - tokens) / perSecond)),
   };
 }
