@@ -54,8 +54,9 @@ function VolumeChart({ days }: { days: DayVolume[] }) {
                 y -= h;
                 return h > 0 ? <rect key={s.key} x={i * bw + 2} y={y} width={Math.max(1, bw - 4)} height={h} fill={s.color} /> : null;
               })}
-              {(i === 0 || i === days.length - 1 || i % 7 === 0) && (
-                <text x={i * bw + bw / 2} y={H + 14} fontSize={10} textAnchor="middle" fill="var(--color-slate-700)">
+              {/* a tick a week, counted back from today so the last two labels never collide */}
+              {(days.length - 1 - i) % 7 === 0 && (
+                <text x={i === days.length - 1 ? W : i * bw + bw / 2} y={H + 14} fontSize={10} textAnchor={i === days.length - 1 ? "end" : "middle"} fill="var(--color-slate-700)">
                   {d.day.slice(5)}
                 </text>
               )}
