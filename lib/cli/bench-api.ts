@@ -1,6 +1,8 @@
 // `npm run bench:api`: throughput and latency of the Integration API. Starts the built app on a spare
-// port with a throw-away PGlite database and an API key made beforehand by the operator CLI (`loupe keys
-// create`, with limits high enough not to throttle the run), or targets BENCH_URL with BENCH_KEY. Then:
+// port with a throw-away PGlite database — or, with BENCH_DATABASE_URL (a local PostgreSQL server), a
+// throw-away database there — and an API key made beforehand by the operator CLI (`loupe keys create`,
+// with limits high enough not to throttle the run), or targets BENCH_URL with BENCH_KEY (and BENCH_PID,
+// the server's process id on this machine, for its CPU time). Then:
 //   1. sync POST /api/v1/detect of distinct 1024² JPEGs (raw bodies), concurrency 4: req/s, p50, p99, errors,
 //      beside the engine alone on one core (inline) × cores, the most the detection threads could give;
 //   2. cached lookups: the same image again and again (answered from the detection cache), concurrency 32.
@@ -13,6 +15,7 @@ import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
 import { runDetection } from "../detection";
+import { assertLocal } from "../testing/test-db";
 import { benchJpeg, pct, processTreeCpuMs, startBenchServer } from "./bench-support";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3297);
@@ -84,7 +87,7 @@ function makeKey(env: NodeJS.ProcessEnv): string {
 async function startServer(): Promise<{ key: string; pid: number | null; cleanup: () => Promise<void> }> {
   if (process.env.BENCH_URL) {
     if (!process.env.BENCH_KEY) throw new Error("BENCH_URL needs BENCH_KEY (an API key with the detect scope)");
-    return { key: process.env.BENCH_KEY, pid: null, cleanup: async () => {} };
+    return { key: process.env.BENCH_KEY, pid: process.env.BENCH_PID ? Number(process.env.BENCH_PID) : null, cleanup: async () => {} };
   }
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "loupe-bench-api-"));
   const env: NodeJS.ProcessEnv = {
@@ -96,9 +99,38 @@ async function startServer(): Promise<{ key: string; pid: number | null; cleanup
     NODE_ENV: "production",
   };
   delete env.DATABASE_URL;
-  const key = makeKey(env);
-  const { pid, cleanup } = await startBenchServer(BASE, env, dataDir);
-  return { key, pid, cleanup };
+  if (!process.env.BENCH_DATABASE_URL) {
+    const key = makeKey(env);
+    const { pid, cleanup } = await startBenchServer(BASE, env, dataDir);
+    return { key, pid, cleanup };
+  }
+  // PGlite runs PostgreSQL in WebAssembly on the server's main thread; on PostgreSQL that work is the
+  // database server's, whose CPU time the per-request numbers below do not include.
+  assertLocal(process.env.BENCH_DATABASE_URL);
+  const { default: postgres } = await import("postgres");
+  const admin = postgres(process.env.BENCH_DATABASE_URL, { max: 1, onnotice: () => {} });
+  const name = `loupe_bench_api_${Date.now().toString(36)}`;
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(process.env.BENCH_DATABASE_URL);
+  url.pathname = `/${name}`;
+  const pgEnv = { ...env, DATABASE_URL: url.toString() };
+  try {
+    const key = makeKey(pgEnv);
+    const server = await startBenchServer(BASE, pgEnv, dataDir);
+    return {
+      key,
+      pid: server.pid,
+      cleanup: async () => {
+        await server.cleanup();
+        await admin.unsafe(`drop database if exists ${name} with (force)`);
+        await admin.end({ timeout: 5 });
+      },
+    };
+  } catch (err) {
+    await admin.unsafe(`drop database if exists ${name} with (force)`);
+    await admin.end({ timeout: 5 });
+    throw err;
+  }
 }
 
 async function main() {
@@ -107,7 +139,8 @@ async function main() {
   for (let i = 0; i < SYNC_IMAGES + 3; i++) images.push(await benchJpeg(1000 + i));
   const { key, pid, cleanup } = await startServer();
   try {
-    console.log(`POST /api/v1/detect, 1024×1024 JPEG (raw body), ${BASE}, ${cores} cores, load average ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+    const db = process.env.BENCH_URL ? "the target's database" : process.env.BENCH_DATABASE_URL ? "PostgreSQL" : "PGlite";
+    console.log(`POST /api/v1/detect, 1024×1024 JPEG (raw body), ${BASE}, ${db}, ${cores} cores, load average ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}`);
     // Warm-up: the detection threads load the model.
     let w = 0;
     await load(key, 1, () => (w < 2 ? images[SYNC_IMAGES + w++]! : null));
