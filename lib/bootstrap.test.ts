@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { policies, users } from "../db/schema";
-import { authenticateApiKey } from "./api-keys/authenticate-api-key";
+import { admitApiKey } from "./api-keys/admit-api-key";
 import { createApiKey } from "./api-keys/create-api-key";
 import { revokeApiKey } from "./api-keys/revoke-api-key";
 import { verifyCredentials } from "./auth/verify-credentials";
@@ -44,16 +44,16 @@ describe.each(TEST_DB_KINDS)("first run, users and keys on %s", (kind) => {
     await expect(updateUser({ ctx: { db: t.db, actor: adminActor }, input: { userId: admin!.id, role: "editor" } })).rejects.toMatchObject({ code: "invalid_request" });
 
     const { secret } = await createApiKey({ ctx: { db: t.db, actor: editorActor }, input: { name: "pipeline" } });
-    expect(await authenticateApiKey(t.db, secret)).toMatchObject({ type: "api_key", userId: editor.id, role: "editor" });
+    expect((await admitApiKey(t.db, secret))?.actor).toMatchObject({ type: "api_key", userId: editor.id, role: "editor" });
     await updateUser({ ctx: { db: t.db, actor: adminActor }, input: { userId: editor.id, role: "moderator" } });
-    expect(await authenticateApiKey(t.db, secret)).toMatchObject({ role: "moderator" });
+    expect((await admitApiKey(t.db, secret))?.actor).toMatchObject({ role: "moderator" });
 
     await updateUser({ ctx: { db: t.db, actor: adminActor }, input: { userId: editor.id, disabled: true } });
     expect(await verifyCredentials(t.db, "ed@example.test", "editor-pass")).toBeNull();
-    expect(await authenticateApiKey(t.db, secret)).toBeNull();
+    expect(await admitApiKey(t.db, secret)).toBeNull();
     await updateUser({ ctx: { db: t.db, actor: adminActor }, input: { userId: editor.id, disabled: false } });
-    const key = await authenticateApiKey(t.db, secret);
+    const key = (await admitApiKey(t.db, secret))?.actor;
     await revokeApiKey({ ctx: { db: t.db, actor: editorActor }, input: { keyId: key!.id } });
-    expect(await authenticateApiKey(t.db, secret)).toBeNull();
+    expect(await admitApiKey(t.db, secret)).toBeNull();
   });
 });

@@ -8,12 +8,25 @@
 // request everywhere, and every process draws from the same bucket.
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "../../db";
-import type { ApiKeyScope, Role } from "../../db/schema/enums";
+import type { ApiKeyMode, ApiKeyScope, Role } from "../../db/schema/enums";
+import type { Actor } from "../context";
 import { DEFAULT_MONTHLY_IMAGE_QUOTA, DEFAULT_RATE_LIMIT_PER_MINUTE } from "../limits";
 import { hashApiKeySecret } from "./api-key-secret";
-import type { ApiKeyActor } from "./authenticate-api-key";
 import { utcDay } from "./usage";
 import { bucketVerdict, type RateLimitVerdict } from "./rate-limit";
+
+/** What a request learns about the key it came with, beyond the actor. */
+export interface ApiKeyInfo {
+  id: string;
+  /** Bucket, usage and quota are counted per lineage (the key and those it was rotated from). */
+  lineageId: string;
+  mode: ApiKeyMode;
+  scopes: ApiKeyScope[];
+  rateLimitPerMinute: number;
+  monthlyImageQuota: number;
+}
+
+export type ApiKeyActor = Extract<Actor, { type: "api_key" }> & { key: ApiKeyInfo };
 
 interface Row {
   id: string;

@@ -5,7 +5,9 @@ import { describe, expect, it } from "vitest";
 import { openDb } from "../../db";
 import { useSharedTestDb } from "../testing/shared-test-db";
 import { TEST_DB_KINDS } from "../testing/test-db";
-import { chargeImages, imagesThisMonth, recordRequest, usageByDay, utcMonthStart, utcNextMonthStart } from "./usage";
+import { admitApiKey } from "./admit-api-key";
+import { createApiKey } from "./create-api-key";
+import { chargeImages, imagesThisMonth, usageByDay, utcMonthStart, utcNextMonthStart } from "./usage";
 
 const day = (d: string) => new Date(`${d}T12:00:00Z`);
 
@@ -16,15 +18,17 @@ describe("UTC month helpers", () => {
 });
 
 describe.each(TEST_DB_KINDS)("usage and quota on %s", (kind) => {
-  const shared = useSharedTestDb(kind);
+  const shared = useSharedTestDb(kind, "admin");
 
-  it("counts requests and images per day", async () => {
+  it("counts requests (admitted ones, by admitApiKey) and images per day", async () => {
     const db = shared.t().db;
-    await recordRequest(db, "lin_u", day("2026-11-30"));
-    await recordRequest(db, "lin_u", day("2026-12-01"));
-    await recordRequest(db, "lin_u", day("2026-12-01"));
-    expect(await chargeImages(db, "lin_u", 3, 100, day("2026-12-01"))).toBe(true);
-    const rows = await usageByDay(db, ["lin_u"], "2026-11-01", "2027-01-01");
+    const k = await createApiKey({ ctx: { db, actor: { type: "system" } }, input: { name: "u", userId: (shared.actor() as { id: string }).id } });
+    const lineage = k.key.id;
+    await admitApiKey(db, k.secret, day("2026-11-30"));
+    await admitApiKey(db, k.secret, day("2026-12-01"));
+    await admitApiKey(db, k.secret, day("2026-12-01"));
+    expect(await chargeImages(db, lineage, 3, 100, day("2026-12-01"))).toBe(true);
+    const rows = await usageByDay(db, [lineage], "2026-11-01", "2027-01-01");
     expect(rows.map((r) => [r.day, r.requests, r.images])).toEqual([
       ["2026-11-30", 1, 0],
       ["2026-12-01", 2, 3],

@@ -1,6 +1,6 @@
 // Requests and images per key lineage and UTC day (test keys are never counted), and the monthly
 // image quota. Both are upserts on one row per lineage and day, so every server process counts into
-// the same rows.
+// the same rows; requests are counted by admitApiKey (./admit-api-key.ts), images here.
 import { and, eq, gte, lt, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../db";
 import { apiUsage } from "../../db/schema";
@@ -18,13 +18,6 @@ export function utcMonthStart(now: Date): string {
 /** The first day of the next UTC month: when the quota starts afresh. */
 export function utcNextMonthStart(now: Date): string {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)).toISOString().slice(0, 10);
-}
-
-export async function recordRequest(db: DbOrTx, lineageId: string, now = new Date()): Promise<void> {
-  await db
-    .insert(apiUsage)
-    .values({ lineageId, day: utcDay(now), requests: 1, images: 0 })
-    .onConflictDoUpdate({ target: [apiUsage.lineageId, apiUsage.day], set: { requests: sql`${apiUsage.requests} + 1` } });
 }
 
 /** Images used this UTC month. */

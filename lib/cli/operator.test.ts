@@ -9,7 +9,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { openDb } from "../../db";
 import { users } from "../../db/schema";
-import { authenticateApiKey } from "../api-keys/authenticate-api-key";
+import { admitApiKey } from "../api-keys/admit-api-key";
 import { verifyPassword } from "../auth/password";
 import { DEFAULT_RATE_LIMIT_PER_MINUTE } from "../limits";
 
@@ -65,15 +65,15 @@ describe("loupe users|keys", () => {
       const [op] = await handle.db.select().from(users).where(eq(users.email, "op@example.test"));
       expect(await verifyPassword(password, op!.passwordHash)).toBe(true);
       // Grace 0: the rotated-out key stopped; its successor works with the new quota.
-      expect(await authenticateApiKey(handle.db, created.out)).toBeNull();
-      expect(await authenticateApiKey(handle.db, rotated.out)).toMatchObject({ role: "editor", key: { mode: "test", monthlyImageQuota: 5, rateLimitPerMinute: DEFAULT_RATE_LIMIT_PER_MINUTE, lineageId: row!.id } });
+      expect(await admitApiKey(handle.db, created.out)).toBeNull();
+      expect((await admitApiKey(handle.db, rotated.out))?.actor).toMatchObject({ role: "editor", key: { mode: "test", monthlyImageQuota: 5, rateLimitPerMinute: DEFAULT_RATE_LIMIT_PER_MINUTE, lineageId: row!.id } });
     } finally {
       await handle.close();
     }
     expect(loupe(["keys", "revoke", successor]).code).toBe(0);
     const after = await openDb({ pgliteDir: path.join(dataDir, "pglite") });
     try {
-      expect(await authenticateApiKey(after.db, rotated.out)).toBeNull();
+      expect(await admitApiKey(after.db, rotated.out)).toBeNull();
     } finally {
       await after.close();
     }

@@ -2,12 +2,14 @@
 // rule wins: a policy the caller names (the API's `policy` parameter), then the rule for the API key
 // that uploads, then the rule for the upload's origin (upload page, API, quick check), then the
 // default policy. Read-only; takes `db | tx` so submitImage resolves inside its transaction.
-import { eq, or } from "drizzle-orm";
+import { and, eq, isNotNull, or, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../db";
 import { policies, policyAssignments, type Policy, type UploadOrigin } from "../../db/schema";
 import { AppError } from "../errors";
 
 export type PolicyRule = "named" | "api_key" | "origin" | "default";
+
+const RULES: readonly PolicyRule[] = ["api_key", "origin", "default"];
 
 export interface ResolvePolicyInput {
   /** A policy name or id the caller gave explicitly. */
@@ -22,16 +24,23 @@ export async function resolvePolicy(db: DbOrTx, input: ResolvePolicyInput): Prom
     if (!policy) throw new AppError("invalid_request", `No policy named "${input.nameOrId}".`, { param: "policy" });
     return { policy, rule: "named" };
   }
-  const matches = await db
-    .select({ policy: policies, origin: policyAssignments.origin, apiKeyId: policyAssignments.apiKeyId })
-    .from(policyAssignments)
-    .innerJoin(policies, eq(policies.id, policyAssignments.policyId))
-    .where(input.apiKeyId ? or(eq(policyAssignments.apiKeyId, input.apiKeyId), eq(policyAssignments.origin, input.origin)) : eq(policyAssignments.origin, input.origin));
-  const byKey = input.apiKeyId ? matches.find((m) => m.apiKeyId === input.apiKeyId) : undefined;
-  if (byKey) return { policy: byKey.policy, rule: "api_key" };
-  const byOrigin = matches.find((m) => m.origin === input.origin);
-  if (byOrigin) return { policy: byOrigin.policy, rule: "origin" };
-  const [policy] = await db.select().from(policies).where(eq(policies.isDefault, true));
-  if (!policy) throw new AppError("invalid_request", "No default policy.", { param: "policy" });
-  return { policy, rule: "default" };
+  // One statement: the policies the key's rule, the origin's rule and the default point at, best first.
+  const rank = input.apiKeyId
+    ? sql<number>`case when ${policyAssignments.apiKeyId} = ${input.apiKeyId} then 0 when ${policyAssignments.origin} = ${input.origin} then 1 else 2 end`
+    : sql<number>`case when ${policyAssignments.origin} = ${input.origin} then 1 else 2 end`;
+  const [best] = await db
+    .select({ policy: policies, rank })
+    .from(policies)
+    .leftJoin(
+      policyAssignments,
+      and(
+        eq(policyAssignments.policyId, policies.id),
+        input.apiKeyId ? or(eq(policyAssignments.apiKeyId, input.apiKeyId), eq(policyAssignments.origin, input.origin)) : eq(policyAssignments.origin, input.origin),
+      ),
+    )
+    .where(or(isNotNull(policyAssignments.id), eq(policies.isDefault, true)))
+    .orderBy(rank)
+    .limit(1);
+  if (!best) throw new AppError("invalid_request", "No default policy.", { param: "policy" });
+  return { policy: best.policy, rule: RULES[Number(best.rank)]! };
 }
