@@ -3,9 +3,12 @@
 // PGlite serves one process — so without DATABASE_URL it says so and passes the step on. Two runs:
 // 1. e2e/multi's own specs (what only a cluster shows: which server answered, the bucket's contents);
 // 2. the main suite against a fresh cluster (playwright.config.ts, E2E_CLUSTER=1): the whole `api`
-//    project and the `ui` flows below. Left out: accessibility (page layout, nothing a second process
-//    changes; ~10 min), hostile uploads (the api project sends the same files), and queue, triage and
-//    webhooks, which failed against the cluster on the busy development VM and are not yet explained.
+//    project and every `ui` flow below: bulk decisions, claims and keyboard triage, live pages (the
+//    events stream relays any process's commits through LISTEN/NOTIFY), sessions and the sign-in
+//    throttle (in the database, keyed on the address the proxy forwards), webhooks (the outbox is sent
+//    by whichever process sees its NOTIFY) and the hostile uploads through the upload page's server
+//    action. Left out: accessibility and screenshots (page layout, nothing a second process changes;
+//    ~10 min, and the screenshots would overwrite the single-server run's e2e/artifacts).
 import { spawnSync } from "node:child_process";
 import { env } from "../env";
 
@@ -13,7 +16,7 @@ if (!env.DATABASE_URL) {
   console.log("[test:multi] DATABASE_URL is unset: the scale-out harness runs only against PostgreSQL (CI's second pass).");
   process.exit(0);
 }
-const UI_FLOWS = ["claiming", "formats", "policies", "quick-check", "rescan", "review-flow", "sessions"].map((f) => `e2e/ui/${f}.spec.ts`);
+const UI_FLOWS = ["claiming", "formats", "hostile", "policies", "queue", "quick-check", "rescan", "review-flow", "sessions", "submissions", "triage", "triage-keyboard", "webhooks"].map((f) => `e2e/ui/${f}.spec.ts`);
 const runs: [string, string[], NodeJS.ProcessEnv][] = [
   ["e2e/multi", ["playwright", "test", "-c", "e2e/multi/playwright.config.ts"], process.env],
   ["api project and ui flows on the cluster", ["playwright", "test", "e2e/api/", ...UI_FLOWS, "--project", "api", "--project", "ui"], { ...process.env, E2E_CLUSTER: "1" }],
