@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, pgTable, real, smallint, text, timestamp } from "drizzle-orm/pg-core";
+import { boolean, index, integer, pgTable, real, smallint, text, timestamp } from "drizzle-orm/pg-core";
 import { apiKeys } from "./api-keys";
 import { caseSourceEnum, caseStateEnum, verdictEnum } from "./enums";
 import { images } from "./images";
@@ -24,10 +24,18 @@ export const cases = pgTable(
     /**
      * The duplicate group: cases of the same bytes, or of near-duplicate images (dHash within
      * NEAR_DUPLICATE_MAX_DISTANCE, lib/cases/related-cases.ts), share it. Set when the case is created
-     * to the group of the nearest earlier image, or to this case's own image id; the queue's "group
-     * duplicates" view collapses a group to one row (lib/cases/queue-queries.ts).
+     * (lib/cases/duplicate-group.ts) to the oldest group it matches, merging the others into it, or to
+     * this case's own image id; the queue's "group duplicates" view collapses a group to one row
+     * (lib/cases/queue-queries.ts).
      */
     duplicateGroup: text("duplicate_group").notNull(),
+    /**
+     * False only while no other case (deleted ones included) shares this case's duplicate group:
+     * assignDuplicateGroup sets it, and sets it true on the group's cases once a second one joins; it
+     * never goes back. The grouped queue's counts count such cases one group each and take distinct
+     * groups only among the shared ones (cases_shared_group_idx). True, the safe value, by default.
+     */
+    duplicateGroupShared: boolean("duplicate_group_shared").notNull().default(true),
     /** Caller-supplied reference (e.g. the upload id in the caller's system). */
     externalRef: text("external_ref"),
     state: caseStateEnum("state").notNull().default("pending_scan"),
@@ -86,6 +94,9 @@ export const cases = pgTable(
     index("cases_size_idx").on(t.imageSizeBytes, t.createdAt, t.id),
     // The grouped queue looks up a row's group members (an earlier-ranked member hides the row).
     index("cases_duplicate_group_idx").on(t.duplicateGroup, t.createdAt, t.id),
+    // The grouped queue's counts read the cases of shared groups, a few percent of all (the rest are
+    // counted without a distinct).
+    index("cases_shared_group_idx").on(t.duplicateGroup).where(sql`${t.duplicateGroupShared}`),
     // Queue filter by submitter, and search by file name or external ref (case-insensitive prefix).
     index("cases_submitter_idx").on(t.submitterId, t.createdAt),
     index("cases_filename_prefix_idx").using("btree", sql`lower(${t.filename}) text_pattern_ops`),

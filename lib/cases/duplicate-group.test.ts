@@ -67,20 +67,24 @@ describe.each(TEST_DB_KINDS)("merging duplicate groups on %s", (kind) => {
       const [image] = await tx.select().from(images).where(eq(images.id, imageId));
       const id = newId("case");
       await tx.insert(cases).values({ id, imageId, imageSizeBytes: 1, duplicateGroup: imageId, source: "upload", policyId: policy!.id, state: "manual_review", deletedAt: opts.deleted ? new Date() : null });
-      const group = await assignDuplicateGroup(tx, id, image!);
+      const { duplicateGroup: group, duplicateGroupShared: shared } = await assignDuplicateGroup(tx, id, image!);
       opts.assigned?.();
       await opts.pause;
-      return { id, imageId, group };
+      return { id, imageId, group, shared };
     });
   }
-  const groupsOf = async (ids: string[]) =>
-    new Map((await shared.t().db.select({ id: cases.id, group: cases.duplicateGroup }).from(cases).where(inArray(cases.id, ids))).map((r) => [r.id, r.group]));
+  const rowsOf = (ids: string[]) => shared.t().db.select({ id: cases.id, group: cases.duplicateGroup, shared: cases.duplicateGroupShared }).from(cases).where(inArray(cases.id, ids));
+  const groupsOf = async (ids: string[]) => new Map((await rowsOf(ids)).map((r) => [r.id, r.group]));
+  const sharedOf = async (ids: string[]) => new Map((await rowsOf(ids)).map((r) => [r.id, r.shared]));
 
   it("merges every group a new case matches into the oldest, re-pointing all their cases (deleted ones too)", async () => {
     const db = shared.t().db;
     const base = randomHash();
     const a = await add(db, { phash: base });
+    expect(a.shared).toBe(false);
     const aAgain = await add(db, { of: a.imageId });
+    expect(aAgain.shared).toBe(true);
+    expect((await sharedOf([a.id])).get(a.id)).toBe(true);
     // B is 10 bits from A: its own group, and so are its near-duplicate and a deleted case of it.
     const b = await add(db, { phash: flip(base, 0x3ffn) });
     const bNear = await add(db, { phash: flip(base, 0x7ffn) });
@@ -93,6 +97,8 @@ describe.each(TEST_DB_KINDS)("merging duplicate groups on %s", (kind) => {
     const after = await groupsOf([a, aAgain, b, bNear, bDeleted, c, far].map((x) => x.id));
     expect([a, aAgain, b, bNear, bDeleted, c].map((x) => after.get(x.id))).toEqual(Array(6).fill(a.imageId));
     expect(after.get(far.id)).toBe(far.imageId);
+    const flags = await sharedOf([a, aAgain, b, bNear, bDeleted, c, far].map((x) => x.id));
+    expect([a, aAgain, b, bNear, bDeleted, c, far].map((x) => flags.get(x.id))).toEqual([true, true, true, true, true, true, false]);
     // A later case near B alone joins the merged group.
     expect((await add(db, { phash: flip(base, 0xbffn) })).group).toBe(a.imageId);
   });

@@ -3,7 +3,7 @@
 // several groups merges them into one.
 import { and, eq, inArray, isNull, ne, or, sql } from "drizzle-orm";
 import type { Tx } from "../../db";
-import { cases, images, type Image } from "../../db/schema";
+import { cases, images, type Case, type Image } from "../../db/schema";
 import { NEAR_DUPLICATE_MAX_DISTANCE } from "./related-cases";
 
 // Arbitrary constant (next to the event lock's in lib/live/publish-case-event.ts): serialises group
@@ -11,7 +11,7 @@ import { NEAR_DUPLICATE_MAX_DISTANCE } from "./related-cases";
 const DUPLICATE_GROUP_LOCK_KEY = 4_242_003;
 
 /**
- * Put case `caseId` (already inserted, of `image`) in its duplicate group and return the group.
+ * Put case `caseId` (already inserted, of `image`) in its duplicate group and return its new columns.
  *
  * The groups it matches are those of the other cases of the same bytes (deleted ones too: their group
  * key stays valid for the cases that share it) and of the non-deleted cases of near-duplicate images
@@ -19,6 +19,8 @@ const DUPLICATE_GROUP_LOCK_KEY = 4_242_003;
  * applyDuplicateDecision match them). None: a new group named by the image's id. One: that group.
  * Several: they become one, the oldest (the smallest id: group ids are image ids, which are
  * time-ordered, lib/ids.ts), and every case of the others is re-pointed to it in this transaction.
+ * cases.duplicate_group_shared is kept with it: false on a case that matched nothing, true on every
+ * case of a group it joined.
  *
  * The transaction-scoped advisory lock makes assignments happen one after another, each reading the
  * groups as the previous one committed them. Without it two transactions could each miss the other's
@@ -27,7 +29,11 @@ const DUPLICATE_GROUP_LOCK_KEY = 4_242_003;
  * holders committed. The lock is held to the commit; the caller does little after (submitImage:
  * an audit row and the case event, whose own lock it takes next, always in this order).
  */
-export async function assignDuplicateGroup(tx: Tx, caseId: string, image: Pick<Image, "id" | "phash" | "phashInformative">): Promise<string> {
+export async function assignDuplicateGroup(
+  tx: Tx,
+  caseId: string,
+  image: Pick<Image, "id" | "phash" | "phashInformative">,
+): Promise<Pick<Case, "duplicateGroup" | "duplicateGroupShared">> {
   await tx.execute(sql`select pg_advisory_xact_lock(${DUPLICATE_GROUP_LOCK_KEY})`);
   const sameBytes = eq(cases.imageId, image.id);
   const distance = sql`bit_count(('x' || ${images.phash})::bit(64) # ('x' || ${image.phash})::bit(64))`;
@@ -45,11 +51,14 @@ export async function assignDuplicateGroup(tx: Tx, caseId: string, image: Pick<I
     );
   // Ids are lowercase [a-z0-9_], so JavaScript's order is the database's (and the id's time order).
   const groups = matches.map((m) => m.group).sort();
-  const group = groups[0] ?? image.id;
-  const merged = groups.slice(1);
+  if (!groups.length) {
+    await tx.update(cases).set({ duplicateGroup: image.id, duplicateGroupShared: false }).where(eq(cases.id, caseId));
+    return { duplicateGroup: image.id, duplicateGroupShared: false };
+  }
+  // Every case of the matched groups, and this one, is now in a group of two or more.
   await tx
     .update(cases)
-    .set({ duplicateGroup: group })
-    .where(merged.length ? or(eq(cases.id, caseId), inArray(cases.duplicateGroup, merged)) : eq(cases.id, caseId));
-  return group;
+    .set({ duplicateGroup: groups[0], duplicateGroupShared: true })
+    .where(or(eq(cases.id, caseId), and(inArray(cases.duplicateGroup, groups), or(ne(cases.duplicateGroup, groups[0]!), eq(cases.duplicateGroupShared, false)))));
+  return { duplicateGroup: groups[0]!, duplicateGroupShared: true };
 }

@@ -121,6 +121,8 @@ describe.each(TEST_DB_KINDS)("review queue queries on %s", (kind) => {
         imageId: s.imageId,
         imageSizeBytes: s.size,
         duplicateGroup: s.group,
+        // As assignDuplicateGroup leaves it: false only for a case alone in its group.
+        duplicateGroupShared: seeds.filter((o) => o.group === s.group).length > 1,
         source: s.source,
         submitterId: s.submitter ? userIds[s.submitter] : null,
         filename: s.filename,

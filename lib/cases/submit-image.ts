@@ -119,7 +119,7 @@ export async function submitImage({
     // never a row without bytes.
     if (!(await store.exists(storageKey))) await store.put(storageKey, data.bytes);
     // After the blob: the group's lock is held to the commit, so nothing slow comes after it.
-    row!.duplicateGroup = await assignDuplicateGroup(tx, row!.id, image);
+    Object.assign(row!, await assignDuplicateGroup(tx, row!.id, image));
     await writeAudit(tx, ctx.actor, {
       action: "case.created",
       caseId: row!.id,
