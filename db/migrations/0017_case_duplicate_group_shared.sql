@@ -1,2 +1,1 @@
-ALTER TABLE "cases" ADD COLUMN "duplicate_group_shared" boolean DEFAULT true NOT NULL;--> statement-breakpoint
-CREATE INDEX "cases_shared_group_idx" ON "cases" USING btree ("duplicate_group") WHERE "cases"."duplicate_group_shared";
+ALTER TABLE "cases" ADD COLUMN "duplicate_group_shared" boolean DEFAULT true NOT NULL;

@@ -33,7 +33,7 @@ export const cases = pgTable(
      * False only while no other case (deleted ones included) shares this case's duplicate group:
      * assignDuplicateGroup sets it, and sets it true on the group's cases once a second one joins; it
      * never goes back. The grouped queue's counts count such cases one group each and take distinct
-     * groups only among the shared ones (cases_shared_group_idx). True, the safe value, by default.
+     * groups only among the shared ones. True, the safe value, by default.
      */
     duplicateGroupShared: boolean("duplicate_group_shared").notNull().default(true),
     /** Caller-supplied reference (e.g. the upload id in the caller's system). */
@@ -94,9 +94,6 @@ export const cases = pgTable(
     index("cases_size_idx").on(t.imageSizeBytes, t.createdAt, t.id),
     // The grouped queue looks up a row's group members (an earlier-ranked member hides the row).
     index("cases_duplicate_group_idx").on(t.duplicateGroup, t.createdAt, t.id),
-    // The grouped queue's counts read the cases of shared groups, a few percent of all (the rest are
-    // counted without a distinct).
-    index("cases_shared_group_idx").on(t.duplicateGroup).where(sql`${t.duplicateGroupShared}`),
     // Queue filter by submitter, and search by file name or external ref (case-insensitive prefix).
     index("cases_submitter_idx").on(t.submitterId, t.createdAt),
     index("cases_filename_prefix_idx").using("btree", sql`lower(${t.filename}) text_pattern_ops`),

@@ -337,7 +337,9 @@ export async function countQueueStates(db: DbOrTx, p: QueueParams): Promise<Queu
   }
   // A case alone in its group (cases.duplicate_group_shared false: most of them) is one group, counted
   // like a case. Distinct groups are taken only among the cases of shared groups, a few percent of all
-  // (cases_shared_group_idx): per state and, in the empty grouping set (state null), over all states.
+  // (a small sort), per state and, in the empty grouping set (state null), over all states. Both are
+  // a scan of the view's cases, as the ungrouped count is (an index on the flag would not be used: the
+  // shared cases are spread over most pages).
   const shared = sql`${cases.duplicateGroupShared}`;
   const [singles, groups] = await Promise.all([
     db.select({ state: cases.state, n: sql<number>`count(*)::int` }).from(cases).where(and(...where, sql`not ${shared}`)).groupBy(cases.state),
