@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, pgTable, real, smallint, text, timestamp } from "drizzle-orm/pg-core";
+import { boolean, index, integer, pgTable, real, smallint, text, timestamp } from "drizzle-orm/pg-core";
 import { apiKeys } from "./api-keys";
 import { caseSourceEnum, caseStateEnum, verdictEnum } from "./enums";
 import { images } from "./images";
@@ -24,10 +24,18 @@ export const cases = pgTable(
     /**
      * The duplicate group: cases of the same bytes, or of near-duplicate images (dHash within
      * NEAR_DUPLICATE_MAX_DISTANCE, lib/cases/related-cases.ts), share it. Set when the case is created
-     * to the group of the nearest earlier image, or to this case's own image id; the queue's "group
-     * duplicates" view collapses a group to one row (lib/cases/queue-queries.ts).
+     * (lib/cases/duplicate-group.ts) to the oldest group it matches, merging the others into it, or to
+     * this case's own image id; the queue's "group duplicates" view collapses a group to one row
+     * (lib/cases/queue-queries.ts).
      */
     duplicateGroup: text("duplicate_group").notNull(),
+    /**
+     * False only while no other case (deleted ones included) shares this case's duplicate group:
+     * assignDuplicateGroup sets it, and sets it true on the group's cases once a second one joins; it
+     * never goes back. The grouped queue's counts count such cases one group each and take distinct
+     * groups only among the shared ones. True, the safe value, by default.
+     */
+    duplicateGroupShared: boolean("duplicate_group_shared").notNull().default(true),
     /** Caller-supplied reference (e.g. the upload id in the caller's system). */
     externalRef: text("external_ref"),
     state: caseStateEnum("state").notNull().default("pending_scan"),

@@ -1,6 +1,7 @@
 // The review queue in Chromium: search, filter and sort through the form (the URL carries the view),
 // page through with next/previous, bulk-decide three cases (and see a per-case failure), state
-// counts that follow the search, a duplicate of a decided image, a bad link, and a 390 px screen.
+// counts that follow the search, a duplicate of a decided image, the grouped view's counts of groups, a
+// bad link, and a 390 px screen.
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { makeJpeg } from "../../lib/detection/testing";
 import { E2E_ADMIN } from "../../playwright.config";
@@ -122,6 +123,18 @@ test("search, filter, sort, page through and bulk-decide in the queue", async ({
   await expect(page.getByTestId("state-badge").first()).toHaveAttribute("data-state", "reviewed");
   await expect(page.getByTestId("decision").last()).toContainText(`Same decision as ${ids[0]}`);
 
+  // Grouped: one row per duplicate group (the re-upload is in the first upload's), and the tabs count
+  // those groups, saying so: every case of this upload is decided by now, so all are in "Reviewed".
+  await page.goto(`/queue?q=${tag}&group=1`);
+  const groups = await page.getByTestId("queue-row").evaluateAll((els) => els.map((e) => Number(e.querySelector('[data-testid="group-toggle"]')?.getAttribute("data-size") ?? 1)));
+  expect(groups.reduce((a, b) => a + b, 0)).toBe(6);
+  expect(groups.length).toBeLessThan(6);
+  for (const tab of ["tab-all", "tab-reviewed"]) {
+    await expect(page.getByTestId(tab).getByTestId("count")).toHaveText(String(groups.length));
+    await expect(page.getByTestId(tab).getByTestId("count-unit")).toHaveText(groups.length === 1 ? "group" : "groups");
+  }
+  await expect(page.getByTestId("tab-quarantined").getByTestId("count")).toHaveText("0");
+
   // A bad link says what is wrong instead of failing.
   await page.goto("/queue?score_min=lots");
   await expect(page.getByTestId("queue-params-error")).toContainText("score_min: must be a number");
@@ -130,6 +143,8 @@ test("search, filter, sort, page through and bulk-decide in the queue", async ({
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto(`/queue?q=${tag}`);
   await expect(page.getByTestId("queue-row")).toHaveCount(6);
+  await expect(page.getByTestId("tab-all").getByTestId("count")).toHaveText("6");
+  await expect(page.getByTestId("count-unit")).toHaveCount(0);
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   const path = testInfo.outputPath("queue-390.png");
   await page.screenshot({ path, fullPage: true });

@@ -1,27 +1,64 @@
 // The duplicate group a new case joins (cases.duplicate_group): the queue's "group duplicates" view
-// collapses each group to one row.
-import { and, asc, eq, isNull, sql } from "drizzle-orm";
-import type { DbOrTx } from "../../db";
-import { cases, images, type Image } from "../../db/schema";
+// collapses each group to one row. A group is closed under "is a duplicate of": a case that matches
+// several groups merges them into one.
+import { and, eq, inArray, isNull, ne, or, sql } from "drizzle-orm";
+import type { Tx } from "../../db";
+import { cases, images, type Case, type Image } from "../../db/schema";
 import { NEAR_DUPLICATE_MAX_DISTANCE } from "./related-cases";
 
+// Arbitrary constant (next to the event lock's in lib/live/publish-case-event.ts): serialises group
+// assignment between transactions.
+const DUPLICATE_GROUP_LOCK_KEY = 4_242_003;
+
 /**
- * The group of an earlier case of the same bytes; else of the nearest earlier near-duplicate image
+ * Put case `caseId` (already inserted, of `image`) in its duplicate group and return its new columns.
+ *
+ * The groups it matches are those of the other cases of the same bytes (deleted ones too: their group
+ * key stays valid for the cases that share it) and of the non-deleted cases of near-duplicate images
  * (dHash distance within NEAR_DUPLICATE_MAX_DISTANCE, both hashes informative, as relatedCases and
- * applyDuplicateDecision match them); else a new group named by the image's id. Deleted cases still
- * name a group: their group key stays valid for the cases that share it.
+ * applyDuplicateDecision match them). None: a new group named by the image's id. One: that group.
+ * Several: they become one, the oldest (the smallest id: group ids are image ids, which are
+ * time-ordered, lib/ids.ts), and every case of the others is re-pointed to it in this transaction.
+ * cases.duplicate_group_shared is kept with it: false on a case that matched nothing, true on every
+ * case of a group it joined.
+ *
+ * The transaction-scoped advisory lock makes assignments happen one after another, each reading the
+ * groups as the previous one committed them. Without it two transactions could each miss the other's
+ * uncommitted rows: one merges group B into A while another puts a new near-duplicate of B's case in
+ * B, and B survives beside A. Under READ COMMITTED every statement after the lock sees what earlier
+ * holders committed. The lock is held to the commit; the caller does little after (submitImage:
+ * an audit row and the case event, whose own lock it takes next, always in this order).
  */
-export async function duplicateGroupFor(db: DbOrTx, image: Pick<Image, "id" | "phash" | "phashInformative">): Promise<string> {
-  const [same] = await db.select({ group: cases.duplicateGroup }).from(cases).where(eq(cases.imageId, image.id)).orderBy(asc(cases.createdAt)).limit(1);
-  if (same) return same.group;
-  if (!image.phashInformative) return image.id;
-  const distance = sql<number>`bit_count(('x' || ${images.phash})::bit(64) # ('x' || ${image.phash})::bit(64))`;
-  const [near] = await db
-    .select({ group: cases.duplicateGroup })
-    .from(images)
-    .innerJoin(cases, eq(cases.imageId, images.id))
-    .where(and(eq(images.phashInformative, true), sql`${distance} <= ${NEAR_DUPLICATE_MAX_DISTANCE}`, isNull(cases.deletedAt)))
-    .orderBy(asc(distance), asc(cases.createdAt))
-    .limit(1);
-  return near?.group ?? image.id;
+export async function assignDuplicateGroup(
+  tx: Tx,
+  caseId: string,
+  image: Pick<Image, "id" | "phash" | "phashInformative">,
+): Promise<Pick<Case, "duplicateGroup" | "duplicateGroupShared">> {
+  await tx.execute(sql`select pg_advisory_xact_lock(${DUPLICATE_GROUP_LOCK_KEY})`);
+  const sameBytes = eq(cases.imageId, image.id);
+  const distance = sql`bit_count(('x' || ${images.phash})::bit(64) # ('x' || ${image.phash})::bit(64))`;
+  const matches = await tx
+    .selectDistinct({ group: cases.duplicateGroup })
+    .from(cases)
+    .innerJoin(images, eq(images.id, cases.imageId))
+    .where(
+      and(
+        ne(cases.id, caseId),
+        image.phashInformative
+          ? or(sameBytes, and(isNull(cases.deletedAt), eq(images.phashInformative, true), sql`${distance} <= ${NEAR_DUPLICATE_MAX_DISTANCE}`))
+          : sameBytes,
+      ),
+    );
+  // Ids are lowercase [a-z0-9_], so JavaScript's order is the database's (and the id's time order).
+  const groups = matches.map((m) => m.group).sort();
+  if (!groups.length) {
+    await tx.update(cases).set({ duplicateGroup: image.id, duplicateGroupShared: false }).where(eq(cases.id, caseId));
+    return { duplicateGroup: image.id, duplicateGroupShared: false };
+  }
+  // Every case of the matched groups, and this one, is now in a group of two or more.
+  await tx
+    .update(cases)
+    .set({ duplicateGroup: groups[0], duplicateGroupShared: true })
+    .where(or(eq(cases.id, caseId), and(inArray(cases.duplicateGroup, groups), or(ne(cases.duplicateGroup, groups[0]!), eq(cases.duplicateGroupShared, false)))));
+  return { duplicateGroup: groups[0]!, duplicateGroupShared: true };
 }

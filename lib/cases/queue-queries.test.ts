@@ -1,6 +1,6 @@
 // The queue's query builder against a seeded set of cases whose expected answers are computed here
 // in plain TypeScript: each filter, each sort (walked forwards and backwards, every case exactly once),
-// search by each field, and the per-state counts.
+// search by each field, and the per-state counts (of groups in the grouped view).
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { cases, decisions, images, policies, users, type CaseState } from "../../db/schema";
@@ -121,6 +121,8 @@ describe.each(TEST_DB_KINDS)("review queue queries on %s", (kind) => {
         imageId: s.imageId,
         imageSizeBytes: s.size,
         duplicateGroup: s.group,
+        // As assignDuplicateGroup leaves it: false only for a case alone in its group.
+        duplicateGroupShared: seeds.filter((o) => o.group === s.group).length > 1,
         source: s.source,
         submitterId: s.submitter ? userIds[s.submitter] : null,
         filename: s.filename,
@@ -251,8 +253,31 @@ describe.each(TEST_DB_KINDS)("review queue queries on %s", (kind) => {
       const counts = await countQueueStates(db, p);
       const { state: _ignored, ...rest } = raw;
       const matching = new Set((await walk(params(rest), 200)).forward.flat());
+      expect(counts.unit).toBe("cases");
+      expect(counts.all).toBe(matching.size);
       for (const state of CASE_STATES) {
-        expect({ raw, state, n: counts[state] }).toEqual({ raw, state, n: seeds.filter((s) => s.state === state && matching.has(s.id)).length });
+        expect({ raw, state, n: counts.byState[state] }).toEqual({ raw, state, n: seeds.filter((s) => s.state === state && matching.has(s.id)).length });
+      }
+    }
+  });
+
+  it("grouped, counts groups: per state the rows that state's grouped view lists, and in all the groups over every state", async () => {
+    const db = shared.t().db;
+    const views: Record<string, string>[] = [{}, { source: "api" }, { state: "cleared", sort: "newest" }, { decision: "none", sort: "size_large" }];
+    const groupsOf = (ids: Iterable<string>) => new Set([...ids].map((id) => seeds.find((s) => s.id === id)!.group)).size;
+    for (const raw of views) {
+      const counts = await countQueueStates(db, params({ ...raw, group: "1" }));
+      const { state: _ignored, ...rest } = raw;
+      const matching = new Set((await walk(params(rest), 200)).forward.flat());
+      expect(counts.unit).toBe("groups");
+      expect({ raw, all: counts.all }).toEqual({ raw, all: groupsOf(matching) });
+      // The groups spread over several states count in each, once in all.
+      expect(counts.all).toBeLessThan(Object.values(counts.byState).reduce((a, b) => a + b, 0));
+      expect(counts.all).toBe((await walk(params({ ...rest, group: "1" }), 200)).forward.flat().length);
+      for (const state of CASE_STATES) {
+        const listed = (await walk(params({ ...rest, state, group: "1" }), 200)).forward.flat().length;
+        expect({ raw, state, n: counts.byState[state] }).toEqual({ raw, state, n: listed });
+        expect(listed).toBe(groupsOf(seeds.filter((s) => s.state === state && matching.has(s.id)).map((s) => s.id)));
       }
     }
   });

@@ -311,15 +311,52 @@ export async function decidedTwins(db: DbOrTx, imageIds: string[]): Promise<Map<
   return new Map(rows.map((r) => [r.imageId, { caseId: r.caseId, outcome: r.outcome }]));
 }
 
+/** The numbers shown with the queue: of cases, or of duplicate groups in the grouped view. */
+export interface QueueCounts {
+  /** What is counted: what the list's rows are. */
+  unit: "cases" | "groups";
+  /** Under the filters and search, all states together (the "All" tab). */
+  all: number;
+  /** Each state's number under the same filters (each state tab). */
+  byState: Record<CaseState, number>;
+}
+
 /**
- * Cases per state under the active filters and search, ignoring the state filter itself: the
- * state tabs say how many each tab would show.
+ * Counts under the active filters and search, ignoring the state filter itself: the state tabs say
+ * how many rows each tab would show. Grouped (`group=1`), a row is a duplicate group with a case in
+ * the view, so a state counts the groups with a case in that state, and "all" the groups with any
+ * case: a group spread over two states counts in each state's tab, once in "all".
  */
-export async function countQueueStates(db: DbOrTx, p: QueueParams): Promise<Record<CaseState, number>> {
+export async function countQueueStates(db: DbOrTx, p: QueueParams): Promise<QueueCounts> {
   const where = filterConditions(p);
-  const base = db.select({ state: cases.state, n: sql<number>`count(*)::int` }).from(cases);
-  const rows = await base.where(where.length ? and(...where) : undefined).groupBy(cases.state);
-  const out = Object.fromEntries(QUEUE_STATES.map((s) => [s, 0])) as Record<CaseState, number>;
-  for (const r of rows) out[r.state] = Number(r.n);
-  return out;
+  const byState = Object.fromEntries(QUEUE_STATES.map((s) => [s, 0])) as Record<CaseState, number>;
+  if (!p.group) {
+    const rows = await db.select({ state: cases.state, n: sql<number>`count(*)::int` }).from(cases).where(and(...where)).groupBy(cases.state);
+    for (const r of rows) byState[r.state] = Number(r.n);
+    return { unit: "cases", all: Object.values(byState).reduce((a, b) => a + b, 0), byState };
+  }
+  // A case alone in its group (cases.duplicate_group_shared false: most of them) is one group, counted
+  // like a case. Distinct groups are taken only among the cases of shared groups, a few percent of all
+  // (a small sort), per state and, in the empty grouping set (state null), over all states. Both are
+  // a scan of the view's cases, as the ungrouped count is (an index on the flag would not be used: the
+  // shared cases are spread over most pages).
+  const shared = sql`${cases.duplicateGroupShared}`;
+  const [singles, groups] = await Promise.all([
+    db.select({ state: cases.state, n: sql<number>`count(*)::int` }).from(cases).where(and(...where, sql`not ${shared}`)).groupBy(cases.state),
+    db
+      .select({ state: sql<CaseState | null>`${cases.state}`, n: sql<number>`count(distinct ${cases.duplicateGroup})::int` })
+      .from(cases)
+      .where(and(...where, shared))
+      .groupBy(sql`grouping sets ((${cases.state}), ())`),
+  ]);
+  let all = 0;
+  for (const r of singles) {
+    byState[r.state] += Number(r.n);
+    all += Number(r.n);
+  }
+  for (const r of groups) {
+    if (r.state === null) all += Number(r.n);
+    else byState[r.state] += Number(r.n);
+  }
+  return { unit: "groups", all, byState };
 }

@@ -17,7 +17,7 @@ import { text } from "../validation";
 import { getBlobStore, imageKey } from "../storage";
 import { publishCaseEvent } from "../live/publish-case-event";
 import { resolvePolicy } from "../policies/resolve-policy";
-import { duplicateGroupFor } from "./duplicate-group";
+import { assignDuplicateGroup } from "./duplicate-group";
 import { transitionCase } from "./transition";
 
 export const submitImageInput = z.object({
@@ -107,7 +107,8 @@ export async function submitImage({
         externalRef: data.externalRef ?? null,
         policyId: policy.id,
         imageSizeBytes: image.sizeBytes,
-        duplicateGroup: await duplicateGroupFor(tx, image),
+        // Its own group until assignDuplicateGroup, below, puts it in the one it belongs to.
+        duplicateGroup: image.id,
         state: "pending_scan",
       })
       .returning();
@@ -117,6 +118,8 @@ export async function submitImage({
     // again here, or waits and then sees this case. A crash before commit leaves an unreferenced blob,
     // never a row without bytes.
     if (!(await store.exists(storageKey))) await store.put(storageKey, data.bytes);
+    // After the blob: the group's lock is held to the commit, so nothing slow comes after it.
+    Object.assign(row!, await assignDuplicateGroup(tx, row!.id, image));
     await writeAudit(tx, ctx.actor, {
       action: "case.created",
       caseId: row!.id,

@@ -57,6 +57,8 @@ async function seed(db: Db, n: number): Promise<{ sha: string; file: string }> {
     select 'dec_bench' || substr(id, 11), id, 'usr_bench' || (1 + (hashtext(id) & 1) + 1),
       (array['confirmed_ai', 'authentic', 'needs_more_info'])[1 + (hashtext(id) & 3) % 3]::decision_outcome, created_at + interval '1 hour'
     from cases where state = 'reviewed'`);
+  // As assignDuplicateGroup (lib/cases/duplicate-group.ts) leaves it: false for a case alone in its group.
+  await db.execute(sql`update cases set duplicate_group_shared = false where not exists (select 1 from cases o where o.duplicate_group = cases.duplicate_group and o.id <> cases.id)`);
   // decideCase stamps reviewed_at with every decision; the seed does too.
   await db.execute(sql`update cases set reviewed_at = created_at + interval '1 hour' where state = 'reviewed'`);
   await db.execute(sql`analyze`);

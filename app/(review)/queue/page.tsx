@@ -59,7 +59,18 @@ export default async function QueuePage({ searchParams }: { searchParams: Promis
       </div>
     );
   }
-  const total = Object.values(counts).reduce((a, b) => a + b, 0);
+  // Grouped, the list's rows are duplicate groups, and so are the numbers on the tabs: each says so.
+  const grouped = counts.unit === "groups";
+  const count = (n: number) =>
+    grouped ? (
+      <>
+        <span data-testid="count">{n}</span> <span data-testid="count-unit">{n === 1 ? "group" : "groups"}</span>
+      </>
+    ) : (
+      <>
+        <span className="sr-only">cases:</span> <span data-testid="count">{n}</span>
+      </>
+    );
   const activeState = params.state?.length === 1 ? params.state[0] : params.state ? null : "all";
   const tab = (active: boolean) =>
     `rounded-full border px-3 py-1 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-slate-900 ${active ? "border-slate-900 bg-slate-900 text-white" : "border-slate-300 bg-white text-slate-800 hover:bg-slate-100"}`;
@@ -72,7 +83,7 @@ export default async function QueuePage({ searchParams }: { searchParams: Promis
       <QueueFilters params={params} defaultSort={sort} />
       <nav aria-label="Case states" className="flex flex-wrap gap-2 text-sm">
         <Link href={`/queue${queueSearch(params, { state: null })}`} className={tab(activeState === "all")} aria-current={activeState === "all" ? "page" : undefined} data-testid="tab-all">
-          All <span className="sr-only">cases:</span> <span data-testid="count">{total}</span>
+          All {count(counts.all)}
         </Link>
         {QUEUE_STATES.map((s) => (
           <Link
@@ -82,7 +93,7 @@ export default async function QueuePage({ searchParams }: { searchParams: Promis
             className={tab(activeState === s)}
             aria-current={activeState === s ? "page" : undefined}
           >
-            {STATE_LABELS[s]} <span className="sr-only">cases:</span> <span data-testid="count">{counts[s]}</span>
+            {STATE_LABELS[s]} {count(counts.byState[s])}
           </Link>
         ))}
       </nav>

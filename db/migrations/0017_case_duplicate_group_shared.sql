@@ -1,0 +1,1 @@
+ALTER TABLE "cases" ADD COLUMN "duplicate_group_shared" boolean DEFAULT true NOT NULL;
