@@ -30,6 +30,7 @@ Writes <out>/loso.json and <out>/loso.md (default out: models/training/.cache/lo
 from __future__ import annotations
 
 import argparse
+import hashlib
 import io
 import json
 import math
@@ -179,6 +180,33 @@ def image_logit(model, img: np.ndarray) -> float:
         return float(model(torch.from_numpy(x)).mean())
 
 
+EVAL_PATCHES = os.path.join(C.CACHE, f"eval-patches-p{C.PATCH}")
+
+
+def held_patches(r: D.Rec) -> dict[str, np.ndarray]:
+    """The engine's grid patches of a held-out image in both conditions (float32, byte / 255, as grid_patches
+    returns them). Kept as bytes in .cache/eval-patches-p<patch>/ so that every design's run scores exactly the
+    same pixels without decoding and re-encoding the image again (the decode + JPEG round trip costs more than
+    the small network)."""
+    h = hashlib.sha1(r.key.encode()).hexdigest()
+    p = os.path.join(EVAL_PATCHES, h[:2], f"{h}.npz")
+    if os.path.exists(p):
+        with np.load(p) as z:
+            return {c: z[c].astype(np.float32) / 255.0 for c in CONDS}
+    img = D.analysis_image(r)
+    xs = {"as_is": C.grid_patches(img)[0], "neutralised": C.grid_patches(neutralise(img))[0]}
+    os.makedirs(os.path.dirname(p), exist_ok=True)
+    tmp = f"{p}.{os.getpid()}.tmp.npz"
+    np.savez(tmp, **{c: np.rint(x * 255.0).astype(np.uint8) for c, x in xs.items()})
+    os.replace(tmp, p)
+    return xs
+
+
+def patches_logit(model, x: np.ndarray) -> float:
+    with torch.no_grad():
+        return float(model(torch.from_numpy(x)).mean())
+
+
 def score_fold(fold: int, model, held: list[D.Rec], out: str) -> dict:
     sp = os.path.join(out, f"fold{fold}_scores.json")
     scores = json.load(open(sp)) if os.path.exists(sp) else {}
@@ -186,8 +214,8 @@ def score_fold(fold: int, model, held: list[D.Rec], out: str) -> dict:
     t0 = time.time()
     for k, r in enumerate(todo, 1):
         try:
-            img = D.analysis_image(r)
-            scores[r.key] = {"as_is": image_logit(model, img), "neutralised": image_logit(model, neutralise(img)),
+            xs = held_patches(r)
+            scores[r.key] = {"as_is": patches_logit(model, xs["as_is"]), "neutralised": patches_logit(model, xs["neutralised"]),
                              "label": r.label, "family": r.family, "source": r.source}
         except Exception as e:  # noqa: BLE001
             scores[r.key] = {"error": str(e)[:200], "label": r.label, "family": r.family, "source": r.source}
@@ -211,15 +239,29 @@ def _file_meta(plan: dict) -> dict:
     info = K.load_info_cache()
     sp = os.path.join(C.CACHE, "shared_info.json")
     sinfo = json.load(open(sp)) if os.path.exists(sp) else {}
+    hdr = K.load_header_cache()  # where merge's caches are missing (corpus rebuilt, not merged, on this machine)
+    added = 0
     meta = {}
     for x in plan["records"]:
         if x["key"].startswith("shared:"):
-            m = sinfo.get(x["key"][len("shared:"):].split("#")[0])
+            hk = "shared:" + x["key"][len("shared:"):].split("#")[0]
+            m = sinfo.get(hk[len("shared:"):])
         else:
-            m = info.get(os.path.basename(x["file"]).split(".")[0])
+            hk = os.path.basename(x["file"]).split(".")[0]
+            m = info.get(hk)
+        if m is None:
+            m = hdr.get(hk)
+            if m is None and os.path.exists(x["file"]):
+                try:
+                    m = hdr[hk] = K.header_info(x["file"])
+                except Exception as e:  # noqa: BLE001
+                    m = hdr[hk] = {"error": f"{type(e).__name__}: {e}"[:200]}
+                added += 1
         if m and "error" not in m:
             w, h = (m["w"] // 2, m["h"] // 2) if x["tile"] >= 0 else (m["w"], m["h"])
             meta[x["key"]] = (w, h, m["format"], bool(x["lossy"]))
+    if added:
+        K.save_header_cache(hdr)
     return meta
 
 
@@ -389,6 +431,9 @@ def main() -> None:
     ap.add_argument("--size-match", action="store_true",
                     help="draw both classes' crops from matched longest-side distributions (corpus_data.size_matched_weights)")
     ap.add_argument("--jobs", type=int, default=1, help="processes for the one-off crop-cache decode")
+    ap.add_argument("--lazy-crops", action="store_true",
+                    help="skip the up-front crop-cache decode: a crop is made when a batch first draws its record "
+                         "(same crop; a short run then decodes only what it draws)")
     ap.add_argument("--threads", type=int, default=int(os.environ.get("LOUPE_THREADS", "2")))
     ap.add_argument("--out", default=OUT)
     ap.add_argument("--only-fold", type=int, default=None)
@@ -424,8 +469,10 @@ def main() -> None:
         fams = sorted(f for f, v in plan["folds"].items() if v == j)
         log(f"fold {j}: " + ", ".join(f"{f} ({plan['families'][f]})" for f in fams))
     recs = plan_records(plan)
-    D.fill_crop_cache([r for r, _ in recs], a.jobs, log=log)
-    bad = {r.key for r, _ in recs if not os.path.exists(r.crop_path)}
+    bad = set()
+    if not a.lazy_crops:
+        D.fill_crop_cache([r for r, _ in recs], a.jobs, log=log)
+        bad = {r.key for r, _ in recs if not os.path.exists(r.crop_path)}
     if bad:
         log(f"{len(bad)} records could not be decoded; left out")
     if a.time_epoch:

@@ -252,6 +252,7 @@ def main() -> None:
     ap.add_argument("--base-plan", default=os.path.join(BASE_OUT, "plan.json"))
     ap.add_argument("--fold-order", default=None, help="comma-separated fold order (default 0..k-1)")
     ap.add_argument("--only-fold", type=int, default=None)
+    ap.add_argument("--lazy-crops", action="store_true", help="as loso.py --lazy-crops")
     ap.add_argument("--report", action="store_true")
     ap.add_argument("--final", action="store_true", help="train on all folds' data, export .cache/candidate.onnx")
     ap.add_argument("--costs", nargs="*", help="measure designs' cost into .cache/design-costs.json")
@@ -292,8 +293,10 @@ def main() -> None:
         return
     s = plan["settings"]
     recs = L.plan_records(plan)
-    D.fill_crop_cache([r for r, _ in recs], 1, log=log)
-    bad = {r.key for r, _ in recs if not os.path.exists(r.crop_path)}
+    bad = set()
+    if not a.lazy_crops:
+        D.fill_crop_cache([r for r, _ in recs], 1, log=log)
+        bad = {r.key for r, _ in recs if not os.path.exists(r.crop_path)}
     if bad:
         log(f"{len(bad)} records could not be decoded; left out")
     order = [int(j) for j in a.fold_order.split(",")] if a.fold_order else list(range(plan["k"]))
