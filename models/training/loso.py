@@ -116,13 +116,16 @@ def save_atomic(obj, path: str) -> None:
     os.replace(path + ".tmp", path)
 
 
-def train_fold(fold: int, train: list[D.Rec], s: dict, out: str) -> C.ResidualCNN:
+def train_fold(fold: int, train: list[D.Rec], s: dict, out: str, seed_offset: int = 0) -> C.ResidualCNN:
+    """seed_offset != 0: another replicate of the same fold (other initialisation and batch draws), to measure how
+    much the LOSO numbers move with the seed alone."""
     ck = os.path.join(out, f"fold{fold}.pt")
-    torch.manual_seed(C.SEED + fold)
+    seed = C.SEED + fold + 1000 * seed_offset
+    torch.manual_seed(seed)
     model = C.ResidualCNN(s["width"], C.PATCH)
     opt = torch.optim.AdamW(model.parameters(), lr=2e-3, weight_decay=1e-4)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=2e-3, total_steps=s["steps"], pct_start=0.1)
-    rng = np.random.default_rng(C.SEED + fold)
+    rng = np.random.default_rng(seed)
     step, secs = 0, 0.0
     run_loss, run_acc = 0.0, 0.0
     if os.path.exists(ck):
@@ -436,6 +439,10 @@ def main() -> None:
                          "(same crop; a short run then decodes only what it draws)")
     ap.add_argument("--threads", type=int, default=int(os.environ.get("LOUPE_THREADS", "2")))
     ap.add_argument("--out", default=OUT)
+    ap.add_argument("--plan-from", default=None, help="copy this plan.json into --out on the first run (a replicate "
+                                                      "of another run's plan, e.g. with --seed-offset)")
+    ap.add_argument("--seed-offset", type=int, default=0,
+                    help="replicate with other seeds (pinned in <out>/seed.json); 0 = the protocol's seeds")
     ap.add_argument("--only-fold", type=int, default=None)
     ap.add_argument("--replan", action="store_true", help="re-read the corpus and reassign folds")
     ap.add_argument("--time-epoch", action="store_true", help="time one epoch of fold 0 on a scratch copy, then exit")
@@ -444,6 +451,17 @@ def main() -> None:
     os.makedirs(a.out, exist_ok=True)
     torch.set_num_threads(a.threads)
     pp = os.path.join(a.out, "plan.json")
+    if a.plan_from and not os.path.exists(pp):
+        with open(a.plan_from) as f, open(pp + ".tmp", "w") as g:
+            g.write(f.read())
+        os.replace(pp + ".tmp", pp)
+    sp = os.path.join(a.out, "seed.json")
+    pinned = json.load(open(sp))["seed_offset"] if os.path.exists(sp) else 0
+    if not a.report and a.seed_offset != pinned:
+        if any(f.startswith("fold") for f in os.listdir(a.out)):
+            sys.exit(f"{a.out} holds folds trained with seed offset {pinned}")
+        with open(sp, "w") as f:
+            json.dump({"seed_offset": a.seed_offset}, f)
     if os.path.exists(pp) and not a.replan:
         plan = json.load(open(pp))
         log(f"plan from {plan['created']}: {len(plan['records'])} records, k={plan['k']}")
@@ -495,7 +513,7 @@ def main() -> None:
         held = [r for r, ev in recs if plan["folds"][r.family] == j and ev]
         log(f"fold {j}: training on {len(train)} images ({Counter(r.label for r in train)}), "
             f"scoring {len(held)} held-out")
-        model = train_fold(j, train, s, a.out)
+        model = train_fold(j, train, s, a.out, a.seed_offset)
         score_fold(j, model, held, a.out)
         open(done, "w").close()
         log(f"fold {j}: done")
