@@ -253,6 +253,9 @@ def main() -> None:
     ap.add_argument("--fold-order", default=None, help="comma-separated fold order (default 0..k-1)")
     ap.add_argument("--only-fold", type=int, default=None)
     ap.add_argument("--lazy-crops", action="store_true", help="as loso.py --lazy-crops")
+    ap.add_argument("--seed-offset", type=int, default=0,
+                    help="a replicate with other seeds (loso.py --seed-offset) in .cache/loso-<design>-seed<k>; "
+                         "--compare reads only the seed-0 folders")
     ap.add_argument("--report", action="store_true")
     ap.add_argument("--final", action="store_true", help="train on all folds' data, export .cache/candidate.onnx")
     ap.add_argument("--costs", nargs="*", help="measure designs' cost into .cache/design-costs.json")
@@ -273,7 +276,7 @@ def main() -> None:
         return
     if not a.design:
         sys.exit("--design is required")
-    out = out_dir(a.design)
+    out = out_dir(a.design) + (f"-seed{a.seed_offset}" if a.seed_offset else "")
     os.makedirs(out, exist_ok=True)
     dp = os.path.join(out, "design.json")
     if os.path.exists(dp):
@@ -311,7 +314,7 @@ def main() -> None:
         log(f"fold {j}: training {a.design} on {len(train)} images ({Counter(r.label for r in train)}), "
             f"scoring {len(held)} held-out")
         with use_design(a.design):
-            model = L.train_fold(j, train, s, out)
+            model = L.train_fold(j, train, s, out, a.seed_offset)
         L.score_fold(j, model, held, out)
         open(done, "w").close()
         log(f"fold {j}: done")
