@@ -82,7 +82,10 @@ def report(name: str, plan: dict, out: str) -> str:
 
 # --- comparison ----------------------------------------------------------------------------------------
 def _summary(res: dict, folds: set[int] | None = None) -> dict:
-    fam = {f: e for f, e in res["families"].items() if e["complete"] and (folds is None or e["fold"] in folds)}
+    """Mean / worst over the complete families with >= loso.MIN_FAMILY_N scored images, as loso.md counts them
+    (a 1-image family's AUC is noise, and it moved the designs' ranking)."""
+    fam = {f: e for f, e in res["families"].items() if e["complete"] and (folds is None or e["fold"] in folds)
+           and e["n"] >= L.MIN_FAMILY_N}
     out = {"n_families": len(fam), "folds": sorted({e["fold"] for e in fam.values()})}
     for cond in L.CONDS:
         if fam:
@@ -155,7 +158,9 @@ def compare(names: list[str], path: str) -> str:
                 f"{100 * sm['mean_tpr1_neutralised']:.1f}% |")
 
     lines += [row(n, _summary(r)) for n, r in runs.items()]
-    lines += ["", "The rows above average over the folds each run finished; where those differ, compare designs only "
+    lines += ["", f"Means and worst families (here and below) are over families with >= {L.MIN_FAMILY_N} scored "
+                  "images, as in loso.md; the per-family tables list every family.",
+              "", "The rows above average over the folds each run finished; where those differ, compare designs only "
                   "in the tables below (same folds, same families)."]
     partial = any(done[n] != done["baseline"] for n in runs)
     if partial and common_folds:
@@ -178,7 +183,8 @@ def compare(names: list[str], path: str) -> str:
                   "families better / worse (neutralised AUC) |", "|---|---|---|---|---|---|---|---|---|---|---|"]
         for n in pair:
             d, b = _summary(runs[n], done[n]), _summary(runs["baseline"], done[n])
-            fs = [f for f, e in runs[n]["families"].items() if e["complete"] and e["fold"] in done[n]]
+            fs = [f for f, e in runs[n]["families"].items() if e["complete"] and e["fold"] in done[n]
+                  and e["n"] >= L.MIN_FAMILY_N]
             better = sum(runs[n]["families"][f]["auc_neutralised"] > runs["baseline"]["families"][f]["auc_neutralised"]
                          for f in fs)
             lines.append(
