@@ -279,6 +279,40 @@ def load_info_cache() -> dict:
     return {}
 
 
+def header_info(path: str) -> dict:
+    """Size, format and lossiness from the file's header and bytes, no pixel decode: what training and loso.py's
+    shortcut baseline read from image_info, for a corpus that was rebuilt (`build`) rather than merged here, so
+    merge's decode cache (image_info.json) is missing."""
+    with open(path, "rb") as f:
+        data = f.read()
+    with Image.open(io.BytesIO(data)) as im:
+        fmt = (im.format or "").lower()
+        w, h = im.size
+        frames = getattr(im, "n_frames", 1)
+    lossy = fmt in ("jpeg", "mpo") or (fmt == "webp" and webp_lossy(data))
+    return {"w": w, "h": h, "format": fmt, "lossy": lossy, "frames": int(frames), "bytes": len(data)}
+
+
+HEADER_CACHE = os.path.join(CACHE, "header_info.json")
+
+
+def load_header_cache() -> dict:
+    """header_info by sha256 (corpus files) or 'shared:<path>' (../shared/datasets); separate from image_info.json,
+    whose entries merge needs with their perceptual hashes."""
+    if os.path.exists(HEADER_CACHE):
+        with open(HEADER_CACHE) as f:
+            return json.load(f)
+    return {}
+
+
+def save_header_cache(c: dict) -> None:
+    os.makedirs(CACHE, exist_ok=True)
+    tmp = f"{HEADER_CACHE}.{os.getpid()}.tmp"
+    with open(tmp, "w") as f:
+        json.dump(c, f)
+    os.replace(tmp, HEADER_CACHE)
+
+
 def save_info_cache(c: dict) -> None:
     os.makedirs(CACHE, exist_ok=True)
     p = os.path.join(CACHE, "image_info.json")

@@ -54,6 +54,8 @@ def manifest_records(manifest: str = K.MANIFEST, files_dir: str | None = None) -
     """Manifest rows whose file is on disk (sha256 verified and decoded by `corpus.py merge`)."""
     files_dir = files_dir or os.path.join(K.default_corpus(), "files")
     info = K.load_info_cache()
+    hdr = K.load_header_cache()
+    added = 0
     out = []
     for r in K.read_manifest(manifest):
         fp = K.file_of(r["sha256"], r["path"], files_dir)
@@ -61,7 +63,11 @@ def manifest_records(manifest: str = K.MANIFEST, files_dir: str | None = None) -
         if not os.path.exists(fp):
             continue
         if meta is None or "error" in meta:
-            meta = K.image_info(fp)
+            # no merge cache (corpus rebuilt on this machine): the header is enough here, and is kept for next time
+            meta = hdr.get(r["sha256"])
+            if meta is None:
+                meta = hdr[r["sha256"]] = K.header_info(fp)
+                added += 1
         lossy = bool(meta["lossy"])
         tile = K.tile_of(r)
         if tile and K.ext_of(r["path"]) in ("jpg", "jpeg", "webp"):
@@ -70,6 +76,8 @@ def manifest_records(manifest: str = K.MANIFEST, files_dir: str | None = None) -
         out.append(Rec(key=key, file=fp, label=1 if r["label"] == "ai" else 0,
                        family=f"{r['label']}:{r['family']}", source=r["repo"], generator=r["generator"],
                        lossy=lossy))
+    if added:
+        K.save_header_cache(hdr)
     return out
 
 
@@ -179,6 +187,13 @@ class _Held:
 
 
 def load_crop(rec: Rec) -> np.ndarray:
+    """The record's training crop; made now (and cached) when the cache does not hold it yet, so a run may skip
+    the up-front fill_crop_cache and decode only the records its batches draw (the crop is fixed by the key,
+    so it is the same crop either way)."""
+    if not os.path.exists(rec.crop_path):
+        e = _fill_one(rec)
+        if e:
+            raise RuntimeError(e)
     return np.load(rec.crop_path)
 
 

@@ -15,6 +15,11 @@ Designs (DESIGNS below):
 - fused     two branches, SRM residual (ResidualCNN front end) and NPR, each with its own body of width 12
             (about the FLOPs of one width-16 body), pooled features concatenated before the linear head.
 - wide24    common.ResidualCNN(24), a capacity control.
+- spectral  two branches, SRM residual (as fused) and the log power spectrum of the patch's high-pass residual
+            (Durall et al., CVPR 2020, "Watch your up-convolution"; Frank et al., ICML 2020, "Leveraging frequency
+            analysis for deep fake image recognition": up-sampling leaves periodic peaks in the spectrum), each with
+            a body of width 12, pooled features concatenated before the linear head. The 2D DFT is two fixed
+            matrix products (opset 13 has no DFT op), so it exports as MatMul.
 
     /usr/bin/python3 models/training/designs.py            # params, MACs, ONNX size, ms for 36 patches
 """
@@ -93,12 +98,54 @@ class FusedCNN(nn.Module):
         return self.head(torch.cat([a, b], dim=1)).squeeze(1)
 
 
+def dft_mats(n: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """cos / sin of the n-point DFT, rows in fftshift order (frequency 0 in the middle)."""
+    k = (np.arange(n) - n // 2).reshape(-1, 1)
+    t = 2 * np.pi * k * np.arange(n).reshape(1, -1) / n
+    return torch.from_numpy(np.cos(t).astype(np.float32)), torch.from_numpy(np.sin(t).astype(np.float32))
+
+
+def log_power_spectrum(g: torch.Tensor, c: torch.Tensor, s: torch.Tensor) -> torch.Tensor:
+    """g [n, 1, h, w] -> log(1 + |DFT2(g)|^2 / (h w)), fftshifted; DFT2(g) = W g W^T with W = c - i s."""
+    ct, st = c.t(), s.t()
+    cg, sg = torch.matmul(c, g), torch.matmul(s, g)
+    re = torch.matmul(cg, ct) - torch.matmul(sg, st)
+    im = torch.matmul(cg, st) + torch.matmul(sg, ct)
+    return torch.log1p((re * re + im * im) * (1.0 / (c.shape[0] * c.shape[0])))
+
+
+class SpectralCNN(nn.Module):
+    """SRM-residual branch (ResidualCNN's fixed front end) + a branch on the log power spectrum of the grey
+    3x3 residual (mean over RGB of the SRM 'pixel minus mean of 8 neighbours' outputs, 60x60), one body each,
+    features concatenated before the linear head."""
+
+    def __init__(self, width: int = 12, patch: int = 64):
+        super().__init__()
+        ref = ResidualCNN(width, patch)
+        self.register_buffer("hp", ref.hp.clone())
+        c, s = dft_mats(patch - 4)
+        self.register_buffer("dft_c", c)
+        self.register_buffer("dft_s", s)
+        self.srm, c1 = conv_body(6, width)
+        self.spec, c2 = conv_body(1, width)
+        self.head = nn.Linear(c1 + c2, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        r = torch.clamp(F.conv2d(x, self.hp, groups=3), -8.0, 8.0)
+        g = r[:, 0::2].mean(dim=1, keepdim=True)  # the three 3x3 residuals
+        a = self.srm(r).mean(dim=(2, 3))
+        b = self.spec(log_power_spectrum(g, self.dft_c, self.dft_s)).mean(dim=(2, 3))
+        return self.head(torch.cat([a, b], dim=1)).squeeze(1)
+
+
 DESIGNS = {
     "baseline": ("ResidualCNN width 16 (SRM residual, today's model)", lambda: ResidualCNN(16, 64)),
     "npr": ("NPRCNN width 16 (NPR residual x - up(down(x)), ResidualCNN body)", lambda: NPRCNN(16)),
     "fused": ("FusedCNN: SRM branch width 12 + NPR branch width 12, concatenated before the head",
               lambda: FusedCNN(12)),
     "wide24": ("ResidualCNN width 24 (capacity control)", lambda: ResidualCNN(24, 64)),
+    "spectral": ("SpectralCNN: SRM branch width 12 + log power spectrum (DFT as MatMul) branch width 12, "
+                 "concatenated before the head", lambda: SpectralCNN(12)),
 }
 
 
@@ -125,8 +172,10 @@ def count_macs(model: nn.Module, patch: int = 64) -> int:
     for h in hs:
         h.remove()
     # fixed front ends done with F.conv2d: SRM 6 outputs x 5x5 on (patch-4)^2
-    if isinstance(model, (ResidualCNN, FusedCNN)):
+    if isinstance(model, (ResidualCNN, FusedCNN, SpectralCNN)):
         macs[0] += (patch - 4) ** 2 * 6 * 25
+    if isinstance(model, SpectralCNN):  # 2D DFT as four n x n x n products each side
+        macs[0] += 8 * (patch - 4) ** 3
     return macs[0]
 
 

@@ -30,6 +30,7 @@ Writes <out>/loso.json and <out>/loso.md (default out: models/training/.cache/lo
 from __future__ import annotations
 
 import argparse
+import hashlib
 import io
 import json
 import math
@@ -115,13 +116,16 @@ def save_atomic(obj, path: str) -> None:
     os.replace(path + ".tmp", path)
 
 
-def train_fold(fold: int, train: list[D.Rec], s: dict, out: str) -> C.ResidualCNN:
+def train_fold(fold: int, train: list[D.Rec], s: dict, out: str, seed_offset: int = 0) -> C.ResidualCNN:
+    """seed_offset != 0: another replicate of the same fold (other initialisation and batch draws), to measure how
+    much the LOSO numbers move with the seed alone."""
     ck = os.path.join(out, f"fold{fold}.pt")
-    torch.manual_seed(C.SEED + fold)
+    seed = C.SEED + fold + 1000 * seed_offset
+    torch.manual_seed(seed)
     model = C.ResidualCNN(s["width"], C.PATCH)
     opt = torch.optim.AdamW(model.parameters(), lr=2e-3, weight_decay=1e-4)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=2e-3, total_steps=s["steps"], pct_start=0.1)
-    rng = np.random.default_rng(C.SEED + fold)
+    rng = np.random.default_rng(seed)
     step, secs = 0, 0.0
     run_loss, run_acc = 0.0, 0.0
     if os.path.exists(ck):
@@ -179,6 +183,33 @@ def image_logit(model, img: np.ndarray) -> float:
         return float(model(torch.from_numpy(x)).mean())
 
 
+EVAL_PATCHES = os.path.join(C.CACHE, f"eval-patches-p{C.PATCH}")
+
+
+def held_patches(r: D.Rec) -> dict[str, np.ndarray]:
+    """The engine's grid patches of a held-out image in both conditions (float32, byte / 255, as grid_patches
+    returns them). Kept as bytes in .cache/eval-patches-p<patch>/ so that every design's run scores exactly the
+    same pixels without decoding and re-encoding the image again (the decode + JPEG round trip costs more than
+    the small network)."""
+    h = hashlib.sha1(r.key.encode()).hexdigest()
+    p = os.path.join(EVAL_PATCHES, h[:2], f"{h}.npz")
+    if os.path.exists(p):
+        with np.load(p) as z:
+            return {c: z[c].astype(np.float32) / 255.0 for c in CONDS}
+    img = D.analysis_image(r)
+    xs = {"as_is": C.grid_patches(img)[0], "neutralised": C.grid_patches(neutralise(img))[0]}
+    os.makedirs(os.path.dirname(p), exist_ok=True)
+    tmp = f"{p}.{os.getpid()}.tmp.npz"
+    np.savez(tmp, **{c: np.rint(x * 255.0).astype(np.uint8) for c, x in xs.items()})
+    os.replace(tmp, p)
+    return xs
+
+
+def patches_logit(model, x: np.ndarray) -> float:
+    with torch.no_grad():
+        return float(model(torch.from_numpy(x)).mean())
+
+
 def score_fold(fold: int, model, held: list[D.Rec], out: str) -> dict:
     sp = os.path.join(out, f"fold{fold}_scores.json")
     scores = json.load(open(sp)) if os.path.exists(sp) else {}
@@ -186,8 +217,8 @@ def score_fold(fold: int, model, held: list[D.Rec], out: str) -> dict:
     t0 = time.time()
     for k, r in enumerate(todo, 1):
         try:
-            img = D.analysis_image(r)
-            scores[r.key] = {"as_is": image_logit(model, img), "neutralised": image_logit(model, neutralise(img)),
+            xs = held_patches(r)
+            scores[r.key] = {"as_is": patches_logit(model, xs["as_is"]), "neutralised": patches_logit(model, xs["neutralised"]),
                              "label": r.label, "family": r.family, "source": r.source}
         except Exception as e:  # noqa: BLE001
             scores[r.key] = {"error": str(e)[:200], "label": r.label, "family": r.family, "source": r.source}
@@ -211,15 +242,29 @@ def _file_meta(plan: dict) -> dict:
     info = K.load_info_cache()
     sp = os.path.join(C.CACHE, "shared_info.json")
     sinfo = json.load(open(sp)) if os.path.exists(sp) else {}
+    hdr = K.load_header_cache()  # where merge's caches are missing (corpus rebuilt, not merged, on this machine)
+    added = 0
     meta = {}
     for x in plan["records"]:
         if x["key"].startswith("shared:"):
-            m = sinfo.get(x["key"][len("shared:"):].split("#")[0])
+            hk = "shared:" + x["key"][len("shared:"):].split("#")[0]
+            m = sinfo.get(hk[len("shared:"):])
         else:
-            m = info.get(os.path.basename(x["file"]).split(".")[0])
+            hk = os.path.basename(x["file"]).split(".")[0]
+            m = info.get(hk)
+        if m is None:
+            m = hdr.get(hk)
+            if m is None and os.path.exists(x["file"]):
+                try:
+                    m = hdr[hk] = K.header_info(x["file"])
+                except Exception as e:  # noqa: BLE001
+                    m = hdr[hk] = {"error": f"{type(e).__name__}: {e}"[:200]}
+                added += 1
         if m and "error" not in m:
             w, h = (m["w"] // 2, m["h"] // 2) if x["tile"] >= 0 else (m["w"], m["h"])
             meta[x["key"]] = (w, h, m["format"], bool(x["lossy"]))
+    if added:
+        K.save_header_cache(hdr)
     return meta
 
 
@@ -389,8 +434,15 @@ def main() -> None:
     ap.add_argument("--size-match", action="store_true",
                     help="draw both classes' crops from matched longest-side distributions (corpus_data.size_matched_weights)")
     ap.add_argument("--jobs", type=int, default=1, help="processes for the one-off crop-cache decode")
+    ap.add_argument("--lazy-crops", action="store_true",
+                    help="skip the up-front crop-cache decode: a crop is made when a batch first draws its record "
+                         "(same crop; a short run then decodes only what it draws)")
     ap.add_argument("--threads", type=int, default=int(os.environ.get("LOUPE_THREADS", "2")))
     ap.add_argument("--out", default=OUT)
+    ap.add_argument("--plan-from", default=None, help="copy this plan.json into --out on the first run (a replicate "
+                                                      "of another run's plan, e.g. with --seed-offset)")
+    ap.add_argument("--seed-offset", type=int, default=0,
+                    help="replicate with other seeds (pinned in <out>/seed.json); 0 = the protocol's seeds")
     ap.add_argument("--only-fold", type=int, default=None)
     ap.add_argument("--replan", action="store_true", help="re-read the corpus and reassign folds")
     ap.add_argument("--time-epoch", action="store_true", help="time one epoch of fold 0 on a scratch copy, then exit")
@@ -399,6 +451,17 @@ def main() -> None:
     os.makedirs(a.out, exist_ok=True)
     torch.set_num_threads(a.threads)
     pp = os.path.join(a.out, "plan.json")
+    if a.plan_from and not os.path.exists(pp):
+        with open(a.plan_from) as f, open(pp + ".tmp", "w") as g:
+            g.write(f.read())
+        os.replace(pp + ".tmp", pp)
+    sp = os.path.join(a.out, "seed.json")
+    pinned = json.load(open(sp))["seed_offset"] if os.path.exists(sp) else 0
+    if not a.report and a.seed_offset != pinned:
+        if any(f.startswith("fold") for f in os.listdir(a.out)):
+            sys.exit(f"{a.out} holds folds trained with seed offset {pinned}")
+        with open(sp, "w") as f:
+            json.dump({"seed_offset": a.seed_offset}, f)
     if os.path.exists(pp) and not a.replan:
         plan = json.load(open(pp))
         log(f"plan from {plan['created']}: {len(plan['records'])} records, k={plan['k']}")
@@ -424,8 +487,10 @@ def main() -> None:
         fams = sorted(f for f, v in plan["folds"].items() if v == j)
         log(f"fold {j}: " + ", ".join(f"{f} ({plan['families'][f]})" for f in fams))
     recs = plan_records(plan)
-    D.fill_crop_cache([r for r, _ in recs], a.jobs, log=log)
-    bad = {r.key for r, _ in recs if not os.path.exists(r.crop_path)}
+    bad = set()
+    if not a.lazy_crops:
+        D.fill_crop_cache([r for r, _ in recs], a.jobs, log=log)
+        bad = {r.key for r, _ in recs if not os.path.exists(r.crop_path)}
     if bad:
         log(f"{len(bad)} records could not be decoded; left out")
     if a.time_epoch:
@@ -448,7 +513,7 @@ def main() -> None:
         held = [r for r, ev in recs if plan["folds"][r.family] == j and ev]
         log(f"fold {j}: training on {len(train)} images ({Counter(r.label for r in train)}), "
             f"scoring {len(held)} held-out")
-        model = train_fold(j, train, s, a.out)
+        model = train_fold(j, train, s, a.out, a.seed_offset)
         score_fold(j, model, held, a.out)
         open(done, "w").close()
         log(f"fold {j}: done")

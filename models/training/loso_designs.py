@@ -82,7 +82,10 @@ def report(name: str, plan: dict, out: str) -> str:
 
 # --- comparison ----------------------------------------------------------------------------------------
 def _summary(res: dict, folds: set[int] | None = None) -> dict:
-    fam = {f: e for f, e in res["families"].items() if e["complete"] and (folds is None or e["fold"] in folds)}
+    """Mean / worst over the complete families with >= loso.MIN_FAMILY_N scored images, as loso.md counts them
+    (a 1-image family's AUC is noise, and it moved the designs' ranking)."""
+    fam = {f: e for f, e in res["families"].items() if e["complete"] and (folds is None or e["fold"] in folds)
+           and e["n"] >= L.MIN_FAMILY_N}
     out = {"n_families": len(fam), "folds": sorted({e["fold"] for e in fam.values()})}
     for cond in L.CONDS:
         if fam:
@@ -155,7 +158,9 @@ def compare(names: list[str], path: str) -> str:
                 f"{100 * sm['mean_tpr1_neutralised']:.1f}% |")
 
     lines += [row(n, _summary(r)) for n, r in runs.items()]
-    lines += ["", "The rows above average over the folds each run finished; where those differ, compare designs only "
+    lines += ["", f"Means and worst families (here and below) are over families with >= {L.MIN_FAMILY_N} scored "
+                  "images, as in loso.md; the per-family tables list every family.",
+              "", "The rows above average over the folds each run finished; where those differ, compare designs only "
                   "in the tables below (same folds, same families)."]
     partial = any(done[n] != done["baseline"] for n in runs)
     if partial and common_folds:
@@ -178,7 +183,8 @@ def compare(names: list[str], path: str) -> str:
                   "families better / worse (neutralised AUC) |", "|---|---|---|---|---|---|---|---|---|---|---|"]
         for n in pair:
             d, b = _summary(runs[n], done[n]), _summary(runs["baseline"], done[n])
-            fs = [f for f, e in runs[n]["families"].items() if e["complete"] and e["fold"] in done[n]]
+            fs = [f for f, e in runs[n]["families"].items() if e["complete"] and e["fold"] in done[n]
+                  and e["n"] >= L.MIN_FAMILY_N]
             better = sum(runs[n]["families"][f]["auc_neutralised"] > runs["baseline"]["families"][f]["auc_neutralised"]
                          for f in fs)
             lines.append(
@@ -252,6 +258,10 @@ def main() -> None:
     ap.add_argument("--base-plan", default=os.path.join(BASE_OUT, "plan.json"))
     ap.add_argument("--fold-order", default=None, help="comma-separated fold order (default 0..k-1)")
     ap.add_argument("--only-fold", type=int, default=None)
+    ap.add_argument("--lazy-crops", action="store_true", help="as loso.py --lazy-crops")
+    ap.add_argument("--seed-offset", type=int, default=0,
+                    help="a replicate with other seeds (loso.py --seed-offset) in .cache/loso-<design>-seed<k>; "
+                         "--compare reads only the seed-0 folders")
     ap.add_argument("--report", action="store_true")
     ap.add_argument("--final", action="store_true", help="train on all folds' data, export .cache/candidate.onnx")
     ap.add_argument("--costs", nargs="*", help="measure designs' cost into .cache/design-costs.json")
@@ -272,7 +282,7 @@ def main() -> None:
         return
     if not a.design:
         sys.exit("--design is required")
-    out = out_dir(a.design)
+    out = out_dir(a.design) + (f"-seed{a.seed_offset}" if a.seed_offset else "")
     os.makedirs(out, exist_ok=True)
     dp = os.path.join(out, "design.json")
     if os.path.exists(dp):
@@ -292,8 +302,10 @@ def main() -> None:
         return
     s = plan["settings"]
     recs = L.plan_records(plan)
-    D.fill_crop_cache([r for r, _ in recs], 1, log=log)
-    bad = {r.key for r, _ in recs if not os.path.exists(r.crop_path)}
+    bad = set()
+    if not a.lazy_crops:
+        D.fill_crop_cache([r for r, _ in recs], 1, log=log)
+        bad = {r.key for r, _ in recs if not os.path.exists(r.crop_path)}
     if bad:
         log(f"{len(bad)} records could not be decoded; left out")
     order = [int(j) for j in a.fold_order.split(",")] if a.fold_order else list(range(plan["k"]))
@@ -308,7 +320,7 @@ def main() -> None:
         log(f"fold {j}: training {a.design} on {len(train)} images ({Counter(r.label for r in train)}), "
             f"scoring {len(held)} held-out")
         with use_design(a.design):
-            model = L.train_fold(j, train, s, out)
+            model = L.train_fold(j, train, s, out, a.seed_offset)
         L.score_fold(j, model, held, out)
         open(done, "w").close()
         log(f"fold {j}: done")

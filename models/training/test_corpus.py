@@ -72,3 +72,44 @@ def test_size_matched_weights_equalise_the_classes_size_distributions():
     # plain balancing would put 80 % of real mass on small images and 10 % of AI mass
     b = D.balanced_weights(recs)
     assert not np.isclose(b[(lab == 0) & big].sum(), b[(lab == 1) & big].sum())
+
+
+def test_header_info_agrees_with_the_decoding_image_info(tmp_path=None):
+    import tempfile
+
+    rng = np.random.default_rng(1)
+    im = Image.fromarray((rng.random((40, 70, 3)) * 255).astype(np.uint8))
+    with tempfile.TemporaryDirectory() as td:
+        for name, kw in (("a.jpg", {}), ("b.png", {}), ("c.webp", {"lossless": True}), ("d.webp", {"quality": 80})):
+            p = os.path.join(td, name)
+            im.save(p, **kw)
+            full, head = K.image_info(p), K.header_info(p)
+            for k in ("w", "h", "format", "lossy", "frames", "bytes"):
+                assert head[k] == full[k], (name, k, head[k], full[k])
+
+
+def test_lazy_crop_and_cached_eval_patches_are_what_the_eager_path_gives():
+    import tempfile
+
+    import common as C
+    import corpus_data as D
+    import loso as L
+
+    rng = np.random.default_rng(2)
+    with tempfile.TemporaryDirectory() as td:
+        p = os.path.join(td, "x.png")
+        Image.fromarray((rng.random((300, 500, 3)) * 255).astype(np.uint8)).save(p)
+        crops, ev = D.CROPS, L.EVAL_PATCHES
+        D.CROPS, L.EVAL_PATCHES = os.path.join(td, "crops"), os.path.join(td, "ev")
+        try:
+            r = D.Rec(key="repo:x.png", file=p, label=0, family="real:f", source="repo", generator="g", lossy=False)
+            assert not os.path.exists(r.crop_path)
+            assert np.array_equal(D.load_crop(r), D.make_crop(r)) and os.path.exists(r.crop_path)
+            img = D.analysis_image(r)
+            want = {"as_is": C.grid_patches(img)[0], "neutralised": C.grid_patches(L.neutralise(img))[0]}
+            first, again = L.held_patches(r), L.held_patches(r)  # computed, then read back from the cache
+            for c in L.CONDS:
+                assert first[c].dtype == again[c].dtype == np.float32
+                assert np.array_equal(first[c], want[c]) and np.array_equal(again[c], want[c])
+        finally:
+            D.CROPS, L.EVAL_PATCHES = crops, ev
