@@ -15,7 +15,7 @@ import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
 import { runDetection } from "../detection";
-import { assertLocal } from "../testing/test-db";
+import { createScratchDatabase } from "../testing/test-db";
 import { benchJpeg, pct, processTreeCpuMs, startBenchServer } from "./bench-support";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3297);
@@ -111,14 +111,8 @@ async function startServer(): Promise<{ key: string; pid: number | null; cleanup
   }
   // PGlite runs PostgreSQL in WebAssembly on the server's main thread; on PostgreSQL that work is the
   // database server's, whose CPU time the per-request numbers below do not include.
-  assertLocal(process.env.BENCH_DATABASE_URL);
-  const { default: postgres } = await import("postgres");
-  const admin = postgres(process.env.BENCH_DATABASE_URL, { max: 1, onnotice: () => {} });
-  const name = `loupe_bench_api_${Date.now().toString(36)}`;
-  await admin.unsafe(`create database ${name}`);
-  const url = new URL(process.env.BENCH_DATABASE_URL);
-  url.pathname = `/${name}`;
-  const pgEnv = { ...env, DATABASE_URL: url.toString() };
+  const scratch = await createScratchDatabase(process.env.BENCH_DATABASE_URL, "loupe_bench_api");
+  const pgEnv = { ...env, DATABASE_URL: scratch.url };
   try {
     const key = makeKey(pgEnv);
     const server = await startBenchServer(BASE, pgEnv, dataDir);
@@ -127,13 +121,11 @@ async function startServer(): Promise<{ key: string; pid: number | null; cleanup
       pid: server.pid,
       cleanup: async () => {
         await server.cleanup();
-        await admin.unsafe(`drop database if exists ${name} with (force)`);
-        await admin.end({ timeout: 5 });
+        await scratch.drop();
       },
     };
   } catch (err) {
-    await admin.unsafe(`drop database if exists ${name} with (force)`);
-    await admin.end({ timeout: 5 });
+    await scratch.drop();
     throw err;
   }
 }

@@ -13,7 +13,7 @@ import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
 import { runDetection } from "../detection";
-import { assertLocal } from "../testing/test-db";
+import { createScratchDatabase } from "../testing/test-db";
 import { benchJpeg, pct, startBenchServer } from "./bench-support";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3299);
@@ -121,21 +121,19 @@ async function startServer(): Promise<{ cleanup: () => Promise<void> }> {
   if (!process.env.BENCH_DATABASE_URL) return startBenchServer(BASE, env, dataDir);
   // PGlite runs PostgreSQL in WebAssembly on the server's main thread, where it competes with the
   // request handling and the scan slots for one core; on PostgreSQL that work is the server's.
-  assertLocal(process.env.BENCH_DATABASE_URL);
-  const { default: postgres } = await import("postgres");
-  const admin = postgres(process.env.BENCH_DATABASE_URL, { max: 1, onnotice: () => {} });
-  const name = `loupe_bench_e2e_${Date.now().toString(36)}`;
-  await admin.unsafe(`create database ${name}`);
-  const url = new URL(process.env.BENCH_DATABASE_URL);
-  url.pathname = `/${name}`;
-  const server = await startBenchServer(BASE, { ...env, DATABASE_URL: url.toString() }, dataDir);
-  return {
-    cleanup: async () => {
-      await server.cleanup();
-      await admin.unsafe(`drop database if exists ${name} with (force)`);
-      await admin.end({ timeout: 5 });
-    },
-  };
+  const scratch = await createScratchDatabase(process.env.BENCH_DATABASE_URL, "loupe_bench_e2e");
+  try {
+    const server = await startBenchServer(BASE, { ...env, DATABASE_URL: scratch.url }, dataDir);
+    return {
+      cleanup: async () => {
+        await server.cleanup();
+        await scratch.drop();
+      },
+    };
+  } catch (err) {
+    await scratch.drop();
+    throw err;
+  }
 }
 
 async function main() {

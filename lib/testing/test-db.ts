@@ -28,22 +28,37 @@ export interface TestDb extends DbHandle {
   cleanup(): Promise<void>;
 }
 
-export async function createPostgresTestDb(url: string): Promise<TestDb> {
+/**
+ * A throw-away database on the local server at `url` (named `<prefix>_<time>_<random>`): its URL, and
+ * `drop`, which removes it even while connections remain. Tests and the benches that take
+ * BENCH_DATABASE_URL use it.
+ */
+export async function createScratchDatabase(url: string, prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
   assertLocal(url);
   const { default: postgres } = await import("postgres");
-  const name = `loupe_test_${Date.now().toString(36)}_${randomBytes(4).toString("hex")}`;
+  const name = `${prefix}_${Date.now().toString(36)}_${randomBytes(4).toString("hex")}`;
   const admin = postgres(url, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
   const u = new URL(url);
   u.pathname = `/${name}`;
-  const handle = await openDb({ url: u.toString() });
   return {
-    ...handle,
     url: u.toString(),
-    async cleanup() {
-      await handle.close();
+    async drop() {
       await admin.unsafe(`drop database if exists ${name} with (force)`);
       await admin.end({ timeout: 5 });
+    },
+  };
+}
+
+export async function createPostgresTestDb(url: string): Promise<TestDb> {
+  const scratch = await createScratchDatabase(url, "loupe_test");
+  const handle = await openDb({ url: scratch.url });
+  return {
+    ...handle,
+    url: scratch.url,
+    async cleanup() {
+      await handle.close();
+      await scratch.drop();
     },
   };
 }
