@@ -7,6 +7,9 @@ import { useSharedTestDb } from "../testing/shared-test-db";
 import { TEST_DB_KINDS } from "../testing/test-db";
 import { admitApiKey } from "./admit-api-key";
 import { createApiKey } from "./create-api-key";
+import { assignPolicy } from "../policies/assign-policy";
+import { resolvePolicy } from "../policies/resolve-policy";
+import { savePolicy } from "../policies/save-policy";
 import { revokeApiKey } from "./revoke-api-key";
 
 const system = { type: "system" } as const;
@@ -32,6 +35,22 @@ describe.each(TEST_DB_KINDS)("admitApiKey on %s", (kind) => {
     expect(await admitApiKey(db, "lp_live_unknown")).toBeNull();
     await revokeApiKey({ ctx: { db, actor: system }, input: { keyId: k.key.id } });
     expect(await admitApiKey(db, k.secret)).toBeNull();
+  });
+
+  it("resolves the key's policy for an origin in the same statement, as resolvePolicy does", async () => {
+    const db = shared.t().db;
+    const ctx = { db, actor: system };
+    const k = await key();
+    const policyOf = async () => (await admitApiKey(db, k.secret, { policyOrigin: "api" }))?.policy;
+    expect((await admitApiKey(db, k.secret))?.policy).toBeNull();
+    // No rule for the key: what resolvePolicy answers (the origin's rule or the default), every column alike.
+    expect(await policyOf()).toEqual({ ...(await resolvePolicy(db, { apiKeyId: k.key.id, origin: "api" })), origin: "api" });
+    const mine = await savePolicy({ ctx, input: { name: `key-${k.key.id}`, quarantineThreshold: 33, inconclusiveAction: "clear" } });
+    await assignPolicy({ ctx, input: { apiKeyId: k.key.id, policyId: mine.id } });
+    const resolved = await policyOf();
+    expect(resolved).toMatchObject({ rule: "api_key", origin: "api", policy: { id: mine.id, quarantineThreshold: 33, inconclusiveAction: "clear" } });
+    expect(resolved?.policy.createdAt).toBeInstanceOf(Date);
+    expect(resolved).toEqual({ ...(await resolvePolicy(db, { apiKeyId: k.key.id, origin: "api" })), origin: "api" });
   });
 
   it("counts nothing for a test key", async () => {

@@ -4,12 +4,14 @@
 // lineage's bucket (the same refill rule and row lock as lib/api-keys/rate-limit.ts), the request is
 // counted in today's usage (live keys, when the bucket let it through: lib/api-keys/usage.ts), and
 // `last_used_at` is stamped (at most once a minute, so a busy key does not rewrite its row every
-// request). Nothing is kept in process memory: a key revoked in any process is refused by the next
+// request), and, for routes that decide by a policy, the key's policy is resolved (the same ranking as
+// resolvePolicy: lib/policies/resolve-policy.ts). Nothing is kept in process memory: a key revoked in any process is refused by the next
 // request everywhere, and every process draws from the same bucket.
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "../../db";
-import type { ApiKeyMode, ApiKeyScope, Role } from "../../db/schema/enums";
+import type { ApiKeyMode, ApiKeyScope, Role, UploadOrigin } from "../../db/schema/enums";
 import type { Actor } from "../context";
+import { bestPolicySql, readBestPolicy, type ResolvedPolicy } from "../policies/resolve-policy";
 import { DEFAULT_MONTHLY_IMAGE_QUOTA, DEFAULT_RATE_LIMIT_PER_MINUTE } from "../limits";
 import { hashApiKeySecret } from "./api-key-secret";
 import { utcDay } from "./usage";
@@ -39,14 +41,29 @@ interface Row {
   role: Role;
   tokens: number;
   allowed: boolean;
+  policy?: unknown;
+  policy_rank?: unknown;
+}
+
+export interface AdmitOptions {
+  /** Also resolve the policy that applies to this key's uploads from this origin. */
+  policyOrigin?: UploadOrigin;
+}
+
+/** What admitApiKey learns: the actor, the rate-limit verdict and, when asked, the key's policy for an origin. */
+export interface Admitted {
+  actor: ApiKeyActor;
+  rateLimit: RateLimitVerdict;
+  policy: (ResolvedPolicy & { origin: UploadOrigin }) | null;
 }
 
 /** An API key's actor and its rate-limit verdict for this request, or null for a key that does not authenticate. */
-export async function admitApiKey(db: DbOrTx, secret: string, now = new Date()): Promise<{ actor: ApiKeyActor; rateLimit: RateLimitVerdict } | null> {
+export async function admitApiKey(db: DbOrTx, secret: string, opts: AdmitOptions = {}, now = new Date()): Promise<Admitted | null> {
   if (!/^lp_(live|test)_/.test(secret)) return null;
   const nowTs = sql`${now.toISOString()}::timestamptz`;
   // In the bucket's update, excluded.tokens + 1 is the key's limit (the insert offers limit - 1).
   const refilled = sql`least(excluded.tokens + 1, api_rate_limits.tokens + greatest(0::float8, extract(epoch from (${nowTs} - api_rate_limits.updated_at))::float8) * (excluded.tokens + 1) / 60)`;
+  const policy = opts.policyOrigin ? bestPolicySql(sql`k.id`, opts.policyOrigin) : null;
   const res = (await db.execute(sql`
     with k as (
       select k.id, coalesce(k.lineage_id, k.id) as lineage_id, k.mode, to_json(k.scopes) as scopes,
@@ -77,8 +94,8 @@ export async function admitApiKey(db: DbOrTx, secret: string, now = new Date()):
       returning 1
     )
     select k.id, k.lineage_id, k.mode::text as mode, k.scopes, k.rate_limit, k.monthly_image_quota, k.user_id, k.role::text as role,
-           bucket.tokens, bucket.allowed
-    from k, bucket`)) as unknown;
+           bucket.tokens, bucket.allowed${policy ? sql`, pol.policy, pol.rank as policy_rank` : sql``}
+    from k cross join bucket${policy ? sql` left join lateral (${policy}) pol on true` : sql``}`)) as unknown;
   // postgres.js answers an array of rows, PGlite an object with `rows`.
   const rows = (Array.isArray(res) ? res : (res as { rows: unknown[] }).rows) as Row[];
   const row = rows[0];
@@ -101,5 +118,6 @@ export async function admitApiKey(db: DbOrTx, secret: string, now = new Date()):
       },
     },
     rateLimit: bucketVerdict(limit, Number(row.tokens), row.allowed),
+    policy: opts.policyOrigin ? { ...readBestPolicy({ policy: row.policy, rank: row.policy_rank }), origin: opts.policyOrigin } : null,
   };
 }

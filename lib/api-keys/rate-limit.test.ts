@@ -15,7 +15,7 @@ describe.each(TEST_DB_KINDS)("token bucket on %s", (kind) => {
   const shared = useSharedTestDb(kind, "admin");
   const key = (rateLimitPerMinute: number) =>
     createApiKey({ ctx: { db: shared.t().db, actor: { type: "system" } }, input: { name: "t", userId: (shared.actor() as { id: string }).id, rateLimitPerMinute } });
-  const take = async (secret: string, when: Date) => (await admitApiKey(shared.t().db, secret, when))!.rateLimit;
+  const take = async (secret: string, when: Date) => (await admitApiKey(shared.t().db, secret, {}, when))!.rateLimit;
 
   it("grants a burst of `limit`, then refuses with the wait for one token, then refills", async () => {
     const k = await key(3);

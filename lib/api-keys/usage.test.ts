@@ -24,9 +24,9 @@ describe.each(TEST_DB_KINDS)("usage and quota on %s", (kind) => {
     const db = shared.t().db;
     const k = await createApiKey({ ctx: { db, actor: { type: "system" } }, input: { name: "u", userId: (shared.actor() as { id: string }).id } });
     const lineage = k.key.id;
-    await admitApiKey(db, k.secret, day("2026-11-30"));
-    await admitApiKey(db, k.secret, day("2026-12-01"));
-    await admitApiKey(db, k.secret, day("2026-12-01"));
+    await admitApiKey(db, k.secret, {}, day("2026-11-30"));
+    await admitApiKey(db, k.secret, {}, day("2026-12-01"));
+    await admitApiKey(db, k.secret, {}, day("2026-12-01"));
     expect(await chargeImages(db, lineage, 3, 100, day("2026-12-01"))).toBe(true);
     const rows = await usageByDay(db, [lineage], "2026-11-01", "2027-01-01");
     expect(rows.map((r) => [r.day, r.requests, r.images])).toEqual([

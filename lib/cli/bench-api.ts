@@ -24,12 +24,13 @@ const SYNC_IMAGES = Number(process.env.BENCH_IMAGES ?? 40);
 const SYNC_CONCURRENCY = 4;
 const CACHED_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CACHED_CONCURRENCY = 32;
-const ENGINE_RUNS = 8;
+const ENGINE_RUNS = 20;
 // Distinct images sent first, and inline runs made first: each detection thread is its own V8 isolate
 // that compiles the engine for itself, and until some 30 scans in, that compiling (on V8's background
-// threads) added ~20 CPU ms per scan; two warm-up requests left every measured one paying it.
-const WARMUP_IMAGES = Math.max(1, Number(process.env.BENCH_WARMUP ?? 8 * os.availableParallelism()));
-const ENGINE_WARMUP = 10;
+// threads) added ~20 CPU ms per scan; 8 warm-up images a thread still left the measured ones paying
+// ~30 CPU ms each (81 → 112 ms per request).
+const WARMUP_IMAGES = Math.max(1, Number(process.env.BENCH_WARMUP ?? 32 * os.availableParallelism()));
+const ENGINE_WARMUP = 30;
 
 
 
@@ -152,18 +153,30 @@ async function main() {
     report(`cached lookup, concurrency ${CACHED_CONCURRENCY}`, cached, cachedCpu);
     console.log(`load average after: ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}`);
 
-    // The engine alone, inline on this process's one core, on the same kind of image.
+    // The engine alone, inline on this process's one core, on the same kind of image and as the sync
+    // requests above run it (no heatmaps: include_heatmaps defaults to none).
     sharp.concurrency(1);
-    for (let k = 0; k < ENGINE_WARMUP; k++) await runDetection(images[SYNC_IMAGES + 1 + (k % WARMUP_IMAGES)]!, { heatmaps: true });
+    for (let k = 0; k < ENGINE_WARMUP; k++) await runDetection(images[SYNC_IMAGES + 1 + (k % WARMUP_IMAGES)]!, { heatmaps: false });
     const engine: number[] = [];
+    const cpu0 = process.cpuUsage();
     for (let k = 0; k < ENGINE_RUNS; k++) {
       const s = performance.now();
-      await runDetection(images[k]!, { heatmaps: true });
+      await runDetection(images[k % SYNC_IMAGES]!, { heatmaps: false });
       engine.push(performance.now() - s);
     }
+    const cpu = process.cpuUsage(cpu0);
+    const engineCpu = (cpu.user + cpu.system) / 1000 / ENGINE_RUNS;
     const perCore = 1000 / pct(engine, 0.5);
-    console.log(`engine inline, one core: p50 ${pct(engine, 0.5).toFixed(0)} ms → ${perCore.toFixed(2)} img/s; × ${cores} cores = ${(perCore * cores).toFixed(2)} img/s`);
+    console.log(`engine inline, one core, no heatmaps: p50 ${pct(engine, 0.5).toFixed(0)} ms, ${engineCpu.toFixed(0)} CPU ms → ${perCore.toFixed(2)} img/s; × ${cores} cores = ${(perCore * cores).toFixed(2)} img/s`);
     console.log(`sync detect req/s as a fraction of that: ${((sync.latencies.length / sync.seconds) / (perCore * cores) * 100).toFixed(0)}%`);
+    if (syncCpu !== null && sync.latencies.length > 0) {
+      // The part of the machine the server spends outside the engine (HTTP, database, the copy to the
+      // thread): what caps the fraction above when the cores are the limit.
+      console.log(`engine CPU per image / server CPU per sync request: ${((engineCpu / (syncCpu / sync.latencies.length)) * 100).toFixed(0)}%`);
+    }
+    if (cachedCpu !== null && cached.latencies.length > 0) {
+      console.log(`cached lookups one core could answer at that CPU cost: ${(1000 / (cachedCpu / cached.latencies.length)).toFixed(0)}/s`);
+    }
   } finally {
     await cleanup();
   }

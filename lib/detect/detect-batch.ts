@@ -27,7 +27,11 @@ export type DetectBatchInput = z.input<typeof detectBatchInput>;
 
 export type BatchResult = { ok: true; outcome: DetectOutcome } | { ok: false; error: AppError };
 
-export async function detectBatch({ ctx, input }: { ctx: Ctx & { db: Db }; input: DetectBatchInput }, deps: DetectDeps = {}): Promise<BatchResult[]> {
+/** `policy`: as detectImage's, resolved once for every item. */
+export async function detectBatch(
+  { ctx, input, policy }: { ctx: Ctx & { db: Db }; input: DetectBatchInput; policy?: Parameters<typeof detectImage>[0]["policy"] },
+  deps: DetectDeps = {},
+): Promise<BatchResult[]> {
   authorize(ctx.actor, "submit");
   const data = detectBatchInput.parse(input);
   if (data.items.length === 0) throw new AppError("invalid_request", "Send at least one image.", { param: "items" });
@@ -45,7 +49,7 @@ export async function detectBatch({ ctx, input }: { ctx: Ctx & { db: Db }; input
       }
       const options = item.metadata === undefined ? data.options : { ...data.options, metadata: item.metadata as DetectOptionsInput["metadata"] };
       try {
-        results[i] = { ok: true, outcome: await detectImage({ ctx, input: { image: item.image, options } }, deps) };
+        results[i] = { ok: true, outcome: await detectImage({ ctx, input: { image: item.image, options }, policy }, deps) };
       } catch (err) {
         results[i] = { ok: false, error: normaliseError(err) };
       }

@@ -133,6 +133,20 @@ describe.each(TEST_DB_KINDS)("detection verbs (%s)", (kind) => {
     expect(lax.isAi).toBe(lax.report.verdict === "ai_generated");
   });
 
+  it("uses a policy resolved beforehand for the same origin, unless the request names one", async () => {
+    const db = s.t().db;
+    const [strict] = await db.select().from(policies).where(eq(policies.id, "pol_strict_" + kind));
+    const preResolved = { policy: strict!, rule: "api_key" as const, origin: "api" };
+    const bytes = await jpeg();
+    const viaKey = await detectImage({ ctx: ctx(), input: { image: { bytes } }, policy: preResolved });
+    expect(viaKey.policy).toMatchObject({ id: strict!.id, outcome: "quarantined" });
+    const named = await detectImage({ ctx: ctx(), input: { image: { bytes }, options: { policy: `lax-${kind}` } }, policy: preResolved });
+    expect(named.policy.name).toBe(`lax-${kind}`);
+    // Resolved for another origin (the console's quick check is its own): resolved again here.
+    const other = await detectImage({ ctx: ctx(), input: { image: { bytes }, source: "upload" }, policy: preResolved });
+    expect(other.policy.id).not.toBe(strict!.id);
+  });
+
   it("returns heatmaps inline or as URLs of stored PNGs", async () => {
     const bytes = await jpeg();
     const inline = await detect({ image: { bytes }, options: { include_heatmaps: "inline" } });

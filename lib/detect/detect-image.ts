@@ -15,7 +15,7 @@ import { createHash } from "node:crypto";
 import { and, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../db";
-import { cases, detectionCache, images, type CachedReport, type Case, type Image, type Policy, type StoredSignal } from "../../db/schema";
+import { cases, detectionCache, images, type CachedReport, type Case, type DetectionCacheRow, type Image, type Policy, type StoredSignal } from "../../db/schema";
 import type { FetchImageOptions } from "../api/fetch-image";
 import { submitImage } from "../cases/submit-image";
 import { authorize, type Ctx } from "../context";
@@ -24,7 +24,7 @@ import { env } from "../env";
 import { AppError } from "../errors";
 import { newId } from "../ids";
 import { applyPolicy, type ScanOutcome } from "../policies/apply-policy";
-import { resolvePolicy } from "../policies/resolve-policy";
+import { resolvePolicy, type ResolvedPolicy } from "../policies/resolve-policy";
 import { getBlobStore, heatmapKey } from "../storage";
 import { completeScan } from "../worker/scan-case";
 import { expectedVersions, runEngine, SIGNAL_IDS, signalVersions } from "./engine";
@@ -72,6 +72,27 @@ function optionsKey(only: readonly string[], heatmaps: boolean): string {
   return `signals=${signalVersions(only).join(",")};heatmaps=${heatmaps ? 1 : 0}`;
 }
 
+/**
+ * Cache rows this process has read or written, by their full key. A row never changes and is never
+ * deleted (its key holds the engine, model and fusion versions, so a new engine makes new rows), so a
+ * copy in memory stays true in every process: a repeated lookup costs no round trip. Bounded; the
+ * oldest entry goes first.
+ */
+const MEMO_ROWS = 1000;
+const memo = new Map<string, DetectionCacheRow>();
+
+function memoKey(r: Pick<DetectionCacheRow, "sha256" | "engineVersion" | "modelVersion" | "fusionVersion" | "optionsKey">): string {
+  return `${r.sha256}|${r.engineVersion}|${r.modelVersion}|${r.fusionVersion}|${r.optionsKey}`;
+}
+
+function remember(row: DetectionCacheRow): DetectionCacheRow {
+  const k = memoKey(row);
+  memo.delete(k);
+  memo.set(k, row);
+  if (memo.size > MEMO_ROWS) memo.delete(memo.keys().next().value!);
+  return row;
+}
+
 /** Store a fresh report in the cache (heatmap PNGs as blobs first): the row that holds the key, ours or a racing request's. */
 async function storeInCache(db: Ctx["db"], key: { sha256: string; optionsKey: string; dhash: string }, report: DetectionReport) {
   const id = newId("detection");
@@ -98,7 +119,7 @@ async function storeInCache(db: Ctx["db"], key: { sha256: string; optionsKey: st
     report: { ...report, signals },
   };
   const [row] = await db.insert(detectionCache).values(values).onConflictDoNothing().returning();
-  if (row) return row;
+  if (row) return remember(row);
   // Another request cached the same key meanwhile: keep its row, drop our blobs.
   for (const k of written) await store.delete(k);
   const [existing] = await db
@@ -113,7 +134,7 @@ async function storeInCache(db: Ctx["db"], key: { sha256: string; optionsKey: st
         eq(detectionCache.optionsKey, values.optionsKey),
       ),
     );
-  return existing ?? null;
+  return existing ? remember(existing) : null;
 }
 
 /** A cached report with its heatmap PNGs read back from the blob store. */
@@ -132,14 +153,25 @@ function stripHeatmaps(report: DetectionReport): CachedReport {
   return { ...report, signals: report.signals.map(({ heatmap: _heatmap, ...rest }) => rest) };
 }
 
-export async function detectImage({ ctx, input }: { ctx: Ctx & { db: Db }; input: DetectImageInput }, deps: DetectDeps = {}): Promise<DetectOutcome> {
+/**
+ * `policy`: the policy the caller already resolved for this actor and origin (the API resolves an API
+ * key's while admitting it, lib/api/route.ts); used only when the request names no policy and the
+ * origin matches.
+ */
+export async function detectImage(
+  { ctx, input, policy: preResolved }: { ctx: Ctx & { db: Db }; input: DetectImageInput; policy?: (ResolvedPolicy & { origin: string }) | null },
+  deps: DetectDeps = {},
+): Promise<DetectOutcome> {
   const t0 = performance.now();
   authorize(ctx.actor, "submit");
   const data = detectImageInput.parse(input);
   const options: DetectOptions = parseDetectOptions(data.options);
   // The console's quick check sends its image with source "upload"; for policy assignment it is its own origin.
   const origin = data.source === "upload" ? "quick_check" : "api";
-  const { policy } = await resolvePolicy(ctx.db, { nameOrId: options.policy, apiKeyId: ctx.actor.type === "api_key" ? ctx.actor.id : null, origin });
+  const { policy } =
+    !options.policy && preResolved?.origin === origin
+      ? preResolved
+      : await resolvePolicy(ctx.db, { nameOrId: options.policy, apiKeyId: ctx.actor.type === "api_key" ? ctx.actor.id : null, origin });
   const src = await loadImageSource(data.image as ImageSource, deps.fetch);
   const { bytes, param } = src;
 
@@ -150,7 +182,8 @@ export async function detectImage({ ctx, input }: { ctx: Ctx & { db: Db }; input
   const versions = await expectedVersions(only);
   // A request without heatmaps may use a cached report that has them.
   const keys = heatmaps ? [key] : [key, optionsKey(only, true)];
-  const [hit] = await ctx.db
+  const known = keys.map((optionsKey) => memo.get(memoKey({ sha256, engineVersion: versions.engine, modelVersion: versions.model ?? "", fusionVersion: versions.fusion, optionsKey }))).find(Boolean);
+  const [hit] = known ? [known] : await ctx.db
     .select()
     .from(detectionCache)
     .where(
@@ -169,6 +202,7 @@ export async function detectImage({ ctx, input }: { ctx: Ctx & { db: Db }; input
   let cacheId: string | null = null;
   let dhash: string;
   if (hit) {
+    if (!known) remember(hit);
     report = hit.report;
     cacheId = hit.id;
     dhash = hit.dhash;
