@@ -7,11 +7,12 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { expect, test, type Page, type TestInfo } from "@playwright/test";
 import { makeJpeg } from "../../lib/detection/testing";
-import { E2E_ADMIN } from "../../playwright.config";
+import { E2E_ADMIN, E2E_CLUSTER } from "../../playwright.config";
 import { signIn } from "../support/session";
 
-// Playwright runs from the repository root.
-const DIR = path.resolve("e2e", "artifacts", "screenshots");
+// Playwright runs from the repository root. The cluster run (lib/cli/test-multi.ts) writes beside the
+// single-server run's pictures rather than over them.
+const DIR = path.resolve("e2e", "artifacts", E2E_CLUSTER ? "screenshots-cluster" : "screenshots");
 
 async function shot(page: Page, testInfo: TestInfo, name: string, fullPage = true) {
   mkdirSync(DIR, { recursive: true });

@@ -6,9 +6,10 @@
 //    project and every `ui` flow below: bulk decisions, claims and keyboard triage, live pages (the
 //    events stream relays any process's commits through LISTEN/NOTIFY), sessions and the sign-in
 //    throttle (in the database, keyed on the address the proxy forwards), webhooks (the outbox is sent
-//    by whichever process sees its NOTIFY) and the hostile uploads through the upload page's server
-//    action. Left out: accessibility and screenshots (page layout, nothing a second process changes;
-//    ~10 min, and the screenshots would overwrite the single-server run's e2e/artifacts).
+//    by whichever process sees its NOTIFY), the hostile uploads through the upload page's server
+//    action, and the accessibility and screenshot specs (their pictures go to
+//    e2e/artifacts/screenshots-cluster, beside the single-server run's). Only e2e/ops is left out: it
+//    starts the launcher itself, one server on its own port.
 import { spawnSync } from "node:child_process";
 import { env } from "../env";
 
@@ -16,10 +17,9 @@ if (!env.DATABASE_URL) {
   console.log("[test:multi] DATABASE_URL is unset: the scale-out harness runs only against PostgreSQL (CI's second pass).");
   process.exit(0);
 }
-const UI_FLOWS = ["claiming", "formats", "hostile", "policies", "queue", "quick-check", "rescan", "review-flow", "sessions", "submissions", "triage", "triage-keyboard", "webhooks"].map((f) => `e2e/ui/${f}.spec.ts`);
 const runs: [string, string[], NodeJS.ProcessEnv][] = [
   ["e2e/multi", ["playwright", "test", "-c", "e2e/multi/playwright.config.ts"], process.env],
-  ["api project and ui flows on the cluster", ["playwright", "test", "e2e/api/", ...UI_FLOWS, "--project", "api", "--project", "ui"], { ...process.env, E2E_CLUSTER: "1" }],
+  ["api project and ui flows on the cluster", ["playwright", "test", "e2e/api/", "e2e/ui/", "--project", "api", "--project", "ui"], { ...process.env, E2E_CLUSTER: "1" }],
 ];
 for (const [name, args, runEnv] of runs) {
   console.log(`[test:multi] ${name}: npx ${args.join(" ")}`);
