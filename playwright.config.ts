@@ -43,8 +43,9 @@ export default defineConfig({
     timeout: E2E_CLUSTER ? 900_000 : 300_000,
     reuseExistingServer: false,
     stdout: "pipe",
-    // SIGTERM lets the cluster stop its processes, drop its database and remove its bucket.
-    ...(E2E_CLUSTER ? { gracefulShutdown: { signal: "SIGTERM" as const, timeout: 30_000 } } : {}),
+    // SIGTERM (Playwright's default is SIGKILL to the process group) lets e2e/serve.ts drop its database
+    // once the app has stopped, and the cluster stop its processes, drop its database and remove its bucket.
+    gracefulShutdown: { signal: "SIGTERM", timeout: 30_000 },
     env: {
       PORT: String(PORT),
       MULTI_PORT: String(PORT),

@@ -1,27 +1,36 @@
 // Starts the app for Playwright on a fresh database: a new PGlite directory, or — when DATABASE_URL
-// is set — a new database on that (local only) PostgreSQL server. Old e2e databases are dropped.
+// is set — a new database on that (local only) PostgreSQL server, dropped again when the app exits
+// (Playwright stops this process with SIGTERM: playwright.config.ts, gracefulShutdown). One left by a
+// run that was killed outright is dropped by the next run; those of runs still going are left alone.
 import { spawn } from "node:child_process";
 import { rmSync } from "node:fs";
-import { assertLocal } from "../lib/testing/test-db";
+import { assertLocal, dropOrphanDatabases, ownedDatabaseName } from "../lib/testing/test-db";
 
 const env: NodeJS.ProcessEnv = { ...process.env };
 env.DATA_DIR = "data/e2e";
 rmSync(env.DATA_DIR, { recursive: true, force: true });
 
+let dropDatabase = async () => {};
 if (process.env.DATABASE_URL) {
   assertLocal(process.env.DATABASE_URL);
   const { default: postgres } = await import("postgres");
   const admin = postgres(process.env.DATABASE_URL, { max: 1, onnotice: () => {} });
-  const old = await admin<{ datname: string }[]>`select datname from pg_database where datname like 'loupe_e2e_%'`;
-  for (const { datname } of old) await admin.unsafe(`drop database if exists ${datname} with (force)`);
-  const name = `loupe_e2e_${Date.now().toString(36)}`;
+  await dropOrphanDatabases(admin, "loupe_e2e");
+  const name = ownedDatabaseName("loupe_e2e");
   await admin.unsafe(`create database ${name}`);
-  await admin.end();
   const u = new URL(process.env.DATABASE_URL);
   u.pathname = `/${name}`;
   env.DATABASE_URL = u.toString();
+  dropDatabase = async () => {
+    await admin.unsafe(`drop database if exists ${name} with (force)`).catch((err: unknown) => console.error(`[e2e] could not drop ${name}: ${(err as Error).message}`));
+    await admin.end({ timeout: 5 });
+  };
 }
 
 const child = spawn(process.execPath, ["--import", "tsx", "lib/cli/start.ts"], { stdio: "inherit", env });
 for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => child.kill(sig));
-child.on("exit", (code) => process.exit(code ?? 0));
+// Every way out goes through here: the app stopped by a signal (passed on above, or sent to the whole
+// process group), or ended by itself (a failed start).
+child.on("exit", (code) => {
+  void dropDatabase().finally(() => process.exit(code ?? 0));
+});

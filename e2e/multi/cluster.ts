@@ -10,7 +10,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { startRoundRobinProxy } from "../../lib/testing/round-robin-proxy";
 import { startTestS3Server } from "../../lib/testing/s3-server";
-import { assertLocal } from "../../lib/testing/test-db";
+import { assertLocal, dropOrphanDatabases, ownedDatabaseName } from "../../lib/testing/test-db";
 
 const PORT = Number(process.env.MULTI_PORT ?? 3390);
 const DIR = "data/multi";
@@ -23,13 +23,11 @@ mkdirSync(DIR, { recursive: true });
 // A file where the local blob directory would be: any process falling back to local blobs fails loudly.
 writeFileSync(`${DIR}/no-local-blobs`, "BLOB_STORE=s3 is expected\n");
 
-// A fresh database; ones left by an earlier run that was killed are dropped.
+// A fresh database; ones left by an earlier run that was killed are dropped (not those of a run still going).
 const { default: postgres } = await import("postgres");
 const admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
-for (const { datname } of await admin<{ datname: string }[]>`select datname from pg_database where datname like 'loupe_multi_%'`) {
-  await admin.unsafe(`drop database if exists ${datname} with (force)`);
-}
-const dbName = `loupe_multi_${Date.now().toString(36)}`;
+await dropOrphanDatabases(admin, "loupe_multi");
+const dbName = ownedDatabaseName("loupe_multi");
 await admin.unsafe(`create database ${dbName}`);
 const dbUrl = new URL(baseUrl);
 dbUrl.pathname = `/${dbName}`;

@@ -50,6 +50,35 @@ export async function createScratchDatabase(url: string, prefix: string): Promis
   };
 }
 
+/**
+ * A name for a database the current process creates and drops: `<prefix>_<pid>_<time>`. The pid lets
+ * `dropOrphanDatabases` tell a database whose creator was killed from one still in use.
+ */
+export function ownedDatabaseName(prefix: string): string {
+  return `${prefix}_${process.pid}_${Date.now().toString(36)}`;
+}
+
+/**
+ * Drops the `<prefix>_…` databases whose creating process is gone (killed before it could drop its
+ * own), and those named before names carried the pid, but not those of a run still going: two
+ * checkouts may run their suites against one server at once. Only meaningful on a local server
+ * (assertLocal), where the creators' pids are this machine's.
+ */
+export async function dropOrphanDatabases(admin: import("postgres").Sql, prefix: string): Promise<void> {
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code === "EPERM";
+    }
+  };
+  for (const { datname } of await admin<{ datname: string }[]>`select datname from pg_database where starts_with(datname, ${`${prefix}_`})`) {
+    const pid = new RegExp(`^${prefix}_(\\d+)_[0-9a-z]+$`).exec(datname)?.[1];
+    if (pid === undefined || !alive(Number(pid))) await admin.unsafe(`drop database if exists ${datname} with (force)`);
+  }
+}
+
 export async function createPostgresTestDb(url: string): Promise<TestDb> {
   const scratch = await createScratchDatabase(url, "loupe_test");
   const handle = await openDb({ url: scratch.url });
