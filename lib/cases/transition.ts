@@ -61,13 +61,19 @@ export interface TransitionInput {
   patch?: CasePatch;
   reason: string;
   data?: Record<string, unknown>;
+  /**
+   * The row as the caller already read it FOR UPDATE in this transaction (the worker's claim): its
+   * state and deletion are then taken from it rather than locked and read again.
+   */
+  locked?: Pick<Case, "id" | "state" | "deletedAt">;
 }
 
 export async function transitionCase(tx: Tx, actor: Actor, input: TransitionInput): Promise<Case> {
   const allowed = (input.from ?? TRANSITIONS[input.to]).filter((s) => TRANSITIONS[input.to].includes(s));
   const conditions = [eq(cases.id, input.caseId), inArray(cases.state, [...allowed])];
   if (input.leaseOwner !== undefined) conditions.push(eq(cases.leaseOwner, input.leaseOwner));
-  const [before] = await tx.select({ state: cases.state, deletedAt: cases.deletedAt }).from(cases).where(eq(cases.id, input.caseId)).for("update");
+  const [before] =
+    input.locked?.id === input.caseId ? [input.locked] : await tx.select({ state: cases.state, deletedAt: cases.deletedAt }).from(cases).where(eq(cases.id, input.caseId)).for("update");
   // A deleted case (lib/cases/delete-case.ts) moves no more: a scan that was in flight is dropped.
   if (!before || before.deletedAt) throw new AppError("not_found", "Case not found.");
   const [row] = await tx

@@ -24,9 +24,13 @@ export interface WebhookBody {
 /**
  * Writes one outbox row per endpoint that should hear about `event`: the endpoints of the API key
  * that submitted the case, and for job events the job's own `webhook_url`. Disabled endpoints are
- * skipped. Returns the event id (null when nobody listens).
+ * skipped. Returns the event id (null when nobody listens). `data` may be a function: it is then
+ * called (and what it reads read) only when somebody listens, which is most scans' case.
  */
-export async function enqueueEvent(tx: Tx, input: { event: WebhookEvent; case: Case; job?: Job | null; data: Record<string, unknown> }): Promise<string | null> {
+export async function enqueueEvent(
+  tx: Tx,
+  input: { event: WebhookEvent; case: Case; job?: Job | null; data: Record<string, unknown> | (() => Promise<Record<string, unknown>>) },
+): Promise<string | null> {
   const targets: WebhookEndpoint[] = [];
   if (input.case.apiKeyId) {
     const own = await tx
@@ -40,7 +44,8 @@ export async function enqueueEvent(tx: Tx, input: { event: WebhookEvent; case: C
   }
   if (targets.length === 0) return null;
   const eventId = newId("webhookEvent");
-  const body: WebhookBody = { id: eventId, type: input.event, created_at: new Date().toISOString(), data: input.data };
+  const data = typeof input.data === "function" ? await input.data() : input.data;
+  const body: WebhookBody = { id: eventId, type: input.event, created_at: new Date().toISOString(), data };
   const json = JSON.stringify(body);
   await tx.insert(webhookDeliveries).values(
     targets.map((e) => ({ id: newId("webhookDelivery"), endpointId: e.id, eventId, event: input.event, caseId: input.case.id, body: json })),
@@ -62,11 +67,12 @@ async function caseData(tx: Tx, c: Case) {
 
 /** A scan finished: detection.completed, case.quarantined or case.cleared, and job.completed for a job. */
 export async function emitScanCompleted(tx: Tx, c: Case, detection: Detection): Promise<void> {
-  const kase = await caseData(tx, c);
-  const det = detectionDto(detection, c.id);
-  await enqueueEvent(tx, { event: "detection.completed", case: c, data: { case: kase, detection: det } });
+  // The case's body (its image row read) once, and only for an event somebody listens to.
+  let kase: Promise<ReturnType<typeof caseDto>> | null = null;
+  const caseBody = () => (kase ??= caseData(tx, c));
+  await enqueueEvent(tx, { event: "detection.completed", case: c, data: async () => ({ case: await caseBody(), detection: detectionDto(detection, c.id) }) });
   if (c.state === "quarantined" || c.state === "cleared") {
-    await enqueueEvent(tx, { event: c.state === "quarantined" ? "case.quarantined" : "case.cleared", case: c, data: { case: kase } });
+    await enqueueEvent(tx, { event: c.state === "quarantined" ? "case.quarantined" : "case.cleared", case: c, data: async () => ({ case: await caseBody() }) });
   }
   const job = await jobOfScan(tx, c);
   if (job) await enqueueEvent(tx, { event: "job.completed", case: c, job, data: { job: jobDto(job, c, { detection }) } });
@@ -83,6 +89,6 @@ export async function emitCaseReviewed(tx: Tx, c: Case, decision: Decision): Pro
   await enqueueEvent(tx, {
     event: "case.reviewed",
     case: c,
-    data: { case: await caseData(tx, c), decision: { id: decision.id, outcome: decision.outcome, note: decision.note, created_at: decision.createdAt.toISOString() } },
+    data: async () => ({ case: await caseData(tx, c), decision: { id: decision.id, outcome: decision.outcome, note: decision.note, created_at: decision.createdAt.toISOString() } }),
   });
 }

@@ -45,6 +45,7 @@ export async function claimCase(db: Db, opts: ClaimOptions): Promise<Case | null
           to: "manual_review",
           patch: { leaseOwner: null, leaseExpiresAt: null, lastError: candidate.lastError ?? `The scan did not finish after ${candidate.attempts} attempts (the worker stopped); the case now waits for manual review. Reference: ${candidate.id}.` },
           reason: "max_attempts",
+          locked: candidate,
           data: { attempts: candidate.attempts, recoveredFrom: recovered ? candidate.leaseOwner : undefined },
         });
         await emitScanFailed(tx, gaveUp);
@@ -60,6 +61,7 @@ export async function claimCase(db: Db, opts: ClaimOptions): Promise<Case | null
           leaseExpiresAt: sql`now() + make_interval(secs => ${opts.leaseSeconds})` as unknown as Date,
         },
         reason: recovered ? "lease_expired_reclaimed" : "claimed",
+        locked: candidate,
         data: { attempt: candidate.attempts + 1, ...(recovered ? { previousOwner: candidate.leaseOwner } : {}) },
       });
       return { kind: "claimed" as const, row: claimed };
