@@ -15,8 +15,7 @@ import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
 import { runDetection } from "../detection";
-import { createScratchDatabase } from "../testing/test-db";
-import { benchJpeg, pct, processTreeCpuMs, startBenchServer } from "./bench-support";
+import { benchJpeg, pct, processTreeCpuMs, startBenchApp } from "./bench-support";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3297);
 const BASE = process.env.BENCH_URL ?? `http://127.0.0.1:${PORT}`;
@@ -105,30 +104,10 @@ async function startServer(): Promise<{ key: string; pid: number | null; cleanup
     NODE_ENV: "production",
   };
   delete env.DATABASE_URL;
-  if (!process.env.BENCH_DATABASE_URL) {
-    const key = makeKey(env);
-    const { pid, cleanup } = await startBenchServer(BASE, env, dataDir);
-    return { key, pid, cleanup };
-  }
   // PGlite runs PostgreSQL in WebAssembly on the server's main thread; on PostgreSQL that work is the
   // database server's, whose CPU time the per-request numbers below do not include.
-  const scratch = await createScratchDatabase(process.env.BENCH_DATABASE_URL, "loupe_bench_api");
-  const pgEnv = { ...env, DATABASE_URL: scratch.url };
-  try {
-    const key = makeKey(pgEnv);
-    const server = await startBenchServer(BASE, pgEnv, dataDir);
-    return {
-      key,
-      pid: server.pid,
-      cleanup: async () => {
-        await server.cleanup();
-        await scratch.drop();
-      },
-    };
-  } catch (err) {
-    await scratch.drop();
-    throw err;
-  }
+  const { pid, cleanup, prepared: key } = await startBenchApp(BASE, env, dataDir, { postgresUrl: process.env.BENCH_DATABASE_URL, prefix: "loupe_bench_api" }, makeKey);
+  return { key, pid, cleanup };
 }
 
 async function main() {

@@ -17,8 +17,7 @@ import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
 import { runDetection } from "../detection";
-import { createScratchDatabase } from "../testing/test-db";
-import { benchJpeg, pct, processTreeCpuMs, startBenchServer } from "./bench-support";
+import { benchJpeg, pct, processTreeCpuMs, startBenchApp } from "./bench-support";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3299);
 const BASE = process.env.BENCH_URL ?? `http://127.0.0.1:${PORT}`;
@@ -126,23 +125,9 @@ async function startServer(threads: number): Promise<{ pid: number | null; clean
     NODE_ENV: "production",
   };
   delete env.DATABASE_URL;
-  if (!process.env.BENCH_DATABASE_URL) return startBenchServer(BASE, env, dataDir);
   // PGlite runs PostgreSQL in WebAssembly on the server's main thread, where it competes with the
   // request handling and the scan slots for one core; on PostgreSQL that work is the server's.
-  const scratch = await createScratchDatabase(process.env.BENCH_DATABASE_URL, "loupe_bench_e2e");
-  try {
-    const server = await startBenchServer(BASE, { ...env, DATABASE_URL: scratch.url }, dataDir);
-    return {
-      pid: server.pid,
-      cleanup: async () => {
-        await server.cleanup();
-        await scratch.drop();
-      },
-    };
-  } catch (err) {
-    await scratch.drop();
-    throw err;
-  }
+  return startBenchApp(BASE, env, dataDir, { postgresUrl: process.env.BENCH_DATABASE_URL, prefix: "loupe_bench_e2e" }, () => null);
 }
 
 /**

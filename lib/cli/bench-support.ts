@@ -2,6 +2,7 @@
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import sharp from "sharp";
+import { createScratchDatabase } from "../testing/test-db";
 
 /** The q-quantile (0..1) of `xs` by nearest rank; NaN for no samples. */
 export const pct = (xs: number[], q: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? NaN;
@@ -82,4 +83,39 @@ export async function startBenchServer(base: string, env: NodeJS.ProcessEnv, dat
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * startBenchServer on PGlite (under `dataDir`), or, given a local PostgreSQL server's URL, on a
+ * throw-away database there, which cleanup drops (and a failed start too). `prepare` runs with the
+ * server's final environment before it starts (the operator CLI making an API key, say).
+ */
+export async function startBenchApp<T>(
+  base: string,
+  env: NodeJS.ProcessEnv,
+  dataDir: string,
+  db: { postgresUrl: string | undefined; prefix: string },
+  prepare: (env: NodeJS.ProcessEnv) => T,
+): Promise<{ pid: number | null; cleanup: () => Promise<void>; prepared: T }> {
+  if (!db.postgresUrl) {
+    const prepared = prepare(env);
+    return { ...(await startBenchServer(base, env, dataDir)), prepared };
+  }
+  const scratch = await createScratchDatabase(db.postgresUrl, db.prefix);
+  const pgEnv = { ...env, DATABASE_URL: scratch.url };
+  try {
+    const prepared = prepare(pgEnv);
+    const server = await startBenchServer(base, pgEnv, dataDir);
+    return {
+      pid: server.pid,
+      prepared,
+      cleanup: async () => {
+        await server.cleanup();
+        await scratch.drop();
+      },
+    };
+  } catch (err) {
+    await scratch.drop();
+    throw err;
+  }
 }
