@@ -66,7 +66,7 @@ describe.each(TEST_DB_KINDS)("merging duplicate groups on %s", (kind) => {
       }
       const [image] = await tx.select().from(images).where(eq(images.id, imageId));
       const id = newId("case");
-      await tx.insert(cases).values({ id, imageId, imageSizeBytes: 1, duplicateGroup: imageId, source: "upload", policyId: policy!.id, state: "manual_review", deletedAt: opts.deleted ? new Date() : null });
+      await tx.insert(cases).values({ id, imageId, imageSizeBytes: 1, duplicateGroup: imageId, duplicateGroupShared: false, source: "upload", policyId: policy!.id, state: "manual_review", deletedAt: opts.deleted ? new Date() : null });
       const { duplicateGroup: group, duplicateGroupShared: shared } = await assignDuplicateGroup(tx, id, image!);
       opts.assigned?.();
       await opts.pause;

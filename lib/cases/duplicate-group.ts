@@ -11,7 +11,8 @@ import { NEAR_DUPLICATE_MAX_DISTANCE } from "./related-cases";
 const DUPLICATE_GROUP_LOCK_KEY = 4_242_003;
 
 /**
- * Put case `caseId` (already inserted, of `image`) in its duplicate group and return its new columns.
+ * Put case `caseId` (already inserted, of `image`, as a group of its own: duplicate_group = the image's
+ * id, duplicate_group_shared = false) in its duplicate group and return its new columns.
  *
  * The groups it matches are those of the other cases of the same bytes (deleted ones too: their group
  * key stays valid for the cases that share it) and of the non-deleted cases of near-duplicate images
@@ -27,7 +28,7 @@ const DUPLICATE_GROUP_LOCK_KEY = 4_242_003;
  * uncommitted rows: one merges group B into A while another puts a new near-duplicate of B's case in
  * B, and B survives beside A. Under READ COMMITTED every statement after the lock sees what earlier
  * holders committed. The lock is held to the commit; the caller does little after (submitImage:
- * an audit row and the case event, whose own lock it takes next, always in this order).
+ * the case's audit row and event, whose own lock it takes next, always in this order).
  */
 export async function assignDuplicateGroup(
   tx: Tx,
@@ -51,10 +52,8 @@ export async function assignDuplicateGroup(
     );
   // Ids are lowercase [a-z0-9_], so JavaScript's order is the database's (and the id's time order).
   const groups = matches.map((m) => m.group).sort();
-  if (!groups.length) {
-    await tx.update(cases).set({ duplicateGroup: image.id, duplicateGroupShared: false }).where(eq(cases.id, caseId));
-    return { duplicateGroup: image.id, duplicateGroupShared: false };
-  }
+  // Nothing matched: the case stays as it was inserted (one statement less on most uploads).
+  if (!groups.length) return { duplicateGroup: image.id, duplicateGroupShared: false };
   // Every case of the matched groups, and this one, is now in a group of two or more.
   await tx
     .update(cases)

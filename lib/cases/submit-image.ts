@@ -8,7 +8,6 @@ import { eq } from "drizzle-orm";
 import type { Tx } from "../../db";
 import { z } from "zod";
 import { CASE_SOURCES, UPLOAD_ORIGINS, cases, images, type Case, type Image } from "../../db/schema";
-import { writeAudit } from "../audit";
 import { actorUserId, authorize, type Ctx } from "../context";
 import { decodeImage, differenceHash } from "../detection";
 import { AppError } from "../errors";
@@ -109,6 +108,7 @@ export async function submitImage({
         imageSizeBytes: image.sizeBytes,
         // Its own group until assignDuplicateGroup, below, puts it in the one it belongs to.
         duplicateGroup: image.id,
+        duplicateGroupShared: false,
         state: "pending_scan",
       })
       .returning();
@@ -120,12 +120,15 @@ export async function submitImage({
     if (!(await store.exists(storageKey))) await store.put(storageKey, data.bytes);
     // After the blob: the group's lock is held to the commit, so nothing slow comes after it.
     Object.assign(row!, await assignDuplicateGroup(tx, row!.id, image));
-    await writeAudit(tx, ctx.actor, {
-      action: "case.created",
-      caseId: row!.id,
-      data: { imageId: image.id, sha256, deduplicated, source: data.source, filename: data.filename, policy: policy.name, policyRule: rule },
+    // The audit row and the live event, in one statement.
+    await publishCaseEvent(tx, row!, {
+      actor: ctx.actor,
+      input: {
+        action: "case.created",
+        caseId: row!.id,
+        data: { imageId: image.id, sha256, deduplicated, source: data.source, filename: data.filename, policy: policy.name, policyRule: rule },
+      },
     });
-    await publishCaseEvent(tx, row!);
     let current = row!;
     if (data.claimAs) {
       // POST /detect with create_case: the request scans the image itself, so the case is created

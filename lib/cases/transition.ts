@@ -4,7 +4,6 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Tx } from "../../db";
 import { cases, type Case, type CaseState } from "../../db/schema";
-import { writeAudit } from "../audit";
 import type { Actor } from "../context";
 import { AppError } from "../errors";
 import { publishCaseEvent } from "../live/publish-case-event";
@@ -84,11 +83,10 @@ export async function transitionCase(tx: Tx, actor: Actor, input: TransitionInpu
   if (!row) {
     throw new AppError("invalid_transition", `Case is ${before.state}; it cannot move to ${input.to}.`);
   }
-  await writeAudit(tx, actor, {
-    action: "case.transition",
-    caseId: input.caseId,
-    data: { from: before.state, to: input.to, reason: input.reason, ...input.data },
+  // The audit row and the live event, in one statement.
+  await publishCaseEvent(tx, row, {
+    actor,
+    input: { action: "case.transition", caseId: input.caseId, data: { from: before.state, to: input.to, reason: input.reason, ...input.data } },
   });
-  await publishCaseEvent(tx, row);
   return row;
 }

@@ -68,8 +68,19 @@ export function processTreeCpuMs(pid: number): number | null {
   }
 }
 
+/**
+ * Starts the app as `npm start` does (building it first when the sources are newer). With
+ * BENCH_SERVER_NODE_ARGS, the already-built server is started directly with those Node flags, to
+ * profile it under the bench's load: `BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"`
+ * (Node refuses --cpu-prof in NODE_OPTIONS); the profiles are written when it exits, at cleanup.
+ */
 export async function startBenchServer(base: string, env: NodeJS.ProcessEnv, dataDir: string): Promise<{ pid: number | null; cleanup: () => Promise<void> }> {
-  const server = spawn(process.execPath, ["--import", "tsx/esm", "lib/cli/start.ts"], { env, stdio: ["ignore", "ignore", "inherit"] });
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
+  const { hostname, port } = new URL(base);
+  const args = nodeArgs.length
+    ? [...nodeArgs, "lib/cli/serve.mjs", "--hostname", hostname, "--port", port]
+    : ["--import", "tsx/esm", "lib/cli/start.ts"];
+  const server = spawn(process.execPath, args, { env, stdio: ["ignore", "ignore", "inherit"] });
   for (let i = 0; ; i++) {
     if (i > 600) throw new Error("the app did not start");
     if (await fetch(`${base}/api/v1/health`).then((r) => r.ok, () => false)) break;

@@ -65,8 +65,11 @@ async function caseData(tx: Tx, c: Case) {
   return caseDto(c, image!);
 }
 
-/** A scan finished: detection.completed, case.quarantined or case.cleared, and job.completed for a job. */
-export async function emitScanCompleted(tx: Tx, c: Case, detection: Detection): Promise<void> {
+/**
+ * A scan finished: detection.completed, case.quarantined or case.cleared, and job.completed for a job.
+ * `job`: the job of this scan when the caller already read it (null: there is none); read otherwise.
+ */
+export async function emitScanCompleted(tx: Tx, c: Case, detection: Detection, job?: Job | null): Promise<void> {
   // The case's body (its image row read) once, and only for an event somebody listens to.
   let kase: Promise<ReturnType<typeof caseDto>> | null = null;
   const caseBody = () => (kase ??= caseData(tx, c));
@@ -74,8 +77,8 @@ export async function emitScanCompleted(tx: Tx, c: Case, detection: Detection): 
   if (c.state === "quarantined" || c.state === "cleared") {
     await enqueueEvent(tx, { event: c.state === "quarantined" ? "case.quarantined" : "case.cleared", case: c, data: async () => ({ case: await caseBody() }) });
   }
-  const job = await jobOfScan(tx, c);
-  if (job) await enqueueEvent(tx, { event: "job.completed", case: c, job, data: { job: jobDto(job, c, { detection }) } });
+  const ofScan = job === undefined ? await jobOfScan(tx, c) : job;
+  if (ofScan) await enqueueEvent(tx, { event: "job.completed", case: c, job: ofScan, data: { job: jobDto(ofScan, c, { detection }) } });
 }
 
 /** A scan gave up (the case went to manual review without a detection): job.failed for a job. */

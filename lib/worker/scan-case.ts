@@ -1,8 +1,8 @@
 // Scans one claimed case: read the original, run the engine, store heatmaps, then — in one
 // transaction guarded by the lease — insert the detection row and move the case on.
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Db } from "../../db";
-import { cases, detections, images, policies, type Case, type StoredSignal } from "../../db/schema";
+import { cases, detections, images, jobs, policies, type Case, type StoredSignal } from "../../db/schema";
 import type { Actor } from "../context";
 import { transitionCase } from "../cases/transition";
 import type { DetectionReport, ImageError, Result } from "../detection";
@@ -96,14 +96,23 @@ export async function completeScan(
   }
   try {
     return await db.transaction(async (tx) => {
-      const [policy] = await tx.select().from(policies).where(eq(policies.id, claimed.policyId));
-      if (!policy) throw new Error(`policy ${claimed.policyId} missing`);
+      // The case locked, its policy and the job of this scan (if any), in one statement.
+      const [locked] = await tx
+        .select({ id: cases.id, state: cases.state, deletedAt: cases.deletedAt, policy: policies, job: jobs })
+        .from(cases)
+        .innerJoin(policies, eq(policies.id, cases.policyId))
+        .leftJoin(jobs, and(eq(jobs.caseId, cases.id), eq(jobs.scan, cases.scan)))
+        .where(eq(cases.id, claimed.id))
+        .for("update", { of: cases });
+      if (!locked) throw new AppError("not_found", "Case not found.");
+      const { policy } = locked;
       const outcome = applyPolicy(policy, report);
       const moved = await transitionCase(tx, actor, {
         caseId: claimed.id,
         to: outcome,
         from: ["scanning"],
         leaseOwner: opts.workerId,
+        locked,
         patch: {
           verdict: report.verdict,
           score: report.score,
@@ -144,7 +153,7 @@ export async function completeScan(
         workerId: opts.workerId,
       }).returning();
       // Webhook events join the same transaction (the outbox): they commit with the result or not at all.
-      await emitScanCompleted(tx, moved, detection!);
+      await emitScanCompleted(tx, moved, detection!, locked.job);
       return { kind: "completed" as const, state: outcome, detectionId };
     });
   } catch (err) {
