@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { boolean, index, integer, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 
 export const images = pgTable(
@@ -18,11 +19,24 @@ export const images = pgTable(
   phash: text("phash").notNull(),
   /** False for flat, low-information pictures, whose hashes would match each other: never near-duplicate matched. */
   phashInformative: boolean("phash_informative").notNull().default(true),
+  /**
+   * The hash cut into 7 bands (6 of 9 bits, 1 of 10), each tagged with its position: two hashes
+   * within NEAR_DUPLICATE_MAX_DISTANCE (6) bits share at least one band, so the GIN index below finds
+   * every near-duplicate candidate without reading the whole table (lib/cases/near-duplicates.ts).
+   * Computed by the database (the phash_bands function, migration 0019) from `phash`.
+   */
+  phashBands: integer("phash_bands")
+    .array()
+    .generatedAlwaysAs(sql`phash_bands(phash)`),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   // The queue searches by sha256 prefix (LIKE 'abc%'); the unique index uses the database collation,
   // which LIKE cannot range-scan, text_pattern_ops can.
-  (t) => [index("images_sha256_prefix_idx").using("btree", t.sha256.op("text_pattern_ops"))],
+  (t) => [
+    index("images_sha256_prefix_idx").using("btree", t.sha256.op("text_pattern_ops")),
+    // Only informative hashes are ever near-duplicate matched.
+    index("images_phash_bands_idx").using("gin", t.phashBands).where(sql`${t.phashInformative}`),
+  ],
 );
 
 export type Image = typeof images.$inferSelect;

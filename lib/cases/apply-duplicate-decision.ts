@@ -4,7 +4,7 @@ import { cases, decisions, images, type Case, type Decision } from "../../db/sch
 import { authorize, type Ctx } from "../context";
 import { AppError } from "../errors";
 import { decideCase } from "./decide-case";
-import { NEAR_DUPLICATE_MAX_DISTANCE } from "./related-cases";
+import { NEAR_DUPLICATE_MAX_DISTANCE } from "./near-duplicates";
 
 export const applyDuplicateDecisionInput = z.object({
   caseId: z.string().startsWith("case_"),

@@ -3,8 +3,8 @@
 // several groups merges them into one.
 import { and, eq, inArray, isNull, ne, or, sql } from "drizzle-orm";
 import type { Tx } from "../../db";
-import { cases, images, type Case, type Image } from "../../db/schema";
-import { NEAR_DUPLICATE_MAX_DISTANCE } from "./related-cases";
+import { cases, type Case, type Image } from "../../db/schema";
+import { matchingImageIds } from "./near-duplicates";
 
 // Arbitrary constant (next to the event lock's in lib/live/publish-case-event.ts): serialises group
 // assignment between transactions.
@@ -36,18 +36,15 @@ export async function assignDuplicateGroup(
   image: Pick<Image, "id" | "phash" | "phashInformative">,
 ): Promise<Pick<Case, "duplicateGroup" | "duplicateGroupShared">> {
   await tx.execute(sql`select pg_advisory_xact_lock(${DUPLICATE_GROUP_LOCK_KEY})`);
-  const sameBytes = eq(cases.imageId, image.id);
-  const distance = sql`bit_count(('x' || ${images.phash})::bit(64) # ('x' || ${image.phash})::bit(64))`;
   const matches = await tx
     .selectDistinct({ group: cases.duplicateGroup })
     .from(cases)
-    .innerJoin(images, eq(images.id, cases.imageId))
     .where(
       and(
         ne(cases.id, caseId),
-        image.phashInformative
-          ? or(sameBytes, and(isNull(cases.deletedAt), eq(images.phashInformative, true), sql`${distance} <= ${NEAR_DUPLICATE_MAX_DISTANCE}`))
-          : sameBytes,
+        inArray(cases.imageId, matchingImageIds(tx, image)),
+        // Deleted cases count for their own bytes only.
+        or(eq(cases.imageId, image.id), isNull(cases.deletedAt)),
       ),
     );
   // Ids are lowercase [a-z0-9_], so JavaScript's order is the database's (and the id's time order).

@@ -1,9 +1,9 @@
-import { and, asc, eq, isNull, ne, or, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, ne, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../db";
 import { cases, decisions, images, type Image } from "../../db/schema";
+import { matchingImageIds, phashDistance } from "./near-duplicates";
 
-/** dHash distance at or below which two images are near-duplicates (of 64 bits; ~10% differ). */
-export const NEAR_DUPLICATE_MAX_DISTANCE = 6;
+export { NEAR_DUPLICATE_MAX_DISTANCE } from "./near-duplicates";
 
 /**
  * Other cases of the same bytes, and of near-duplicate images (dHash Hamming distance), with their
@@ -11,7 +11,7 @@ export const NEAR_DUPLICATE_MAX_DISTANCE = 6;
  */
 export async function relatedCases(db: DbOrTx, caseId: string, image: Pick<Image, "id" | "phash" | "phashInformative">, limit = 10) {
   const { id: imageId, phash } = image;
-  const distance = sql<number>`bit_count(('x' || ${images.phash})::bit(64) # ('x' || ${phash})::bit(64))::int`;
+  const distance = phashDistance(phash);
   const rows = await db
     .select({
       id: cases.id,
@@ -27,14 +27,8 @@ export async function relatedCases(db: DbOrTx, caseId: string, image: Pick<Image
     .from(cases)
     .innerJoin(images, eq(images.id, cases.imageId))
     .where(
-      and(
-        ne(cases.id, caseId),
-        isNull(cases.deletedAt),
-        // The same bytes always match; a near-duplicate needs two hashes that say something.
-        image.phashInformative
-          ? or(eq(cases.imageId, imageId), and(eq(images.phashInformative, true), sql`${distance} <= ${NEAR_DUPLICATE_MAX_DISTANCE}`))
-          : eq(cases.imageId, imageId),
-      ),
+      // The same bytes always match; a near-duplicate needs two hashes that say something.
+      and(ne(cases.id, caseId), isNull(cases.deletedAt), inArray(cases.imageId, matchingImageIds(db, image))),
     )
     .orderBy(asc(distance), asc(cases.createdAt))
     .limit(limit);

@@ -1,12 +1,15 @@
 // `npm run bench:queue`: the review queue's reads at 100 000 cases. Seeds a throw-away PGlite database
 // and, when DATABASE_URL (or TEST_DATABASE_URL) names a local PostgreSQL server, a temp database there
 // (dropped after), with a realistic spread of states, scores, dates, sizes, sources and decisions,
-// then times what the queue page runs per view (one page of rows plus the per-state counts) and
-// prints p50/p95 per scenario. Target: p95 under 200 ms.
+// then times what the queue page runs per view (one page of rows plus the per-state counts), and the
+// near-duplicate searches of an upload and of the case page, and prints p50/p95 per scenario.
+// Target: p95 under 200 ms.
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db";
 import { parseQueueParams, type QueueParams } from "../cases/queue-params";
+import { assignDuplicateGroup } from "../cases/duplicate-group";
 import { countQueueStates, listQueue } from "../cases/queue-queries";
+import { relatedCases } from "../cases/related-cases";
 import { createPgliteTestDb, createPostgresTestDb, serverUrl, type TestDb } from "../testing/test-db";
 import { pct } from "./bench-support";
 
@@ -75,14 +78,48 @@ function params(raw: Record<string, string>): QueueParams {
   return r.params;
 }
 
-async function timeView(db: Db, p: QueueParams): Promise<number[]> {
+/** RUNS timings of `fn`, after 3 unmeasured runs. */
+async function timeRuns(fn: (i: number) => Promise<unknown>): Promise<number[]> {
   const out: number[] = [];
   for (let i = 0; i < RUNS + 3; i++) {
     const t0 = performance.now();
-    await Promise.all([listQueue(db, p), countQueueStates(db, p)]);
+    await fn(i);
     if (i >= 3) out.push(performance.now() - t0);
   }
   return out;
+}
+
+const timeView = (db: Db, p: QueueParams) => timeRuns(() => Promise.all([listQueue(db, p), countQueueStates(db, p)]));
+
+/**
+ * The near-duplicate searches (lib/cases/near-duplicates.ts) at this size: an upload's duplicate
+ * group (assignDuplicateGroup, in a transaction rolled back, as each upload runs it while holding the
+ * group lock) and the case page's related cases, for a hash one bit away from a seeded image's.
+ */
+async function duplicateLookups(db: Db): Promise<[string, number[]][]> {
+  const rows = (await db.execute(sql`select c.id as case_id, i.id as image_id, i.phash from cases c join images i on i.id = c.image_id order by c.id limit 200`)) as unknown;
+  const seeded = (Array.isArray(rows) ? rows : (rows as { rows: unknown[] }).rows) as { case_id: string; image_id: string; phash: string }[];
+  const near = (i: number) => {
+    const r = seeded[i % seeded.length]!;
+    return { caseId: r.case_id, image: { id: r.image_id, phash: (BigInt(`0x${r.phash}`) ^ 1n).toString(16).padStart(16, "0"), phashInformative: true } };
+  };
+  const rollback = new Error("rollback");
+  const assign = await timeRuns((i) =>
+    db
+      .transaction(async (tx) => {
+        const { caseId, image } = near(i);
+        await assignDuplicateGroup(tx, caseId, image);
+        throw rollback;
+      })
+      .catch((err: unknown) => {
+        if (err !== rollback) throw err;
+      }),
+  );
+  const related = await timeRuns((i) => relatedCases(db, near(i).caseId, near(i).image));
+  return [
+    ["upload: duplicate group (near-duplicate search)", assign],
+    ["case page: related cases", related],
+  ];
 }
 
 async function bench(label: string, make: () => Promise<TestDb>) {
@@ -108,6 +145,9 @@ async function bench(label: string, make: () => Promise<TestDb>) {
     console.log(`${"view".padEnd(56)} ${"p50 ms".padStart(8)} ${"p95 ms".padStart(8)}`);
     for (const [name, p] of views) {
       const xs = await timeView(t.db, p);
+      console.log(`${name.padEnd(56)} ${pct(xs, 0.5).toFixed(1).padStart(8)} ${pct(xs, 0.95).toFixed(1).padStart(8)}`);
+    }
+    for (const [name, xs] of await duplicateLookups(t.db)) {
       console.log(`${name.padEnd(56)} ${pct(xs, 0.5).toFixed(1).padStart(8)} ${pct(xs, 0.95).toFixed(1).padStart(8)}`);
     }
   } finally {
