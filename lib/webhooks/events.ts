@@ -67,9 +67,9 @@ async function caseData(tx: Tx, c: Case) {
 
 /**
  * A scan finished: detection.completed, case.quarantined or case.cleared, and job.completed for a job.
- * `job`: the job of this scan when the caller already read it (null: there is none); read otherwise.
+ * `job`: the job of this scan (null: there is none), which the caller reads with the case it locks.
  */
-export async function emitScanCompleted(tx: Tx, c: Case, detection: Detection, job?: Job | null): Promise<void> {
+export async function emitScanCompleted(tx: Tx, c: Case, detection: Detection, job: Job | null): Promise<void> {
   // The case's body (its image row read) once, and only for an event somebody listens to.
   let kase: Promise<ReturnType<typeof caseDto>> | null = null;
   const caseBody = () => (kase ??= caseData(tx, c));
@@ -77,8 +77,7 @@ export async function emitScanCompleted(tx: Tx, c: Case, detection: Detection, j
   if (c.state === "quarantined" || c.state === "cleared") {
     await enqueueEvent(tx, { event: c.state === "quarantined" ? "case.quarantined" : "case.cleared", case: c, data: async () => ({ case: await caseBody() }) });
   }
-  const ofScan = job === undefined ? await jobOfScan(tx, c) : job;
-  if (ofScan) await enqueueEvent(tx, { event: "job.completed", case: c, job: ofScan, data: { job: jobDto(ofScan, c, { detection }) } });
+  if (job) await enqueueEvent(tx, { event: "job.completed", case: c, job, data: { job: jobDto(job, c, { detection }) } });
 }
 
 /** A scan gave up (the case went to manual review without a detection): job.failed for a job. */

@@ -91,7 +91,7 @@ describe.each(TEST_DB_KINDS)("webhook outbox on %s", (kind) => {
     expect(before).toBeGreaterThan(0);
     await expect(
       t.db.transaction(async (tx) => {
-        await emitScanCompleted(tx, c!, det!);
+        await emitScanCompleted(tx, c!, det!, job.job);
         expect((await tx.select().from(webhookDeliveries)).length).toBeGreaterThan(before);
         throw new Error("rolled back");
       }),
