@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { openDb } from "../../db";
 import { apiKeys, apiUsage } from "../../db/schema";
+import type { ApiKeyScope } from "../../db/schema/enums";
 import { useSharedTestDb } from "../testing/shared-test-db";
 import { TEST_DB_KINDS } from "../testing/test-db";
 import { admitApiKey } from "./admit-api-key";
@@ -16,7 +17,7 @@ const system = { type: "system" } as const;
 
 describe.each(TEST_DB_KINDS)("admitApiKey on %s", (kind) => {
   const shared = useSharedTestDb(kind, "admin");
-  const key = (opts: { rateLimitPerMinute?: number; test?: boolean } = {}) =>
+  const key = (opts: { rateLimitPerMinute?: number; test?: boolean; monthlyImageQuota?: number; scopes?: ApiKeyScope[] } = {}) =>
     createApiKey({ ctx: { db: shared.t().db, actor: system }, input: { name: "t", userId: (shared.actor() as { id: string }).id, ...opts } });
 
   it("answers the actor and the bucket's verdict; counts live requests the bucket let through; refuses unknown and revoked keys", async () => {
@@ -70,6 +71,47 @@ describe.each(TEST_DB_KINDS)("admitApiKey on %s", (kind) => {
       expect(verdicts.filter((v) => v?.rateLimit.allowed)).toHaveLength(15);
       const [usage] = await t.db.select().from(apiUsage).where(eq(apiUsage.lineageId, k.key.id));
       expect(usage?.requests).toBe(15);
+    } finally {
+      await other?.close();
+    }
+  });
+
+  it("charges a route's images in the same statement: live key with the scope, let through, within the quota, today's row there", async () => {
+    const db = shared.t().db;
+    const charge = { n: 1, scope: "detect" as const };
+    const usage = async (id: string) => (await db.select().from(apiUsage).where(eq(apiUsage.lineageId, id))).map((r) => [r.requests, r.images]);
+    const k = await key({ monthlyImageQuota: 2, rateLimitPerMinute: 5 });
+    // The day's first request makes the row and charges nothing (chargeImages does, with its own guard).
+    expect(await admitApiKey(db, k.secret, { chargeImages: charge })).toMatchObject({ imagesCharged: 0, day: new Date().toISOString().slice(0, 10) });
+    expect((await admitApiKey(db, k.secret, { chargeImages: charge }))?.imagesCharged).toBe(1);
+    expect((await admitApiKey(db, k.secret, { chargeImages: { n: 2, scope: "detect" } }))?.imagesCharged).toBe(0); // 1 + 2 > 2
+    expect((await admitApiKey(db, k.secret, { chargeImages: charge }))?.imagesCharged).toBe(1);
+    expect((await admitApiKey(db, k.secret, { chargeImages: charge }))?.imagesCharged).toBe(0); // the quota is used up
+    expect(await usage(k.key.id)).toEqual([[5, 2]]);
+    // The bucket refused it: neither counted nor charged.
+    expect(await admitApiKey(db, k.secret, { chargeImages: charge })).toMatchObject({ imagesCharged: 0, rateLimit: { allowed: false } });
+    expect(await usage(k.key.id)).toEqual([[5, 2]]);
+
+    const noScope = await key({ scopes: ["cases:read"] });
+    await admitApiKey(db, noScope.secret);
+    expect((await admitApiKey(db, noScope.secret, { chargeImages: charge }))?.imagesCharged).toBe(0);
+    expect(await usage(noScope.key.id)).toEqual([[2, 0]]);
+    const test = await key({ test: true });
+    expect((await admitApiKey(db, test.secret, { chargeImages: charge }))?.imagesCharged).toBe(0);
+    expect(await usage(test.key.id)).toEqual([]);
+  });
+
+  it("charges exactly the quota of many concurrent requests, from two connection pools on PostgreSQL", async () => {
+    const t = shared.t();
+    const other = t.url ? await openDb({ url: t.url, migrate: false }) : null;
+    try {
+      const k = await key({ monthlyImageQuota: 12 });
+      await admitApiKey(t.db, k.secret); // today's row
+      const pools = other ? [t.db, other.db] : [t.db];
+      const admitted = await Promise.all(Array.from({ length: 30 }, (_, i) => admitApiKey(pools[i % pools.length]!, k.secret, { chargeImages: { n: 1, scope: "detect" } })));
+      expect(admitted.filter((a) => a?.imagesCharged === 1)).toHaveLength(12);
+      const [usage] = await t.db.select().from(apiUsage).where(eq(apiUsage.lineageId, k.key.id));
+      expect([usage?.requests, usage?.images]).toEqual([31, 12]);
     } finally {
       await other?.close();
     }

@@ -5,16 +5,19 @@
 // counted in today's usage (live keys, when the bucket let it through: lib/api-keys/usage.ts), and
 // `last_used_at` is stamped (at most once a minute, so a busy key does not rewrite its row every
 // request), and, for routes that decide by a policy, the key's policy is resolved (the same ranking as
-// resolvePolicy: lib/policies/resolve-policy.ts). Nothing is kept in process memory: a key revoked in any process is refused by the next
+// resolvePolicy: lib/policies/resolve-policy.ts), and, for routes that spend a known number of images,
+// those images are charged to the monthly quota (chargeImages's rule, lib/api-keys/usage.ts, on the
+// same usage row). Nothing is kept in process memory: a key revoked in any process is refused by the next
 // request everywhere, and every process draws from the same bucket.
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "../../db";
 import type { ApiKeyMode, ApiKeyScope, Role, UploadOrigin } from "../../db/schema/enums";
+import { apiUsage } from "../../db/schema";
 import type { Actor } from "../context";
 import { bestPolicySql, readBestPolicy, type ResolvedPolicy } from "../policies/resolve-policy";
 import { DEFAULT_MONTHLY_IMAGE_QUOTA, DEFAULT_RATE_LIMIT_PER_MINUTE } from "../limits";
 import { hashApiKeySecret } from "./api-key-secret";
-import { utcDay } from "./usage";
+import { utcDay, utcMonthStart } from "./usage";
 import { bucketVerdict, type RateLimitVerdict } from "./rate-limit";
 
 /** What a request learns about the key it came with, beyond the actor. */
@@ -43,11 +46,20 @@ interface Row {
   allowed: boolean;
   policy?: unknown;
   policy_rank?: unknown;
+  images_charged: number;
 }
 
 export interface AdmitOptions {
   /** Also resolve the policy that applies to this key's uploads from this origin. */
   policyOrigin?: UploadOrigin;
+  /**
+   * Charge this many images to the key's monthly quota in the same statement, when the key is live,
+   * holds `scope`, the bucket let the request through, they fit, and today's usage row already exists
+   * (it is locked before the check; a first request of the day is left to chargeImages, whose upsert
+   * holds the quota against concurrent first inserts). Admitted.imagesCharged says whether it was done;
+   * the caller gives back what it does not use (refundImages).
+   */
+  chargeImages?: { n: number; scope: ApiKeyScope };
 }
 
 /** What admitApiKey learns: the actor, the rate-limit verdict and, when asked, the key's policy for an origin. */
@@ -55,6 +67,10 @@ export interface Admitted {
   actor: ApiKeyActor;
   rateLimit: RateLimitVerdict;
   policy: (ResolvedPolicy & { origin: UploadOrigin }) | null;
+  /** Images charged by this statement (AdmitOptions.chargeImages): n, or 0 when it did not charge. */
+  imagesCharged: number;
+  /** The UTC day whose usage row they were charged to. */
+  day: string;
 }
 
 /** An API key's actor and its rate-limit verdict for this request, or null for a key that does not authenticate. */
@@ -64,9 +80,19 @@ export async function admitApiKey(db: DbOrTx, secret: string, opts: AdmitOptions
   // In the bucket's update, excluded.tokens + 1 is the key's limit (the insert offers limit - 1).
   const refilled = sql`least(excluded.tokens + 1, api_rate_limits.tokens + greatest(0::float8, extract(epoch from (${nowTs} - api_rate_limits.updated_at))::float8) * (excluded.tokens + 1) / 60)`;
   const policy = opts.policyOrigin ? bestPolicySql(sql`k.id`, opts.policyOrigin) : null;
+  const day = utcDay(now);
+  const n = opts.chargeImages?.n ?? 0;
+  // The charge: today's row locked (so concurrent charges are checked one after another, each seeing
+  // the last's count), then the month's images so far plus n against the quota. No row today: null, no
+  // charge. Evaluated before `counted` writes the row, which reads it.
+  const charge = n > 0
+    ? sql`select (k.mode = 'live' and bucket.allowed and ${opts.chargeImages!.scope}::api_key_scope = any(k.scopes)
+               and (select t.images from today t) + (select coalesce(sum(u.images), 0) from ${apiUsage} u where u.lineage_id = k.lineage_id and u.day >= ${utcMonthStart(now)}::date and u.day < ${day}::date) + ${n}::int
+                   <= coalesce(k.monthly_image_quota, ${DEFAULT_MONTHLY_IMAGE_QUOTA}::int)) is true as ok from k, bucket`
+    : sql`select false as ok`;
   const res = (await db.execute(sql`
     with k as (
-      select k.id, coalesce(k.lineage_id, k.id) as lineage_id, k.mode, to_json(k.scopes) as scopes,
+      select k.id, coalesce(k.lineage_id, k.id) as lineage_id, k.mode, k.scopes,
              greatest(1, coalesce(k.rate_limit_per_minute, ${DEFAULT_RATE_LIMIT_PER_MINUTE}::int)) as rate_limit,
              k.monthly_image_quota, u.id as user_id, u.role
       from api_keys k join users u on u.id = k.user_id
@@ -87,15 +113,17 @@ export async function admitApiKey(db: DbOrTx, secret: string, opts: AdmitOptions
         updated_at = greatest(api_rate_limits.updated_at, ${nowTs})
       returning tokens, allowed
     ),
+    ${n > 0 ? sql`today as (select u.images from ${apiUsage} u where u.lineage_id = (select lineage_id from k) and u.day = ${day}::date for update),` : sql``}
+    charge as (${charge}),
     counted as (
       insert into api_usage (lineage_id, day, requests, images)
-      select k.lineage_id, ${utcDay(now)}::date, 1, 0 from k, bucket where k.mode = 'live' and bucket.allowed
-      on conflict (lineage_id, day) do update set requests = api_usage.requests + 1
+      select k.lineage_id, ${day}::date, 1, case when charge.ok then ${n}::int else 0 end from k, bucket, charge where k.mode = 'live' and bucket.allowed
+      on conflict (lineage_id, day) do update set requests = api_usage.requests + 1, images = api_usage.images + excluded.images
       returning 1
     )
-    select k.id, k.lineage_id, k.mode::text as mode, k.scopes, k.rate_limit, k.monthly_image_quota, k.user_id, k.role::text as role,
-           bucket.tokens, bucket.allowed${policy ? sql`, pol.policy, pol.rank as policy_rank` : sql``}
-    from k cross join bucket${policy ? sql` left join lateral (${policy}) pol on true` : sql``}`)) as unknown;
+    select k.id, k.lineage_id, k.mode::text as mode, to_json(k.scopes) as scopes, k.rate_limit, k.monthly_image_quota, k.user_id, k.role::text as role,
+           bucket.tokens, bucket.allowed, case when charge.ok then ${n}::int else 0 end as images_charged${policy ? sql`, pol.policy, pol.rank as policy_rank` : sql``}
+    from k cross join bucket cross join charge${policy ? sql` left join lateral (${policy}) pol on true` : sql``}`)) as unknown;
   // postgres.js answers an array of rows, PGlite an object with `rows`.
   const rows = (Array.isArray(res) ? res : (res as { rows: unknown[] }).rows) as Row[];
   const row = rows[0];
@@ -119,5 +147,7 @@ export async function admitApiKey(db: DbOrTx, secret: string, opts: AdmitOptions
     },
     rateLimit: bucketVerdict(limit, Number(row.tokens), row.allowed),
     policy: opts.policyOrigin ? { ...readBestPolicy({ policy: row.policy, rank: row.policy_rank }), origin: opts.policyOrigin } : null,
+    imagesCharged: Number(row.images_charged),
+    day,
   };
 }

@@ -49,6 +49,17 @@ export async function chargeImages(db: DbOrTx, lineageId: string, n: number, quo
   return rows.length > 0;
 }
 
+/**
+ * Gives back `n` images charged to `day` (admitApiKey's charge for a request that did not use them:
+ * it failed before its handler spent them, or was an idempotent replay).
+ */
+export async function refundImages(db: DbOrTx, lineageId: string, n: number, day: string): Promise<void> {
+  await db
+    .update(apiUsage)
+    .set({ images: sql`${apiUsage.images} - ${n}::int` })
+    .where(and(eq(apiUsage.lineageId, lineageId), eq(apiUsage.day, day), gte(apiUsage.images, n)));
+}
+
 /** Per-day usage of lineages in [from, to). */
 export function usageByDay(db: DbOrTx, lineageIds: string[], from: string, to: string) {
   if (lineageIds.length === 0) return Promise.resolve([]);

@@ -11,6 +11,7 @@ import { rotateApiKey } from "../api-keys/rotate-api-key";
 import { useSharedTestDb } from "../testing/shared-test-db";
 import { TEST_DB_KINDS } from "../testing/test-db";
 import { DEFAULT_RATE_LIMIT_PER_MINUTE } from "../limits";
+import { AppError } from "../errors";
 import { readJsonLimited } from "./read-body";
 import { apiRoute, type RouteOptions } from "./route";
 
@@ -94,6 +95,48 @@ describe.each(TEST_DB_KINDS)("apiRoute on %s", (kind) => {
     const rows = await db.select().from(apiUsage).where(eq(apiUsage.lineageId, live.key.id));
     expect(rows.map((r) => [r.requests, r.images])).toEqual([[3, 2]]);
     expect(await db.select().from(apiUsage).where(eq(apiUsage.lineageId, test.key.id))).toEqual([]);
+  });
+
+  it("charges a one-image route's image while admitting the key, and gives it back when the handler did not spend it", async () => {
+    let fail = false;
+    const route = apiRoute({ permission: "submit", scope: "cases:write", images: 1 }, async (_req, { chargeImages }) => {
+      if (fail) throw new AppError("invalid_request", "bad input");
+      await chargeImages(1);
+      return { ok: true };
+    });
+    const db = shared.t().db;
+    const usage = async (id: string) => (await db.select().from(apiUsage).where(eq(apiUsage.lineageId, id))).map((r) => [r.requests, r.images]);
+    const live = await key({ monthlyImageQuota: 3 });
+    const post = (headers: Record<string, string> = {}) => call(route, live.secret, { method: "POST", body: "{}", headers });
+    // The first of the day is charged by the handler's statement, the next by the admission.
+    expect((await post()).status).toBe(200);
+    expect((await post()).status).toBe(200);
+    expect(await usage(live.key.id)).toEqual([[2, 2]]);
+    // Failed before spending it: given back.
+    fail = true;
+    expect((await post()).status).toBe(400);
+    expect(await usage(live.key.id)).toEqual([[3, 2]]);
+    fail = false;
+    // An idempotent replay spends nothing.
+    expect((await post({ "idempotency-key": "once" })).status).toBe(200);
+    expect(await usage(live.key.id)).toEqual([[4, 3]]);
+    const replay = await post({ "idempotency-key": "once" });
+    expect(replay.headers.get("idempotent-replayed")).toBe("true");
+    expect(await usage(live.key.id)).toEqual([[5, 3]]);
+    // The quota holds as before.
+    const over = await post();
+    expect(over.status).toBe(402);
+    expect((await over.json()).error.code).toBe("quota_exceeded");
+    expect(await usage(live.key.id)).toEqual([[6, 3]]);
+    // A session or a route that charges more than it prepaid still goes through chargeImages.
+    const two = apiRoute({ permission: "submit", scope: "cases:write", images: 1 }, async (_req, { chargeImages }) => {
+      await chargeImages(2);
+      return { ok: true };
+    });
+    const other = await key({ monthlyImageQuota: 10 });
+    await call(two, other.secret, { method: "POST", body: "{}" });
+    await call(two, other.secret, { method: "POST", body: "{}" });
+    expect(await usage(other.key.id)).toEqual([[2, 4]]);
   });
 
   it("keeps a rotated key working through its grace period only; a revoked key stops at once", async () => {

@@ -7,9 +7,10 @@ import { getDb, type Db } from "../../db";
 import type { ApiKeyScope, UploadOrigin } from "../../db/schema/enums";
 import { admitApiKey, type Admitted, type ApiKeyInfo } from "../api-keys/admit-api-key";
 import type { RateLimitVerdict } from "../api-keys/rate-limit";
-import { chargeImages } from "../api-keys/usage";
+import { chargeImages, refundImages } from "../api-keys/usage";
 import { AppError, normaliseError, RETRY_AFTER_SECONDS, toEnvelope } from "../errors";
 import { newId } from "../ids";
+import { describeError } from "../log";
 import { IDEMPOTENCY_KEY_MAX_LENGTH, MAX_REQUEST_BYTES } from "../limits";
 import { hasControlCharacters } from "../validation";
 import { claimIdempotencyKey, releaseIdempotencyKey, REPLAYED_HEADERS, requestHash, saveIdempotentResponse } from "./idempotency";
@@ -43,13 +44,27 @@ export interface RouteOptions {
    * has it resolved in the statement that admits the key (one round trip less on the hot path).
    */
   policyOrigin?: UploadOrigin;
+  /**
+   * The images one request spends (a route with one image in): charged with an API key's admission,
+   * so the handler's chargeImages(n) for up to that many makes no round trip of its own. What the
+   * handler does not spend (it failed first, or the request was an idempotent replay) is given back
+   * when the request ends.
+   */
+  images?: number;
 }
 
 type Handler<P> = (req: Request, ctx: RouteCtx<P>) => Promise<Response | object>;
 
-type Identified = { actor: RouteCtx<unknown>["actor"]; apiKey: ApiKeyInfo | null; rateLimit: RateLimitVerdict | null; policy: Admitted["policy"] };
+type Identified = {
+  actor: RouteCtx<unknown>["actor"];
+  apiKey: ApiKeyInfo | null;
+  rateLimit: RateLimitVerdict | null;
+  policy: Admitted["policy"];
+  /** Images charged while admitting the key (RouteOptions.images), and the day they count on. */
+  prepaid: { images: number; day: string };
+};
 
-async function identify(req: Request, db: Db, policyOrigin: UploadOrigin | undefined): Promise<Identified> {
+async function identify(req: Request, db: Db, opts: RouteOptions): Promise<Identified> {
   // An API key as `Authorization: Bearer lp_…` or as `x-api-key: lp_…`.
   const header = req.headers.get("authorization");
   const keyHeader = req.headers.get("x-api-key");
@@ -57,15 +72,16 @@ async function identify(req: Request, db: Db, policyOrigin: UploadOrigin | undef
     const m = header ? /^Bearer\s+(\S+)$/i.exec(header) : /^(\S+)$/.exec(keyHeader!.trim());
     // One statement: the key checked, a token taken from its bucket, the request counted, the policy
     // resolved when the route asks (lib/api-keys/admit-api-key.ts).
-    const admitted = m ? await admitApiKey(db, m[1]!, { policyOrigin }) : null;
+    const chargeImages = opts.images ? { n: opts.images, scope: opts.scope } : undefined;
+    const admitted = m ? await admitApiKey(db, m[1]!, { policyOrigin: opts.policyOrigin, chargeImages }) : null;
     if (!admitted) throw new AppError("unauthenticated", "The API key is missing, malformed, unknown, revoked or expired.");
     const { key, ...actor } = admitted.actor;
-    return { actor, apiKey: key, rateLimit: admitted.rateLimit, policy: admitted.policy };
+    return { actor, apiKey: key, rateLimit: admitted.rateLimit, policy: admitted.policy, prepaid: { images: admitted.imagesCharged, day: admitted.day } };
   }
   const { currentActor } = await import("../auth/session");
   const actor = await currentActor();
   if (!actor) throw new AppError("unauthenticated");
-  return { actor, apiKey: null, rateLimit: null, policy: null };
+  return { actor, apiKey: null, rateLimit: null, policy: null, prepaid: { images: 0, day: "" } };
 }
 
 /** `apiRoute({ permission, scope }, handler)`: see RouteOptions. */
@@ -76,9 +92,12 @@ export function apiRoute<P = Record<string, never>>(opts: RouteOptions, handler:
     const headers: Record<string, string> = { "x-request-id": requestId };
     let db: Db | undefined;
     let claim: { owner: string; key: string } | null = null;
+    // Images the key's admission charged and the handler has not spent yet: given back at the end.
+    let unspent: { lineageId: string; images: number; day: string } | null = null;
     try {
       db = await getDb();
-      const { actor, apiKey, rateLimit: rl, policy } = await identify(req, db, opts.policyOrigin);
+      const { actor, apiKey, rateLimit: rl, policy, prepaid } = await identify(req, db, opts);
+      if (apiKey && prepaid.images > 0) unspent = { lineageId: apiKey.lineageId, ...prepaid };
       if (apiKey && rl) {
         headers["x-ratelimit-limit"] = String(rl.limit);
         headers["x-ratelimit-remaining"] = String(rl.remaining);
@@ -122,6 +141,10 @@ export function apiRoute<P = Record<string, never>>(opts: RouteOptions, handler:
       const dbForCharge = db;
       const chargeImagesFn = async (n: number) => {
         if (!apiKey || apiKey.mode === "test" || n <= 0) return;
+        if (unspent && n <= unspent.images) {
+          unspent.images -= n;
+          return;
+        }
         if (!(await chargeImages(dbForCharge, apiKey.lineageId, n, apiKey.monthlyImageQuota))) {
           throw new AppError("quota_exceeded", `This API key's quota of ${apiKey.monthlyImageQuota} images this month is used up.`);
         }
@@ -137,6 +160,13 @@ export function apiRoute<P = Record<string, never>>(opts: RouteOptions, handler:
       const res = Response.json(toEnvelope(e, requestId), { status: e.status, headers });
       if (claim && db) return settleClaim(db, claim, res).catch(() => res);
       return res;
+    } finally {
+      if (unspent && unspent.images > 0 && db) {
+        const { lineageId, images, day } = unspent;
+        await refundImages(db, lineageId, images, day).catch((err: unknown) =>
+          console.error(`[loupe] ${requestId}: could not give back ${images} unspent image(s): ${describeError(err)}`),
+        );
+      }
     }
   };
 }

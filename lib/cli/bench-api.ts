@@ -10,13 +10,12 @@
 // Beside each, the server's CPU time per answered request (all its processes and threads, from /proc):
 // on a shared machine latency follows the load, CPU time per request much less.
 // Numbers to read, not assertions.
-import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
 import { runDetection } from "../detection";
-import { benchJpeg, pct, processTreeCpuMs, startBenchApp } from "./bench-support";
+import { benchJpeg, makeBenchKey, pct, processTreeCpuMs, startBenchApp } from "./bench-support";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3297);
 const BASE = process.env.BENCH_URL ?? `http://127.0.0.1:${PORT}`;
@@ -82,14 +81,6 @@ async function measured<T>(pid: number | null, fn: () => Promise<T>): Promise<[T
   return [out, before === null || after === null ? null : after - before];
 }
 
-/** A key from the operator CLI, made on the throw-away database before the server opens it. */
-function makeKey(env: NodeJS.ProcessEnv): string {
-  const r = spawnSync(process.execPath, ["lib/cli/loupe.mjs", "keys", "create", "--email", "bench-api@loupe.local", "--role", "editor", "--scopes", "detect", "--name", "bench-api", "--rate-limit", "100000", "--monthly-images", "10000000"], { env, encoding: "utf8" });
-  const key = r.stdout.trim();
-  if (r.status !== 0 || !/^lp_live_/.test(key)) throw new Error(`keys create failed: ${r.stderr}`);
-  return key;
-}
-
 async function startServer(): Promise<{ key: string; pid: number | null; cleanup: () => Promise<void> }> {
   if (process.env.BENCH_URL) {
     if (!process.env.BENCH_KEY) throw new Error("BENCH_URL needs BENCH_KEY (an API key with the detect scope)");
@@ -107,7 +98,7 @@ async function startServer(): Promise<{ key: string; pid: number | null; cleanup
   delete env.DATABASE_URL;
   // PGlite runs PostgreSQL in WebAssembly on the server's main thread; on PostgreSQL that work is the
   // database server's, whose CPU time the per-request numbers below do not include.
-  const { pid, cleanup, prepared: key } = await startBenchApp(BASE, env, dataDir, { postgresUrl: process.env.BENCH_DATABASE_URL, prefix: "loupe_bench_api" }, makeKey);
+  const { pid, cleanup, prepared: key } = await startBenchApp(BASE, env, dataDir, { postgresUrl: process.env.BENCH_DATABASE_URL, prefix: "loupe_bench_api" }, (e) => makeBenchKey(e, "bench-api", ["detect"]));
   return { key, pid, cleanup };
 }
 

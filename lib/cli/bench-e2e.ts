@@ -1,9 +1,10 @@
 // `npm run bench:e2e`: upload → verdict latency as a user sees it. Starts the built app on a spare port
 // with a throw-away PGlite database — or, with BENCH_DATABASE_URL (a local PostgreSQL server), a
-// throw-away database there — (or targets BENCH_URL with BENCH_EMAIL/BENCH_PASSWORD, and BENCH_PID, the
-// server's process id on this machine, for its CPU time), signs in, opens the live stream
-// (GET /api/v1/events) and uploads 1024×1024 JPEGs through POST /api/v1/cases: a case's latency runs
-// from the start of its upload to its verdict arriving on the stream.
+// throw-away database there — and an API key made beforehand by the operator CLI (scopes cases:write
+// and cases:read, limits high enough not to throttle the run), or targets BENCH_URL with BENCH_KEY (and
+// BENCH_PID, the server's process id on this machine, for its CPU time); opens the live stream
+// (GET /api/v1/events) and uploads 1024×1024 JPEGs through POST /api/v1/cases, as an integrator's
+// pipeline does: a case's latency runs from the start of its upload to its verdict arriving on the stream.
 //   0. first the engine alone, inline on one core, as the scans run it (with heatmaps), after a warm-up;
 //      then 30 distinct images per detection thread through the app, to warm the threads up;
 //   1. one image at a time on an idle app, 20 times: p50/p95;
@@ -17,11 +18,10 @@ import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
 import { runDetection } from "../detection";
-import { benchJpeg, pct, processTreeCpuMs, startBenchApp } from "./bench-support";
+import { benchJpeg, makeBenchKey, pct, processTreeCpuMs, startBenchApp } from "./bench-support";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3299);
 const BASE = process.env.BENCH_URL ?? `http://127.0.0.1:${PORT}`;
-const ADMIN = { email: process.env.BENCH_EMAIL ?? "bench@loupe.local", password: process.env.BENCH_PASSWORD ?? "bench-admin-password" };
 const IDLE_RUNS = Number(process.env.BENCH_IDLE_RUNS ?? 20);
 const LOAD_IMAGES = Number(process.env.BENCH_IMAGES ?? 200);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 8);
@@ -34,34 +34,10 @@ const TERMINAL = new Set(["quarantined", "cleared", "manual_review"]);
 
 
 
-async function signIn(): Promise<string> {
-  const cookies = new Map<string, string>();
-  const take = (res: Response) => {
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(";");
-      const i = pair!.indexOf("=");
-      cookies.set(pair!.slice(0, i), pair!.slice(i + 1));
-    }
-  };
-  const header = () => [...cookies].map(([k, v]) => `${k}=${v}`).join("; ");
-  const csrf = await fetch(`${BASE}/api/auth/csrf`);
-  take(csrf);
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const res = await fetch(`${BASE}/api/auth/callback/credentials`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: header() },
-    body: new URLSearchParams({ email: ADMIN.email, password: ADMIN.password, csrfToken, callbackUrl: `${BASE}/queue` }),
-  });
-  take(res);
-  if (![...cookies.keys()].some((k) => k.includes("session-token"))) throw new Error("could not sign in");
-  return header();
-}
-
 /** The live stream: resolves `verdict(caseId)` when the case reaches a terminal state. */
-async function openStream(cookie: string) {
+async function openStream(key: string) {
   const abort = new AbortController();
-  const res = await fetch(`${BASE}/api/v1/events`, { headers: { cookie }, signal: abort.signal });
+  const res = await fetch(`${BASE}/api/v1/events`, { headers: { authorization: `Bearer ${key}` }, signal: abort.signal });
   if (res.status !== 200) throw new Error(`GET /api/v1/events answered ${res.status}`);
   const done = new Map<string, number>();
   const waiters = new Map<string, (at: number) => void>();
@@ -101,25 +77,26 @@ async function openStream(cookie: string) {
   };
 }
 
-async function uploadAndWait(cookie: string, stream: Awaited<ReturnType<typeof openStream>>, bytes: Buffer, name: string): Promise<number> {
+async function uploadAndWait(key: string, stream: Awaited<ReturnType<typeof openStream>>, bytes: Buffer, name: string): Promise<number> {
   const form = new FormData();
   form.set("file", new Blob([new Uint8Array(bytes)], { type: "image/jpeg" }), name);
   const t0 = performance.now();
-  const res = await fetch(`${BASE}/api/v1/cases`, { method: "POST", headers: { cookie }, body: form });
+  const res = await fetch(`${BASE}/api/v1/cases`, { method: "POST", headers: { authorization: `Bearer ${key}` }, body: form });
   if (res.status !== 202) throw new Error(`POST /api/v1/cases answered ${res.status}: ${await res.text()}`);
   const { id } = (await res.json()) as { id: string };
   return (await stream.verdict(id)) - t0;
 }
 
-async function startServer(threads: number): Promise<{ pid: number | null; cleanup: () => Promise<void> }> {
-  if (process.env.BENCH_URL) return { pid: process.env.BENCH_PID ? Number(process.env.BENCH_PID) : null, cleanup: async () => {} };
+async function startServer(threads: number): Promise<{ key: string; pid: number | null; cleanup: () => Promise<void> }> {
+  if (process.env.BENCH_URL) {
+    if (!process.env.BENCH_KEY) throw new Error("BENCH_URL needs BENCH_KEY (an API key with the cases:write and cases:read scopes)");
+    return { key: process.env.BENCH_KEY, pid: process.env.BENCH_PID ? Number(process.env.BENCH_PID) : null, cleanup: async () => {} };
+  }
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "loupe-bench-e2e-"));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PORT: String(PORT),
     DATA_DIR: dataDir,
-    LOUPE_ADMIN_EMAIL: ADMIN.email,
-    LOUPE_ADMIN_PASSWORD: ADMIN.password,
     // One scan slot (and detection thread) per core unless the operator says otherwise.
     LOUPE_WORKER_CONCURRENCY: String(threads),
     NODE_ENV: "production",
@@ -127,7 +104,10 @@ async function startServer(threads: number): Promise<{ pid: number | null; clean
   delete env.DATABASE_URL;
   // PGlite runs PostgreSQL in WebAssembly on the server's main thread, where it competes with the
   // request handling and the scan slots for one core; on PostgreSQL that work is the server's.
-  return startBenchApp(BASE, env, dataDir, { postgresUrl: process.env.BENCH_DATABASE_URL, prefix: "loupe_bench_e2e" }, () => null);
+  const { pid, cleanup, prepared: key } = await startBenchApp(BASE, env, dataDir, { postgresUrl: process.env.BENCH_DATABASE_URL, prefix: "loupe_bench_e2e" }, (e) =>
+    makeBenchKey(e, "bench-e2e", ["cases:write", "cases:read"]),
+  );
+  return { key, pid, cleanup };
 }
 
 /**
@@ -157,11 +137,10 @@ async function main() {
   const warmup = await Promise.all(Array.from({ length: WARMUP_PER_THREAD * threads }, (_, i) => benchJpeg(20_000 + i)));
   const images = await Promise.all(Array.from({ length: LOAD_IMAGES }, (_, i) => benchJpeg(10_000 + i)));
   const engine = await engineAlone(warmup, images);
-  const { pid, cleanup } = await startServer(threads);
+  const { key, pid, cleanup } = await startServer(threads);
   const f = (x: number) => x.toFixed(0).padStart(7);
   try {
-    const cookie = await signIn();
-    const stream = await openStream(cookie);
+    const stream = await openStream(key);
     const db = process.env.BENCH_URL ? "the target's database" : process.env.BENCH_DATABASE_URL ? "PostgreSQL" : "PGlite";
     console.log(`upload → verdict on the live stream, 1024×1024 JPEG, ${BASE}, ${db}, ${cores} cores, ${threads} detection threads, load average ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}`);
 
@@ -171,7 +150,7 @@ async function main() {
       let next = 0;
       await Promise.all(
         Array.from({ length: clients }, async () => {
-          for (let i = next++; i < batch.length; i = next++) latencies.push(await uploadAndWait(cookie, stream, batch[i]!, `${name}-${i}.jpg`));
+          for (let i = next++; i < batch.length; i = next++) latencies.push(await uploadAndWait(key, stream, batch[i]!, `${name}-${i}.jpg`));
         }),
       );
       return latencies;
@@ -182,7 +161,7 @@ async function main() {
     for (let i = 0; i < IDLE_RUNS; i++) {
       const bytes = await benchJpeg(30_000 + i);
       await new Promise((r) => setTimeout(r, 200)); // idle between uploads
-      idle.push(await uploadAndWait(cookie, stream, bytes, `idle-${i}.jpg`));
+      idle.push(await uploadAndWait(key, stream, bytes, `idle-${i}.jpg`));
     }
     console.log(`                                  n   p50 ms  p95 ms`);
     console.log(`1 image, idle app            ${String(idle.length).padStart(5)} ${f(pct(idle, 0.5))} ${f(pct(idle, 0.95))}   (target p50 ≤ 300 ms)`);

@@ -1,5 +1,5 @@
 // Shared by the `npm run bench:*` scripts: percentiles and the photo-like test image they send.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import sharp from "sharp";
 import { createScratchDatabase } from "../testing/test-db";
@@ -28,10 +28,6 @@ export async function benchJpeg(seed: number): Promise<Buffer> {
   return sharp(px, { raw: { width: w, height: h, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
 }
 
-/**
- * Starts the production app (`lib/cli/start.ts`) with `env`, waits until `${base}/api/v1/health`
- * answers, and returns how to stop it and remove its data folder.
- */
 /**
  * CPU time (user + system, ms) used so far by process `pid` and all its descendants (Linux /proc; null
  * elsewhere). Per request, it is a number the load of a shared machine barely moves, unlike latency.
@@ -129,4 +125,19 @@ export async function startBenchApp<T>(
     await scratch.drop();
     throw err;
   }
+}
+
+/**
+ * An API key from the operator CLI (`loupe keys create`), made on the bench's throw-away database
+ * before the server opens it, with limits high enough not to throttle the run.
+ */
+export function makeBenchKey(env: NodeJS.ProcessEnv, name: string, scopes: string[]): string {
+  const r = spawnSync(
+    process.execPath,
+    ["lib/cli/loupe.mjs", "keys", "create", "--email", `${name}@loupe.local`, "--role", "editor", "--scopes", scopes.join(","), "--name", name, "--rate-limit", "100000", "--monthly-images", "10000000"],
+    { env, encoding: "utf8" },
+  );
+  const key = r.stdout.trim();
+  if (r.status !== 0 || !/^lp_live_/.test(key)) throw new Error(`keys create failed: ${r.stderr}`);
+  return key;
 }

@@ -18,7 +18,7 @@ export const GET = apiRoute({ permission: "viewQueue", scope: "cases:read" }, as
  * or the raw image bytes as the body with any image content type. Answers 202: scanning is async.
  * The console's upload page sends here too (with the session cookie), for real upload progress.
  */
-export const POST = apiRoute({ permission: "submit", scope: "cases:write" }, async (req, { db, actor, apiKey, requestId, chargeImages }) => {
+export const POST = apiRoute({ permission: "submit", scope: "cases:write", images: 1 }, async (req, { db, actor, apiKey, requestId, chargeImages }) => {
   const { bytes, filename, fields } = await readImageUpload(req, ["file"]);
   const f = parseOrThrow(createCaseFields, fields);
   // One image against the key's monthly quota, once the request is known to be well-formed.

@@ -12,7 +12,7 @@ export const dynamic = "force-dynamic";
  * metadata, retention, create_case.
  */
 // A JSON body may carry the image in base64 (4/3 of its size): the route allows that much.
-export const POST = apiRoute({ permission: "submit", scope: "detect", maxBodyBytes: MAX_JSON_IMAGE_REQUEST_BYTES, policyOrigin: "api" }, async (req, { db, actor, requestId, chargeImages, policy }) => {
+export const POST = apiRoute({ permission: "submit", scope: "detect", images: 1, maxBodyBytes: MAX_JSON_IMAGE_REQUEST_BYTES, policyOrigin: "api" }, async (req, { db, actor, requestId, chargeImages, policy }) => {
   const { image, options } = await readDetectRequest(req);
   await chargeImages(1);
   const outcome = await detectImage({ ctx: { db, actor, requestId }, input: { image, options }, policy });

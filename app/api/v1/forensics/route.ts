@@ -7,7 +7,7 @@ import { analyseForensics } from "@/lib/detect/analyse-forensics";
 export const dynamic = "force-dynamic";
 
 /** The pixel-forensics maps alone (ELA, noise, ml) with their summaries, as inline PNGs. Nothing is stored. */
-export const POST = apiRoute({ permission: "submit", scope: "detect", maxBodyBytes: MAX_JSON_IMAGE_REQUEST_BYTES }, async (req, { actor, db, requestId, chargeImages }) => {
+export const POST = apiRoute({ permission: "submit", scope: "detect", images: 1, maxBodyBytes: MAX_JSON_IMAGE_REQUEST_BYTES }, async (req, { actor, db, requestId, chargeImages }) => {
   const image = await readImageOnlyRequest(req);
   await chargeImages(1);
   return forensicsDto(await analyseForensics({ ctx: { db, actor, requestId }, input: { image } }), requestId);

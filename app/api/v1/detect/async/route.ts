@@ -13,7 +13,7 @@ export const dynamic = "force-dynamic";
  * GET /api/v1/jobs/{id} or wait for the webhook. With `webhook_url`, the answer carries the endpoint's
  * signing secret, once.
  */
-export const POST = apiRoute({ permission: "submit", scope: "detect" }, async (req, { db, actor, requestId, chargeImages }) => {
+export const POST = apiRoute({ permission: "submit", scope: "detect", images: 1 }, async (req, { db, actor, requestId, chargeImages }) => {
   const { bytes, filename, fields } = await readImageUpload(req, ["image", "file"]);
   const f = parseOrThrow(asyncJobFields, fields);
   await chargeImages(1);
