@@ -18,6 +18,7 @@ import { publishCaseEvent } from "../live/publish-case-event";
 import { resolvePolicy } from "../policies/resolve-policy";
 import { assignDuplicateGroup } from "./duplicate-group";
 import { transitionCase } from "./transition";
+import { offerDecoded } from "../worker/decoded-handoff";
 
 export const submitImageInput = z.object({
   bytes: z.instanceof(Buffer),
@@ -69,7 +70,7 @@ export async function submitImage({
   const storageKey = imageKey(sha256);
   const store = getBlobStore();
 
-  return ctx.db.transaction(async (tx) => {
+  const created = await ctx.db.transaction(async (tx) => {
     const { policy, rule } = await resolvePolicy(tx, {
       nameOrId: data.policyName,
       apiKeyId: ctx.actor.type === "api_key" ? ctx.actor.id : null,
@@ -146,4 +147,7 @@ export async function submitImage({
     if (within) await within(tx, created);
     return created;
   });
+  // Committed: this process's worker, if it runs one, may scan the image without decoding it again.
+  if (!data.claimAs) offerDecoded(sha256, data.bytes, analysis);
+  return created;
 }

@@ -116,6 +116,33 @@ describe("decodeImage: formats", () => {
   });
 });
 
+describe("decodeImage: an earlier decode handed over", () => {
+  it("reuses the full-size raster of the same bytes, with the same result; anything else is decoded again", async () => {
+    const bytes = await makeJpeg({ width: 320, height: 240, seed: 41 });
+    const first = await decoded(bytes);
+    const again = await decodeImage(bytes, first.analysis);
+    expect(again.ok && again.value.analysis).toBe(first.analysis);
+    expect(again.ok && (await again.value.fullRes())).toBe(first.analysis);
+    const fresh = await decoded(bytes);
+    expect(again.ok && { ...again.value, fullRes: null, analysis: null }).toEqual({ ...fresh, fullRes: null, analysis: null });
+    // A raster of another size is not this image's: decoded afresh.
+    const other = await decoded(await makeJpeg({ width: 100, height: 80, seed: 42 }));
+    const refused = await decodeImage(bytes, other.analysis);
+    expect(refused.ok && refused.value.analysis).not.toBe(other.analysis);
+    expect(refused.ok && refused.value.analysis.data.equals(first.analysis.data)).toBe(true);
+    // Scaled for analysis, or a format whose decoder runs anyway (BMP): decoded afresh too.
+    const large = await makeJpeg({ width: 1500, height: 600, noise: 4 });
+    const l1 = await decoded(large);
+    expect(((await decodeImage(large, l1.analysis)) as { value: { analysis: unknown } }).value.analysis).not.toBe(l1.analysis);
+    const bmp = makeBmp({ width: 40, height: 30, seed: 43 });
+    const b1 = await decoded(bmp);
+    expect(((await decodeImage(bmp, b1.analysis)) as { value: { analysis: unknown } }).value.analysis).not.toBe(b1.analysis);
+    // Still refused for what the bytes are: the raster does not vouch for a truncated file's header.
+    const cut = bytes.subarray(0, 20);
+    expect((await decodeImage(cut, first.analysis)).ok).toBe(false);
+  });
+});
+
 describe("decodeImage: refusals", () => {
   it("8192×8192 is accepted, 8193×1 is image_too_large", async () => {
     const big = await makeSolidPng(8192, 8192);

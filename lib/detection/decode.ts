@@ -165,8 +165,15 @@ async function toRgb(p: Sharp): Promise<RawImage> {
   return { data: out, width: info.width, height: info.height, channels: 3 };
 }
 
-/** Decode once for all signals: `analysis` now, `fullRes()` on demand (memoised). */
-export async function decodeImage(bytes: Buffer): Promise<Result<DecodedImage, ImageError>> {
+/**
+ * Decode once for all signals: `analysis` now, `fullRes()` on demand (memoised).
+ *
+ * `predecoded`: the `analysis` an earlier decodeImage of these same bytes returned. The checks still
+ * run on the bytes (they read only the header), but the pixels are not decoded again when that raster
+ * is the full-size one (the image fits ANALYSIS_MAX_SIDE) of a format sharp decodes lazily (not BMP or
+ * HEIF, whose decoders run in openSource): the result is then the same as without it.
+ */
+export async function decodeImage(bytes: Buffer, predecoded?: RawImage): Promise<Result<DecodedImage, ImageError>> {
   const pre = byteChecks(bytes);
   if (!pre.ok) return pre;
   const header = await readHeader(bytes, pre.format);
@@ -184,16 +191,28 @@ export async function decodeImage(bytes: Buffer): Promise<Result<DecodedImage, I
   const hasAlpha = header.value.hasAlpha || opened.value.hasAlpha;
   const scale = Math.min(1, ANALYSIS_MAX_SIDE / Math.max(width, height));
 
+  const reusable =
+    predecoded !== undefined &&
+    scale === 1 &&
+    pre.format !== "bmp" &&
+    pre.format !== "heif" &&
+    predecoded.channels === 3 &&
+    predecoded.width === width &&
+    predecoded.height === height &&
+    predecoded.data.length === width * height * 3;
   let analysis: RawImage;
-  try {
-    const p = source();
-    analysis = await toRgb(
-      scale < 1
-        ? p.resize({ width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)), fit: "fill", kernel: "lanczos3" })
-        : p,
-    );
-  } catch (e) {
-    return { ok: false, error: sharpError(e) };
+  if (reusable) analysis = predecoded;
+  else {
+    try {
+      const p = source();
+      analysis = await toRgb(
+        scale < 1
+          ? p.resize({ width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)), fit: "fill", kernel: "lanczos3" })
+          : p,
+      );
+    } catch (e) {
+      return { ok: false, error: sharpError(e) };
+    }
   }
   let full: Promise<RawImage> | null = scale === 1 ? Promise.resolve(analysis) : null;
   const info = infoOf(pre.format, hdr, bytes.length);

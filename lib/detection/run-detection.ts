@@ -85,7 +85,7 @@ export async function runDetection(
   signals: readonly SignalDefinition[] = registry,
 ): Promise<Result<DetectionReport, ImageError>> {
   const t0 = now();
-  const decoded = await decodeImage(bytes);
+  const decoded = await decodeImage(bytes, opts.predecoded);
   if (!decoded.ok) return decoded;
   const image = decoded.value;
   const decodeMs = now() - t0;

@@ -1,6 +1,7 @@
 // The detection engine's result and error types. Code outside the engine reaches them, like everything
 // else of the engine, through lib/detection/index.ts (lib/architecture.test.ts checks it).
 // Keep this file free of Next.js and database imports: the engine runs in plain Node.
+import type { RawImage } from "./signal";
 
 export type Verdict = "ai_generated" | "likely_authentic" | "inconclusive";
 
@@ -93,4 +94,10 @@ export interface DetectionOptions {
   heatmaps?: boolean;
   /** Restrict to these signal ids (eval of single signals). */
   only?: string[];
+  /**
+   * The analysis raster an earlier decodeImage of these same bytes returned (the upload's, handed to
+   * this process's scan of it: lib/worker/decoded-handoff.ts), used instead of decoding them again
+   * where decodeImage can (decodeImage's `predecoded`).
+   */
+  predecoded?: RawImage;
 }

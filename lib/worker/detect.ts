@@ -6,7 +6,7 @@ import { paths } from "../env";
 import type { DetectFn } from "./scan-case";
 
 export function defaultDetect(log: (msg: string) => void): DetectFn {
-  return (bytes) => runEngine(bytes, { heatmaps: true }, log);
+  return (bytes, predecoded) => runEngine(bytes, { heatmaps: true, predecoded }, log);
 }
 
 /**

@@ -4,6 +4,7 @@ import { getDbHandle } from "../../db";
 import { bootstrap } from "../bootstrap";
 import { env } from "../env";
 import { startWebhookDispatcher } from "../webhooks/dispatcher";
+import { setDecodedHandoff } from "./decoded-handoff";
 import { startWorker, workerOptionsFromEnv, type Worker } from "./worker";
 
 const g = globalThis as unknown as { __loupeWorker?: Promise<Worker | null> };
@@ -14,6 +15,8 @@ export function startInProcessWorker(): Promise<Worker | null> {
     await bootstrap(handle.db);
     if (!env.LOUPE_INPROCESS_WORKER) return null;
     const worker = startWorker({ db: handle.db, listen: handle.listen, ...workerOptionsFromEnv() });
+    // Uploads to this process are scanned here too: they hand their decode over (./decoded-handoff.ts).
+    setDecodedHandoff(true);
     // Webhook deliveries go out from the same process as the scans that cause them.
     const dispatcher = startWebhookDispatcher({ db: handle.db, listen: handle.listen, id: worker.id });
     const stop = () => {

@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
+import { decodeImage } from "../decode";
 import { runDetection } from "../run-detection";
 import { makeJpeg } from "../testing/fixtures";
 import { createDetectionPool, type DetectionPool } from "./pool";
@@ -24,6 +25,13 @@ describe("detection pool", () => {
     const heatmaps = threaded.value.signals.filter((s) => s.heatmap);
     expect(heatmaps.length).toBeGreaterThan(0);
     for (const s of heatmaps) expect(Buffer.isBuffer(s.heatmap!.png) && s.heatmap!.png.subarray(1, 4).toString()).toBe("PNG");
+    // A raster handed over with the bytes (the upload's decode) crosses to the thread and is used there.
+    const decoded = await decodeImage(bytes);
+    if (!decoded.ok) throw new Error("decode refused a valid JPEG");
+    const handed = await pool.detect(bytes, { predecoded: decoded.value.analysis });
+    if (!handed.ok) throw new Error("detection refused a valid JPEG with its raster");
+    expect([handed.value.score, handed.value.dhash]).toEqual([inline.value.score, inline.value.dhash]);
+    expect(handed.value.signals.map((s) => [s.id, s.status, s.score])).toEqual(inline.value.signals.map((s) => [s.id, s.status, s.score]));
     // Typed refusals come back as values, not rejections.
     const bad = await pool.detect(Buffer.from("not an image"));
     expect(bad.ok).toBe(false);

@@ -12,7 +12,10 @@ port.on("message", async (req: DetectionRequest) => {
   let reply: DetectionReply;
   try {
     const bytes = Buffer.from(req.bytes.buffer, req.bytes.byteOffset, req.bytes.byteLength);
-    reply = { id: req.id, result: await runDetection(bytes, req.opts) };
+    // A handed-over raster arrives as a Uint8Array (structured clone); the engine reads Buffers.
+    const p = req.opts.predecoded;
+    const opts = p ? { ...req.opts, predecoded: { ...p, data: Buffer.from(p.data.buffer, p.data.byteOffset, p.data.byteLength) } } : req.opts;
+    reply = { id: req.id, result: await runDetection(bytes, opts) };
   } catch (e) {
     // runDetection returns typed errors for bad input; a throw here is an engine bug.
     reply = { id: req.id, error: e instanceof Error ? e.message : String(e) };
