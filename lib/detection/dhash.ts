@@ -24,8 +24,9 @@ export function differenceHash(image: RawImage, orientation?: number): { hash: s
   const base = offset(storedPoint(orientation, 0, 0, w, h));
   const stepX = offset(storedPoint(orientation, 1, 0, w, h)) - base;
   const stepY = offset(storedPoint(orientation, 0, 1, w, h)) - base;
-  if (ch >= 3) addLuma(data, base, stepX, stepY, d.height, cellOfY, xFrom, sum);
-  else addGrey(data, base, stepX, stepY, d.height, cellOfY, xFrom, sum);
+  const at = { base, stepX, stepY, height: d.height };
+  if (ch >= 3) addCells(data, at, [0.299, 0.587, 0.114], 1, 2, cellOfY, xFrom, sum);
+  else addCells(data, at, [1, 0, 0], 0, 0, cellOfY, xFrom, sum);
   for (let Y = 0; Y < d.height; Y++) for (let cx = 0; cx < 9; cx++) n[cellOfY[Y]! * 9 + cx]! += xFrom[cx + 1]! - xFrom[cx]!;
   const mean = (c: number) => (n[c] ? sum[c]! / n[c]! : 0);
   let bits = 0n;
@@ -42,30 +43,31 @@ export function differenceHash(image: RawImage, orientation?: number): { hash: s
   return { hash: bits.toString(16).padStart(16, "0"), informative: distinct >= MIN_INFORMATIVE_BITS };
 }
 
-// The per-pixel loops, one per channel layout: with the layout decided outside, the inner loop is three
-// loads and a multiply-add chain (≈ 2.4 ms for a 1024² RGB image, against ≈ 3.6 with the test inside).
-
-function addLuma(data: Uint8Array, base: number, stepX: number, stepY: number, height: number, cellOfY: Int32Array, xFrom: Int32Array, sum: Float64Array): void {
+/**
+ * The per-pixel loop: each cell's running sum of w0·p[o] + w1·p[o + d1] + w2·p[o + d2]. RGB passes the
+ * luma weights; grey passes (1, 0, 0) with both offsets 0, which adds exactly p[o]. With the layout
+ * decided by the caller rather than tested per pixel, a 1024² RGB image takes ≈ 3.9 ms instead of
+ * ≈ 5.3 (the two alternated in one process; on a quiet moment of the VM, ≈ 2.4 against ≈ 3.6).
+ */
+function addCells(
+  data: Uint8Array,
+  at: { base: number; stepX: number; stepY: number; height: number },
+  w: readonly [number, number, number],
+  d1: number,
+  d2: number,
+  cellOfY: Int32Array,
+  xFrom: Int32Array,
+  sum: Float64Array,
+): void {
+  const [w0, w1, w2] = w;
+  const { base, stepX, stepY, height } = at;
   for (let Y = 0; Y < height; Y++) {
     const row = cellOfY[Y]! * 9;
     let o = base + Y * stepY;
     for (let cx = 0; cx < 9; cx++) {
       const end = xFrom[cx + 1]!;
       let acc = sum[row + cx]!;
-      for (let X = xFrom[cx]!; X < end; X++, o += stepX) acc += 0.299 * data[o]! + 0.587 * data[o + 1]! + 0.114 * data[o + 2]!;
-      sum[row + cx] = acc;
-    }
-  }
-}
-
-function addGrey(data: Uint8Array, base: number, stepX: number, stepY: number, height: number, cellOfY: Int32Array, xFrom: Int32Array, sum: Float64Array): void {
-  for (let Y = 0; Y < height; Y++) {
-    const row = cellOfY[Y]! * 9;
-    let o = base + Y * stepY;
-    for (let cx = 0; cx < 9; cx++) {
-      const end = xFrom[cx + 1]!;
-      let acc = sum[row + cx]!;
-      for (let X = xFrom[cx]!; X < end; X++, o += stepX) acc += data[o]!;
+      for (let X = xFrom[cx]!; X < end; X++, o += stepX) acc += w0 * data[o]! + w1 * data[o + d1]! + w2 * data[o + d2]!;
       sum[row + cx] = acc;
     }
   }
