@@ -85,11 +85,12 @@ export async function runDetection(
   signals: readonly SignalDefinition[] = registry,
 ): Promise<Result<DetectionReport, ImageError>> {
   const t0 = now();
-  const decoded = await decodeImage(bytes, opts.predecoded);
+  const decoded = await decodeImage(bytes, opts.predecoded?.analysis);
   if (!decoded.ok) return decoded;
   const image = decoded.value;
   const decodeMs = now() - t0;
-  const dhash = differenceHash(image.analysis, image.orientation).hash;
+  // The handed-over hash is that raster's: used only when decodeImage used the raster.
+  const dhash = opts.predecoded?.analysis === image.analysis ? opts.predecoded.dhash : differenceHash(image.analysis, image.orientation).hash;
   const results = await runSignals(image, opts, signals);
   // Every signal has settled, so its pixel planes can serve the next image. Not after a timeout: that
   // signal may still be running in the background and reading them.

@@ -95,9 +95,16 @@ export interface DetectionOptions {
   /** Restrict to these signal ids (eval of single signals). */
   only?: string[];
   /**
-   * The analysis raster an earlier decodeImage of these same bytes returned (the upload's, handed to
-   * this process's scan of it: lib/worker/decoded-handoff.ts), used instead of decoding them again
-   * where decodeImage can (decodeImage's `predecoded`).
+   * What an earlier decode of these same bytes made (the upload's, handed to this process's scan of
+   * it: lib/worker/decoded-handoff.ts): the analysis raster, used instead of decoding them again where
+   * decodeImage can (decodeImage's `predecoded`), and the difference hash of that raster, used when
+   * the raster was.
    */
-  predecoded?: RawImage;
+  predecoded?: Predecoded;
+}
+
+/** An earlier decode of an image's bytes: decodeImage's `analysis` and differenceHash(analysis, orientation).hash. */
+export interface Predecoded {
+  analysis: RawImage;
+  dhash: string;
 }

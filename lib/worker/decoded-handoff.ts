@@ -1,13 +1,14 @@
 // The upload's decode, handed to this process's own scan of the image. An upload decodes the image in
 // full (to refuse a truncated file and to hash its pixels: lib/cases/submit-image.ts), and the
 // in-process worker, which usually scans it moments later, would read the same bytes back from the
-// blob store and decode them again. Instead the bytes and the decoded raster wait here, by sha256, for
+// blob store, decode them and hash the pixels again. Instead the bytes, the decoded raster and its
+// hash wait here, by sha256, for
 // a short while and within a byte budget; a scan that finds nothing (another process took the case,
 // or it came too late) reads and decodes as before, with the same report either way.
 //
 // On globalThis: Next bundles the upload routes and the in-process worker separately, and module
 // state would not be shared between the bundles.
-import type { RawImage } from "../detection";
+import type { Predecoded } from "../detection";
 
 /** What all waiting entries may hold together (bytes and rasters). */
 export const HANDOFF_MAX_BYTES = 64 * 1024 * 1024;
@@ -16,7 +17,7 @@ export const HANDOFF_MAX_AGE_MS = 60_000;
 
 interface Entry {
   bytes: Buffer;
-  analysis: RawImage;
+  predecoded: Predecoded;
   size: number;
   at: number;
 }
@@ -49,14 +50,14 @@ export function setDecodedHandoff(enabled: boolean): void {
   if (!enabled) for (const k of [...s.entries.keys()]) drop(s, k);
 }
 
-/** After an upload commits: its bytes and the analysis raster decodeImage made of them. */
-export function offerDecoded(sha256: string, bytes: Buffer, analysis: RawImage, now = Date.now()): void {
+/** After an upload commits: its bytes, the analysis raster decodeImage made of them and that raster's difference hash. */
+export function offerDecoded(sha256: string, bytes: Buffer, predecoded: Predecoded, now = Date.now()): void {
   const s = state();
   if (!s.enabled) return;
-  const size = bytes.length + analysis.data.length;
+  const size = bytes.length + predecoded.analysis.data.length;
   if (size > HANDOFF_MAX_BYTES / 4) return;
   drop(s, sha256);
-  s.entries.set(sha256, { bytes, analysis, size, at: now });
+  s.entries.set(sha256, { bytes, predecoded, size, at: now });
   s.size += size;
   // Oldest first (insertion order): over the budget or past their age, they go.
   for (const [k, e] of s.entries) {
@@ -65,10 +66,10 @@ export function offerDecoded(sha256: string, bytes: Buffer, analysis: RawImage, 
   }
 }
 
-/** For a scan: the bytes and raster of the image with this sha256, if this process still holds them (taken: once). */
-export function takeDecoded(sha256: string, now = Date.now()): { bytes: Buffer; analysis: RawImage } | null {
+/** For a scan: the bytes and decode of the image with this sha256, if this process still holds them (taken: once). */
+export function takeDecoded(sha256: string, now = Date.now()): { bytes: Buffer; predecoded: Predecoded } | null {
   const e = drop(state(), sha256);
-  return e && now - e.at <= HANDOFF_MAX_AGE_MS ? { bytes: e.bytes, analysis: e.analysis } : null;
+  return e && now - e.at <= HANDOFF_MAX_AGE_MS ? { bytes: e.bytes, predecoded: e.predecoded } : null;
 }
 
 /** What is waiting (tests, diagnostics). */

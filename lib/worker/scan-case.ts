@@ -5,7 +5,7 @@ import type { Db } from "../../db";
 import { cases, detections, images, jobs, policies, type Case, type StoredSignal } from "../../db/schema";
 import type { Actor } from "../context";
 import { transitionCase } from "../cases/transition";
-import type { DetectionReport, ImageError, RawImage, Result } from "../detection";
+import type { DetectionReport, ImageError, Predecoded, Result } from "../detection";
 import { AppError } from "../errors";
 import { newId } from "../ids";
 import { applyPolicy } from "../policies/apply-policy";
@@ -14,8 +14,8 @@ import { emitScanCompleted, emitScanFailed } from "../webhooks/events";
 import { renewLease } from "./claim-case";
 import { takeDecoded } from "./decoded-handoff";
 
-/** `predecoded`: the upload's raster of these bytes, when this process still held it (./decoded-handoff.ts). */
-export type DetectFn = (bytes: Buffer, predecoded?: RawImage) => Promise<Result<DetectionReport, ImageError>>;
+/** `predecoded`: the upload's decode of these bytes, when this process still held it (./decoded-handoff.ts). */
+export type DetectFn = (bytes: Buffer, predecoded?: Predecoded) => Promise<Result<DetectionReport, ImageError>>;
 
 export interface ScanOptions {
   workerId: string;
@@ -56,7 +56,7 @@ export async function scanCase(db: Db, claimed: Case, opts: ScanOptions): Promis
     const handed = takeDecoded(image.sha256);
     const bytes = handed?.bytes ?? (await getBlobStore().get(image.storageKey));
     if (!bytes) throw new Error(`blob ${image.storageKey} missing`);
-    const result = await opts.detect(bytes, handed?.analysis);
+    const result = await opts.detect(bytes, handed?.predecoded);
     if (leaseLost) return { kind: "lease_lost" };
     if (!result.ok) {
       // The bytes passed the decode at upload but the engine refused them now: retrying cannot help.

@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { decodeImage } from "../decode";
+import { differenceHash } from "../dhash";
 import { runDetection } from "../run-detection";
 import { makeJpeg } from "../testing/fixtures";
 import { createDetectionPool, type DetectionPool } from "./pool";
@@ -28,7 +29,8 @@ describe("detection pool", () => {
     // A raster handed over with the bytes (the upload's decode) crosses to the thread and is used there.
     const decoded = await decodeImage(bytes);
     if (!decoded.ok) throw new Error("decode refused a valid JPEG");
-    const handed = await pool.detect(bytes, { predecoded: decoded.value.analysis });
+    const { analysis, orientation } = decoded.value;
+    const handed = await pool.detect(bytes, { predecoded: { analysis, dhash: differenceHash(analysis, orientation).hash } });
     if (!handed.ok) throw new Error("detection refused a valid JPEG with its raster");
     expect([handed.value.score, handed.value.dhash]).toEqual([inline.value.score, inline.value.dhash]);
     expect(handed.value.signals.map((s) => [s.id, s.status, s.score])).toEqual(inline.value.signals.map((s) => [s.id, s.status, s.score]));

@@ -14,7 +14,8 @@ port.on("message", async (req: DetectionRequest) => {
     const bytes = Buffer.from(req.bytes.buffer, req.bytes.byteOffset, req.bytes.byteLength);
     // A handed-over raster arrives as a Uint8Array (structured clone); the engine reads Buffers.
     const p = req.opts.predecoded;
-    const opts = p ? { ...req.opts, predecoded: { ...p, data: Buffer.from(p.data.buffer, p.data.byteOffset, p.data.byteLength) } } : req.opts;
+    const data = p?.analysis.data;
+    const opts = p && data ? { ...req.opts, predecoded: { ...p, analysis: { ...p.analysis, data: Buffer.from(data.buffer, data.byteOffset, data.byteLength) } } } : req.opts;
     reply = { id: req.id, result: await runDetection(bytes, opts) };
   } catch (e) {
     // runDetection returns typed errors for bad input; a throw here is an engine bug.
