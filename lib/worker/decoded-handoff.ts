@@ -2,9 +2,9 @@
 // full (to refuse a truncated file and to hash its pixels: lib/cases/submit-image.ts), and the
 // in-process worker, which usually scans it moments later, would read the same bytes back from the
 // blob store, decode them and hash the pixels again. Instead the bytes, the decoded raster and its
-// hash wait here, by sha256, for
-// a short while and within a byte budget; a scan that finds nothing (another process took the case,
-// or it came too late) reads and decodes as before, with the same report either way.
+// hash wait here, by sha256, for a short while and within a byte budget; a scan that finds nothing
+// (another process took the case, or it came too late) reads and decodes as before, with the same
+// report either way.
 //
 // On globalThis: Next bundles the upload routes and the in-process worker separately, and module
 // state would not be shared between the bundles.
@@ -47,7 +47,10 @@ function drop(s: State, sha256: string): Entry | undefined {
 export function setDecodedHandoff(enabled: boolean): void {
   const s = state();
   s.enabled = enabled;
-  if (!enabled) for (const k of [...s.entries.keys()]) drop(s, k);
+  if (!enabled) {
+    s.entries.clear();
+    s.size = 0;
+  }
 }
 
 /** After an upload commits: its bytes, the analysis raster decodeImage made of them and that raster's difference hash. */
