@@ -41,8 +41,13 @@ export const apiRateLimits = pgTable("api_rate_limits", {
   lineageId: text("lineage_id").primaryKey(),
   tokens: doublePrecision("tokens").notNull(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
-  /** Whether the last request took a token (written by the same statement that took it). */
+  /** Whether the last statement took a token (written by the same statement that took it). */
   allowed: boolean("allowed").notNull().default(true),
+  /**
+   * How many tokens the last statement took: admitApiKeys admits several requests of one key in one
+   * statement (lib/api-keys/admit-queue.ts), and learns from this how many the bucket let through.
+   */
+  granted: integer("granted").notNull().default(1),
 });
 
 /** Requests and images per key lineage and UTC day, upserted by each request (test keys never). */

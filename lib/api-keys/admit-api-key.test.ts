@@ -1,4 +1,5 @@
-// admitApiKey: the one statement behind every API-key request (key check, bucket, usage, last used).
+// admitApiKey: the one statement behind every API-key request (key check, bucket, usage, last used);
+// admitApiKeys, several requests of a key in one statement; admitQueued, which gathers them.
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { openDb } from "../../db";
@@ -6,7 +7,8 @@ import { apiKeys, apiUsage } from "../../db/schema";
 import type { ApiKeyScope } from "../../db/schema/enums";
 import { useSharedTestDb } from "../testing/shared-test-db";
 import { TEST_DB_KINDS } from "../testing/test-db";
-import { admitApiKey } from "./admit-api-key";
+import { admitApiKey, admitApiKeys } from "./admit-api-key";
+import { admitQueued, admitQueueStats } from "./admit-queue";
 import { createApiKey } from "./create-api-key";
 import { assignPolicy } from "../policies/assign-policy";
 import { resolvePolicy } from "../policies/resolve-policy";
@@ -115,5 +117,79 @@ describe.each(TEST_DB_KINDS)("admitApiKey on %s", (kind) => {
     } finally {
       await other?.close();
     }
+  });
+});
+
+describe.each(TEST_DB_KINDS)("admitApiKeys and admitQueued on %s", (kind) => {
+  const shared = useSharedTestDb(kind, "admin");
+  const key = (opts: { rateLimitPerMinute?: number; test?: boolean; monthlyImageQuota?: number; scopes?: ApiKeyScope[] } = {}) =>
+    createApiKey({ ctx: { db: shared.t().db, actor: system }, input: { name: "t", userId: (shared.actor() as { id: string }).id, ...opts } });
+  const usage = async (id: string) => (await shared.t().db.select().from(apiUsage).where(eq(apiUsage.lineageId, id))).map((r) => [r.requests, r.images]);
+
+  it("admits a batch as if its requests came one after another: the first ones the bucket holds tokens for, counted and charged", async () => {
+    const db = shared.t().db;
+    const k = await key({ rateLimitPerMinute: 5, monthlyImageQuota: 3 });
+    const now = new Date();
+    // A fresh bucket of 5: the first 5 of 7 go through, each leaving one token fewer.
+    const first = await admitApiKeys(db, k.secret, {}, 7, now);
+    expect(first?.map((a) => [a.rateLimit.allowed, a.rateLimit.remaining])).toEqual([[true, 4], [true, 3], [true, 2], [true, 1], [true, 0], [false, 0], [false, 0]]);
+    expect(first?.[6]?.rateLimit.retryAfterSeconds).toBeGreaterThan(0);
+    expect(await usage(k.key.id)).toEqual([[5, 0]]);
+    // 36 s later the bucket has refilled 3 tokens: 3 of 4 go through; the quota of 3 has room for 3
+    // one-image requests (today's row is there), for one two-image request.
+    const later = new Date(now.getTime() + 36_000);
+    const second = await admitApiKeys(db, k.secret, { chargeImages: { n: 2, scope: "detect" } }, 4, later);
+    expect(second?.map((a) => [a.rateLimit.allowed, a.imagesCharged])).toEqual([[true, 2], [true, 0], [true, 0], [false, 0]]);
+    expect(await usage(k.key.id)).toEqual([[8, 2]]);
+    const third = await admitApiKeys(db, k.secret, { chargeImages: { n: 1, scope: "detect" } }, 3, new Date(later.getTime() + 60_000));
+    expect(third?.map((a) => [a.rateLimit.allowed, a.imagesCharged])).toEqual([[true, 1], [true, 0], [true, 0]]);
+    expect(await usage(k.key.id)).toEqual([[11, 3]]);
+    expect(await admitApiKeys(db, "lp_live_unknown", {}, 3)).toBeNull();
+    await expect(admitApiKeys(db, k.secret, {}, 0)).rejects.toThrow(RangeError);
+  });
+
+  it("gathers a key's concurrent requests into few statements, with the verdicts one at a time would give", async () => {
+    const db = shared.t().db;
+    const k = await key({ rateLimitPerMinute: 20, monthlyImageQuota: 9 });
+    await admitApiKey(db, k.secret); // today's row, and 19 tokens left
+    const before = { ...admitQueueStats };
+    const admitted = await Promise.all(Array.from({ length: 30 }, () => admitQueued(db, k.secret, { policyOrigin: "api", chargeImages: { n: 1, scope: "detect" } })));
+    expect(admitQueueStats.requests - before.requests).toBe(30);
+    expect(admitQueueStats.statements - before.statements).toBeLessThan(30);
+    expect(admitted.filter((a) => a?.rateLimit.allowed)).toHaveLength(19);
+    expect(admitted.filter((a) => a?.imagesCharged === 1)).toHaveLength(9);
+    expect(admitted.every((a) => a?.actor.id === k.key.id && a.policy?.policy.id)).toBe(true);
+    // Remaining counts down once each, over the granted requests.
+    expect(admitted.filter((a) => a?.rateLimit.allowed).map((a) => a!.rateLimit.remaining).sort((a, b) => b - a)).toEqual(Array.from({ length: 19 }, (_, i) => 18 - i));
+    expect(await usage(k.key.id)).toEqual([[20, 9]]);
+    // Different keys and options are separate groups; a key that does not authenticate answers null.
+    const other = await key();
+    const mixed = await Promise.all([admitQueued(db, k.secret), admitQueued(db, other.secret), admitQueued(db, "lp_live_nope"), admitQueued(db, "not a key")]);
+    expect(mixed.map((a) => a?.actor.id ?? null)).toEqual([k.key.id, other.key.id, null, null]);
+  });
+
+  it("grants exactly the limit and charges exactly the quota across two PostgreSQL pools, each gathering its own requests", async () => {
+    const t = shared.t();
+    const other = t.url ? await openDb({ url: t.url, migrate: false }) : null;
+    try {
+      const k = await key({ rateLimitPerMinute: 25, monthlyImageQuota: 12 });
+      await admitApiKey(t.db, k.secret); // today's row
+      const pools = other ? [t.db, other.db] : [t.db];
+      const admitted = await Promise.all(Array.from({ length: 40 }, (_, i) => admitQueued(pools[i % pools.length]!, k.secret, { chargeImages: { n: 1, scope: "detect" } })));
+      expect(admitted.filter((a) => a?.rateLimit.allowed)).toHaveLength(24);
+      expect(admitted.filter((a) => a?.imagesCharged === 1)).toHaveLength(12);
+      expect(await usage(k.key.id)).toEqual([[25, 12]]);
+    } finally {
+      await other?.close();
+    }
+  });
+
+  it("gives every request of a batch the statement's error", async () => {
+    const k = await key();
+    const broken = { execute: () => Promise.reject(new Error("connection lost")) } as unknown as Parameters<typeof admitQueued>[0];
+    const results = await Promise.allSettled([admitQueued(broken, k.secret), admitQueued(broken, k.secret), admitQueued(broken, k.secret)]);
+    expect(results.map((r) => r.status)).toEqual(["rejected", "rejected", "rejected"]);
+    // The group is gone once its statement failed: the next request tries again.
+    expect((await admitQueued(shared.t().db, k.secret))?.actor.id).toBe(k.key.id);
   });
 });

@@ -43,10 +43,12 @@ interface Row {
   user_id: string;
   role: Role;
   tokens: number;
-  allowed: boolean;
+  /** Requests the bucket let through. */
+  granted: number;
   policy?: unknown;
   policy_rank?: unknown;
-  images_charged: number;
+  /** Granted requests whose images were charged. */
+  charged: number;
 }
 
 export interface AdmitOptions {
@@ -75,21 +77,41 @@ export interface Admitted {
 
 /** An API key's actor and its rate-limit verdict for this request, or null for a key that does not authenticate. */
 export async function admitApiKey(db: DbOrTx, secret: string, opts: AdmitOptions = {}, now = new Date()): Promise<Admitted | null> {
+  return (await admitApiKeys(db, secret, opts, 1, now))?.[0] ?? null;
+}
+
+/**
+ * `count` requests with the same key and options admitted in one statement, as if they had come one
+ * after another: the bucket lets through as many as it holds tokens for (the first ones), those are
+ * counted, and as many of those as fit the quota are charged. One answer per request, in order, or
+ * null when the key does not authenticate. lib/api-keys/admit-queue.ts gathers the requests.
+ */
+export async function admitApiKeys(db: DbOrTx, secret: string, opts: AdmitOptions, count: number, now = new Date()): Promise<Admitted[] | null> {
   if (!/^lp_(live|test)_/.test(secret)) return null;
+  if (!Number.isInteger(count) || count < 1) throw new RangeError(`admitApiKeys: count must be a positive integer, not ${count}`);
   const nowTs = sql`${now.toISOString()}::timestamptz`;
-  // In the bucket's update, excluded.tokens + 1 is the key's limit (the insert offers limit - 1).
-  const refilled = sql`least(excluded.tokens + 1, api_rate_limits.tokens + greatest(0::float8, extract(epoch from (${nowTs} - api_rate_limits.updated_at))::float8) * (excluded.tokens + 1) / 60)`;
+  const c = sql`${count}::int`;
+  // In the bucket's update, excluded.tokens + excluded.granted is the key's limit (the insert offers a
+  // full bucket less what it grants).
+  const limit = sql`(excluded.tokens + excluded.granted)`;
+  const refilled = sql`least(${limit}, api_rate_limits.tokens + greatest(0::float8, extract(epoch from (${nowTs} - api_rate_limits.updated_at))::float8) * ${limit} / 60)`;
+  const granted = sql`least(${c}, floor(${refilled}))::int`;
   const policy = opts.policyOrigin ? bestPolicySql(sql`k.id`, opts.policyOrigin) : null;
   const day = utcDay(now);
   const n = opts.chargeImages?.n ?? 0;
   // The charge: today's row locked (so concurrent charges are checked one after another, each seeing
-  // the last's count), then the month's images so far plus n against the quota. No row today: null, no
-  // charge. Evaluated before `counted` writes the row, which reads it.
+  // the last's count), then as many of the granted requests' n images as fit the quota beside the
+  // month's images so far. No row today: null, no charge. Evaluated before `counted` writes the row,
+  // which reads it.
   const charge = n > 0
-    ? sql`select (k.mode = 'live' and bucket.allowed and ${opts.chargeImages!.scope}::api_key_scope = any(k.scopes)
-               and (select t.images from today t) + (select coalesce(sum(u.images), 0) from ${apiUsage} u where u.lineage_id = k.lineage_id and u.day >= ${utcMonthStart(now)}::date and u.day < ${day}::date) + ${n}::int
-                   <= coalesce(k.monthly_image_quota, ${DEFAULT_MONTHLY_IMAGE_QUOTA}::int)) is true as ok from k, bucket`
-    : sql`select false as ok`;
+    ? sql`select case when k.mode = 'live' and ${opts.chargeImages!.scope}::api_key_scope = any(k.scopes) and exists (select 1 from today)
+               then coalesce(greatest(0, least(bucket.granted,
+                 floor((coalesce(k.monthly_image_quota, ${DEFAULT_MONTHLY_IMAGE_QUOTA}::int)
+                        - (select t.images from today t)
+                        - (select coalesce(sum(u.images), 0) from ${apiUsage} u where u.lineage_id = k.lineage_id and u.day >= ${utcMonthStart(now)}::date and u.day < ${day}::date))
+                       / ${n}::numeric)))::int, 0)
+               else 0 end as charged from k, bucket`
+    : sql`select 0 as charged`;
   const res = (await db.execute(sql`
     with k as (
       select k.id, coalesce(k.lineage_id, k.id) as lineage_id, k.mode, k.scopes,
@@ -105,49 +127,56 @@ export async function admitApiKey(db: DbOrTx, secret: string, opts: AdmitOptions
       returning 1
     ),
     bucket as (
-      insert into api_rate_limits (lineage_id, tokens, updated_at, allowed)
-      select lineage_id, rate_limit - 1, ${nowTs}, true from k
+      insert into api_rate_limits (lineage_id, tokens, updated_at, allowed, granted)
+      select lineage_id, rate_limit - least(${c}, rate_limit), ${nowTs}, true, least(${c}, rate_limit) from k
       on conflict (lineage_id) do update set
-        tokens = case when ${refilled} >= 1 then ${refilled} - 1 else ${refilled} end,
-        allowed = ${refilled} >= 1,
+        tokens = ${refilled} - ${granted},
+        granted = ${granted},
+        allowed = ${granted} >= 1,
         updated_at = greatest(api_rate_limits.updated_at, ${nowTs})
-      returning tokens, allowed
+      returning tokens, granted
     ),
     ${n > 0 ? sql`today as (select u.images from ${apiUsage} u where u.lineage_id = (select lineage_id from k) and u.day = ${day}::date for update),` : sql``}
     charge as (${charge}),
     counted as (
       insert into api_usage (lineage_id, day, requests, images)
-      select k.lineage_id, ${day}::date, 1, case when charge.ok then ${n}::int else 0 end from k, bucket, charge where k.mode = 'live' and bucket.allowed
-      on conflict (lineage_id, day) do update set requests = api_usage.requests + 1, images = api_usage.images + excluded.images
+      select k.lineage_id, ${day}::date, bucket.granted, charge.charged * ${n}::int from k, bucket, charge where k.mode = 'live' and bucket.granted > 0
+      on conflict (lineage_id, day) do update set requests = api_usage.requests + excluded.requests, images = api_usage.images + excluded.images
       returning 1
     )
     select k.id, k.lineage_id, k.mode::text as mode, to_json(k.scopes) as scopes, k.rate_limit, k.monthly_image_quota, k.user_id, k.role::text as role,
-           bucket.tokens, bucket.allowed, case when charge.ok then ${n}::int else 0 end as images_charged${policy ? sql`, pol.policy, pol.rank as policy_rank` : sql``}
+           bucket.tokens, bucket.granted, charge.charged${policy ? sql`, pol.policy, pol.rank as policy_rank` : sql``}
     from k cross join bucket cross join charge${policy ? sql` left join lateral (${policy}) pol on true` : sql``}`)) as unknown;
   // postgres.js answers an array of rows, PGlite an object with `rows`.
   const rows = (Array.isArray(res) ? res : (res as { rows: unknown[] }).rows) as Row[];
   const row = rows[0];
   if (!row) return null;
-  const limit = Number(row.rate_limit);
+  const limitPerMinute = Number(row.rate_limit);
   const scopes = (typeof row.scopes === "string" ? JSON.parse(row.scopes) : row.scopes) as ApiKeyScope[];
-  return {
-    actor: {
-      type: "api_key",
+  const actor: ApiKeyActor = {
+    type: "api_key",
+    id: row.id,
+    userId: row.user_id,
+    role: row.role,
+    key: {
       id: row.id,
-      userId: row.user_id,
-      role: row.role,
-      key: {
-        id: row.id,
-        lineageId: row.lineage_id,
-        mode: row.mode,
-        scopes,
-        rateLimitPerMinute: limit,
-        monthlyImageQuota: row.monthly_image_quota ?? DEFAULT_MONTHLY_IMAGE_QUOTA,
-      },
+      lineageId: row.lineage_id,
+      mode: row.mode,
+      scopes,
+      rateLimitPerMinute: limitPerMinute,
+      monthlyImageQuota: row.monthly_image_quota ?? DEFAULT_MONTHLY_IMAGE_QUOTA,
     },
-    rateLimit: bucketVerdict(limit, Number(row.tokens), row.allowed),
-    policy: opts.policyOrigin ? { ...readBestPolicy({ policy: row.policy, rank: row.policy_rank }), origin: opts.policyOrigin } : null,
-    imagesCharged: Number(row.images_charged),
-    day,
   };
+  const policyOut = opts.policyOrigin ? { ...readBestPolicy({ policy: row.policy, rank: row.policy_rank }), origin: opts.policyOrigin } : null;
+  const tokensLeft = Number(row.tokens);
+  const grantedCount = Number(row.granted);
+  const charged = Number(row.charged);
+  // Request i of the batch, as if alone: the granted ones first, each leaving the tokens after it.
+  return Array.from({ length: count }, (_, i) => ({
+    actor: i === 0 ? actor : { ...actor, key: { ...actor.key, scopes: [...scopes] } },
+    rateLimit: i < grantedCount ? bucketVerdict(limitPerMinute, tokensLeft + (grantedCount - 1 - i), true) : bucketVerdict(limitPerMinute, tokensLeft, false),
+    policy: policyOut,
+    imagesCharged: i < charged ? n : 0,
+    day,
+  }));
 }
