@@ -29,9 +29,24 @@ test("every page carries a nonce CSP (a new nonce each time) and the common head
   expect((await request.get("/sign-in")).headers()["strict-transport-security"]).toBeUndefined(); // plain HTTP here
 });
 
+// The proxy skips /api/v1 (lib/security-headers.ts): the API layer sets these on every answer, errors,
+// wrong methods, unknown paths and uploads included.
+const API_CALLS: [method: "GET" | "POST" | "DELETE" | "HEAD", path: string][] = [
+  ...API.map((path) => ["GET", path] as ["GET", string]),
+  ["HEAD", "/api/v1/health"],
+  ["GET", "/api/v1/usage"],
+  ["GET", "/api/v1/events"],
+  ["GET", "/api/v1/jobs/job_missing"],
+  ["POST", "/api/v1/detect"],
+  ["POST", "/api/v1/detect/batch"],
+  ["POST", "/api/v1/nowhere"],
+  ["DELETE", "/api/v1/health"],
+  ["DELETE", "/api/v1/cases/case_missing"],
+];
+
 test("every API route carries a CSP that runs and loads nothing, and the common headers", async ({ request }) => {
-  for (const path of API) {
-    const res = await request.get(path);
-    expect({ path, ...res.headers() }).toMatchObject({ path, ...COMMON, "content-security-policy": "default-src 'none'; frame-ancestors 'none'" });
+  for (const [method, path] of API_CALLS) {
+    const res = await request.fetch(path, { method, data: method === "POST" ? Buffer.from("not an image") : undefined });
+    expect({ method, path, ...res.headers() }).toMatchObject({ method, path, ...COMMON, "content-security-policy": "default-src 'none'; frame-ancestors 'none'" });
   }
 });

@@ -53,6 +53,12 @@ describe.each(TEST_DB_KINDS)("apiRoute on %s", (kind) => {
     expect(ok.headers.get("x-ratelimit-limit")).toBe(String(DEFAULT_RATE_LIMIT_PER_MINUTE));
     expect(ok.headers.get("x-ratelimit-remaining")).toBe(String(DEFAULT_RATE_LIMIT_PER_MINUTE - 1));
     expect(Number(ok.headers.get("x-ratelimit-reset"))).toBeGreaterThan(0);
+    // The security headers: the proxy skips /api/v1, so the API layer sets them, on errors too.
+    for (const res of [ok, await call(route, null)]) {
+      expect(res.headers.get("content-security-policy")).toBe("default-src 'none'; frame-ancestors 'none'");
+      expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(res.headers.get("x-frame-options")).toBe("DENY");
+    }
     const denied = await call(route, writer.secret);
     expect(denied.status).toBe(403);
     expect((await denied.json()).error.message).toMatch(/cases:read/);

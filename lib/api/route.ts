@@ -5,13 +5,15 @@ import { roleCan, type Permission } from "../auth/roles";
 import type { Actor } from "../context";
 import { getDb, type Db } from "../../db";
 import type { ApiKeyScope, UploadOrigin } from "../../db/schema/enums";
-import { admitApiKey, type Admitted, type ApiKeyInfo } from "../api-keys/admit-api-key";
+import type { Admitted, ApiKeyInfo } from "../api-keys/admit-api-key";
+import { admitQueued } from "../api-keys/admit-queue";
 import type { RateLimitVerdict } from "../api-keys/rate-limit";
 import { chargeImages, refundImages } from "../api-keys/usage";
 import { AppError, normaliseError, RETRY_AFTER_SECONDS, toEnvelope } from "../errors";
 import { newId } from "../ids";
 import { describeError } from "../log";
 import { IDEMPOTENCY_KEY_MAX_LENGTH, MAX_REQUEST_BYTES } from "../limits";
+import { apiSecurityHeaders } from "../security-headers";
 import { hasControlCharacters } from "../validation";
 import { claimIdempotencyKey, releaseIdempotencyKey, REPLAYED_HEADERS, requestHash, saveIdempotentResponse } from "./idempotency";
 import { readBodyLimited } from "./read-body";
@@ -71,9 +73,10 @@ async function identify(req: Request, db: Db, opts: RouteOptions): Promise<Ident
   if (header || keyHeader) {
     const m = header ? /^Bearer\s+(\S+)$/i.exec(header) : /^(\S+)$/.exec(keyHeader!.trim());
     // One statement: the key checked, a token taken from its bucket, the request counted, the policy
-    // resolved when the route asks (lib/api-keys/admit-api-key.ts).
+    // resolved when the route asks (lib/api-keys/admit-api-key.ts); shared with the same key's requests
+    // that wait for it meanwhile (lib/api-keys/admit-queue.ts).
     const chargeImages = opts.images ? { n: opts.images, scope: opts.scope } : undefined;
-    const admitted = m ? await admitApiKey(db, m[1]!, { policyOrigin: opts.policyOrigin, chargeImages }) : null;
+    const admitted = m ? await admitQueued(db, m[1]!, { policyOrigin: opts.policyOrigin, chargeImages }) : null;
     if (!admitted) throw new AppError("unauthenticated", "The API key is missing, malformed, unknown, revoked or expired.");
     const { key, ...actor } = admitted.actor;
     return { actor, apiKey: key, rateLimit: admitted.rateLimit, policy: admitted.policy, prepaid: { images: admitted.imagesCharged, day: admitted.day } };
@@ -88,8 +91,9 @@ async function identify(req: Request, db: Db, opts: RouteOptions): Promise<Ident
 export function apiRoute<P = Record<string, never>>(opts: RouteOptions, handler: Handler<P>) {
   return async (req: Request, segment: { params: Promise<P> }): Promise<Response> => {
     const requestId = newId("request");
-    // Headers every answer carries, errors included: the request id, and a key's rate-limit state.
-    const headers: Record<string, string> = { "x-request-id": requestId };
+    // Headers every answer carries, errors included: the security headers (the proxy skips /api/v1),
+    // the request id, and a key's rate-limit state.
+    const headers: Record<string, string> = { ...apiSecurityHeaders(req), "x-request-id": requestId };
     let db: Db | undefined;
     let claim: { owner: string; key: string } | null = null;
     // Images the key's admission charged and the handler has not spent yet: given back at the end.
@@ -196,10 +200,16 @@ export function parseOrThrow<T>(schema: { safeParse(v: unknown): { success: true
   throw new AppError("invalid_request", issue ? `${param ? `${param}: ` : ""}${issue.message}` : undefined, { param });
 }
 
-/** A JSON error response outside apiRoute (unknown paths, wrong methods): the same envelope and request id. */
-export function errorResponse(err: AppError, headers: Record<string, string> = {}): Response {
+/** A JSON error response outside apiRoute (unknown paths, wrong methods): the same envelope, request id and security headers. */
+export function errorResponse(err: AppError, headers: Record<string, string> = {}, req: Request | null = null): Response {
   const requestId = newId("request");
-  return Response.json(toEnvelope(err, requestId), { status: err.status, headers: { "x-request-id": requestId, ...headers } });
+  return Response.json(toEnvelope(err, requestId), { status: err.status, headers: { ...apiSecurityHeaders(req), "x-request-id": requestId, ...headers } });
+}
+
+/** The security headers on a response an /api/v1 route makes outside apiRoute (the proxy skips /api/v1). */
+export function withApiHeaders(res: Response, req: Request | null = null): Response {
+  for (const [k, v] of Object.entries(apiSecurityHeaders(req))) res.headers.set(k, v);
+  return res;
 }
 
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
@@ -209,8 +219,8 @@ type Method = (typeof METHODS)[number];
  * Handlers for the methods a route does not implement: a JSON 405 `method_not_allowed` naming the
  * allowed ones (Next's own 405 has an empty body). Spread into the route module's exports.
  */
-export function otherMethods(allowed: readonly Method[]): Record<Method, () => Response> {
-  const answer = () =>
-    errorResponse(new AppError("method_not_allowed", `Use ${allowed.join(" or ")} on this path.`), { allow: allowed.join(", ") });
-  return Object.fromEntries(METHODS.map((m) => [m, answer])) as Record<Method, () => Response>;
+export function otherMethods(allowed: readonly Method[]): Record<Method, (req?: Request) => Response> {
+  const answer = (req?: Request) =>
+    errorResponse(new AppError("method_not_allowed", `Use ${allowed.join(" or ")} on this path.`), { allow: allowed.join(", ") }, req ?? null);
+  return Object.fromEntries(METHODS.map((m) => [m, answer])) as Record<Method, (req?: Request) => Response>;
 }

@@ -4,7 +4,7 @@ import { AppError } from "@/lib/errors";
 
 export const dynamic = "force-dynamic";
 
-const notFound = () => errorResponse(new AppError("not_found", "No API endpoint at this path. See the README's REST API section."));
+const notFound = (req: Request) => errorResponse(new AppError("not_found", "No API endpoint at this path. See the README's REST API section."), {}, req);
 
 export const GET = notFound;
 export const POST = notFound;

@@ -1,12 +1,12 @@
 import { getDbHandle } from "@/db";
-import { otherMethods } from "@/lib/api/route";
+import { otherMethods, withApiHeaders } from "@/lib/api/route";
 import { healthReport } from "@/lib/health";
 
 export const dynamic = "force-dynamic";
 
-export async function GET() {
+export async function GET(req: Request) {
   const r = await healthReport(getDbHandle);
-  return Response.json(r.body, { status: r.status, headers: r.headers });
+  return withApiHeaders(Response.json(r.body, { status: r.status, headers: r.headers }), req);
 }
 
 /** The methods this path does not take: a JSON 405 naming the ones it does. */
