@@ -20,13 +20,20 @@ export class LocalBlobStore implements BlobStore {
 
   async put(key: string, body: Buffer | Readable): Promise<void> {
     const target = this.file(key);
-    await mkdir(path.dirname(target), { recursive: true });
+    // A buffer is written first and its directory made only when missing (one file call fewer on the
+    // upload path); a stream cannot be replayed, so its directory is made first.
+    if (!Buffer.isBuffer(body)) await mkdir(path.dirname(target), { recursive: true });
     // Write to a temp file then rename: a crash or a failing stream never leaves a half-written blob
     // under the key, and concurrent writers of the same key each rename a complete file.
     const tmp = `${target}.${randomBytes(6).toString("hex")}.tmp`;
     try {
-      if (Buffer.isBuffer(body)) await writeFile(tmp, body);
-      else await pipeline(body, createWriteStream(tmp));
+      if (Buffer.isBuffer(body)) {
+        await writeFile(tmp, body).catch(async (err: unknown) => {
+          if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+          await mkdir(path.dirname(target), { recursive: true });
+          await writeFile(tmp, body);
+        });
+      } else await pipeline(body, createWriteStream(tmp));
       await rename(tmp, target);
     } catch (err) {
       await rm(tmp, { force: true });
