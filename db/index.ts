@@ -86,6 +86,9 @@ export async function openDb(opts: OpenDbOptions = {}): Promise<DbHandle> {
     if (!dir.startsWith("memory://")) mkdirSync(dir, { recursive: true });
     const client = new PGlite(dir);
     await client.waitReady;
+    // Data statements as named prepared statements (db/pglite-prepared.ts).
+    const { usePreparedStatements } = await import("./pglite-prepared");
+    usePreparedStatements(client);
     const db = drizzle({ client, schema });
     handle = {
       db: db as unknown as Db,
