@@ -44,6 +44,8 @@ export interface OpenDbOptions {
   directUrl?: string;
   pgliteDir?: string;
   migrate?: boolean;
+  /** PGlite: run data statements as named prepared statements (db/pglite-prepared.ts). Default true; bench:pipeline compares. */
+  preparedStatements?: boolean;
 }
 
 export async function openDb(opts: OpenDbOptions = {}): Promise<DbHandle> {
@@ -88,7 +90,7 @@ export async function openDb(opts: OpenDbOptions = {}): Promise<DbHandle> {
     await client.waitReady;
     // Data statements as named prepared statements (db/pglite-prepared.ts).
     const { usePreparedStatements } = await import("./pglite-prepared");
-    usePreparedStatements(client);
+    if (opts.preparedStatements !== false) usePreparedStatements(client);
     const db = drizzle({ client, schema });
     handle = {
       db: db as unknown as Db,
