@@ -6,7 +6,7 @@
 // report computed beforehand (with heatmaps, as the worker asks), so only the pipeline is timed.
 // Prints, per database, the CPU ms per image of this whole process and the ms per image spent inside
 // the database client (PGlite runs on this thread: that is CPU too). Numbers to read, not assertions.
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { PGlite } from "@electric-sql/pglite";
@@ -24,6 +24,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
 interface Subject {
   label: string;
   db: Db;
+  close(): Promise<void>;
   actor: Awaited<ReturnType<typeof insertTestUser>>;
   /** ms spent inside the database client since the last reset. */
   clientMs: { value: number };
@@ -49,14 +50,19 @@ function timeClient(client: PGlite): { value: number } {
 
 async function subject(label: string, preparedStatements: boolean): Promise<Subject> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "loupe-bench-pipeline-"));
-  const { db } = await openDb({ pgliteDir: dir, preparedStatements });
+  const handle = await openDb({ pgliteDir: dir, preparedStatements });
+  const { db } = handle;
   await ensureDefaultPolicy(db);
   const clientMs = timeClient((db as unknown as { $client: PGlite }).$client);
-  return { label, db, actor: await insertTestUser(db, "admin"), clientMs, cpu: [], inClient: [] };
+  const close = async () => {
+    await handle.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { label, db, close, actor: await insertTestUser(db, "admin"), clientMs, cpu: [], inClient: [] };
 }
 
 async function main() {
-  await useTempBlobStore();
+  const blobs = await useTempBlobStore();
   const images: Buffer[] = [];
   for (let i = 0; i < IMAGES * 2; i++) images.push(await benchJpeg(7000 + i));
   const report = await runDetection(images[0]!, { heatmaps: true });
@@ -86,6 +92,8 @@ async function main() {
     const span = (xs: number[]) => `${pct(xs, 0.5).toFixed(1)} (${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)})`;
     console.log(`${s.label.padEnd(22)} ${span(s.cpu).padStart(28)} ${span(s.inClient).padStart(48)}`);
   }
+  for (const s of subjects) await s.close();
+  await blobs.cleanup();
 }
 
 main().then(
