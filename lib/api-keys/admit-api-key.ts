@@ -8,7 +8,9 @@
 // resolvePolicy: lib/policies/resolve-policy.ts), and, for routes that spend a known number of images,
 // those images are charged to the monthly quota (chargeImages's rule, lib/api-keys/usage.ts, on the
 // same usage row). Nothing is kept in process memory: a key revoked in any process is refused by the next
-// request everywhere, and every process draws from the same bucket.
+// request everywhere, and every process draws from the same bucket. The statement can admit several
+// requests of the same key at once (admitApiKeys, gathered by ./admit-queue.ts): the bucket grants as
+// many as it holds tokens for, and those are counted and charged as if they had come one by one.
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "../../db";
 import type { ApiKeyMode, ApiKeyScope, Role, UploadOrigin } from "../../db/schema/enums";
