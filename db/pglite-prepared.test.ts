@@ -3,7 +3,7 @@
 // closed beyond the limit, a plan made stale by a migration prepared again.
 import { PGlite, types } from "@electric-sql/pglite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MAX_PREPARED_STATEMENTS, preparedStats, usePreparedStatements } from "./pglite-prepared";
+import { isStalePlan, MAX_PREPARED_STATEMENTS, preparedStats, usePreparedStatements } from "./pglite-prepared";
 
 describe("PGlite with named prepared statements", () => {
   let fast: PGlite;
@@ -97,5 +97,13 @@ describe("PGlite with named prepared statements", () => {
     expect(Object.keys((await fast.query<Record<string, unknown>>(all, ["mig"])).rows[0]!)).not.toContain("extra");
     await fast.exec(`alter table t add column extra text default 'e'`);
     expect((await fast.query<Record<string, unknown>>(all, ["mig"])).rows[0]).toMatchObject({ n: 7, extra: "e" });
+  });
+
+  it("takes only PostgreSQL's stale-plan refusal for a stale plan, not every 0A000 error", async () => {
+    const refusal = await fast.query(`select count(*) from t for update`).catch((err: unknown) => err);
+    expect((refusal as { code?: string }).code).toBe("0A000");
+    expect(isStalePlan(refusal)).toBe(false);
+    expect(isStalePlan({ code: "0A000", message: "cached plan must not change result type" })).toBe(true);
+    expect(isStalePlan({ code: "XX000", message: "cached plan must not change result type" })).toBe(false);
   });
 });

@@ -79,6 +79,15 @@ function parseResult<T>(messages: Message[], dbParsers: Record<number, Parser>, 
   return { affectedRows: 0, rows: [], fields: [] } as unknown as Results<T>;
 }
 
+/**
+ * PostgreSQL's refusal to run a prepared plan whose result columns changed ("cached plan must not
+ * change result type", SQLSTATE 0A000 feature_not_supported). Other 0A000 errors are real errors.
+ */
+export function isStalePlan(err: unknown): boolean {
+  const { code, message } = err as { code?: string; message?: string };
+  return code === "0A000" && typeof message === "string" && message.includes("cached plan must not change result type");
+}
+
 function concat(parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
@@ -146,7 +155,7 @@ export function usePreparedStatements(client: PGlite): void {
       messages = await send(concat([serialize.bind({ statement: statement.name, values: values as (string | null)[] }), serialize.describe({ type: "P" }), serialize.execute({}), serialize.sync()]));
     } catch (err) {
       // A plan PostgreSQL can no longer use as prepared (a table's columns changed): prepare it again.
-      if ((err as { code?: string }).code === "0A000" && cache.get(text) === statement) {
+      if (isStalePlan(err) && cache.get(text) === statement) {
         cache.delete(text);
         await send(concat([serialize.close({ type: "S", name: statement.name }), serialize.sync()]));
         stats.closed++;
