@@ -5,7 +5,8 @@ import { admitApiKey } from "./api-keys/admit-api-key";
 import { createApiKey } from "./api-keys/create-api-key";
 import { revokeApiKey } from "./api-keys/revoke-api-key";
 import { verifyCredentials } from "./auth/verify-credentials";
-import { ensureAdmin, ensureDefaultPolicy } from "./bootstrap";
+import { openDb } from "../db";
+import { bootstrap, ensureAdmin, ensureDefaultPolicy } from "./bootstrap";
 import { createTestDb, TEST_DB_KINDS, type TestDb } from "./testing/test-db";
 import { createUser } from "./users/create-user";
 import { updateUser } from "./users/update-user";
@@ -30,6 +31,21 @@ describe.each(TEST_DB_KINDS)("first run, users and keys on %s", (kind) => {
     expect(printed).toHaveLength(1);
     await ensureDefaultPolicy(t.db);
     expect(await t.db.select().from(policies).where(eq(policies.isDefault, true))).toHaveLength(1);
+  });
+
+  it("lets processes that start together on a fresh database create one admin between them", async () => {
+    // On PostgreSQL each handle is its own pool, as separate processes are; PGlite has one.
+    const others = kind === "postgres" ? await Promise.all([1, 2, 3].map(() => openDb({ url: t.url!, migrate: false }))) : [];
+    try {
+      const printed: string[] = [];
+      await Promise.all([t.db, t.db, ...others.map((o) => o.db)].map((db) => bootstrap(db, (m) => printed.push(m))));
+      expect(await t.db.select().from(users).where(eq(users.role, "admin"))).toHaveLength(1);
+      expect(await t.db.select().from(policies).where(eq(policies.isDefault, true))).toHaveLength(1);
+      expect(printed).toHaveLength(1);
+      expect(printed[0]).toContain("Password (shown once)");
+    } finally {
+      await Promise.all(others.map((o) => o.close()));
+    }
   });
 
   it("lets only admins manage users; a disabled user cannot sign in", async () => {

@@ -1,6 +1,6 @@
 // First-run setup, idempotent: the default policy and the first admin.
-import { eq } from "drizzle-orm";
-import type { Db } from "../db";
+import { eq, sql } from "drizzle-orm";
+import type { Db, DbOrTx } from "../db";
 import { policies, users } from "../db/schema";
 import { generatePassword } from "./auth/password";
 import { env } from "./env";
@@ -9,7 +9,10 @@ import { createUser } from "./users/create-user";
 
 export const DEFAULT_POLICY_NAME = "default";
 
-export async function ensureDefaultPolicy(db: Db): Promise<void> {
+// Arbitrary constant (next to the migration's in db/index.ts): serialises first-run setup between processes.
+const BOOTSTRAP_LOCK_KEY = 4_242_004;
+
+export async function ensureDefaultPolicy(db: DbOrTx): Promise<void> {
   const existing = await db.select({ id: policies.id }).from(policies).where(eq(policies.isDefault, true));
   if (existing.length > 0) return;
   await db
@@ -30,7 +33,7 @@ export async function ensureDefaultPolicy(db: Db): Promise<void> {
  * it once. Returns the generated credentials (so the caller can print them) or null.
  */
 export async function ensureAdmin(
-  db: Db,
+  db: DbOrTx,
   opts: { email?: string; password?: string; print?: (msg: string) => void } = {},
 ): Promise<{ email: string; password: string; generated: boolean } | null> {
   const admins = await db.select({ id: users.id }).from(users).where(eq(users.role, "admin")).limit(1);
@@ -56,7 +59,18 @@ export async function ensureAdmin(
   return { email, password, generated: !given };
 }
 
-export async function bootstrap(db: Db): Promise<void> {
-  await ensureDefaultPolicy(db);
-  await ensureAdmin(db);
+/**
+ * Both, in one transaction under an advisory lock: processes started together on a fresh PostgreSQL
+ * database (web processes, workers) each found no admin and each tried to create one; all but the
+ * first failed to start with the email's `conflict`. Now the later ones wait, then find it. The
+ * generated password is printed once the admin is committed.
+ */
+export async function bootstrap(db: Db, print: (msg: string) => void = (m) => console.log(m)): Promise<void> {
+  const printed: string[] = [];
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${BOOTSTRAP_LOCK_KEY})`);
+    await ensureDefaultPolicy(tx);
+    await ensureAdmin(tx, { print: (m) => printed.push(m) });
+  });
+  for (const m of printed) print(m);
 }
