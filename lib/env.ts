@@ -32,6 +32,8 @@ const schema = z.object({
   LOUPE_PUBLIC_URL: z.string().url().optional(),
   /** Trust X-Forwarded-Proto from a reverse proxy in front of Loupe (HSTS when it says https). */
   LOUPE_TRUST_PROXY: bool.default(false),
+  /** Web processes `npm start` runs on PORT as a node:cluster (lib/cli/serve.mjs, which reads it); > 1 needs PostgreSQL. */
+  LOUPE_WEB_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
   AUTH_SECRET: z.string().min(16).optional(),
   LOUPE_ADMIN_EMAIL: z.string().email().optional(),
   LOUPE_ADMIN_PASSWORD: z.string().min(8).optional(),

@@ -1,42 +1,13 @@
 // `npm start` as an operator runs it: it listens on loopback only by default, and stopping it (SIGTERM
 // to npm, or to whatever npm started) leaves no server behind. Uses the build the e2e server made.
-import { spawn, execFileSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
+import { alive, descendants, listening } from "./processes";
 
 const PORT = 3297;
-
-function listening(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect({ host, port });
-    s.once("connect", () => (s.destroy(), resolve(true)));
-    s.once("error", () => resolve(false));
-  });
-}
-
-/** Every process in the tree under `pid` (ps --ppid, recursively). */
-function descendants(pid: number): number[] {
-  let out: string;
-  try {
-    out = execFileSync("ps", ["-o", "pid=", "--ppid", String(pid)], { encoding: "utf8" });
-  } catch {
-    return [];
-  }
-  const kids = out.split("\n").map((l) => Number(l.trim())).filter((n) => n > 0);
-  return kids.flatMap((k) => [k, ...descendants(k)]);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function lanAddress(): string | null {
   for (const list of Object.values(os.networkInterfaces())) for (const a of list ?? []) if (a.family === "IPv4" && !a.internal) return a.address;

@@ -8,7 +8,16 @@
 // X-Forwarded-Host/Proto/Port are dropped without a trusted proxy, so no client can make Loupe believe
 // it is served over https (Secure cookies, HSTS) or under another host name.
 //
+// LOUPE_WEB_PROCESSES=N (N > 1, PostgreSQL only) runs N such servers as a node:cluster on the one
+// port: this process forks them, hands each incoming connection to one of them (round-robin), passes
+// them the stop signals and replaces one that dies after it started listening. They share nothing in
+// memory: sessions, rate limits, leases and the live stream's events already go through the database.
+// Each runs its own in-process scan worker (LOUPE_WORKER_CONCURRENCY detection threads apiece) unless
+// LOUPE_INPROCESS_WORKER=false. PGlite's database belongs to one process, so without DATABASE_URL it
+// refuses to start.
+//
 // Usage: node lib/cli/serve.mjs --hostname <host> --port <port> [--trust-proxy]
+import cluster from "node:cluster";
 import http from "node:http";
 import { parseArgs } from "node:util";
 import next from "next";
@@ -20,37 +29,94 @@ const hostname = values.hostname;
 const port = Number(values.port);
 const trustProxy = values["trust-proxy"];
 
-const app = next({ dev: false, dir: process.cwd(), hostname, port });
-await app.prepare();
-const handle = app.getRequestHandler();
-
-const server = http.createServer((req, res) => {
-  if (!trustProxy) {
-    // No proxy in front: the client's own X-Forwarded-* claims are dropped (Next fills in host and
-    // protocol from the connection) and the address is the socket's.
-    for (const h of ["x-forwarded-host", "x-forwarded-proto", "x-forwarded-port"]) delete req.headers[h];
-    req.headers["x-forwarded-for"] = req.socket.remoteAddress ?? "";
-  }
-  handle(req, res).catch((err) => {
-    console.error("[loupe] request failed:", err);
-    if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
-    res.end("Internal Server Error");
-  });
-});
-// Like `next start`: a keep-alive longer than common load balancers' idle timeouts.
-server.keepAliveTimeout = 65_000;
-server.listen(port, hostname);
-
-// As `next start` does: stop accepting connections, let pending requests finish, close Next, exit
-// with 128 + the signal's number. (The in-process worker has its own handler that hands back its leases.)
 const EXIT_CODES = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
-let stopping = false;
-for (const sig of Object.keys(EXIT_CODES)) {
-  process.on(sig, () => {
+
+const rawProcesses = process.env.LOUPE_WEB_PROCESSES ?? "1";
+const webProcesses = Number(rawProcesses);
+if (!/^\d+$/.test(rawProcesses.trim()) || webProcesses < 1 || webProcesses > 64) {
+  console.error(`[loupe] LOUPE_WEB_PROCESSES must be a whole number from 1 to 64 (got "${rawProcesses}").`);
+  process.exit(1);
+}
+if (webProcesses > 1 && cluster.isPrimary) {
+  if (!process.env.DATABASE_URL) {
+    console.error("[loupe] LOUPE_WEB_PROCESSES > 1 needs PostgreSQL (DATABASE_URL): PGlite's database belongs to one process.");
+    process.exit(1);
+  }
+  await runPrimary(webProcesses);
+} else {
+  await serve();
+}
+
+/** The cluster's primary: forks `n` servers, keeps them running, stops them on a signal. */
+async function runPrimary(n) {
+  let stopping = false;
+  const started = new Set();
+  const fork = () => {
+    const worker = cluster.fork();
+    worker.once("listening", () => started.add(worker.id));
+  };
+  cluster.on("exit", (worker, code, signal) => {
+    if (stopping) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(stopping);
+      return;
+    }
+    if (!started.has(worker.id)) {
+      // Died before it served: a configuration or database problem that a new one would only repeat.
+      console.error(`[loupe] a web process exited before it started (${signal ?? `code ${code}`}); stopping.`);
+      stop("SIGTERM", 1);
+      return;
+    }
+    started.delete(worker.id);
+    console.error(`[loupe] web process ${worker.process.pid} exited (${signal ?? `code ${code}`}); starting another.`);
+    fork();
+  });
+  function stop(sig, exitCode = EXIT_CODES[sig]) {
     if (stopping) return;
-    stopping = true;
-    server.close(() => {
-      void app.close().catch(console.error).finally(() => process.exit(EXIT_CODES[sig]));
+    stopping = exitCode;
+    const workers = Object.values(cluster.workers ?? {});
+    if (workers.length === 0) process.exit(exitCode);
+    for (const w of workers) w.process.kill(sig);
+  }
+  for (const sig of Object.keys(EXIT_CODES)) process.on(sig, () => stop(sig));
+  // One first, so that it alone migrates the database and creates the first admin; then the others.
+  fork();
+  await new Promise((resolve) => cluster.once("listening", resolve));
+  for (let i = 1; i < n; i++) fork();
+}
+
+/** One HTTP server with Next's handler (the only process, or one of the cluster's). */
+async function serve() {
+  const app = next({ dev: false, dir: process.cwd(), hostname, port });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+
+  const server = http.createServer((req, res) => {
+    if (!trustProxy) {
+      // No proxy in front: the client's own X-Forwarded-* claims are dropped (Next fills in host and
+      // protocol from the connection) and the address is the socket's.
+      for (const h of ["x-forwarded-host", "x-forwarded-proto", "x-forwarded-port"]) delete req.headers[h];
+      req.headers["x-forwarded-for"] = req.socket.remoteAddress ?? "";
+    }
+    handle(req, res).catch((err) => {
+      console.error("[loupe] request failed:", err);
+      if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
+      res.end("Internal Server Error");
     });
   });
+  // Like `next start`: a keep-alive longer than common load balancers' idle timeouts.
+  server.keepAliveTimeout = 65_000;
+  server.listen(port, hostname);
+
+  // As `next start` does: stop accepting connections, let pending requests finish, close Next, exit
+  // with 128 + the signal's number. (The in-process worker has its own handler that hands back its leases.)
+  let stopping = false;
+  for (const sig of Object.keys(EXIT_CODES)) {
+    process.on(sig, () => {
+      if (stopping) return;
+      stopping = true;
+      server.close(() => {
+        void app.close().catch(console.error).finally(() => process.exit(EXIT_CODES[sig]));
+      });
+    });
+  }
 }
