@@ -95,12 +95,17 @@ function report(label: string, r: Run, cpuMs: number | null) {
   console.log(`${label.padEnd(34)} ${String(r.latencies.length).padStart(6)} ${(r.latencies.length / r.seconds).toFixed(1).padStart(8)} ${pct(r.latencies, 0.5).toFixed(0).padStart(7)} ${pct(r.latencies, 0.99).toFixed(0).padStart(7)} ${perRequest.padStart(11)}   ${errs}`);
 }
 
-/** CPU ms the server used while `fn` ran (null when it cannot be read: BENCH_URL, not Linux). */
-async function measured<T>(pid: number | null, fn: () => Promise<T>): Promise<[T, number | null]> {
+/**
+ * CPU ms the server used while `fn` ran (null when it cannot be read: BENCH_URL, not Linux), and this
+ * process's own (the load generator's, on the same cores when the server is local).
+ */
+async function measured<T>(pid: number | null, fn: () => Promise<T>): Promise<[T, number | null, number]> {
   const before = pid === null ? null : processTreeCpuMs(pid);
+  const own = process.cpuUsage();
   const out = await fn();
   const after = pid === null ? null : processTreeCpuMs(pid);
-  return [out, before === null || after === null ? null : after - before];
+  const { user, system } = process.cpuUsage(own);
+  return [out, before === null || after === null ? null : after - before, (user + system) / 1000];
 }
 
 async function startServer(): Promise<{ key: string; pid: number | null; cleanup: () => Promise<void> }> {
@@ -168,7 +173,7 @@ async function main() {
     // Unmeasured first: each of the 32 clients opens its connection, and the first requests on new
     // connections were served one after another (the first 32 took 0.3 to 6 s, a staircase).
     await hammer(key, CACHED_CONCURRENCY, same, 3);
-    const [cached, cachedCpu] = await measured(pid, () => hammer(key, CACHED_CONCURRENCY, same, CACHED_SECONDS));
+    const [cached, cachedCpu, cannonCpu] = await measured(pid, () => hammer(key, CACHED_CONCURRENCY, same, CACHED_SECONDS));
     report(`cached lookup, concurrency ${CACHED_CONCURRENCY}`, cached, cachedCpu);
     console.log(`load average after: ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}`);
 
@@ -182,7 +187,10 @@ async function main() {
       console.log(`engine CPU per image / server CPU per sync request: ${((engineCpu / (syncCpu / sync.latencies.length)) * 100).toFixed(0)}%`);
     }
     if (cachedCpu !== null && cached.latencies.length > 0) {
-      console.log(`cached lookups one core could answer at that CPU cost: ${(1000 / (cachedCpu / cached.latencies.length)).toFixed(0)}/s`);
+      const n = cached.latencies.length;
+      console.log(`cached lookups one core could answer at that CPU cost: ${(1000 / (cachedCpu / n)).toFixed(0)}/s`);
+      // autocannon runs in this process, on the same cores as the server when the server is local.
+      console.log(`autocannon's own CPU per cached lookup: ${(cannonCpu / n).toFixed(2)} ms; server + autocannon: ${cores} cores allow at most ${((cores * 1000) / ((cachedCpu + cannonCpu) / n)).toFixed(0)} lookups/s at those costs`);
     }
   } finally {
     await cleanup();
