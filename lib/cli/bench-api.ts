@@ -16,7 +16,7 @@ import path from "node:path";
 import autocannon from "autocannon";
 import sharp from "sharp";
 import { runDetection } from "../detection";
-import { benchJpeg, makeBenchKey, pct, processTreeCpuMs, startBenchApp } from "./bench-support";
+import { benchJpeg, makeBenchKey, pct, processTreeCpu, startBenchApp } from "./bench-support";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3297);
 const BASE = process.env.BENCH_URL ?? `http://127.0.0.1:${PORT}`;
@@ -99,13 +99,14 @@ function report(label: string, r: Run, cpuMs: number | null) {
  * CPU ms the server used while `fn` ran (null when it cannot be read: BENCH_URL, not Linux), and this
  * process's own (the load generator's, on the same cores when the server is local).
  */
-async function measured<T>(pid: number | null, fn: () => Promise<T>): Promise<[T, number | null, number]> {
-  const before = pid === null ? null : processTreeCpuMs(pid);
+async function measured<T>(pid: number | null, fn: () => Promise<T>): Promise<[T, number | null, number, number | null]> {
+  const before = pid === null ? null : processTreeCpu(pid);
   const own = process.cpuUsage();
   const out = await fn();
-  const after = pid === null ? null : processTreeCpuMs(pid);
+  const after = pid === null ? null : processTreeCpu(pid);
   const { user, system } = process.cpuUsage(own);
-  return [out, before === null || after === null ? null : after - before, (user + system) / 1000];
+  const known = before !== null && after !== null;
+  return [out, known ? after.total - before.total : null, (user + system) / 1000, known ? after.mainThreads - before.mainThreads : null];
 }
 
 async function startServer(): Promise<{ key: string; pid: number | null; cleanup: () => Promise<void> }> {
@@ -166,14 +167,14 @@ async function main() {
 
     console.log(`${"".padEnd(34)} ${"n".padStart(6)} ${"req/s".padStart(8)} ${"p50 ms".padStart(7)} ${"p99 ms".padStart(7)} ${"CPU ms/req".padStart(11)}   errors`);
     let i = 0;
-    const [sync, syncCpu] = await measured(pid, () => load(key, SYNC_CONCURRENCY, () => (i < SYNC_IMAGES ? images[i++]! : null)));
+    const [sync, syncCpu, , syncMain] = await measured(pid, () => load(key, SYNC_CONCURRENCY, () => (i < SYNC_IMAGES ? images[i++]! : null)));
     report(`sync detect, concurrency ${SYNC_CONCURRENCY}`, sync, syncCpu);
 
     const same = images[0]!; // detected above: in the cache now
     // Unmeasured first: each of the 32 clients opens its connection, and the first requests on new
     // connections were served one after another (the first 32 took 0.3 to 6 s, a staircase).
     await hammer(key, CACHED_CONCURRENCY, same, 3);
-    const [cached, cachedCpu, cannonCpu] = await measured(pid, () => hammer(key, CACHED_CONCURRENCY, same, CACHED_SECONDS));
+    const [cached, cachedCpu, cannonCpu, cachedMain] = await measured(pid, () => hammer(key, CACHED_CONCURRENCY, same, CACHED_SECONDS));
     report(`cached lookup, concurrency ${CACHED_CONCURRENCY}`, cached, cachedCpu);
     console.log(`load average after: ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}`);
 
@@ -185,10 +186,13 @@ async function main() {
       // The part of the machine the server spends outside the engine (HTTP, database, the copy to the
       // thread): what caps the fraction above when the cores are the limit.
       console.log(`engine CPU per image / server CPU per sync request: ${((engineCpu / (syncCpu / sync.latencies.length)) * 100).toFixed(0)}%`);
+      if (syncMain !== null) console.log(`of the server's CPU per sync request: main threads ${(syncMain / sync.latencies.length).toFixed(1)} ms, other threads ${((syncCpu - syncMain) / sync.latencies.length).toFixed(1)} ms`);
     }
     if (cachedCpu !== null && cached.latencies.length > 0) {
       const n = cached.latencies.length;
       console.log(`cached lookups one core could answer at that CPU cost: ${(1000 / (cachedCpu / n)).toFixed(0)}/s`);
+      // One main thread serves every request of its process: with one process, its time per request caps the rate.
+      if (cachedMain !== null) console.log(`of the server's CPU per cached lookup: main threads ${(cachedMain / n).toFixed(2)} ms, other threads ${((cachedCpu - cachedMain) / n).toFixed(2)} ms`);
       // autocannon runs in this process, on the same cores as the server when the server is local.
       console.log(`autocannon's own CPU per cached lookup: ${(cannonCpu / n).toFixed(2)} ms; server + autocannon: ${cores} cores allow at most ${((cores * 1000) / ((cachedCpu + cannonCpu) / n)).toFixed(0)} lookups/s at those costs`);
     }

@@ -33,8 +33,19 @@ export async function benchJpeg(seed: number): Promise<Buffer> {
  * elsewhere). Per request, it is a number the load of a shared machine barely moves, unlike latency.
  */
 export function processTreeCpuMs(pid: number): number | null {
+  return processTreeCpu(pid)?.total ?? null;
+}
+
+/**
+ * processTreeCpuMs, and the part of it on the processes' main threads (/proc/<p>/task/<p>: the
+ * thread that serves HTTP and, on PGlite, runs the database); the rest is their other threads
+ * (detection threads, libuv's pool, V8's helpers). Null where /proc cannot be read.
+ */
+export function processTreeCpu(pid: number): { total: number; mainThreads: number } | null {
   try {
     const tick = 1000 / 100; // USER_HZ is 100 on Linux
+    // Fields after the command (which may hold spaces) in parentheses: state ppid … utime(14) stime(15).
+    const fields = (stat: string) => stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     const children = new Map<number, number[]>();
     const cpu = new Map<number, number>();
     for (const name of readdirSync("/proc")) {
@@ -45,20 +56,26 @@ export function processTreeCpuMs(pid: number): number | null {
       } catch {
         continue; // exited meanwhile
       }
-      // Fields after the command (which may hold spaces) in parentheses: state ppid … utime(14) stime(15).
-      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const f = fields(stat);
       const p = Number(name);
       const ppid = Number(f[1]);
       cpu.set(p, (Number(f[11]) + Number(f[12])) * tick);
       children.set(ppid, [...(children.get(ppid) ?? []), p]);
     }
     let total = 0;
+    let mainThreads = 0;
     for (const todo = [pid]; todo.length; ) {
       const p = todo.pop()!;
       total += cpu.get(p) ?? 0;
+      try {
+        const f = fields(readFileSync(`/proc/${p}/task/${p}/stat`, "utf8"));
+        mainThreads += (Number(f[11]) + Number(f[12])) * tick;
+      } catch {
+        // exited meanwhile
+      }
       todo.push(...(children.get(p) ?? []));
     }
-    return total;
+    return { total, mainThreads };
   } catch {
     return null;
   }
