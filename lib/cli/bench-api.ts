@@ -8,7 +8,9 @@
 //      detection threads could give;
 //   2. cached lookups: the same image again and again (answered from the detection cache), concurrency 32.
 // Beside each, the server's CPU time per answered request (all its processes and threads, from /proc):
-// on a shared machine latency follows the load, CPU time per request much less.
+// on a shared machine latency follows the load, CPU time per request much less. After them, that CPU
+// split between the processes' main threads (one serves all of a process's HTTP) and their other
+// threads, and autocannon's own CPU (this process, on the same cores when the server is local).
 // Numbers to read, not assertions.
 import { mkdtempSync } from "node:fs";
 import os from "node:os";

@@ -12,7 +12,9 @@
 //      p50/p95 and scans/s, as a fraction of the engine's single-core rate (from its CPU time) × cores.
 // Beside (2), the server's CPU time per scanned image (all its processes and threads, from /proc) and
 // the engine's own: the difference is what the upload, the queue, the database (PGlite runs in the
-// server's process) and the live stream cost per image. Numbers to read, not assertions.
+// server's process) and the live stream cost per image; that CPU split between the main thread and the
+// others; and this bench's own CPU per image (its uploads and stream share the cores), with the rate
+// the cores allow at those costs. Numbers to read, not assertions.
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
