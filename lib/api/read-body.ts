@@ -31,7 +31,9 @@ function tooLarge(): AppError {
 /** A multipart/form-data body, read within the limit first, then parsed. */
 export async function readFormLimited(req: Request, maxBytes: number): Promise<FormData> {
   const body = await readBodyLimited(req, maxBytes);
-  return new Response(new Uint8Array(body), { headers: { "content-type": req.headers.get("content-type") ?? "" } }).formData().catch(() => {
+  // A view, not a copy: Response copies a typed array's bytes itself (undici's extractBody).
+  const view = new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.byteLength);
+  return new Response(view, { headers: { "content-type": req.headers.get("content-type") ?? "" } }).formData().catch(() => {
     throw new AppError("invalid_request", "The multipart body could not be parsed.");
   });
 }

@@ -27,6 +27,8 @@ const BASE = process.env.BENCH_URL ?? `http://127.0.0.1:${PORT}`;
 const IDLE_RUNS = Number(process.env.BENCH_IDLE_RUNS ?? 20);
 const LOAD_IMAGES = Number(process.env.BENCH_IMAGES ?? 200);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 8);
+/** How the images are sent: a multipart `file` part (the default, what a browser form sends) or `raw` bytes as the body. */
+const UPLOAD = process.env.BENCH_UPLOAD === "raw" ? "raw" : "multipart";
 const ENGINE_RUNS = 20;
 // Each detection thread is its own V8 isolate that compiles the engine for itself, and until some 30
 // scans in that compiling added ~20 CPU ms per scan (lib/cli/bench-api.ts): the load phase comes after
@@ -80,10 +82,17 @@ async function openStream(key: string) {
 }
 
 async function uploadAndWait(key: string, stream: Awaited<ReturnType<typeof openStream>>, bytes: Buffer, name: string): Promise<number> {
-  const form = new FormData();
-  form.set("file", new Blob([new Uint8Array(bytes)], { type: "image/jpeg" }), name);
   const t0 = performance.now();
-  const res = await fetch(`${BASE}/api/v1/cases`, { method: "POST", headers: { authorization: `Bearer ${key}` }, body: form });
+  let res: Response;
+  if (UPLOAD === "raw") {
+    // The image as the body, its name in the query string (POST /api/v1/cases takes either form).
+    const url = `${BASE}/api/v1/cases?filename=${encodeURIComponent(name)}`;
+    res = await fetch(url, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "image/jpeg" }, body: new Uint8Array(bytes) });
+  } else {
+    const form = new FormData();
+    form.set("file", new Blob([new Uint8Array(bytes)], { type: "image/jpeg" }), name);
+    res = await fetch(`${BASE}/api/v1/cases`, { method: "POST", headers: { authorization: `Bearer ${key}` }, body: form });
+  }
   if (res.status !== 202) throw new Error(`POST /api/v1/cases answered ${res.status}: ${await res.text()}`);
   const { id } = (await res.json()) as { id: string };
   return (await stream.verdict(id)) - t0;
@@ -144,7 +153,7 @@ async function main() {
   try {
     const stream = await openStream(key);
     const db = process.env.BENCH_URL ? "the target's database" : process.env.BENCH_DATABASE_URL ? "PostgreSQL" : "PGlite";
-    console.log(`upload → verdict on the live stream, 1024×1024 JPEG, ${BASE}, ${db}, ${cores} cores, ${threads} detection threads, load average ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+    console.log(`upload → verdict on the live stream, 1024×1024 JPEG (${UPLOAD}), ${BASE}, ${db}, ${cores} cores, ${threads} detection threads, load average ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}`);
 
     /** `clients` concurrent clients, each uploading the next image once its last one has its verdict. */
     const upload = async (batch: Buffer[], clients: number, name: string) => {
