@@ -88,8 +88,8 @@ test("serves from two processes on one port, replaces one that dies, and stops t
     await expect.poll(() => listening("127.0.0.1", PORT), { timeout: 30_000 }).toBe(false);
     await expect.poll(() => [npm.pid!, ...tree].filter(alive), { timeout: 30_000 }).toEqual([]);
   } finally {
-    npm.kill("SIGKILL");
-    for (const pid of descendants(npm.pid!)) if (alive(pid)) process.kill(pid, "SIGKILL");
+    // The tree first: once npm is gone its children belong to init, and descendants() finds none.
+    for (const pid of [npm.pid!, ...descendants(npm.pid!)]) if (alive(pid)) process.kill(pid, "SIGKILL");
     await scratch.drop();
   }
 });
