@@ -89,8 +89,7 @@ export async function openDb(opts: OpenDbOptions = {}): Promise<DbHandle> {
     const client = new PGlite(dir);
     await client.waitReady;
     // Data statements as named prepared statements (db/pglite-prepared.ts).
-    const { usePreparedStatements } = await import("./pglite-prepared");
-    if (opts.preparedStatements !== false) usePreparedStatements(client);
+    if (opts.preparedStatements !== false) (await import("./pglite-prepared")).usePreparedStatements(client);
     const db = drizzle({ client, schema });
     handle = {
       db: db as unknown as Db,

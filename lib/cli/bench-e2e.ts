@@ -196,12 +196,12 @@ async function main() {
     console.log(`CPU ms per scanned image: server ${serverCpu === null ? "-" : serverCpu.toFixed(1)} (all its processes and threads, during the ${LOAD_IMAGES}), engine alone ${engineCpu.toFixed(1)}; outside the engine ${serverCpu === null ? "-" : (serverCpu - engineCpu).toFixed(1)}`);
     console.log(`engine alone, one core: ${engineCpu.toFixed(1)} CPU ms/scan (wall p50 ${engine.wallP50.toFixed(0)} ms) = ${single.toFixed(2)} scans/s; × ${cores} cores = ${(single * cores).toFixed(2)} scans/s`);
     console.log(`end-to-end scans/s as a fraction of that: ${((rate / (single * cores)) * 100).toFixed(0)}% (target ≥ 85%)`);
-    // This bench's uploads and stream share the cores with the server: the most these costs allow.
     if (serverCpu !== null && mainCpu !== null) {
       // The main thread serves HTTP, runs the database client (on PGlite, the database itself), the
       // queue and the live stream; the detection threads, libuv's pool (image decoding, files) and
       // V8's helpers are the rest.
       console.log(`of the server's CPU per image: main thread ${mainCpu.toFixed(1)} ms, its other threads ${(serverCpu - mainCpu).toFixed(1)} ms`);
+      // This bench's uploads and stream share the cores with the server: the most these costs allow.
       const ceiling = (cores * 1000) / (serverCpu + clientCpu);
       console.log(`this bench's own CPU per image: ${clientCpu.toFixed(1)} ms; server + bench = ${(serverCpu + clientCpu).toFixed(1)} CPU ms/image: ${cores} cores allow at most ${ceiling.toFixed(2)} scans/s at those costs (measured ${rate.toFixed(2)}, ${((rate / ceiling) * 100).toFixed(0)}%)`);
     }

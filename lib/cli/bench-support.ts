@@ -30,16 +30,10 @@ export async function benchJpeg(seed: number): Promise<Buffer> {
 
 /**
  * CPU time (user + system, ms) used so far by process `pid` and all its descendants (Linux /proc; null
- * elsewhere). Per request, it is a number the load of a shared machine barely moves, unlike latency.
- */
-export function processTreeCpuMs(pid: number): number | null {
-  return processTreeCpu(pid)?.total ?? null;
-}
-
-/**
- * processTreeCpuMs, and the part of it on the processes' main threads (/proc/<p>/task/<p>: the
- * thread that serves HTTP and, on PGlite, runs the database); the rest is their other threads
- * (detection threads, libuv's pool, V8's helpers). Null where /proc cannot be read.
+ * elsewhere): in all, and on the processes' main threads (/proc/<p>/task/<p>: the thread that serves
+ * HTTP and, on PGlite, runs the database); the rest is their other threads (detection threads, libuv's
+ * pool, V8's helpers). Per request, it is a number the load of a shared machine barely moves, unlike
+ * latency.
  */
 export function processTreeCpu(pid: number): { total: number; mainThreads: number } | null {
   try {

@@ -49,15 +49,16 @@ if (webProcesses > 1 && cluster.isPrimary) {
 
 /** The cluster's primary: forks `n` servers, keeps them running, stops them on a signal. */
 async function runPrimary(n) {
-  let stopping = false;
+  /** Set once stopping: the code this process exits with when the last server has gone. */
+  let exitCode = null;
   const started = new Set();
   const fork = () => {
     const worker = cluster.fork();
     worker.once("listening", () => started.add(worker.id));
   };
   cluster.on("exit", (worker, code, signal) => {
-    if (stopping) {
-      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(stopping);
+    if (exitCode !== null) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(exitCode);
       return;
     }
     if (!started.has(worker.id)) {
@@ -70,11 +71,11 @@ async function runPrimary(n) {
     console.error(`[loupe] web process ${worker.process.pid} exited (${signal ?? `code ${code}`}); starting another.`);
     fork();
   });
-  function stop(sig, exitCode = EXIT_CODES[sig]) {
-    if (stopping) return;
-    stopping = exitCode;
+  function stop(sig, code = EXIT_CODES[sig]) {
+    if (exitCode !== null) return;
+    exitCode = code;
     const workers = Object.values(cluster.workers ?? {});
-    if (workers.length === 0) process.exit(exitCode);
+    if (workers.length === 0) process.exit(code);
     for (const w of workers) w.process.kill(sig);
   }
   for (const sig of Object.keys(EXIT_CODES)) process.on(sig, () => stop(sig));
