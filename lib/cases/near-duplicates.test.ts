@@ -39,6 +39,13 @@ describe.each(TEST_DB_KINDS)("near-duplicate search on %s", (kind) => {
     return new Set(rows.map((r) => r.id));
   };
 
+  it("keeps the bands' GIN index without a pending list (fastupdate off, migration 0021)", async () => {
+    // With the pending list, new entries sat unsorted until a VACUUM, and every search read them all.
+    const res = (await shared.t().db.execute(sql`select reloptions from pg_class where relname = 'images_phash_bands_idx'`)) as unknown;
+    const rows = (Array.isArray(res) ? res : (res as { rows: unknown[] }).rows) as { reloptions: string[] | null }[];
+    expect(rows[0]?.reloptions).toEqual(["fastupdate=false"]);
+  });
+
   it("computes 7 position-tagged bands: bits 1–9, 10–18, …, 46–54 and 55–64", async () => {
     const hash = "8040201008040201";
     const row = await addImage(hash);
