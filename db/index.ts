@@ -6,6 +6,7 @@ import path from "node:path";
 import { sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { env, paths } from "../lib/env";
+import { describeError } from "../lib/log";
 import * as schema from "./schema";
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -46,6 +47,11 @@ export interface OpenDbOptions {
   migrate?: boolean;
   /** PGlite: run data statements as named prepared statements (db/pglite-prepared.ts). Default true; bench:pipeline compares. */
   preparedStatements?: boolean;
+  /**
+   * PGlite: vacuum and analyze tables as they grow, autovacuum's job (db/pglite-maintenance.ts), until
+   * closed. The process-wide handle does; tests and one-off commands need not.
+   */
+  maintenance?: boolean;
 }
 
 export async function openDb(opts: OpenDbOptions = {}): Promise<DbHandle> {
@@ -91,11 +97,17 @@ export async function openDb(opts: OpenDbOptions = {}): Promise<DbHandle> {
     // Data statements as named prepared statements (db/pglite-prepared.ts).
     if (opts.preparedStatements !== false) (await import("./pglite-prepared")).usePreparedStatements(client);
     const db = drizzle({ client, schema });
+    const stopMaintenance = opts.maintenance
+      ? (await import("./pglite-maintenance")).startPgliteMaintenance(client, undefined, (err) => console.error(`pglite maintenance failed: ${describeError(err)}`))
+      : () => {};
     handle = {
       db: db as unknown as Db,
       kind: "pglite",
       listen: (channel, onPayload) => client.listen(channel, onPayload),
-      close: () => client.close(),
+      close: () => {
+        stopMaintenance();
+        return client.close();
+      },
     };
     if (opts.migrate !== false) {
       const { migrate } = await import("drizzle-orm/pglite/migrator");
@@ -110,7 +122,7 @@ const globalForDb = globalThis as unknown as { __loupeDb?: Promise<DbHandle> };
 /** The process-wide database, migrated on first use. */
 export function getDbHandle(): Promise<DbHandle> {
   // A failed open (the database was down) is not cached: the next request tries again.
-  globalForDb.__loupeDb ??= openDb({ url: env.DATABASE_URL, directUrl: env.DATABASE_DIRECT_URL }).catch((err: unknown) => {
+  globalForDb.__loupeDb ??= openDb({ url: env.DATABASE_URL, directUrl: env.DATABASE_DIRECT_URL, maintenance: true }).catch((err: unknown) => {
     globalForDb.__loupeDb = undefined;
     throw err;
   });

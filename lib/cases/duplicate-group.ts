@@ -2,7 +2,7 @@
 // collapses each group to one row. A group is closed under "is a duplicate of": a case that matches
 // several groups merges them into one.
 import { and, eq, inArray, isNull, ne, or, sql } from "drizzle-orm";
-import type { Tx } from "../../db";
+import type { DbOrTx, Tx } from "../../db";
 import { cases, type Case, type Image } from "../../db/schema";
 import { matchingImageIds } from "./near-duplicates";
 
@@ -36,17 +36,7 @@ export async function assignDuplicateGroup(
   image: Pick<Image, "id" | "phash" | "phashInformative">,
 ): Promise<Pick<Case, "duplicateGroup" | "duplicateGroupShared">> {
   await tx.execute(sql`select pg_advisory_xact_lock(${DUPLICATE_GROUP_LOCK_KEY})`);
-  const matches = await tx
-    .selectDistinct({ group: cases.duplicateGroup })
-    .from(cases)
-    .where(
-      and(
-        ne(cases.id, caseId),
-        inArray(cases.imageId, matchingImageIds(tx, image)),
-        // Deleted cases count for their own bytes only.
-        or(eq(cases.imageId, image.id), isNull(cases.deletedAt)),
-      ),
-    );
+  const matches = await matchedGroups(tx, caseId, image);
   // Ids are lowercase [a-z0-9_], so JavaScript's order is the database's (and the id's time order).
   const groups = matches.map((m) => m.group).sort();
   // Nothing matched: the case stays as it was inserted (one statement less on most uploads).
@@ -57,4 +47,19 @@ export async function assignDuplicateGroup(
     .set({ duplicateGroup: groups[0], duplicateGroupShared: true })
     .where(or(eq(cases.id, caseId), and(inArray(cases.duplicateGroup, groups), or(ne(cases.duplicateGroup, groups[0]!), eq(cases.duplicateGroupShared, false)))));
   return { duplicateGroup: groups[0]!, duplicateGroupShared: true };
+}
+
+/** The groups of the cases `caseId` matches (the search assignDuplicateGroup runs; its plan is tested). */
+export function matchedGroups(db: DbOrTx, caseId: string, image: Pick<Image, "id" | "phash" | "phashInformative">) {
+  return db
+    .selectDistinct({ group: cases.duplicateGroup })
+    .from(cases)
+    .where(
+      and(
+        ne(cases.id, caseId),
+        inArray(cases.imageId, matchingImageIds(db, image)),
+        // Deleted cases count for their own bytes only.
+        or(eq(cases.imageId, image.id), isNull(cases.deletedAt)),
+      ),
+    );
 }
