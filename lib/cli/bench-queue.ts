@@ -136,7 +136,7 @@ async function bench(label: string, make: () => Promise<TestDb>) {
     // within a minute or so of the seed; this bench does not wait for it.
     const t1 = performance.now();
     if (t.kind === "pglite") {
-      const done = await maintainPglite((t.db as unknown as { $client: PGlite }).$client);
+      const { vacuumed: done } = await maintainPglite((t.db as unknown as { $client: PGlite }).$client);
       console.log(`the app's PGlite maintenance: vacuumed and analyzed ${done.length} tables in ${((performance.now() - t1) / 1000).toFixed(1)} s (${done.map((d) => `${d.table} ${d.ms.toFixed(0)} ms`).join(", ")})`);
     } else {
       await t.db.execute(sql`analyze`);
