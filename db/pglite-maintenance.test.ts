@@ -6,7 +6,7 @@ import { createPgliteTestDb, type TestDb } from "../lib/testing/test-db";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { CHECKPOINT_SECONDS, CHECKPOINT_WAL_BYTES, GROWTH, MIN_GROWTH_PAGES, checkpointIsDue, isDue, maintainPglite, startPgliteMaintenance, tableSizes, walState } from "./pglite-maintenance";
+import { CHECKPOINT_SECONDS, CHECKPOINT_WAL_BYTES, FREEZE_AGE, GROWTH, MIN_GROWTH_PAGES, checkpointIsDue, isDue, maintainPglite, startPgliteMaintenance, tableSizes, walState } from "./pglite-maintenance";
 
 const clientOf = (db: TestDb) => (db.db as unknown as { $client: PGlite }).$client;
 
@@ -40,20 +40,24 @@ async function duplicateSearchPlan(db: TestDb): Promise<string[]> {
 
 describe("isDue", () => {
   it("wants a table that has rows and was never vacuumed or analyzed", () => {
-    expect(isDue({ table: "t", pages: 1, relpages: 0, reltuples: -1 })).toBe(true);
-    expect(isDue({ table: "t", pages: 0, relpages: 0, reltuples: -1 })).toBe(false);
+    expect(isDue({ table: "t", pages: 1, relpages: 0, reltuples: -1, xidAge: 10 })).toBe(true);
+    expect(isDue({ table: "t", pages: 0, relpages: 0, reltuples: -1, xidAge: 10 })).toBe(false);
   });
   it("wants one that grew by more than GROWTH and MIN_GROWTH_PAGES since", () => {
     const relpages = 1000;
     const limit = relpages * (1 + GROWTH) + MIN_GROWTH_PAGES;
-    expect(isDue({ table: "t", pages: Math.floor(limit), relpages, reltuples: 50_000 })).toBe(false);
-    expect(isDue({ table: "t", pages: Math.floor(limit) + 1, relpages, reltuples: 50_000 })).toBe(true);
+    expect(isDue({ table: "t", pages: Math.floor(limit), relpages, reltuples: 50_000, xidAge: 10 })).toBe(false);
+    expect(isDue({ table: "t", pages: Math.floor(limit) + 1, relpages, reltuples: 50_000, xidAge: 10 })).toBe(true);
     // A small table: the page floor, not the fraction.
-    expect(isDue({ table: "t", pages: 1 + MIN_GROWTH_PAGES, relpages: 1, reltuples: 10 })).toBe(false);
-    expect(isDue({ table: "t", pages: 2 + MIN_GROWTH_PAGES, relpages: 1, reltuples: 10 })).toBe(true);
+    expect(isDue({ table: "t", pages: 1 + MIN_GROWTH_PAGES, relpages: 1, reltuples: 10, xidAge: 10 })).toBe(false);
+    expect(isDue({ table: "t", pages: 2 + MIN_GROWTH_PAGES, relpages: 1, reltuples: 10, xidAge: 10 })).toBe(true);
+  });
+  it("wants any table whose rows were last frozen FREEZE_AGE transactions ago, grown or not", () => {
+    expect(isDue({ table: "t", pages: 1, relpages: 1, reltuples: 1, xidAge: FREEZE_AGE })).toBe(true);
+    expect(isDue({ table: "t", pages: 1, relpages: 1, reltuples: 1, xidAge: FREEZE_AGE - 1 })).toBe(false);
   });
   it("leaves an emptied or shrunk table alone", () => {
-    expect(isDue({ table: "t", pages: 10, relpages: 400, reltuples: 9000 })).toBe(false);
+    expect(isDue({ table: "t", pages: 10, relpages: 400, reltuples: 9000, xidAge: 10 })).toBe(false);
   });
 });
 

@@ -34,6 +34,14 @@ export const CHECKPOINT_SECONDS = 300;
 /** Less log than this since the last checkpoint is the checkpoint's own record and a few more: nothing to do. */
 const CHECKPOINT_MIN_WAL_BYTES = 64 * 1024;
 
+/**
+ * Transactions since a table's rows were last frozen that call for a vacuum whatever its size (a
+ * server's autovacuum_freeze_max_age is 200 million; VACUUM freezes aggressively from
+ * vacuum_freeze_table_age, 150 million). PostgreSQL stops writing at about 2 billion: a table that
+ * never grows (rate-limit buckets, updated in place) would otherwise never be vacuumed at all.
+ */
+export const FREEZE_AGE = 150_000_000;
+
 export interface TableSize {
   table: string;
   /** The table's size now, in pages. */
@@ -42,9 +50,12 @@ export interface TableSize {
   relpages: number;
   /** Its row count then, -1 if it never was. */
   reltuples: number;
+  /** Transactions since its rows were last frozen (age(relfrozenxid)). */
+  xidAge: number;
 }
 
 export function isDue(t: TableSize): boolean {
+  if (t.xidAge >= FREEZE_AGE) return true;
   if (t.pages === 0) return false;
   if (t.reltuples < 0) return true;
   return t.pages > t.relpages * (1 + GROWTH) + MIN_GROWTH_PAGES;
@@ -54,7 +65,7 @@ export function isDue(t: TableSize): boolean {
 export async function tableSizes(client: PGlite): Promise<TableSize[]> {
   const { rows } = await client.query<TableSize>(
     `select c.relname as "table", (pg_relation_size(c.oid) / current_setting('block_size')::int)::int as pages,
-            c.relpages as relpages, c.reltuples::float8 as reltuples
+            c.relpages as relpages, c.reltuples::float8 as reltuples, age(c.relfrozenxid)::int as "xidAge"
        from pg_class c join pg_namespace n on n.oid = c.relnamespace
       where c.relkind = 'r' and n.nspname = 'public'
       order by c.relname`,
