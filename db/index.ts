@@ -48,8 +48,9 @@ export interface OpenDbOptions {
   /** PGlite: run data statements as named prepared statements (db/pglite-prepared.ts). Default true; bench:pipeline compares. */
   preparedStatements?: boolean;
   /**
-   * PGlite: vacuum and analyze tables as they grow, autovacuum's job (db/pglite-maintenance.ts), until
-   * closed. The process-wide handle does; tests and one-off commands need not.
+   * PGlite: vacuum and analyze tables as they grow and checkpoint as the log grows, the jobs of a
+   * server's autovacuum and checkpointer (db/pglite-maintenance.ts), until closed. The process-wide
+   * handle does; tests and one-off commands need not.
    */
   maintenance?: boolean;
 }
