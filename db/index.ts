@@ -98,9 +98,7 @@ export async function openDb(opts: OpenDbOptions = {}): Promise<DbHandle> {
     // Data statements as named prepared statements (db/pglite-prepared.ts).
     if (opts.preparedStatements !== false) (await import("./pglite-prepared")).usePreparedStatements(client);
     const db = drizzle({ client, schema });
-    const stopMaintenance = opts.maintenance
-      ? (await import("./pglite-maintenance")).startPgliteMaintenance(client, undefined, (err) => console.error(`pglite maintenance failed: ${describeError(err)}`))
-      : () => {};
+    const stopMaintenance = opts.maintenance ? await startMaintenance(client) : () => {};
     handle = {
       db: db as unknown as Db,
       kind: "pglite",
@@ -116,6 +114,18 @@ export async function openDb(opts: OpenDbOptions = {}): Promise<DbHandle> {
     }
   }
   return handle;
+}
+
+/** PGlite's upkeep, with a log line for a pass that held the database a second or more, and for a failure. */
+async function startMaintenance(client: import("@electric-sql/pglite").PGlite): Promise<() => void> {
+  const { describeMaintenance, startPgliteMaintenance } = await import("./pglite-maintenance");
+  return startPgliteMaintenance(client, {
+    onDone: (m) => {
+      const line = describeMaintenance(m);
+      if (line) console.log(line);
+    },
+    onError: (err) => console.error(`[loupe] PGlite upkeep failed: ${describeError(err)}`),
+  });
 }
 
 const globalForDb = globalThis as unknown as { __loupeDb?: Promise<DbHandle> };

@@ -6,7 +6,7 @@ import { createPgliteTestDb, type TestDb } from "../lib/testing/test-db";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { CHECKPOINT_SECONDS, CHECKPOINT_WAL_BYTES, FREEZE_AGE, GROWTH, MIN_GROWTH_PAGES, checkpointIsDue, isDue, maintainPglite, startPgliteMaintenance, tableSizes, walState } from "./pglite-maintenance";
+import { CHECKPOINT_SECONDS, CHECKPOINT_WAL_BYTES, FREEZE_AGE, GROWTH, MIN_GROWTH_PAGES, checkpointIsDue, describeMaintenance, isDue, maintainPglite, startPgliteMaintenance, tableSizes, walState, type Maintenance } from "./pglite-maintenance";
 
 const clientOf = (db: TestDb) => (db.db as unknown as { $client: PGlite }).$client;
 
@@ -137,6 +137,14 @@ describe("maintainPglite's checkpoints", () => {
   }, 120_000);
 });
 
+describe("describeMaintenance", () => {
+  it("says what held the database for a second or more, and nothing for a short pass", () => {
+    const long: Maintenance = { vacuumed: [{ table: "cases", ms: 819.4 }, { table: "images", ms: 340.2 }], checkpoint: { walBytes: 67_108_864, ms: 101 } };
+    expect(describeMaintenance(long)).toBe("[loupe] PGlite upkeep held the database 1.3 s: vacuum (analyze) cases 819 ms, vacuum (analyze) images 340 ms, checkpoint of 64 MB of log 101 ms");
+    expect(describeMaintenance({ vacuumed: [{ table: "users", ms: 2 }], checkpoint: null })).toBeNull();
+  });
+});
+
 describe("startPgliteMaintenance", () => {
   it("runs on its timer until stopped", async () => {
     const db = await createPgliteTestDb();
@@ -144,10 +152,12 @@ describe("startPgliteMaintenance", () => {
       const client = clientOf(db);
       await seed(db, 500);
       const errors: unknown[] = [];
-      const stop = startPgliteMaintenance(client, 50, (err) => errors.push(err));
+      const passes: Maintenance[] = [];
+      const stop = startPgliteMaintenance(client, { intervalMs: 50, onError: (err) => errors.push(err), onDone: (m) => passes.push(m) });
       try {
         for (let i = 0; i < 200 && (await tableSizes(client)).some(isDue); i++) await new Promise((r) => setTimeout(r, 50));
         expect((await tableSizes(client)).filter(isDue)).toEqual([]);
+        expect(passes.flatMap((p) => p.vacuumed.map((v) => v.table))).toEqual(expect.arrayContaining(["cases", "images"]));
       } finally {
         stop();
       }

@@ -122,16 +122,19 @@ export async function maintainPglite(client: PGlite, { checkpointWalBytes = CHEC
 
 /**
  * maintainPglite every `intervalMs` (the first soon after start) until the returned stop is called.
- * The timer never keeps the process alive; a failed run (the database closing) is reported and the
- * next one tries again.
+ * The timer never keeps the process alive; each run is reported to `onDone`, a failed one (the
+ * database closing) to `onError`, and the next one tries again.
  */
-export function startPgliteMaintenance(client: PGlite, intervalMs = MAINTENANCE_INTERVAL_MS, onError: (err: unknown) => void = () => {}): () => void {
+export function startPgliteMaintenance(
+  client: PGlite,
+  { intervalMs = MAINTENANCE_INTERVAL_MS, onError = () => {}, onDone = () => {} }: { intervalMs?: number; onError?: (err: unknown) => void; onDone?: (m: Maintenance) => void } = {},
+): () => void {
   let running = false;
   const tick = () => {
     if (running || client.closed) return;
     running = true;
     maintainPglite(client)
-      .catch(onError)
+      .then(onDone, onError)
       .finally(() => (running = false));
   };
   const first = setTimeout(tick, Math.min(intervalMs, 10_000));
@@ -142,4 +145,13 @@ export function startPgliteMaintenance(client: PGlite, intervalMs = MAINTENANCE_
     clearTimeout(first);
     clearInterval(every);
   };
+}
+
+/** A log line for a pass the database was busy with for a noticeable time (≥ `minMs`), else null. */
+export function describeMaintenance(m: Maintenance, minMs = 1000): string | null {
+  const total = m.vacuumed.reduce((n, v) => n + v.ms, 0) + (m.checkpoint?.ms ?? 0);
+  if (total < minMs) return null;
+  const parts = m.vacuumed.map((v) => `vacuum (analyze) ${v.table} ${v.ms.toFixed(0)} ms`);
+  if (m.checkpoint) parts.push(`checkpoint of ${(m.checkpoint.walBytes / 1048576).toFixed(0)} MB of log ${m.checkpoint.ms.toFixed(0)} ms`);
+  return `[loupe] PGlite upkeep held the database ${(total / 1000).toFixed(1)} s: ${parts.join(", ")}`;
 }
