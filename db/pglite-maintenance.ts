@@ -1,5 +1,6 @@
-// Autovacuum's and the checkpointer's jobs, for PGlite. A PostgreSQL server vacuums and analyzes its tables in the background;
-// PGlite runs in the web server's process and has no background workers, so nothing ever did: the
+// Autovacuum's and the checkpointer's jobs, for PGlite. A PostgreSQL server vacuums and analyzes its
+// tables in the background; PGlite runs in the web server's process and has no background workers, so
+// nothing ever did: the
 // planner kept the statistics of the empty tables the migrations made, and at 20 000 cases an upload's
 // duplicate-group search (lib/cases/duplicate-group.ts) joined every case to its image (≈ 70 ms, under
 // the lock every upload waits for) where, analyzed, two index scans answer in ≈ 1 ms. Dead row versions
@@ -10,9 +11,10 @@
 // pg_class.relpages is the table's size in pages when it was last vacuumed or analyzed, and reltuples
 // is -1 until it ever was. A table is vacuumed and analyzed (one statement) when it has never been, or
 // has grown by more than GROWTH since (new rows, or new versions of updated ones), as autovacuum's
-// default thresholds would about as often (10% changed for an analyze, 20% for a vacuum). Each run
-// costs ≈ 100 ms for a 100 000-row table (the database is busy meanwhile: PGlite runs one statement at
-// a time), and a table's next run comes only after it grew by another tenth.
+// default thresholds would about as often (10% changed for an analyze, 20% for a vacuum). A run costs
+// 0.1–0.8 s for a 100 000-row table (the most: the first VACUUM of the cases table, which marks every
+// page all-visible), the database busy meanwhile (PGlite runs one statement at a time), and a table's
+// next run comes only after it grew by another tenth.
 //
 // Nor does PGlite checkpoint on its own (a server's checkpointer does, every checkpoint_timeout or
 // max_wal_size): its write-ahead log grew without end (1.26 GB after 3.2 million small rows, still
