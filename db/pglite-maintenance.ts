@@ -1,10 +1,10 @@
 // Autovacuum's and the checkpointer's jobs, for PGlite. A PostgreSQL server vacuums and analyzes its
 // tables in the background; PGlite runs in the web server's process and has no background workers, so
-// nothing ever did: the
-// planner kept the statistics of the empty tables the migrations made, and at 20 000 cases an upload's
-// duplicate-group search (lib/cases/duplicate-group.ts) joined every case to its image (≈ 70 ms, under
-// the lock every upload waits for) where, analyzed, two index scans answer in ≈ 1 ms. Dead row versions
-// from updates (a case is updated several times as it is scanned) were never reclaimed either.
+// nothing ever did: the planner kept the statistics of the empty tables the migrations made, and at
+// 20 000 cases an upload's duplicate-group search (lib/cases/duplicate-group.ts) joined every case to
+// its image (≈ 70 ms, under the lock every upload waits for) where, analyzed, two index scans answer
+// in ≈ 1 ms. Dead row versions from updates (a case is updated several times as it is scanned) were
+// never reclaimed either.
 //
 // PGlite's activity counters (pg_stat_user_tables) cannot stand in for autovacuum's: they reach the
 // view late and restart at zero each time the database is opened. What a VACUUM leaves behind can:
