@@ -29,16 +29,17 @@ export interface WebhookBody {
  */
 export async function enqueueEvent(
   tx: Tx,
-  input: { event: WebhookEvent; case: Case; job?: Job | null; data: Record<string, unknown> | (() => Promise<Record<string, unknown>>) },
+  input: {
+    event: WebhookEvent;
+    case: Case;
+    job?: Job | null;
+    data: Record<string, unknown> | (() => Promise<Record<string, unknown>>);
+    /** The case's key's endpoints, when the caller already read them (keyEndpoints) for another event of the same change. */
+    keyEndpoints?: WebhookEndpoint[];
+  },
 ): Promise<string | null> {
-  const targets: WebhookEndpoint[] = [];
-  if (input.case.apiKeyId) {
-    const own = await tx
-      .select()
-      .from(webhookEndpoints)
-      .where(and(eq(webhookEndpoints.apiKeyId, input.case.apiKeyId), isNull(webhookEndpoints.jobId), isNull(webhookEndpoints.disabledAt)));
-    targets.push(...own.filter((e) => subscribed(e, input.event)));
-  }
+  const own = input.keyEndpoints ?? (await keyEndpoints(tx, input.case));
+  const targets = own.filter((e) => subscribed(e, input.event));
   if (input.job && JOB_EVENTS.includes(input.event)) {
     targets.push(...(await tx.select().from(webhookEndpoints).where(and(eq(webhookEndpoints.jobId, input.job.id), isNull(webhookEndpoints.disabledAt)))));
   }
@@ -52,6 +53,15 @@ export async function enqueueEvent(
   );
   await notifyOutbox(tx);
   return eventId;
+}
+
+/** The enabled endpoints of the API key that submitted the case (none for a case uploaded in the console). */
+async function keyEndpoints(tx: Tx, c: Case): Promise<WebhookEndpoint[]> {
+  if (!c.apiKeyId) return [];
+  return tx
+    .select()
+    .from(webhookEndpoints)
+    .where(and(eq(webhookEndpoints.apiKeyId, c.apiKeyId), isNull(webhookEndpoints.jobId), isNull(webhookEndpoints.disabledAt)));
 }
 
 /** The job a scan of this case belongs to, if the case was submitted as a job and this is its scan. */
@@ -73,11 +83,14 @@ export async function emitScanCompleted(tx: Tx, c: Case, detection: Detection, j
   // The case's body (its image row read) once, and only for an event somebody listens to.
   let kase: Promise<ReturnType<typeof caseDto>> | null = null;
   const caseBody = () => (kase ??= caseData(tx, c));
-  await enqueueEvent(tx, { event: "detection.completed", case: c, data: async () => ({ case: await caseBody(), detection: detectionDto(detection, c.id) }) });
+  // The key's endpoints once for all of this scan's events: one statement less in every scan's
+  // transaction (most have no endpoint to find).
+  const endpoints = await keyEndpoints(tx, c);
+  await enqueueEvent(tx, { event: "detection.completed", case: c, keyEndpoints: endpoints, data: async () => ({ case: await caseBody(), detection: detectionDto(detection, c.id) }) });
   if (c.state === "quarantined" || c.state === "cleared") {
-    await enqueueEvent(tx, { event: c.state === "quarantined" ? "case.quarantined" : "case.cleared", case: c, data: async () => ({ case: await caseBody() }) });
+    await enqueueEvent(tx, { event: c.state === "quarantined" ? "case.quarantined" : "case.cleared", case: c, keyEndpoints: endpoints, data: async () => ({ case: await caseBody() }) });
   }
-  if (job) await enqueueEvent(tx, { event: "job.completed", case: c, job, data: { job: jobDto(job, c, { detection }) } });
+  if (job) await enqueueEvent(tx, { event: "job.completed", case: c, job, keyEndpoints: endpoints, data: { job: jobDto(job, c, { detection }) } });
 }
 
 /** A scan gave up (the case went to manual review without a detection): job.failed for a job. */
