@@ -7,6 +7,7 @@ import { sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { env, paths } from "../lib/env";
 import { describeError } from "../lib/log";
+import { lockPgliteDir } from "./pglite-lock";
 import * as schema from "./schema";
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -92,9 +93,17 @@ export async function openDb(opts: OpenDbOptions = {}): Promise<DbHandle> {
     const { PGlite } = await import("@electric-sql/pglite");
     const { drizzle } = await import("drizzle-orm/pglite");
     const dir = opts.pgliteDir ?? paths.pglite;
-    if (!dir.startsWith("memory://")) mkdirSync(dir, { recursive: true });
+    let unlock = async () => {};
+    if (!dir.startsWith("memory://")) {
+      mkdirSync(dir, { recursive: true });
+      // One process at a time (db/pglite-lock.ts): a second opener gets DatabaseInUseError.
+      unlock = await lockPgliteDir(dir);
+    }
     const client = new PGlite(dir);
-    await client.waitReady;
+    await client.waitReady.catch(async (err: unknown) => {
+      await unlock();
+      throw err;
+    });
     // Data statements as named prepared statements (db/pglite-prepared.ts).
     if (opts.preparedStatements !== false) (await import("./pglite-prepared")).usePreparedStatements(client);
     const db = drizzle({ client, schema });
@@ -103,14 +112,22 @@ export async function openDb(opts: OpenDbOptions = {}): Promise<DbHandle> {
       db: db as unknown as Db,
       kind: "pglite",
       listen: (channel, onPayload) => client.listen(channel, onPayload),
-      close: () => {
+      close: async () => {
         stopMaintenance();
-        return client.close();
+        try {
+          await client.close();
+        } finally {
+          await unlock();
+        }
       },
     };
     if (opts.migrate !== false) {
       const { migrate } = await import("drizzle-orm/pglite/migrator");
-      await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+      // A failed migration closes the database again (and so releases its lock).
+      await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER }).catch(async (err: unknown) => {
+        await handle.close().catch(() => {});
+        throw err;
+      });
     }
   }
   return handle;

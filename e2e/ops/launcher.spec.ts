@@ -14,12 +14,15 @@ function lanAddress(): string | null {
   return null;
 }
 
-async function startApp() {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), "loupe-launcher-"));
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(PORT), DATA_DIR: dataDir, LOUPE_INPROCESS_WORKER: "false" };
+function appEnv(dataDir: string, port = PORT): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOUPE_INPROCESS_WORKER: "false" };
   delete env.DATABASE_URL; // PGlite in its own directory, whatever the suite runs against
   delete env.HOST;
-  const npm = spawn("npm", ["start"], { env, stdio: "ignore" });
+  return env;
+}
+
+async function startApp(dataDir = mkdtempSync(path.join(os.tmpdir(), "loupe-launcher-"))) {
+  const npm = spawn("npm", ["start"], { env: appEnv(dataDir), stdio: "ignore" });
   await expect.poll(() => listening("127.0.0.1", PORT), { timeout: 120_000 }).toBe(true);
   const tree = descendants(npm.pid!);
   expect(tree.length).toBeGreaterThan(0);
@@ -46,4 +49,25 @@ test("SIGTERM to the process npm started (a shell wrapper passes no signal on) s
   const wrapper = tree[0]!; // npm's direct child: `sh -c …`, or the launcher itself where sh execs
   process.kill(wrapper, "SIGTERM");
   await expectAllGone([npm.pid!, ...tree]);
+});
+
+test("a second `npm start` on the same PGlite directory stops with the reason; the first serves on", async () => {
+  test.setTimeout(180_000);
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "loupe-launcher-"));
+  const { npm, tree } = await startApp(dataDir);
+  try {
+    await expect.poll(async () => (await fetch(`http://127.0.0.1:${PORT}/api/v1/health`)).status, { timeout: 60_000 }).toBe(200);
+    const second = spawn("npm", ["start"], { env: appEnv(dataDir, PORT + 1), stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    second.stdout!.on("data", (d: Buffer) => (output += d.toString()));
+    second.stderr!.on("data", (d: Buffer) => (output += d.toString()));
+    const code = await new Promise<number | null>((resolve) => second.once("exit", resolve));
+    expect(code, output).toBe(1);
+    expect(output).toContain(`[loupe] The PGlite database in ${path.join(dataDir, "pglite")} is in use by another process (pid `);
+    expect(await listening("127.0.0.1", PORT + 1)).toBe(false);
+    expect((await fetch(`http://127.0.0.1:${PORT}/api/v1/health`)).status).toBe(200);
+  } finally {
+    npm.kill("SIGTERM");
+    await expectAllGone([npm.pid!, ...tree]);
+  }
 });

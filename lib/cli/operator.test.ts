@@ -1,7 +1,8 @@
 // The operator's commands, spawned as an operator runs them (`npm run loupe -- …`) against a temp
 // PGlite DATA_DIR: users and keys made, listed, rotated, limited and revoked without a browser; the
 // keys they print authenticate (or stop doing so) in the database they wrote.
-import { spawnSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
+import { promisify } from "node:util";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -76,6 +77,27 @@ describe("loupe users|keys", () => {
       expect(await admitApiKey(after.db, rotated.out)).toBeNull();
     } finally {
       await after.close();
+    }
+  });
+
+  it("refuses to touch the database while another process holds it, and says which", { timeout: 300_000 }, async () => {
+    // The server's part, played by this process: it has the PGlite directory open.
+    const held = await openDb({ pgliteDir: path.join(dataDir, "pglite") });
+    try {
+      const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir };
+      delete env.DATABASE_URL;
+      delete env.PGLITE_DIR;
+      // Asynchronously, so that this process can answer the command's question about who holds it.
+      const r = await promisify(execFile)(process.execPath, ["lib/cli/loupe.mjs", "keys", "create", "--email", "late@example.test", "--role", "editor"], { env, encoding: "utf8", timeout: 120_000 }).then(
+        () => ({ code: 0, stderr: "" }),
+        (e: { code: number; stderr: string }) => e,
+      );
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`error: The PGlite database in ${path.join(dataDir, "pglite")} is in use by another process (pid ${process.pid}: `);
+      const [late] = await held.db.select().from(users).where(eq(users.email, "late@example.test"));
+      expect(late).toBeUndefined();
+    } finally {
+      await held.close();
     }
   });
 });

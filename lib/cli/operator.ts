@@ -3,6 +3,7 @@
 // and everything else on stderr, and exit 1 with the message on a refused request, 2 on bad usage.
 import { eq } from "drizzle-orm";
 import { openDb, type Db } from "../../db";
+import { DatabaseInUseError } from "../../db/pglite-lock";
 import { users, type User } from "../../db/schema";
 import type { Role } from "../auth/roles";
 import { generatePassword } from "../auth/password";
@@ -22,8 +23,8 @@ export async function runOperatorCommand(usage: string, fn: (ctx: Ctx & { db: Db
     if (err instanceof UsageError) {
       console.error(`${err.message}\nusage:\n${usage}`);
       process.exitCode = 2;
-    } else if (err instanceof AppError) {
-      console.error(`error: ${err.message}${err.param ? ` (${err.param})` : ""}`);
+    } else if (err instanceof AppError || err instanceof DatabaseInUseError) {
+      console.error(`error: ${err.message}${err instanceof AppError && err.param ? ` (${err.param})` : ""}`);
       process.exitCode = 1;
     } else if (err instanceof Error && err.name === "ZodError") {
       const issue = (err as unknown as { issues: { path: PropertyKey[]; message: string }[] }).issues[0];
