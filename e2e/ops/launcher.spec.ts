@@ -1,7 +1,8 @@
 // `npm start` as an operator runs it: it listens on loopback only by default, and stopping it (SIGTERM
 // to npm, or to whatever npm started) leaves no server behind. Uses the build the e2e server made.
 import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
@@ -69,5 +70,27 @@ test("a second `npm start` on the same PGlite directory stops with the reason; t
   } finally {
     npm.kill("SIGTERM");
     await expectAllGone([npm.pid!, ...tree]);
+  }
+});
+
+test("`npm start` on a port another program holds stops with the reason, before it touches the database", async () => {
+  test.setTimeout(120_000);
+  const squatter = net.createServer();
+  await new Promise<void>((resolve) => squatter.listen(PORT, "127.0.0.1", resolve));
+  try {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), "loupe-launcher-"));
+    const npm = spawn("npm", ["start"], { env: appEnv(dataDir), stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    npm.stdout!.on("data", (d: Buffer) => (output += d.toString()));
+    npm.stderr!.on("data", (d: Buffer) => (output += d.toString()));
+    const code = await new Promise<number | null>((resolve) => npm.once("exit", resolve));
+    expect(code, output).toBe(1);
+    expect(output).toContain(`[loupe] Cannot listen on http://127.0.0.1:${PORT}: the port is in use by another program. Stop that program, or set PORT to a free port.`);
+    expect(output).not.toContain("serving on");
+    expect(output).not.toContain("EADDRINUSE");
+    // No database made, no admin created, no worker started.
+    expect(existsSync(path.join(dataDir, "pglite"))).toBe(false);
+  } finally {
+    await new Promise((resolve) => squatter.close(resolve));
   }
 });

@@ -10,7 +10,7 @@
 //
 // LOUPE_WEB_PROCESSES=N (N > 1, PostgreSQL only) runs N such servers as a node:cluster on the one
 // port: this process forks them, hands each incoming connection to one of them (round-robin), passes
-// them the stop signals and replaces one that dies after it started listening. They share nothing in
+// them the stop signals and replaces one that dies after it started serving. They share nothing in
 // memory: sessions, rate limits, leases and the live stream's events already go through the database.
 // Each runs its own in-process scan worker (LOUPE_WORKER_CONCURRENCY detection threads apiece) unless
 // LOUPE_INPROCESS_WORKER=false. PGlite's database belongs to one process, so without DATABASE_URL it
@@ -28,6 +28,8 @@ const { values } = parseArgs({
 const hostname = values.hostname;
 const port = Number(values.port);
 const trustProxy = values["trust-proxy"];
+/** The address as a URL, for messages. */
+const shownUrl = `http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`;
 
 const EXIT_CODES = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
 
@@ -52,9 +54,16 @@ async function runPrimary(n) {
   /** Set once stopping: the code this process exits with when the last server has gone. */
   let exitCode = null;
   const started = new Set();
+  /** Resolves when the first server has started (taken the port and prepared the app). */
+  let firstReady;
+  const first = new Promise((resolve) => (firstReady = resolve));
   const fork = () => {
     const worker = cluster.fork();
-    worker.once("listening", () => started.add(worker.id));
+    worker.on("message", (m) => {
+      if (m?.loupe !== "ready") return;
+      started.add(worker.id);
+      firstReady();
+    });
   };
   cluster.on("exit", (worker, code, signal) => {
     if (exitCode !== null) {
@@ -81,15 +90,31 @@ async function runPrimary(n) {
   for (const sig of Object.keys(EXIT_CODES)) process.on(sig, () => stop(sig));
   // One first, so that it alone migrates the database and creates the first admin; then the others.
   fork();
-  await new Promise((resolve) => cluster.once("listening", resolve));
+  await first;
   for (let i = 1; i < n; i++) fork();
+  console.log(`[loupe] serving on ${shownUrl} (${n} web processes)`);
 }
 
-/** One HTTP server with Next's handler (the only process, or one of the cluster's). */
+/** Why the port could not be had, in an operator's words. */
+function listenFailure(err) {
+  const what = `[loupe] Cannot listen on ${shownUrl}`;
+  if (err.code === "EADDRINUSE") return `${what}: the port is in use by another program. Stop that program, or set PORT to a free port.`;
+  if (err.code === "EACCES") return `${what}: permission denied (ports below 1024 need privileges). Set PORT to 1024 or above, or put a reverse proxy in front.`;
+  if (err.code === "EADDRNOTAVAIL") return `${what}: this machine has no address ${hostname}. Set HOST to one of its addresses, or 0.0.0.0 for all of them.`;
+  return `${what}: ${err.message}`;
+}
+
+/**
+ * One HTTP server with Next's handler (the only process, or one of the cluster's). It takes its port
+ * first and only then starts the app (which migrates the database, creates the first admin and starts
+ * the in-process worker): a port it cannot have stops it with the reason before it has done anything.
+ * Requests that arrive while the app starts wait for it.
+ */
 async function serve() {
   const app = next({ dev: false, dir: process.cwd(), hostname, port });
-  await app.prepare();
-  const handle = app.getRequestHandler();
+  let handle;
+  let ready;
+  const prepared = new Promise((resolve) => (ready = resolve));
 
   const server = http.createServer((req, res) => {
     if (!trustProxy) {
@@ -98,15 +123,30 @@ async function serve() {
       for (const h of ["x-forwarded-host", "x-forwarded-proto", "x-forwarded-port"]) delete req.headers[h];
       req.headers["x-forwarded-for"] = req.socket.remoteAddress ?? "";
     }
-    handle(req, res).catch((err) => {
-      console.error("[loupe] request failed:", err);
-      if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
-      res.end("Internal Server Error");
-    });
+    const respond = () =>
+      handle(req, res).catch((err) => {
+        console.error("[loupe] request failed:", err);
+        if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
+        res.end("Internal Server Error");
+      });
+    if (handle) respond();
+    else void prepared.then(respond);
   });
   // Like `next start`: a keep-alive longer than common load balancers' idle timeouts.
   server.keepAliveTimeout = 65_000;
-  server.listen(port, hostname);
+  await new Promise((resolve) => {
+    server.once("error", (err) => {
+      console.error(listenFailure(err));
+      process.exit(1);
+    });
+    server.listen(port, hostname, resolve);
+  });
+  await app.prepare();
+  handle = app.getRequestHandler();
+  ready();
+  // The cluster's primary says it for all of them (runPrimary); it counts this one as started now.
+  if (cluster.isWorker) process.send?.({ loupe: "ready" });
+  else console.log(`[loupe] serving on ${shownUrl}`);
 
   // As `next start` does: stop accepting connections, let pending requests finish, close Next, exit
   // with 128 + the signal's number. (The in-process worker has its own handler that hands back its leases.)

@@ -53,7 +53,7 @@ if (buildTime() < Math.max(...SOURCES.map((s) => newestMtime(path.join(root, s))
 // sign-in throttle comes from the socket rather than from a header the client chose.
 const serveArgs = ["lib/cli/serve.mjs", "--hostname", env.HOST, "--port", String(env.PORT), ...(env.LOUPE_TRUST_PROXY ? ["--trust-proxy"] : [])];
 const server = spawn(process.execPath, serveArgs, { stdio: "inherit", env: { ...childEnv, NODE_ENV: "production" } });
-console.log(`[loupe] serving on http://${env.HOST.includes(":") ? `[${env.HOST}]` : env.HOST}:${env.PORT}`);
+// It says "[loupe] serving on …" once it does, or why it cannot (the port taken, the database in use).
 
 let stopping = false;
 function stop(signal: NodeJS.Signals): void {
