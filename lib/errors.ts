@@ -24,6 +24,7 @@ export const ERROR_CODES = {
   /** A batch with more images than MAX_FILES_PER_BATCH (lib/limits.ts). */
   too_many_files: { status: 400, message: "Too many images in one request." },
   internal_error: { status: 500, message: "Something went wrong on our side." },
+  /** The database unreachable, or no space left to store (a different message): retry after Retry-After. */
   service_unavailable: { status: 503, message: "The database is unreachable; try again shortly." },
 } as const;
 
@@ -75,12 +76,32 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   return false;
 }
 
+// Errors that mean the disk is full: SQLSTATE 53100 (disk_full; PGlite reports a full disk under
+// PGLITE_DIR so too), and the file system's ENOSPC / EDQUOT (the blob store's files, PGlite's).
+const STORAGE_FULL_CODES = new Set(["53100", "ENOSPC", "EDQUOT"]);
+
+export function isStorageFull(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (STORAGE_FULL_CODES.has(String((e as { code?: unknown }).code ?? ""))) return true;
+    if (e instanceof Error && /No space left on device/.test(e.message)) return true;
+    if (e instanceof AggregateError && e.errors.some(isStorageFull)) return true;
+  }
+  return false;
+}
+
+/** A full disk answers as a passing outage (the request wrote nothing, and a retry later can succeed), not as our bug. */
+export const STORAGE_FULL_MESSAGE = "The server has no space left to store this; nothing was stored. Try again later.";
+
 /** Unknown errors become a generic 500: the details go to the log, never to the caller. */
 export function normaliseError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   if (isDatabaseUnavailable(err)) {
     console.error(`[loupe] database unavailable: ${describeError(err)}`);
     return new AppError("service_unavailable");
+  }
+  if (isStorageFull(err)) {
+    console.error(`[loupe] storage full (free space under DATA_DIR, PGLITE_DIR or BLOB_DIR, or the database server's disk): ${describeError(err)}`);
+    return new AppError("service_unavailable", STORAGE_FULL_MESSAGE);
   }
   if (err instanceof ZodError) {
     const issue = err.issues[0];

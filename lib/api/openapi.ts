@@ -337,7 +337,7 @@ const responses = {
   QuotaExceeded: errorResponse("quota_exceeded: the key's monthly image quota is used up."),
   RateLimited: errorResponse("rate_limited: wait Retry-After seconds.", { "Retry-After": { $ref: "#/components/headers/Retry-After" } }),
   InternalError: errorResponse("internal_error."),
-  Unavailable: errorResponse("service_unavailable: the database is unreachable.", { "Retry-After": { $ref: "#/components/headers/Retry-After" } }),
+  Unavailable: errorResponse("service_unavailable: the database is unreachable, or the server has no space left to store (nothing was stored). Retry after Retry-After.", { "Retry-After": { $ref: "#/components/headers/Retry-After" } }),
 };
 const r = (name: keyof typeof responses) => ({ $ref: `#/components/responses/${name}` });
 

@@ -167,7 +167,7 @@ export default function ApiDocs() {
               <strong>Quota</strong>: {DEFAULT_MONTHLY_IMAGE_QUOTA.toLocaleString("en")} images per UTC month per key by default (a batch counts each image); over it: 402 <C>quota_exceeded</C>. See <C>GET /api/v1/usage</C>.
             </li>
             <li>
-              <strong>Unavailable</strong>: 503 <C>service_unavailable</C> with <C>Retry-After</C> when the database cannot be reached. Retry 429 and 503 after <C>Retry-After</C>.
+              <strong>Unavailable</strong>: 503 <C>service_unavailable</C> with <C>Retry-After</C> when the database cannot be reached, or when the server has no space left to store (the message says so; nothing was stored). Retry 429 and 503 after <C>Retry-After</C>.
             </li>
             <li>
               <strong>Idempotency</strong>: send <C>Idempotency-Key</C> (1–{IDEMPOTENCY_KEY_MAX_LENGTH} characters) with a POST. The first answer is kept {IDEMPOTENCY_TTL_HOURS} h; the same request with the same key gets it again with <C>Idempotent-Replayed: true</C>; a different request with the key, 409 <C>idempotency_conflict</C>. 5xx answers are not kept. The TypeScript client sends a fresh key per call and reuses it on its retries.
