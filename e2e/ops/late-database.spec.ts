@@ -1,4 +1,4 @@
-// `npm start` before its PostgreSQL answers (a compose file starts both at once; a managed database
+// `npm start` (and `npm run worker`) before its PostgreSQL answers (a compose file starts both at once; a managed database
 // fails over): the server serves 503 service_unavailable meanwhile, and once the database answers it
 // finishes starting by itself (migrations, first admin, in-process worker) and scans uploads, with no
 // restart. The database "comes up" as a TCP relay to the real server, started on the port the app was
@@ -38,6 +38,11 @@ test("starts while PostgreSQL is down, answers 503 meanwhile, and finishes start
   const npm = spawn("npm", ["start"], { env, stdio: ["ignore", "pipe", "pipe"] });
   npm.stdout!.on("data", (d: Buffer) => (log += d.toString()));
   npm.stderr!.on("data", (d: Buffer) => (log += d.toString()));
+  // A worker process started beside it waits for the database the same way.
+  let workerLog = "";
+  const worker = spawn("npm", ["run", "worker"], { env, stdio: ["ignore", "pipe", "pipe"] });
+  worker.stdout!.on("data", (d: Buffer) => (workerLog += d.toString()));
+  worker.stderr!.on("data", (d: Buffer) => (workerLog += d.toString()));
   const relay = net.createServer((client) => {
     const upstream = net.connect(Number(real.port || 5432), real.hostname);
     client.pipe(upstream).pipe(client);
@@ -46,7 +51,9 @@ test("starts while PostgreSQL is down, answers 503 meanwhile, and finishes start
   });
   try {
     await expect.poll(() => log.includes("[loupe] serving on"), { timeout: 180_000 }).toBe(true);
-    expect(log).toContain("[loupe] Could not open the database (");
+    // stderr and stdout arrive on pipes of their own: the order between them is not kept.
+    await expect.poll(() => log.includes("[loupe] Could not open the database ("), { timeout: 30_000 }).toBe(true);
+    await expect.poll(() => workerLog.includes("[worker] Could not open the database ("), { timeout: 60_000 }).toBe(true);
     const down = await fetch(`http://127.0.0.1:${PORT}/api/v1/health`);
     expect(down.status).toBe(503);
     expect(down.headers.get("retry-after")).toBe("5");
@@ -58,6 +65,7 @@ test("starts while PostgreSQL is down, answers 503 meanwhile, and finishes start
     // The database comes up: within the retry interval the server finishes starting.
     await new Promise<void>((resolve) => relay.listen(DB_PORT, "127.0.0.1", resolve));
     await expect.poll(() => log.includes("[loupe] The database answers again: started"), { timeout: 30_000 }).toBe(true);
+    await expect.poll(() => workerLog.includes("[worker] listening for new cases"), { timeout: 30_000 }).toBe(true);
     const up = await fetch(`http://127.0.0.1:${PORT}/api/v1/health`);
     expect(up.status).toBe(200);
     expect(await up.json()).toMatchObject({ status: "ok", database: "postgres" });
@@ -77,7 +85,7 @@ test("starts while PostgreSQL is down, answers 503 meanwhile, and finishes start
       .poll(async () => ((await (await fetch(`http://127.0.0.1:${PORT}/api/v1/cases/${id}`, { headers })).json()) as { state: string }).state, { timeout: 60_000 })
       .toMatch(/^(quarantined|cleared)$/);
   } finally {
-    for (const pid of [npm.pid!, ...descendants(npm.pid!)]) if (alive(pid)) process.kill(pid, "SIGKILL");
+    for (const root of [npm.pid!, worker.pid!]) for (const pid of [root, ...descendants(root)]) if (alive(pid)) process.kill(pid, "SIGKILL");
     await new Promise((resolve) => relay.close(resolve));
     await scratch.drop();
   }

@@ -1,20 +1,37 @@
 // `npm run worker`: a scan worker in its own process (scale-out). Several of these may run against
 // one PostgreSQL; row leases keep them from scanning the same case twice.
-import { getDbHandle } from "../../db";
+import { getDbHandle, type DbHandle } from "../../db";
 import { DatabaseInUseError } from "../../db/pglite-lock";
 import { bootstrap } from "../bootstrap";
+import { describeError } from "../log";
+import { START_RETRY_MS } from "./in-process";
 import { startWebhookDispatcher } from "../webhooks/dispatcher";
 import { resumeInterruptedScans } from "./orphaned-leases";
 import { startWorker, workerOptionsFromEnv } from "./worker";
 
-const handle = await getDbHandle().catch((err: unknown) => {
-  // PGlite's database held by the web server (db/pglite-lock.ts), or PostgreSQL unreachable: say so, no stack.
-  if (err instanceof DatabaseInUseError) {
-    console.error(`[worker] ${err.message}`);
-    process.exit(1);
+/**
+ * The database, waited for: a PostgreSQL that does not answer yet (started beside this worker, failing
+ * over) is logged once and tried again every START_RETRY_MS, as the web server does. Another process
+ * holding the PGlite database (db/pglite-lock.ts) stops this one with the reason.
+ */
+async function openWhenReachable(): Promise<DbHandle> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const handle = await getDbHandle();
+      if (attempt > 1) console.log(`[worker] The database answers again (after ${attempt} attempts).`);
+      return handle;
+    } catch (err) {
+      if (err instanceof DatabaseInUseError) {
+        console.error(`[worker] ${err.message}`);
+        process.exit(1);
+      }
+      if (attempt === 1) console.error(`[worker] Could not open the database (${describeError(err)}); trying again every ${START_RETRY_MS / 1000} s.`);
+      await new Promise((r) => setTimeout(r, START_RETRY_MS));
+    }
   }
-  throw err;
-});
+}
+
+const handle = await openWhenReachable();
 if (handle.kind === "pglite") {
   console.warn(
     "[worker] DATABASE_URL is unset: using the embedded PGlite database, which this process now holds until it stops " +
