@@ -1,9 +1,9 @@
 // One process at a time on a PGlite directory. PGlite is PostgreSQL compiled into the process that
 // opens it, with that process's own buffers and write-ahead log; it takes no lock on its directory (it
 // writes a postmaster.pid, reads none, and removes it on close). Two processes on one directory each
-// write pages and log the other never sees: the second's rows were missing in the first (a key made
-// by `loupe keys create` while the server ran was unknown to the server), and the files end up
-// corrupt. So every opener (the web server, `npm run worker`, the operator CLI, a bench) first takes
+// cache and write the same pages and log without the other knowing, which PostgreSQL's storage does
+// not survive; a second `npm start`, or `loupe keys create` while the server ran, opened it without a
+// word (the command, on exit, removed the server's postmaster.pid). So every opener (the web server, `npm run worker`, the operator CLI, a bench) first takes
 // this lock, and a second gets DatabaseInUseError naming the holder instead of a database.
 //
 // The lock is a listening socket with a name derived from the directory's real path: binding a name
