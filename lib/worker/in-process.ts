@@ -16,15 +16,15 @@ import { describeError } from "../log";
 import { startWebhookDispatcher } from "../webhooks/dispatcher";
 import { resumeInterruptedScans } from "./orphaned-leases";
 import { setDecodedHandoff } from "./decoded-handoff";
-import { startWorker, workerOptionsFromEnv, type Worker } from "./worker";
+import { startWorker, workerOptionsFromEnv } from "./worker";
 
 export const START_RETRY_MS = 5_000;
 
 const g = globalThis as unknown as { __loupeStart?: Promise<void> };
 
-async function start(handle: DbHandle): Promise<Worker | null> {
+async function start(handle: DbHandle): Promise<void> {
   await bootstrap(handle.db);
-  if (!env.LOUPE_INPROCESS_WORKER) return null;
+  if (!env.LOUPE_INPROCESS_WORKER) return;
   await resumeInterruptedScans(handle);
   const worker = startWorker({ db: handle.db, listen: handle.listen, ...workerOptionsFromEnv() });
   // Uploads to this process are scanned here too: they hand their decode over (./decoded-handoff.ts).
@@ -36,15 +36,13 @@ async function start(handle: DbHandle): Promise<Worker | null> {
   };
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);
-  return worker;
 }
 
 /**
  * Resolves after the first attempt: started, or failed and trying again in the background. Exits the
  * process when another process holds the PGlite database.
  */
-export function startInProcessWorker(opts: { retryMs?: number } = {}): Promise<void> {
-  const retryMs = opts.retryMs ?? START_RETRY_MS;
+export function startInProcessWorker(): Promise<void> {
   g.__loupeStart ??= new Promise<void>((settled) => {
     void (async () => {
       for (let attempt = 1; ; attempt++) {
@@ -62,12 +60,12 @@ export function startInProcessWorker(opts: { retryMs?: number } = {}): Promise<v
           }
           if (attempt === 1) {
             console.error(
-              `[loupe] Could not open the database (${describeError(err)}); trying again every ${retryMs / 1000} s. ` +
+              `[loupe] Could not open the database (${describeError(err)}); trying again every ${START_RETRY_MS / 1000} s. ` +
                 "Until then, requests that need it answer 503 service_unavailable.",
             );
           }
           settled();
-          await new Promise((r) => setTimeout(r, retryMs));
+          await new Promise((r) => setTimeout(r, START_RETRY_MS));
         }
       }
     })();
