@@ -46,6 +46,8 @@ export interface OpenDbOptions {
   directUrl?: string;
   pgliteDir?: string;
   migrate?: boolean;
+  /** Where the migrations to apply are (default db/migrations); a restore applies a backup's level first (lib/backup/). */
+  migrationsFolder?: string;
   /** PGlite: run data statements as named prepared statements (db/pglite-prepared.ts). Default true; bench:pipeline compares. */
   preparedStatements?: boolean;
   /**
@@ -84,7 +86,7 @@ export async function openDb(opts: OpenDbOptions = {}): Promise<DbHandle> {
       const lockClient = postgres(directUrl, { max: 1, onnotice: () => {} });
       try {
         await lockClient`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
-        await migrate(drizzle({ client: lockClient }), { migrationsFolder: MIGRATIONS_FOLDER });
+        await migrate(drizzle({ client: lockClient }), { migrationsFolder: opts.migrationsFolder ?? MIGRATIONS_FOLDER });
       } finally {
         await lockClient.end({ timeout: 5 });
       }
@@ -124,7 +126,7 @@ export async function openDb(opts: OpenDbOptions = {}): Promise<DbHandle> {
     if (opts.migrate !== false) {
       const { migrate } = await import("drizzle-orm/pglite/migrator");
       // A failed migration closes the database again (and so releases its lock).
-      await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER }).catch(async (err: unknown) => {
+      await migrate(db, { migrationsFolder: opts.migrationsFolder ?? MIGRATIONS_FOLDER }).catch(async (err: unknown) => {
         await handle.close().catch(() => {});
         throw err;
       });

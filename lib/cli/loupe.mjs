@@ -11,6 +11,8 @@ const COMMANDS = {
   bench: { script: "../detection/cli/bench.ts", help: "bench [--runs 30] [--no-heatmaps] [--sharp-threads 1]" },
   keys: { script: "./keys.ts", help: "keys create|list|revoke|rotate|limits … (API keys; `npx loupe keys` for details)" },
   users: { script: "./users.ts", help: "users create --email <email> --role <role> [--password <password>]" },
+  backup: { script: "./backup.ts", help: "backup [--out <file.tar.gz | file.tar | ->] [--no-blobs]", passCommand: true },
+  restore: { script: "./backup.ts", help: "restore <file | -> [--replace] [--no-blobs]", passCommand: true },
 };
 
 const [command, ...args] = process.argv.slice(2);
@@ -25,7 +27,7 @@ if (!entry) {
 // lib/detection/thread/pool.ts).
 const child = spawn(
   process.execPath,
-  ["--initial-heap-size=64", "--import", import.meta.resolve("tsx/esm"), fileURLToPath(new URL(entry.script, import.meta.url)), ...args],
+  ["--initial-heap-size=64", "--import", import.meta.resolve("tsx/esm"), fileURLToPath(new URL(entry.script, import.meta.url)), ...(entry.passCommand ? [command] : []), ...args],
   { stdio: "inherit" },
 );
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));

@@ -25,6 +25,11 @@ export interface BlobStore {
   exists(key: string): Promise<boolean>;
   /** Remove `key`; no error when it does not exist. */
   delete(key: string): Promise<void>;
+  /**
+   * Every stored key that starts with `prefix` (all keys when empty), in no particular order; a blob
+   * written or removed while listing may or may not be seen. Backups (lib/backup/) walk the store with it.
+   */
+  list(prefix?: string): AsyncIterable<string>;
 }
 
 const KEY_RE = /^[a-z0-9][a-z0-9/_.-]{0,200}$/;

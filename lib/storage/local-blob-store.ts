@@ -1,5 +1,5 @@
 import { createWriteStream } from "node:fs";
-import { mkdir, open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, open, opendir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import type { Readable } from "node:stream";
@@ -7,6 +7,8 @@ import { pipeline } from "node:stream/promises";
 import { assertBlobKey, type BlobStore, type BlobStream } from "./blob-store";
 
 // ENOTDIR: a key whose parent path is a file holds nothing either.
+// A write in progress (put's temp file) is no blob yet.
+const TEMP_FILE = /\.[0-9a-f]{12}\.tmp$/;
 const isMissing = (err: unknown) => ["ENOENT", "ENOTDIR"].includes((err as NodeJS.ErrnoException).code ?? "");
 
 /** Files under a root directory, fanned out by the first characters of the key. */
@@ -80,5 +82,26 @@ export class LocalBlobStore implements BlobStore {
 
   async delete(key: string): Promise<void> {
     await rm(this.file(key), { force: true });
+  }
+
+  async *list(prefix = ""): AsyncIterable<string> {
+    yield* this.walk("", prefix);
+  }
+
+  /** Keys under the directory `rel` (relative to the root) that start with `prefix`; depth first. */
+  private async *walk(rel: string, prefix: string): AsyncIterable<string> {
+    let dir;
+    try {
+      dir = await opendir(path.join(this.root, rel));
+    } catch (err) {
+      if (isMissing(err)) return;
+      throw err;
+    }
+    for await (const entry of dir) {
+      const key = rel ? `${rel}/${entry.name}` : entry.name;
+      // Only directories on the way to the prefix, or below it, can hold a match.
+      if (entry.isDirectory() && (key.startsWith(prefix) || prefix.startsWith(`${key}/`))) yield* this.walk(key, prefix);
+      else if (entry.isFile() && key.startsWith(prefix) && !TEMP_FILE.test(entry.name)) yield key;
+    }
   }
 }

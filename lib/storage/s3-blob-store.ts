@@ -2,7 +2,7 @@
 // different machines read and write the same objects. Keys are the same as the local store's
 // (lib/storage/index.ts), below an optional prefix.
 import type { Readable } from "node:stream";
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, paginateListObjectsV2, PutObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { assertBlobKey, type BlobStore, type BlobStream } from "./blob-store";
 
@@ -100,5 +100,12 @@ export class S3BlobStore implements BlobStore {
   async delete(key: string): Promise<void> {
     // S3's DeleteObject succeeds for a key that does not exist.
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }));
+  }
+
+  async *list(prefix = ""): AsyncIterable<string> {
+    // ListObjectsV2 pages of up to 1000 keys; the store's own prefix is taken off again.
+    for await (const page of paginateListObjectsV2({ client: this.client }, { Bucket: this.bucket, Prefix: this.prefix + prefix })) {
+      for (const o of page.Contents ?? []) if (o.Key) yield o.Key.slice(this.prefix.length);
+    }
   }
 }

@@ -145,6 +145,32 @@ export function describeBlobStore(name: string, setup: () => Promise<BlobStoreFi
       for (const k of keys) expect(await store().exists(k)).toBe(false);
     });
 
+    it("lists the keys under a prefix: every one once, nothing outside it, no write in progress", async () => {
+      const base = key("listed");
+      const keys = [`${base}/a`, `${base}/b/c`, `${base}/b/d.png`, `${base}x/outside`];
+      for (const k of keys) await store().put(k, Buffer.from(k));
+      // A stream still being written is not a blob yet.
+      const pending = new Readable({ read() {} });
+      pending.push(Buffer.from("half"));
+      const writing = store().put(`${base}/pending`, pending);
+      const listed = async (prefix: string) => {
+        const out: string[] = [];
+        for await (const k of store().list(prefix)) out.push(k);
+        return out.sort();
+      };
+      expect(await listed(`${base}/`)).toEqual([`${base}/a`, `${base}/b/c`, `${base}/b/d.png`]);
+      expect(await listed(`${base}/b/`)).toEqual([`${base}/b/c`, `${base}/b/d.png`]);
+      expect(await listed(base)).toEqual([...keys.slice(0, 3), `${base}x/outside`].sort());
+      expect(await listed(`${base}/nothing/`)).toEqual([]);
+      // The whole store includes them (other tests' keys too).
+      const all = await listed("");
+      for (const k of keys) expect(all).toContain(k);
+      pending.push(null);
+      await writing;
+      expect(await listed(`${base}/pending`)).toEqual([`${base}/pending`]);
+      for (const k of [...keys, `${base}/pending`]) await store().delete(k);
+    });
+
     it("refuses keys that could escape the store's root or prefix", async () => {
       for (const bad of ["../x", "a/../../x", "/abs", "A/upper", "a//b", "a/", ""]) {
         await expect(store().put(bad, Buffer.from("x")), bad).rejects.toThrow(/invalid blob key/);

@@ -1,0 +1,139 @@
+// `loupe backup [--out <file>] [--no-blobs]` and `loupe restore <file> [--replace] [--no-blobs]`:
+// the whole installation (database and blobs) to one archive and back (lib/backup/). The archive's
+// path goes to stdout, progress and the summary to stderr; a refusal prints `error: …` and exits 1,
+// bad usage exits 2.
+import { createReadStream, createWriteStream, existsSync } from "node:fs";
+import { rename, rm } from "node:fs/promises";
+import path from "node:path";
+import { Readable, type Writable } from "node:stream";
+import { finished } from "node:stream/promises";
+import { parseArgs } from "node:util";
+import { createGunzip, createGzip } from "node:zlib";
+import { openDb } from "../../db";
+import { DatabaseInUseError } from "../../db/pglite-lock";
+import { BackupError } from "../backup/format";
+import { restoreBackup } from "../backup/restore-backup";
+import { formatBytes, writeBackup } from "../backup/write-backup";
+import { env, paths } from "../env";
+import { getBlobStore } from "../storage";
+
+const USAGE = `  loupe backup [--out <file.tar.gz | file.tar | ->] [--no-blobs]
+      (default file: loupe-backup-<time>.tar.gz; - writes to stdout)
+  loupe restore <file | -> [--replace] [--no-blobs]
+      (into the configured database and blob store; --replace restores over a database that holds data)`;
+
+class UsageError extends Error {}
+
+/** parseArgs, its complaints (an unknown option, a missing value) as usage errors. */
+function usage<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+const where = () => (env.DATABASE_URL ? "PostgreSQL" : `PGlite in ${paths.pglite}`);
+const progress = (line: string) => console.error(`  ${line}`);
+
+async function backup(args: string[]): Promise<void> {
+  const { values: o, positionals } = usage(() => parseArgs({ args, allowPositionals: true, options: { out: { type: "string" }, "no-blobs": { type: "boolean" } } }));
+  if (positionals.length) throw new UsageError(`backup: unexpected ${positionals.join(" ")}`);
+  const toStdout = o.out === "-";
+  const out = toStdout ? "-" : path.resolve(o.out ?? `loupe-backup-${new Date().toISOString().replaceAll(":", "-").replace(/\.\d+Z$/, "Z")}.tar.gz`);
+  if (!env.DATABASE_URL && !existsSync(path.join(paths.pglite, "PG_VERSION"))) {
+    throw new BackupError("not_a_backup", `There is no database to back up in ${paths.pglite} (set DATA_DIR or PGLITE_DIR, or DATABASE_URL for PostgreSQL).`);
+  }
+  const handle = await openDb({ url: env.DATABASE_URL, directUrl: env.DATABASE_DIRECT_URL, migrate: false });
+  // A file is written under a temporary name and renamed once complete: a failed backup leaves no
+  // archive that looks whole. It holds secrets (webhook signing secrets, password hashes): owner-only.
+  const partial = `${out}.partial`;
+  let file: Writable | undefined;
+  try {
+    console.error(`backing up ${where()} and ${o["no-blobs"] ? "no blobs" : `the ${env.BLOB_STORE} blob store`}`);
+    const sink: Writable = toStdout ? process.stdout : (file = createWriteStream(partial, { mode: 0o600 }));
+    const gzip = toStdout || /\.(gz|tgz)$/.test(out) ? createGzip() : null;
+    if (gzip) gzip.pipe(sink);
+    const summary = await writeBackup({
+      handle,
+      store: o["no-blobs"] ? null : getBlobStore(),
+      blobStoreKind: env.BLOB_STORE,
+      out: gzip ?? sink,
+      onProgress: progress,
+    });
+    if (gzip) {
+      gzip.end();
+      await finished(gzip);
+    }
+    if (file) {
+      if (!gzip) file.end(); // a gzip stream piped into it ends it
+      await finished(file);
+      await rename(partial, out);
+    }
+    const rows = Object.values(summary.tables).reduce((a, b) => a + b, 0);
+    console.error(
+      `backed up ${rows} rows in ${Object.keys(summary.tables).length} tables and ${summary.blobs.count} blobs (${formatBytes(summary.blobs.bytes)}) at migration ${summary.migrations.at(-1) ?? "none"}`,
+    );
+    if (summary.blobs.missing.length) console.error(`note: ${summary.blobs.missing.length} blobs were removed while they were being copied (cases deleted meanwhile)`);
+    if (!toStdout) console.log(out);
+  } catch (err) {
+    file?.destroy();
+    if (!toStdout) await rm(partial, { force: true });
+    throw err;
+  } finally {
+    await handle.close();
+  }
+}
+
+async function restore(args: string[]): Promise<void> {
+  const { values: o, positionals } = usage(() => parseArgs({ args, allowPositionals: true, options: { replace: { type: "boolean" }, "no-blobs": { type: "boolean" } } }));
+  if (positionals.length !== 1) throw new UsageError("restore: which backup file?");
+  const source = positionals[0]!;
+  if (source !== "-" && !existsSync(source)) throw new BackupError("not_a_backup", `${source}: no such file`);
+  const input = await gunzipIfNeeded(source === "-" ? process.stdin : createReadStream(source));
+  console.error(`restoring ${source === "-" ? "stdin" : source} into ${where()} and ${o["no-blobs"] ? "no blob store" : `the ${env.BLOB_STORE} blob store`}`);
+  const summary = await restoreBackup({
+    target: { url: env.DATABASE_URL, directUrl: env.DATABASE_DIRECT_URL, pgliteDir: paths.pglite },
+    store: o["no-blobs"] ? null : getBlobStore(),
+    input,
+    replace: o.replace === true,
+    onProgress: progress,
+  });
+  const rows = Object.values(summary.tables).reduce((a, b) => a + b, 0);
+  const b = summary.blobs;
+  console.error(
+    `restored ${rows} rows in ${Object.keys(summary.tables).length} tables and ${b.written + b.present} blobs (${b.present} already there${b.skipped ? `, ${b.skipped} skipped` : ""}), backed up ${summary.manifest.created_at} by Loupe ${summary.manifest.loupe_version}`,
+  );
+  if (summary.upgradedBy.length) console.error(`then migrated: ${summary.upgradedBy.join(", ")}`);
+  if (summary.replacedDir) console.error(`the database that was there is kept in ${summary.replacedDir}`);
+}
+
+/** The stream itself, or its gunzipped bytes when it starts with gzip's magic number. */
+async function gunzipIfNeeded(stream: Readable): Promise<Readable> {
+  const it = stream[Symbol.asyncIterator]();
+  const first = await it.next();
+  const head = first.done ? Buffer.alloc(0) : (first.value as Buffer);
+  const whole = Readable.from(
+    (async function* () {
+      if (head.length) yield head;
+      for (let r = await it.next(); !r.done; r = await it.next()) yield r.value as Buffer;
+    })(),
+  );
+  return head[0] === 0x1f && head[1] === 0x8b ? whole.pipe(createGunzip()) : whole;
+}
+
+const [command, ...rest] = process.argv.slice(2);
+
+try {
+  if (command === "backup") await backup(rest);
+  else if (command === "restore") await restore(rest);
+  else throw new UsageError(command ? `unknown command: ${command}` : "backup or restore?");
+} catch (err) {
+  if (err instanceof UsageError) {
+    console.error(`${err.message}\nusage:\n${USAGE}`);
+    process.exitCode = 2;
+  } else if (err instanceof BackupError || err instanceof DatabaseInUseError) {
+    console.error(`error: ${err.message}`);
+    process.exitCode = 1;
+  } else throw err;
+}
