@@ -25,7 +25,7 @@ export function NavMenu({ children }: { children: ReactNode }) {
       </button>
       <div
         id="nav-links"
-        className={`${open ? "flex" : "hidden"} w-full flex-col gap-3 border-t border-slate-200 pt-3 md:flex md:w-auto md:flex-1 md:flex-row md:flex-wrap md:items-center md:gap-x-5 md:gap-y-2 md:whitespace-nowrap md:border-0 md:pt-0`}
+        className={`${open ? "flex" : "hidden"} w-full flex-col gap-3 border-t border-slate-200 pt-3 md:flex md:w-auto md:flex-1 md:flex-row md:flex-wrap md:items-center md:gap-x-4 md:gap-y-2 md:whitespace-nowrap md:border-0 md:pt-0`}
       >
         {children}
       </div>

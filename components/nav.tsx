@@ -42,6 +42,7 @@ export async function Nav() {
                     </span>
                   )}
                 </Link>
+                <Link href="/admin/backup" className={link}>Backup</Link>
               </>
             )}
             <Link href="/settings/account" className={`md:ml-auto ${link}`} data-testid="whoami" title="Your account">

@@ -64,6 +64,8 @@ const schema = z.object({
    * processes: a cron calls the route). Unset: the route answers 404.
    */
   LOUPE_WORKER_SECRET: z.string().min(32).optional(),
+  /** Bearer secret (32+ characters) for GET /api/admin/backup from a script (an admin's session works without it). */
+  LOUPE_BACKUP_SECRET: z.string().min(32).optional(),
   /** Where blobs live: files under BLOB_DIR, or an S3-compatible bucket (README, "Blob storage"). */
   BLOB_STORE: z.enum(["local", "s3"]).default("local"),
   /** S3 API endpoint (MinIO, R2, …); unset → AWS S3 for S3_REGION. */

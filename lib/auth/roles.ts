@@ -18,6 +18,8 @@ export const PERMISSIONS = {
   administerApiKeys: ["admin"],
   /** The webhook delivery log, replays and re-enabling endpoints for every key. */
   manageWebhooks: ["admin"],
+  /** Download a backup of the whole installation (lib/backup/): every row, password hashes and webhook secrets included. */
+  backup: ["admin"],
   /** End one's own sessions (sign out). */
   ownSession: ["admin", "moderator", "editor"],
 } as const satisfies Record<string, readonly Role[]>;

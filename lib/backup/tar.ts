@@ -4,7 +4,6 @@
 // prefix and name fields), sizes below 8 GiB (11 octal digits).
 import { createHash } from "node:crypto";
 import type { Readable, Writable } from "node:stream";
-import { once } from "node:events";
 
 const BLOCK = 512;
 const ZEROS = Buffer.alloc(BLOCK * 2);
@@ -71,7 +70,8 @@ export class TarWriter {
   ) {}
 
   private async write(chunk: Buffer): Promise<void> {
-    if (!this.out.write(chunk)) await once(this.out, "drain");
+    if (this.out.destroyed) throw new TarFormatError("the archive's reader went away");
+    if (!this.out.write(chunk)) await drained(this.out);
   }
 
   async addBuffer(name: string, data: Buffer): Promise<TarEntry> {
@@ -113,6 +113,23 @@ export class TarWriter {
     this.entries.push(entry);
     return entry;
   }
+}
+
+/**
+ * Resolves when `out` asks for more; rejects when it is closed or fails first (a download whose client
+ * hung up), so a backup never waits forever with its database transaction open.
+ */
+function drained(out: Writable): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = (err?: Error) => {
+      out.off("drain", onDrain).off("close", onClose).off("error", done);
+      if (err) reject(err);
+      else resolve();
+    };
+    const onDrain = () => done();
+    const onClose = () => done(new TarFormatError("the archive's reader went away"));
+    out.on("drain", onDrain).on("close", onClose).on("error", done);
+  });
 }
 
 /** Exact-length reads from a stream of chunks. */

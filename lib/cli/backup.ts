@@ -134,6 +134,10 @@ try {
     process.exitCode = 2;
   } else if (err instanceof BackupError || err instanceof DatabaseInUseError) {
     console.error(`error: ${err.message}`);
+    // A running server holds its PGlite database, and can make the backup itself.
+    if (err instanceof DatabaseInUseError && command === "backup") {
+      console.error("While the server runs, download a backup from it instead: Backup in its admin menu (/admin/backup), or GET /api/admin/backup with LOUPE_BACKUP_SECRET (README, \"Backup and restore\").");
+    }
     process.exitCode = 1;
   } else throw err;
 }
