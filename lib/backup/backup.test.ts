@@ -17,7 +17,9 @@ import { submitImage } from "../cases/submit-image";
 import { makeJpeg } from "../detection/testing";
 import { createJob } from "../jobs/create-job";
 import { LocalBlobStore } from "../storage/local-blob-store";
-import { setBlobStore, type BlobStore } from "../storage";
+import { createBlobStore, setBlobStore, type BlobStore } from "../storage";
+import { parseEnv } from "../env";
+import { startTestS3Server } from "../testing/s3-server";
 import { createScratchDatabase, createTestDb, insertTestUser, serverUrl, TEST_DB_KINDS, type TestDb } from "../testing/test-db";
 import { insertTestApiKey, primeReport, reuseReport } from "../testing/webhook-fixtures";
 import { createWebhookEndpoint } from "../webhooks/create-webhook-endpoint";
@@ -181,6 +183,40 @@ describe.each(TEST_DB_KINDS)("backup of an installation on %s", (kind) => {
       }
     });
   });
+
+  it("restores the blobs into an S3 bucket (local files to a bucket)", { timeout: 60_000 }, async () => {
+    const s3 = await startTestS3Server();
+    try {
+      const bucket = createBlobStore(parseEnv(s3.env));
+      const summary = await restoreBackup({ target: { pgliteDir: dir("pglite") }, store: bucket, input: Readable.from([archive]) });
+      expect(summary.blobs.written).toBe(Object.keys(expectedBlobs).length);
+      expect(await blobContents(bucket)).toEqual(expectedBlobs);
+    } finally {
+      await s3.close();
+    }
+  });
+
+  if (serverUrl) {
+    it("on PostgreSQL, --replace is refused while another session uses the database", { timeout: 60_000 }, async () => {
+      const scratch = await createScratchDatabase(serverUrl!, "loupe_test");
+      const store = new LocalBlobStore(dir("blobs"));
+      try {
+        await restoreBackup({ target: { url: scratch.url }, store, input: Readable.from([archive]) });
+        const server = await openDb({ url: scratch.url }); // a Loupe still running on it, connected
+        try {
+          await server.db.execute(sql`select 1`);
+          await expect(restoreBackup({ target: { url: scratch.url }, store, input: Readable.from([archive]), replace: true })).rejects.toMatchObject({
+            code: "target_not_empty",
+            message: expect.stringMatching(/other session/),
+          });
+        } finally {
+          await server.close();
+        }
+      } finally {
+        await scratch.drop();
+      }
+    });
+  }
 
   it("a damaged or cut archive restores nothing: no database, no blobs", { timeout: 60_000 }, async () => {
     const flip = (needle: string, offset: number) => {
