@@ -4,7 +4,7 @@
 // installation goes on working. A damaged or cut archive restores nothing; a backup from an older schema
 // is migrated after its rows are in (data backfills included); one from a later Loupe is refused.
 import { createHash } from "node:crypto";
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { PassThrough, Readable } from "node:stream";
@@ -286,15 +286,27 @@ describe("backups across versions", () => {
       migrations: [...journal().map((e) => e.tag), "0099_from_the_future"],
       tables: [],
     };
-    const out = new PassThrough();
-    const chunks: Buffer[] = [];
-    out.on("data", (c: Buffer) => chunks.push(c));
-    const tar = new TarWriter(out);
-    await tar.addBuffer(MANIFEST_NAME, Buffer.from(JSON.stringify(manifest)));
-    await tar.finish();
-    out.end();
+    const archiveOf = async (m: Manifest) => {
+      const out = new PassThrough();
+      const chunks: Buffer[] = [];
+      out.on("data", (c: Buffer) => chunks.push(c));
+      const tar = new TarWriter(out);
+      await tar.addBuffer(MANIFEST_NAME, Buffer.from(JSON.stringify(m)));
+      await tar.finish();
+      out.end();
+      return Readable.from([Buffer.concat(chunks)]);
+    };
     const pgliteDir = dir("pglite");
-    await expect(restoreBackup({ target: { pgliteDir }, store: null, input: Readable.from([Buffer.concat(chunks)]) })).rejects.toMatchObject({ code: "database_newer", message: expect.stringMatching(/0099_from_the_future/) });
+    await expect(restoreBackup({ target: { pgliteDir }, store: null, input: await archiveOf(manifest) })).rejects.toMatchObject({ code: "database_newer", message: expect.stringMatching(/0099_from_the_future/) });
     await expect(restoreBackup({ target: { pgliteDir }, store: null, input: Readable.from([Buffer.from("just some text\n")]) })).rejects.toMatchObject({ code: "not_a_backup" });
+    // A file naming a table that is not Loupe's (here a system catalog) is refused before anything is written.
+    const stranger = { ...manifest, migrations: journal().map((e) => e.tag), tables: [{ name: "pg_authid", columns: ["rolname"] }] };
+    await expect(restoreBackup({ target: { pgliteDir }, store: null, input: await archiveOf(stranger) })).rejects.toMatchObject({ code: "not_a_backup", message: expect.stringMatching(/pg_authid/) });
+    // A directory with other files in it is not taken over.
+    const occupied = dir("occupied");
+    await mkdir(occupied);
+    await writeFile(path.join(occupied, "notes.txt"), "mine");
+    await expect(restoreBackup({ target: { pgliteDir: occupied }, store: null, input: await archiveOf({ ...manifest, migrations: journal().map((e) => e.tag) }) })).rejects.toMatchObject({ code: "target_not_empty" });
+    expect(await readdir(occupied)).toEqual(["notes.txt"]);
   });
 });

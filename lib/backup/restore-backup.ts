@@ -12,7 +12,7 @@
 //    `replace` the tables are emptied in the restoring transaction.
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, rename, rm, rmdir } from "node:fs/promises";
+import { mkdir, readdir, rename, rm, rmdir } from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import { sql } from "drizzle-orm";
@@ -101,6 +101,9 @@ export async function restoreBackup({ target, store, input, replace = false, onP
       await mkdir(dir, { recursive: true });
       unlockTarget = await lockPgliteDir(dir);
       pgliteHadDb = existsSync(path.join(dir, "PG_VERSION"));
+      if (!pgliteHadDb && (await readdir(dir)).length > 0) {
+        throw new BackupError("target_not_empty", `${dir} holds files but no database: restore into an empty or new directory.`);
+      }
       if (pgliteHadDb && !replace) {
         throw new BackupError("target_not_empty", `${dir} already holds a database. Restore into a new DATA_DIR (or PGLITE_DIR), or add --replace: the database there is then kept beside it, renamed.`);
       }
@@ -168,6 +171,10 @@ function readManifest(member: TarMember | null): Manifest {
   if (typeof m.format_version !== "number" || m.format_version > FORMAT_VERSION) {
     throw new BackupError("not_a_backup", `This backup has format version ${String(m.format_version)}; this Loupe reads up to ${FORMAT_VERSION}. Restore it with the version that made it.`);
   }
+  // Only Loupe's own tables and plain column names: nothing in the file may name another table.
+  const ours = new Set(loupeTables());
+  const stranger = m.tables.find((t) => !ours.has(t?.name) || !Array.isArray(t.columns) || !t.columns.every((c) => typeof c === "string" && /^[a-z_][a-z0-9_]*$/.test(c)));
+  if (stranger) throw new BackupError("not_a_backup", `This backup names a table Loupe does not have (${String(stranger?.name)}).`);
   return m as Manifest;
 }
 
