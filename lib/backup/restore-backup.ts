@@ -10,7 +10,6 @@
 // 3. PGlite: the restore builds a new directory beside PGLITE_DIR and swaps it in at the end; a database
 //    that was there (only with `replace`) is kept, renamed `<dir>.replaced-<time>`. PostgreSQL: with
 //    `replace` the tables are emptied in the restoring transaction.
-import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readdir, rename, rm, rmdir } from "node:fs/promises";
 import path from "node:path";
@@ -19,23 +18,8 @@ import { sql } from "drizzle-orm";
 import { openDb, type DbHandle, type Tx } from "../../db";
 import { lockPgliteDir } from "../../db/pglite-lock";
 import type { BlobStore } from "../storage";
-import {
-  appliedMigrations,
-  BackupError,
-  BLOB_PREFIX,
-  END_NAME,
-  FORMAT,
-  FORMAT_VERSION,
-  journal,
-  loupeTables,
-  MANIFEST_NAME,
-  migrationsUpTo,
-  quoteIdent,
-  rowsOf,
-  type EndRecord,
-  type Manifest,
-} from "./format";
-import { readTar, TarFormatError, type TarMember } from "./tar";
+import { appliedMigrations, BackupError, journal, loupeTables, migrationsUpTo, quoteIdent, rowsOf, type Manifest } from "./format";
+import { openArchive, walkArchive, type OpenArchive } from "./read-backup";
 
 export interface RestoreTarget {
   /** PostgreSQL URL; unset → PGlite in `pgliteDir`. */
@@ -64,23 +48,9 @@ export interface RestoreSummary {
   replacedDir?: string;
 }
 
-const CONTENT_ADDRESSED = /^images\/[0-9a-f]{2}\/[0-9a-f]{2}\/([0-9a-f]{64})$/;
-
 export async function restoreBackup({ target, store, input, replace = false, onProgress = () => {} }: RestoreBackupOptions): Promise<RestoreSummary> {
-  const members = readTar(input)[Symbol.asyncIterator]();
-  const hashes: EndRecord["members"] = [];
-  const next = async (): Promise<TarMember | null> => {
-    const r = await members.next().catch((err: unknown) => {
-      // A tar or gzip format error (zlib's codes start with Z_): the file is damaged or cut short.
-      const damaged = err instanceof TarFormatError || String((err as { code?: unknown }).code ?? "").startsWith("Z_");
-      throw damaged ? new BackupError("archive_damaged", `The backup is damaged: ${(err as Error).message}`) : err;
-    });
-    if (r.done) return null;
-    if (r.value.name !== END_NAME) hashes.push({ name: r.value.name, size: r.value.data.length, sha256: createHash("sha256").update(r.value.data).digest("hex") });
-    return r.value;
-  };
-
-  const manifest = readManifest(await next().catch(() => null));
+  const archive = await openArchive(input);
+  const { manifest } = archive;
   const known = journal();
   const unknown = manifest.migrations.find((m, i) => m !== known[i]?.tag);
   if (unknown !== undefined) throw new BackupError("database_newer", `This backup was made by a later version of Loupe (its database has ${unknown}); restore it with that version.`);
@@ -118,7 +88,7 @@ export async function restoreBackup({ target, store, input, replace = false, onP
       summary = await handle.db.transaction(async (tx) => {
         if (replace && target.url) await tx.execute(sql.raw(`truncate ${manifest.tables.map((t) => quoteIdent(t.name)).join(", ")} cascade`));
         const restoreKeys = await dropForeignKeys(tx, new Set(manifest.tables.map((t) => t.name)));
-        const loaded = await loadMembers(tx, manifest, next, store, written, hashes, onProgress);
+        const loaded = await loadMembers(tx, archive, store, written, onProgress);
         for (const statement of restoreKeys) await tx.execute(sql.raw(statement));
         await advanceSequences(tx, manifest);
         return loaded;
@@ -154,28 +124,6 @@ export async function restoreBackup({ target, store, input, replace = false, onP
     if (createdDir) await rmdir(createdDir).catch(() => {});
     await partial.cleanup();
   }
-}
-
-function readManifest(member: TarMember | null): Manifest {
-  let m: Partial<Manifest> | undefined;
-  if (member?.name === MANIFEST_NAME) {
-    try {
-      m = JSON.parse(member.data.toString("utf8")) as Partial<Manifest>;
-    } catch {
-      m = undefined;
-    }
-  }
-  if (m?.format !== FORMAT || !Array.isArray(m.migrations) || !Array.isArray(m.tables)) {
-    throw new BackupError("not_a_backup", `This is not a Loupe backup (a tar file made by \`loupe backup\`, starting with ${MANIFEST_NAME}).`);
-  }
-  if (typeof m.format_version !== "number" || m.format_version > FORMAT_VERSION) {
-    throw new BackupError("not_a_backup", `This backup has format version ${String(m.format_version)}; this Loupe reads up to ${FORMAT_VERSION}. Restore it with the version that made it.`);
-  }
-  // Only Loupe's own tables and plain column names: nothing in the file may name another table.
-  const ours = new Set(loupeTables());
-  const stranger = m.tables.find((t) => !ours.has(t?.name) || !Array.isArray(t.columns) || !t.columns.every((c) => typeof c === "string" && /^[a-z_][a-z0-9_]*$/.test(c)));
-  if (stranger) throw new BackupError("not_a_backup", `This backup names a table Loupe does not have (${String(stranger?.name)}).`);
-  return m as Manifest;
 }
 
 /** PostgreSQL: the database must be behind or at the backup's level, and empty unless `replace` (then nobody else may be using it). */
@@ -222,90 +170,42 @@ async function dropForeignKeys(tx: Tx, tables: Set<string>): Promise<string[]> {
   return keys.map((k) => `alter table ${k.tbl} add constraint ${quoteIdent(k.name)} ${k.def}`);
 }
 
+/** The archive's rows into their tables and its blobs into `store` (null: skipped), within `tx`. */
 async function loadMembers(
   tx: Tx,
-  manifest: Manifest,
-  next: () => Promise<TarMember | null>,
+  archive: OpenArchive,
   store: BlobStore | null,
   written: string[],
-  hashes: EndRecord["members"],
   onProgress: (line: string) => void,
 ): Promise<{ tables: Record<string, number>; blobs: RestoreSummary["blobs"] }> {
-  const columns = new Map(manifest.tables.map((t) => [t.name, t.columns]));
-  const tables: Record<string, number> = Object.fromEntries(manifest.tables.map((t) => [t.name, 0]));
+  const columns = new Map(archive.manifest.tables.map((t) => [t.name, t.columns]));
   const blobs = { written: 0, present: 0, skipped: 0 };
-  let current = "";
-  for (;;) {
-    const member = await next();
-    if (!member) throw new BackupError("archive_damaged", `The backup is damaged: it ends without ${END_NAME} (cut short?).`);
-    if (member.name === END_NAME) {
-      if (current) onProgress(`${current}: ${rowCount(tables[current]!)}`);
-      verifyEnd(member, hashes, tables);
-      return { tables, blobs };
-    }
-    const row = /^db\/([a-z_][a-z0-9_]*)\/\d+\.jsonl$/.exec(member.name);
-    if (row) {
-      const table = row[1]!;
-      const cols = columns.get(table);
-      if (!cols) throw new BackupError("archive_damaged", `The backup is damaged: rows for ${table}, a table its manifest does not list.`);
-      if (table !== current) {
-        if (current) onProgress(`${current}: ${rowCount(tables[current]!)}`);
-        current = table;
-      }
-      const lines = member.data.toString("utf8").split("\n").filter(Boolean);
-      const list = cols.map(quoteIdent).join(", ");
+  const { tables } = await walkArchive(archive, {
+    onProgress,
+    async rows(table, lines, member) {
+      const list = columns.get(table)!.map(quoteIdent).join(", ");
       await tx
         .execute(sql`${sql.raw(`insert into ${quoteIdent(table)} (${list}) select ${list} from json_populate_recordset(null::${quoteIdent(table)}, `)}${`[${lines.join(",")}]`}::json)`)
         .catch((err: unknown) => {
           // The database's own complaint (drizzle's wrapper repeats the statement and its 4 MB parameter).
           const reason = err instanceof Error && err.cause instanceof Error ? err.cause.message : String(err);
-          throw new BackupError("archive_damaged", `The backup is damaged: the rows in ${member.name} do not load (${reason.slice(0, 300)}).`);
+          throw new BackupError("archive_damaged", `The backup is damaged: the rows in ${member} do not load (${reason.slice(0, 300)}).`);
         });
-      tables[table]! += lines.length;
-    } else if (member.name.startsWith(BLOB_PREFIX)) {
-      if (current) onProgress(`${current}: ${rowCount(tables[current]!)}`);
-      current = "";
-      const key = member.name.slice(BLOB_PREFIX.length);
+    },
+    async blob(key, data) {
       if (!store) {
         blobs.skipped++;
-        continue;
-      }
-      const sha = CONTENT_ADDRESSED.exec(key)?.[1];
-      if (sha && createHash("sha256").update(member.data).digest("hex") !== sha) {
-        throw new BackupError("archive_damaged", `The backup is damaged: the bytes of ${key} do not match their address.`);
+        return;
       }
       if (await store.exists(key)) blobs.present++;
       else {
-        await store.put(key, member.data);
+        await store.put(key, data);
         written.push(key);
         blobs.written++;
       }
-      const done = blobs.written + blobs.present;
-      if (done % 1000 === 0) onProgress(`blobs: ${done}`);
-    } else {
-      throw new BackupError("archive_damaged", `The backup is damaged: an unexpected member ${member.name}.`);
-    }
-  }
-}
-
-const rowCount = (n: number) => `${n} row${n === 1 ? "" : "s"}`;
-
-/** The end record must list exactly the members read, byte for byte, and the rows loaded. */
-function verifyEnd(member: TarMember, read: EndRecord["members"], tables: Record<string, number>): void {
-  let end: EndRecord;
-  try {
-    end = JSON.parse(member.data.toString("utf8")) as EndRecord;
-  } catch {
-    throw new BackupError("archive_damaged", `The backup is damaged: ${END_NAME} is not JSON.`);
-  }
-  const expected = end.members ?? [];
-  const bad = read.find((m, i) => m.name !== expected[i]?.name || m.size !== expected[i]?.size || m.sha256 !== expected[i]?.sha256);
-  if (bad || expected.length !== read.length) {
-    throw new BackupError("archive_damaged", `The backup is damaged: ${bad ? `${bad.name} differs from what was written` : "members are missing"}.`);
-  }
-  for (const [t, n] of Object.entries(end.tables ?? {})) {
-    if ((tables[t] ?? 0) !== n) throw new BackupError("archive_damaged", `The backup is damaged: ${t} has ${tables[t] ?? 0} rows where ${n} were written.`);
-  }
+    },
+  });
+  return { tables, blobs };
 }
 
 /** Every serial column's sequence past the largest restored value. */

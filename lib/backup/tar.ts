@@ -182,8 +182,10 @@ function field(h: Buffer, start: number, length: number): string {
 export async function* readTar(stream: Readable): AsyncGenerator<TarMember> {
   const reader = new ByteReader(stream);
   try {
-    for (;;) {
+    for (let first = true; ; first = false) {
       const h = await reader.read(BLOCK);
+      // What a tar file starts with: a whole header with ustar's magic (POSIX and GNU tar both write it).
+      if (first && (h.length < BLOCK || h.toString("latin1", 257, 262) !== "ustar")) throw new TarFormatError("not a tar file");
       if (h.length === 0) throw new TarFormatError("the archive ends without its end marker (cut short?)");
       if (h.length < BLOCK) throw new TarFormatError("the archive ends inside a header (cut short?)");
       if (h.every((b) => b === 0)) return;

@@ -43,6 +43,15 @@ describe("loupe backup|restore", () => {
     expect(statSync(archive).mode & 0o777).toBe(0o600);
     expect(readFileSync(archive).subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
 
+    const checked = loupe("b", ["restore", "--check", archive]);
+    expect(checked.code, checked.err).toBe(0);
+    expect(checked.err).toMatch(/nightly\.tar\.gz: intact\. \d+ rows in 19 tables and 0 blobs .* from pglite, at migration \d{4}_/);
+    const cut = path.join(tmp, "cut.tar.gz");
+    writeFileSync(cut, readFileSync(archive).subarray(0, Math.floor(statSync(archive).size / 2)));
+    const damaged = loupe("b", ["restore", "--check", cut]);
+    expect(damaged.code).toBe(1);
+    expect(damaged.err).toMatch(/^error: The backup is damaged: /m);
+
     const restored = loupe("b", ["restore", archive]);
     expect(restored.code, restored.err).toBe(0);
     expect(restored.err).toMatch(/restored \d+ rows in 19 tables/);

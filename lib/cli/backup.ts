@@ -11,7 +11,8 @@ import { parseArgs } from "node:util";
 import { createGunzip, createGzip } from "node:zlib";
 import { openDb } from "../../db";
 import { DatabaseInUseError } from "../../db/pglite-lock";
-import { BackupError } from "../backup/format";
+import { BackupError, journal } from "../backup/format";
+import { verifyBackup } from "../backup/read-backup";
 import { restoreBackup } from "../backup/restore-backup";
 import { formatBytes, writeBackup } from "../backup/write-backup";
 import { env, paths } from "../env";
@@ -20,7 +21,9 @@ import { getBlobStore } from "../storage";
 const USAGE = `  loupe backup [--out <file.tar.gz | file.tar | ->] [--no-blobs]
       (default file: loupe-backup-<time>.tar.gz; - writes to stdout)
   loupe restore <file | -> [--replace] [--no-blobs]
-      (into the configured database and blob store; --replace restores over a database that holds data)`;
+      (into the configured database and blob store; --replace restores over a database that holds data)
+  loupe restore --check <file | ->
+      (reads the whole file and checks it as a restore would, writing nothing)`;
 
 class UsageError extends Error {}
 
@@ -86,11 +89,23 @@ async function backup(args: string[]): Promise<void> {
 }
 
 async function restore(args: string[]): Promise<void> {
-  const { values: o, positionals } = usage(() => parseArgs({ args, allowPositionals: true, options: { replace: { type: "boolean" }, "no-blobs": { type: "boolean" } } }));
+  const { values: o, positionals } = usage(() =>
+    parseArgs({ args, allowPositionals: true, options: { replace: { type: "boolean" }, "no-blobs": { type: "boolean" }, check: { type: "boolean" } } }),
+  );
   if (positionals.length !== 1) throw new UsageError("restore: which backup file?");
   const source = positionals[0]!;
   if (source !== "-" && !existsSync(source)) throw new BackupError("not_a_backup", `${source}: no such file`);
   const input = await gunzipIfNeeded(source === "-" ? process.stdin : createReadStream(source));
+  if (o.check) {
+    const c = await verifyBackup(input, progress);
+    const rows = Object.values(c.tables).reduce((a, b) => a + b, 0);
+    const known = journal().length;
+    const level = c.manifest.migrations.length;
+    console.error(
+      `${source === "-" ? "stdin" : source}: intact. ${rows} rows in ${Object.keys(c.tables).length} tables and ${c.blobs.count} blobs (${formatBytes(c.blobs.bytes)}), backed up ${c.manifest.created_at} by Loupe ${c.manifest.loupe_version} from ${c.manifest.source.database}, at migration ${c.manifest.migrations.at(-1) ?? "none"}${level < known ? ` (this Loupe migrates it further on restore)` : ""}.`,
+    );
+    return;
+  }
   console.error(`restoring ${source === "-" ? "stdin" : source} into ${where()} and ${o["no-blobs"] ? "no blob store" : `the ${env.BLOB_STORE} blob store`}`);
   const summary = await restoreBackup({
     target: { url: env.DATABASE_URL, directUrl: env.DATABASE_DIRECT_URL, pgliteDir: paths.pglite },
