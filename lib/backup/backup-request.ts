@@ -2,23 +2,22 @@
 // gzipped tar download, for an admin's browser session or a script holding LOUPE_BACKUP_SECRET. It is
 // the way to back up a PGlite installation without stopping it (a second process cannot open PGlite).
 // The route file only wires this to the process's database, store and session, so tests run it directly.
-import { createHash, timingSafeEqual } from "node:crypto";
 import { Readable } from "node:stream";
 import { createGzip } from "node:zlib";
 import { z } from "zod";
 import type { DbHandle } from "../../db";
 import { errorResponse, parseOrThrow } from "../api/route";
 import { writeAudit } from "../audit";
+import { bearerSecretMatches } from "../auth/bearer-secret";
 import { roleCan } from "../auth/roles";
 import type { Actor } from "../context";
 import { AppError, normaliseError } from "../errors";
 import { describeError } from "../log";
 import type { BlobStore } from "../storage";
+import { fileStamp } from "./format";
 import { writeBackup } from "./write-backup";
 
 const query = z.object({ blobs: z.enum(["0", "1"]).default("1") });
-
-const digest = (s: string) => createHash("sha256").update(s).digest();
 
 export interface BackupRequestDeps {
   /** LOUPE_BACKUP_SECRET; unset, only an admin's session may download. */
@@ -37,8 +36,7 @@ const running = globalThis as unknown as { __loupeBackupRunning?: boolean };
 async function authorize(req: Request, deps: BackupRequestDeps): Promise<Actor> {
   const header = req.headers.get("authorization");
   if (header !== null) {
-    const m = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!deps.secret || !m || !timingSafeEqual(digest(m[1]!), digest(deps.secret))) {
+    if (!bearerSecretMatches(header, deps.secret)) {
       throw new AppError("unauthenticated", "Send LOUPE_BACKUP_SECRET as `Authorization: Bearer …`, or sign in as an admin.");
     }
     return { type: "system" };
@@ -79,11 +77,10 @@ export async function backupResponse(req: Request, deps: BackupRequestDeps): Pro
         running.__loupeBackupRunning = false;
       });
     claimed = false; // released by the backup itself from here on
-    const stamp = new Date().toISOString().replaceAll(":", "-").replace(/\.\d+Z$/, "Z");
     return new Response(Readable.toWeb(gzip) as ReadableStream<Uint8Array>, {
       headers: {
         "content-type": "application/gzip",
-        "content-disposition": `attachment; filename="loupe-backup-${stamp}.tar.gz"`,
+        "content-disposition": `attachment; filename="loupe-backup-${fileStamp()}.tar.gz"`,
         "cache-control": "no-store",
         "x-content-type-options": "nosniff",
       },

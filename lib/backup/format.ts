@@ -86,6 +86,16 @@ export async function migrationsUpTo(count: number): Promise<{ folder: string; c
   return { folder, cleanup: () => rm(folder, { recursive: true, force: true }) };
 }
 
+/** The first migration of `applied` that this Loupe does not know at that place (a later Loupe wrote it), or undefined. */
+export function firstUnknownMigration(applied: string[], known: JournalEntry[] = journal()): string | undefined {
+  return applied.find((m, i) => m !== known[i]?.tag);
+}
+
+/** A time for file names: `2026-12-07T08-14-10Z` (no colons, which some file systems refuse). */
+export function fileStamp(at = new Date()): string {
+  return at.toISOString().replaceAll(":", "-").replace(/\.\d+Z$/, "Z");
+}
+
 export const rowsOf = <T>(r: unknown): T[] => (Array.isArray(r) ? r : (r as { rows: T[] }).rows);
 
 /**

@@ -18,7 +18,7 @@ import { sql } from "drizzle-orm";
 import { openDb, type DbHandle, type Tx } from "../../db";
 import { lockPgliteDir } from "../../db/pglite-lock";
 import type { BlobStore } from "../storage";
-import { appliedMigrations, BackupError, journal, loupeTables, migrationsUpTo, quoteIdent, rowsOf, type Manifest } from "./format";
+import { appliedMigrations, BackupError, fileStamp, firstUnknownMigration, journal, loupeTables, migrationsUpTo, quoteIdent, rowsOf, type Manifest } from "./format";
 import { openArchive, walkArchive, type OpenArchive } from "./read-backup";
 
 export interface RestoreTarget {
@@ -52,7 +52,7 @@ export async function restoreBackup({ target, store, input, replace = false, onP
   const archive = await openArchive(input);
   const { manifest } = archive;
   const known = journal();
-  const unknown = manifest.migrations.find((m, i) => m !== known[i]?.tag);
+  const unknown = firstUnknownMigration(manifest.migrations, known);
   if (unknown !== undefined) throw new BackupError("database_newer", `This backup was made by a later version of Loupe (its database has ${unknown}); restore it with that version.`);
 
   const partial = await migrationsUpTo(manifest.migrations.length);
@@ -110,7 +110,7 @@ export async function restoreBackup({ target, store, input, replace = false, onP
     if (workDir) {
       const dir = path.resolve(target.pgliteDir!);
       if (pgliteHadDb) {
-        replacedDir = `${dir}.replaced-${new Date().toISOString().replaceAll(":", "-").replace(/\.\d+Z$/, "Z")}`;
+        replacedDir = `${dir}.replaced-${fileStamp()}`;
         await rename(dir, replacedDir);
       } else await rmdir(dir);
       await rename(workDir, dir);

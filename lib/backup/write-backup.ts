@@ -23,6 +23,7 @@ import {
   END_NAME,
   FORMAT,
   FORMAT_VERSION,
+  firstUnknownMigration,
   journal,
   loupeTables,
   loupeVersion,
@@ -104,7 +105,7 @@ async function spoolTables(handle: DbHandle, spool: string, blobs: { blobStoreKi
   return handle.db.transaction(
     async (tx) => {
       const migrations = await appliedMigrations(tx, known);
-      const unknown = migrations.find((m, i) => m !== known[i]?.tag);
+      const unknown = firstUnknownMigration(migrations, known);
       if (unknown !== undefined) {
         throw new BackupError("database_newer", `This database was written by a later version of Loupe (it has ${unknown}); back it up with that version.`);
       }

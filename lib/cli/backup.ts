@@ -11,7 +11,7 @@ import { parseArgs } from "node:util";
 import { createGunzip, createGzip } from "node:zlib";
 import { openDb } from "../../db";
 import { DatabaseInUseError } from "../../db/pglite-lock";
-import { BackupError, journal } from "../backup/format";
+import { BackupError, fileStamp, journal } from "../backup/format";
 import { verifyBackup } from "../backup/read-backup";
 import { restoreBackup } from "../backup/restore-backup";
 import { formatBytes, writeBackup } from "../backup/write-backup";
@@ -43,7 +43,7 @@ async function backup(args: string[]): Promise<void> {
   const { values: o, positionals } = usage(() => parseArgs({ args, allowPositionals: true, options: { out: { type: "string" }, "no-blobs": { type: "boolean" } } }));
   if (positionals.length) throw new UsageError(`backup: unexpected ${positionals.join(" ")}`);
   const toStdout = o.out === "-";
-  const out = toStdout ? "-" : path.resolve(o.out ?? `loupe-backup-${new Date().toISOString().replaceAll(":", "-").replace(/\.\d+Z$/, "Z")}.tar.gz`);
+  const out = toStdout ? "-" : path.resolve(o.out ?? `loupe-backup-${fileStamp()}.tar.gz`);
   if (!env.DATABASE_URL && !existsSync(path.join(paths.pglite, "PG_VERSION"))) {
     throw new BackupError("not_a_backup", `There is no database to back up in ${paths.pglite} (set DATA_DIR or PGLITE_DIR, or DATABASE_URL for PostgreSQL).`);
   }

@@ -1,9 +1,9 @@
 // POST /api/worker/run: authentication by LOUPE_WORKER_SECRET, the time budget, and the JSON answer.
 // The route file only wires this to the process's database and settings, so tests run it directly.
-import { createHash, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import type { Db } from "../../db";
 import { parseOrThrow, errorResponse } from "../api/route";
+import { bearerSecretMatches } from "../auth/bearer-secret";
 import { AppError, normaliseError } from "../errors";
 import { WORKER_RUN_DEFAULT_BUDGET_MS, WORKER_RUN_MAX_BUDGET_MS } from "../limits";
 import { runWorkerBudget, type WorkerBudgetOptions, type WorkerBudgetSummary } from "./run-worker-budget";
@@ -13,16 +13,13 @@ const query = z.object({
   budget_ms: z.coerce.number().int().min(0).default(WORKER_RUN_DEFAULT_BUDGET_MS).transform((v) => Math.min(v, WORKER_RUN_MAX_BUDGET_MS)),
 });
 
-const digest = (s: string) => createHash("sha256").update(s).digest();
-
 /**
  * 404 when no secret is configured (the route does not exist for this deployment), 401 unless the
  * request carries `Authorization: Bearer <LOUPE_WORKER_SECRET>`. Compared as hashes in constant time.
  */
 export function authorizeWorkerRequest(req: Request, secret: string | undefined): void {
   if (!secret) throw new AppError("not_found");
-  const m = /^Bearer\s+(\S+)$/i.exec(req.headers.get("authorization") ?? "");
-  if (!m || !timingSafeEqual(digest(m[1]!), digest(secret))) {
+  if (!bearerSecretMatches(req.headers.get("authorization"), secret)) {
     throw new AppError("unauthenticated", "Send the worker secret as `Authorization: Bearer …`.");
   }
 }
