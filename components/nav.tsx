@@ -4,6 +4,8 @@ import { SignOutButton } from "./sign-out-button";
 import { currentActor } from "@/lib/auth/session";
 import { getDb } from "@/db";
 import { listDisabledEndpoints } from "@/lib/webhooks/queries";
+import { lastFailedBackupRun } from "@/lib/backup/scheduled";
+import { env } from "@/lib/env";
 
 const link = "text-slate-700 hover:text-slate-950 hover:underline";
 
@@ -11,6 +13,8 @@ export async function Nav() {
   const actor = await currentActor();
   // The admin notice: endpoints the webhook dispatcher switched off after repeated failures.
   const disabledWebhooks = actor?.role === "admin" ? (await listDisabledEndpoints(await getDb())).length : 0;
+  // And the last scheduled backup, when it failed (or never finished).
+  const failedBackup = actor?.role === "admin" && env.LOUPE_BACKUP_DIR ? await lastFailedBackupRun(await getDb()) : null;
   return (
     <header className="border-b border-slate-200 bg-white print:hidden">
       <a href="#main" className="sr-only rounded bg-slate-900 px-3 py-2 text-white focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50">
@@ -42,7 +46,15 @@ export async function Nav() {
                     </span>
                   )}
                 </Link>
-                <Link href="/admin/backup" className={link}>Backup</Link>
+                <Link href="/admin/backup" className={link}>
+                  Backup
+                  {failedBackup && (
+                    // One character wide: the admin row has no room for a word at 1400 px.
+                    <span className="ml-1 rounded bg-amber-100 px-1 text-xs font-semibold text-amber-900" data-testid="backup-notice-badge" title={`The last backup ${failedBackup.status}: ${failedBackup.error ?? ""}`}>
+                      !<span className="sr-only"> (the last backup {failedBackup.status})</span>
+                    </span>
+                  )}
+                </Link>
               </>
             )}
             <Link href="/settings/account" className={`md:ml-auto ${link}`} data-testid="whoami" title="Your account">

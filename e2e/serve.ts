@@ -8,6 +8,8 @@ import { assertLocal, dropOrphanDatabases, ownedDatabaseName } from "../lib/test
 
 const env: NodeJS.ProcessEnv = { ...process.env };
 env.DATA_DIR = "data/e2e";
+// Scheduled backups on: the server makes one at start (e2e/ui/backup.spec.ts).
+env.LOUPE_BACKUP_DIR = "data/e2e/backups";
 rmSync(env.DATA_DIR, { recursive: true, force: true });
 
 let dropDatabase = async () => {};

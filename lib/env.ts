@@ -66,6 +66,17 @@ const schema = z.object({
   LOUPE_WORKER_SECRET: z.string().min(32).optional(),
   /** Bearer secret (32+ characters) for GET /api/admin/backup from a script (an admin's session works without it). */
   LOUPE_BACKUP_SECRET: z.string().min(32).optional(),
+  /**
+   * Scheduled backups (README, "Backup and restore"): the directory they are written to. Unset: none.
+   * The processes of one installation take turns through the database; one of them makes each backup.
+   */
+  LOUPE_BACKUP_DIR: z.string().min(1).optional(),
+  /** Hours between scheduled backups, counted from the start of the last good one. */
+  LOUPE_BACKUP_INTERVAL_HOURS: z.coerce.number().min(1).max(8760).default(24),
+  /** Scheduled backups kept in LOUPE_BACKUP_DIR: after each good one, the oldest beyond this are deleted. */
+  LOUPE_BACKUP_KEEP: z.coerce.number().int().min(1).max(1000).default(7),
+  /** Scheduled backups hold the stored images and heatmaps; false: the database only (a bucket backed up by its own versioning). */
+  LOUPE_BACKUP_BLOBS: bool.default(true),
   /** Where blobs live: files under BLOB_DIR, or an S3-compatible bucket (README, "Blob storage"). */
   BLOB_STORE: z.enum(["local", "s3"]).default("local"),
   /** S3 API endpoint (MinIO, R2, …); unset → AWS S3 for S3_REGION. */

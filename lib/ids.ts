@@ -18,6 +18,7 @@ export const ID_PREFIXES = {
   webhookDelivery: "whd",
   webhookEvent: "wev",
   webhookAttempt: "wha",
+  backup: "bkp",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -13,3 +13,4 @@ export * from "./jobs";
 export * from "./webhooks";
 export * from "./case-events";
 export * from "./detection-cache";
+export * from "./scheduled-backups";

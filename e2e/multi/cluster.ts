@@ -47,6 +47,8 @@ const common: NodeJS.ProcessEnv = {
   LOUPE_INPROCESS_WORKER: "false",
   LOUPE_WORKER_POLL_MS: "250",
   LOUPE_WORKER_CONCURRENCY: "1",
+  // Four processes look for a due backup at start; one of them makes it (e2e/ui/backup.spec.ts).
+  LOUPE_BACKUP_DIR: `${DIR}/backups`,
 };
 
 const children: ChildProcess[] = [];

@@ -17,7 +17,8 @@ import { makeJpeg } from "../detection/testing";
 import { LocalBlobStore } from "../storage/local-blob-store";
 import { setBlobStore } from "../storage";
 import { createTestDb, insertTestUser, type TestDb } from "../testing/test-db";
-import { backupResponse, type BackupRequestDeps } from "./backup-request";
+import { backupResponse, backupStatusResponse, STATUS_GRACE_MS, type BackupRequestDeps } from "./backup-request";
+import { runScheduledBackup, type BackupSchedule } from "./scheduled";
 import { rowsOf } from "./format";
 import { restoreBackup } from "./restore-backup";
 import { readTar } from "./tar";
@@ -127,5 +128,36 @@ describe("GET /api/admin/backup", () => {
     expect(next?.status).toBe(200);
     await bytesOf(next!);
     await store.delete("test/large");
+  });
+});
+
+describe("GET /api/admin/backup/status", () => {
+  const statusOf = async (res: Response) => ({ status: res.status, body: (await res.json()) as Record<string, any> });
+  const schedule = (): BackupSchedule => ({ dir: path.join(tmp, `scheduled-${randomBytes(3).toString("hex")}`), intervalMs: 24 * 3_600_000, keep: 7, blobs: false });
+  const statusDeps = (over: Partial<Parameters<typeof backupStatusResponse>[1]> = {}) => ({ secret: SECRET, user: async () => admin, handle: async () => t, schedule: schedule(), ...over });
+
+  it("is for admins and the secret only", async () => {
+    expect((await statusOf(await backupStatusResponse(get("", { authorization: "Bearer nope" }), statusDeps()))).status).toBe(401);
+    expect((await statusOf(await backupStatusResponse(get(), statusDeps({ user: async () => editor })))).body.error.code).toBe("forbidden");
+    expect((await backupStatusResponse(get("", { authorization: `Bearer ${SECRET}` }), statusDeps({ user: async () => null }))).status).toBe(200);
+  });
+
+  it("says healthy while the last good backup is within the interval and grace, with the runs", async () => {
+    const s = schedule();
+    const off = await statusOf(await backupStatusResponse(get(), statusDeps({ schedule: null })));
+    expect(off.body).toMatchObject({ healthy: false, schedule: null });
+
+    const out = await runScheduledBackup({ handle: t, store: null, blobStoreKind: "local", schedule: s, log: () => {} }, { manual: true });
+    if (!("ran" in out)) throw new Error("not run");
+    const started = out.ran.startedAt.getTime();
+    const on = await statusOf(await backupStatusResponse(get(), statusDeps({ schedule: s })));
+    expect(on.body).toMatchObject({
+      healthy: true,
+      schedule: { dir: s.dir, interval_hours: 24, keep: 7, blobs: false },
+      last_success: { id: out.ran.id, status: "succeeded", file: out.ran.file, bytes: out.ran.bytes },
+    });
+    expect(on.body.runs[0]).toMatchObject({ id: out.ran.id, manual: true, error: null });
+    const late = await statusOf(await backupStatusResponse(get(), statusDeps({ schedule: s, now: () => started + s.intervalMs + STATUS_GRACE_MS + 1000 })));
+    expect(late.body.healthy).toBe(false);
   });
 });

@@ -15,6 +15,8 @@ import { AppError, normaliseError } from "../errors";
 import { describeError } from "../log";
 import type { BlobStore } from "../storage";
 import { fileStamp } from "./format";
+import { RETRY_AFTER_FAILURE_MS, recentBackupRuns, type BackupSchedule } from "./scheduled";
+import type { ScheduledBackup } from "../../db/schema";
 import { writeBackup } from "./write-backup";
 
 const query = z.object({ blobs: z.enum(["0", "1"]).default("1") });
@@ -33,7 +35,7 @@ export interface BackupRequestDeps {
 const running = globalThis as unknown as { __loupeBackupRunning?: boolean };
 
 /** `Authorization: Bearer <LOUPE_BACKUP_SECRET>`, or else an admin's session. */
-async function authorize(req: Request, deps: BackupRequestDeps): Promise<Actor> {
+async function authorize(req: Request, deps: Pick<BackupRequestDeps, "secret" | "user">): Promise<Actor> {
   const header = req.headers.get("authorization");
   if (header !== null) {
     if (!bearerSecretMatches(header, deps.secret)) {
@@ -87,6 +89,50 @@ export async function backupResponse(req: Request, deps: BackupRequestDeps): Pro
     });
   } catch (err) {
     if (claimed) running.__loupeBackupRunning = false;
+    return errorResponse(normaliseError(err), {}, req);
+  }
+}
+
+/** How late the last good scheduled backup may be before the status says unhealthy: one retry's delay, and then some. */
+export const STATUS_GRACE_MS = RETRY_AFTER_FAILURE_MS + 15 * 60_000;
+
+const runDto = (r: ScheduledBackup) => ({
+  id: r.id,
+  status: r.status,
+  manual: r.manual,
+  started_at: r.startedAt.toISOString(),
+  finished_at: r.finishedAt?.toISOString() ?? null,
+  host: r.host,
+  file: r.file,
+  bytes: r.bytes,
+  rows: r.rows,
+  blobs: r.blobs,
+  error: r.error,
+});
+
+/**
+ * GET /api/admin/backup/status: the schedule and its last 10 runs as JSON, for a monitor (the same
+ * secret or an admin's session as the download). `healthy` is false when the schedule is off, or the
+ * last good backup started longer ago than the interval and a retry's grace.
+ */
+export async function backupStatusResponse(req: Request, deps: Pick<BackupRequestDeps, "secret" | "user" | "handle"> & { schedule: BackupSchedule | null; now?: () => number }): Promise<Response> {
+  try {
+    await authorize(req, deps);
+    const runs = await recentBackupRuns((await deps.handle()).db, 10);
+    const lastGood = runs.find((r) => r.status === "succeeded") ?? null;
+    const now = deps.now?.() ?? Date.now();
+    const schedule = deps.schedule;
+    const healthy = schedule !== null && lastGood !== null && now - lastGood.startedAt.getTime() <= schedule.intervalMs + STATUS_GRACE_MS;
+    return Response.json(
+      {
+        healthy,
+        schedule: schedule && { dir: schedule.dir, interval_hours: schedule.intervalMs / 3_600_000, keep: schedule.keep, blobs: schedule.blobs },
+        last_success: lastGood && runDto(lastGood),
+        runs: runs.map(runDto),
+      },
+      { headers: { "cache-control": "no-store", "x-content-type-options": "nosniff" } },
+    );
+  } catch (err) {
     return errorResponse(normaliseError(err), {}, req);
   }
 }

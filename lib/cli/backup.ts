@@ -2,10 +2,9 @@
 // the whole installation (database and blobs) to one archive and back (lib/backup/). The archive's
 // path goes to stdout, progress and the summary to stderr; a refusal prints `error: …` and exits 1,
 // bad usage exits 2.
-import { createReadStream, createWriteStream, existsSync } from "node:fs";
-import { rename, rm } from "node:fs/promises";
+import { createReadStream, existsSync } from "node:fs";
 import path from "node:path";
-import { Readable, type Writable } from "node:stream";
+import { Readable } from "node:stream";
 import { finished } from "node:stream/promises";
 import { parseArgs } from "node:util";
 import { createGunzip, createGzip } from "node:zlib";
@@ -14,7 +13,8 @@ import { DatabaseInUseError } from "../../db/pglite-lock";
 import { BackupError, fileStamp, journal } from "../backup/format";
 import { verifyBackup } from "../backup/read-backup";
 import { restoreBackup } from "../backup/restore-backup";
-import { formatBytes, writeBackup } from "../backup/write-backup";
+import { writeBackupFile } from "../backup/backup-file";
+import { formatBytes, writeBackup, type BackupSummary } from "../backup/write-backup";
 import { env, paths } from "../env";
 import { getBlobStore } from "../storage";
 
@@ -48,30 +48,19 @@ async function backup(args: string[]): Promise<void> {
     throw new BackupError("not_a_backup", `There is no database to back up in ${paths.pglite} (set DATA_DIR or PGLITE_DIR, or DATABASE_URL for PostgreSQL).`);
   }
   const handle = await openDb({ url: env.DATABASE_URL, directUrl: env.DATABASE_DIRECT_URL, migrate: false });
-  // A file is written under a temporary name and renamed once complete: a failed backup leaves no
-  // archive that looks whole. It holds secrets (webhook signing secrets, password hashes): owner-only.
-  const partial = `${out}.partial`;
-  let file: Writable | undefined;
   try {
     console.error(`backing up ${where()} and ${o["no-blobs"] ? "no blobs" : `the ${env.BLOB_STORE} blob store`}`);
-    const sink: Writable = toStdout ? process.stdout : (file = createWriteStream(partial, { mode: 0o600 }));
-    const gzip = toStdout || /\.(gz|tgz)$/.test(out) ? createGzip() : null;
-    if (gzip) gzip.pipe(sink);
-    const summary = await writeBackup({
-      handle,
-      store: o["no-blobs"] ? null : getBlobStore(),
-      blobStoreKind: env.BLOB_STORE,
-      out: gzip ?? sink,
-      onProgress: progress,
-    });
-    if (gzip) {
+    const store = o["no-blobs"] ? null : getBlobStore();
+    let summary: BackupSummary;
+    if (toStdout) {
+      const gzip = createGzip();
+      gzip.pipe(process.stdout);
+      summary = await writeBackup({ handle, store, blobStoreKind: env.BLOB_STORE, out: gzip, onProgress: progress });
       gzip.end();
       await finished(gzip);
-    }
-    if (file) {
-      if (!gzip) file.end(); // a gzip stream piped into it ends it
-      await finished(file);
-      await rename(partial, out);
+    } else {
+      // Under `<out>.partial`, owner-only, renamed once complete (lib/backup/backup-file.ts).
+      summary = await writeBackupFile({ handle, store, blobStoreKind: env.BLOB_STORE, file: out, onProgress: progress });
     }
     const rows = Object.values(summary.tables).reduce((a, b) => a + b, 0);
     console.error(
@@ -79,10 +68,6 @@ async function backup(args: string[]): Promise<void> {
     );
     if (summary.blobs.missing.length) console.error(`note: ${summary.blobs.missing.length} blobs were removed while they were being copied (cases deleted meanwhile)`);
     if (!toStdout) console.log(out);
-  } catch (err) {
-    file?.destroy();
-    if (!toStdout) await rm(partial, { force: true });
-    throw err;
   } finally {
     await handle.close();
   }

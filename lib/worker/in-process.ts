@@ -10,6 +10,7 @@
 // PGlite database is no such wait: the server says so and stops.
 import { getDbHandle, type DbHandle } from "../../db";
 import { DatabaseInUseError } from "../../db/pglite-lock";
+import { startScheduledBackups } from "../backup/start-scheduler";
 import { bootstrap } from "../bootstrap";
 import { env } from "../env";
 import { describeError } from "../log";
@@ -24,6 +25,7 @@ const g = globalThis as unknown as { __loupeStart?: Promise<void> };
 
 async function start(handle: DbHandle): Promise<void> {
   await bootstrap(handle.db);
+  startScheduledBackups(handle);
   if (!env.LOUPE_INPROCESS_WORKER) return;
   await resumeInterruptedScans(handle);
   const worker = startWorker({ db: handle.db, listen: handle.listen, ...workerOptionsFromEnv() });

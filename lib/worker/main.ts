@@ -2,6 +2,7 @@
 // one PostgreSQL; row leases keep them from scanning the same case twice.
 import { getDbHandle, type DbHandle } from "../../db";
 import { DatabaseInUseError } from "../../db/pglite-lock";
+import { startScheduledBackups } from "../backup/start-scheduler";
 import { bootstrap } from "../bootstrap";
 import { describeError } from "../log";
 import { START_RETRY_MS } from "./in-process";
@@ -39,6 +40,7 @@ if (handle.kind === "pglite") {
   );
 }
 await bootstrap(handle.db);
+startScheduledBackups(handle);
 await resumeInterruptedScans(handle);
 // Woken by NOTIFY the moment a case is committed, by whichever process committed it.
 const worker = startWorker({ db: handle.db, listen: handle.listen, ...workerOptionsFromEnv() });

@@ -3,7 +3,11 @@ import { headers } from "next/headers";
 import { getDbHandle } from "@/db";
 import { listAuditEvents } from "@/lib/audit-log/queries";
 import { requirePageActor } from "@/lib/auth/session";
+import { RETRY_AFTER_FAILURE_MS, backupScheduleFromEnv, recentBackupRuns, type BackupSchedule } from "@/lib/backup/scheduled";
+import { formatBytes } from "@/lib/backup/write-backup";
 import { env } from "@/lib/env";
+import type { ScheduledBackup } from "@/db/schema";
+import { BackupNowButton, RefreshWhileRunning } from "./_components/backup-now";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Backup" };
@@ -20,10 +24,101 @@ function Code({ children }: { children: string }) {
   );
 }
 
+const utc = (d: Date) => `${d.toISOString().replace("T", " ").slice(0, 16)} UTC`;
+
+const STATUS_STYLE: Record<string, string> = {
+  running: "bg-sky-100 text-sky-900",
+  succeeded: "bg-emerald-100 text-emerald-900",
+  failed: "bg-red-100 text-red-900",
+  interrupted: "bg-amber-100 text-amber-900",
+};
+
+/** When the schedule makes its next backup, from the runs so far (newest first). */
+function nextRun(schedule: BackupSchedule, runs: ScheduledBackup[], now = Date.now()): string {
+  if (runs[0]?.status === "running") return "after the one being made";
+  // As the claim counts it (lib/backup/scheduled.ts): from the last good run, "Back up now" included.
+  const good = runs.find((r) => r.status === "succeeded");
+  const bad = runs[0] && runs[0].status !== "succeeded" ? runs[0] : null;
+  const due = Math.max(good ? good.startedAt.getTime() + schedule.intervalMs : 0, bad ? bad.startedAt.getTime() + Math.min(RETRY_AFTER_FAILURE_MS, schedule.intervalMs) : 0);
+  return due <= now ? "within a minute" : `about ${utc(new Date(due))}`;
+}
+
+function Took({ run }: { run: ScheduledBackup }) {
+  if (!run.finishedAt) return <>…</>;
+  const s = (run.finishedAt.getTime() - run.startedAt.getTime()) / 1000;
+  return <>{s < 60 ? `${s.toFixed(1)} s` : `${Math.round(s / 60)} min`}</>;
+}
+
+async function ScheduleSection() {
+  const schedule = backupScheduleFromEnv(env);
+  const runs = await recentBackupRuns((await getDbHandle()).db, 10);
+  const hours = env.LOUPE_BACKUP_INTERVAL_HOURS;
+  return (
+    <section className="space-y-3 rounded-lg border border-slate-200 bg-white p-4" aria-labelledby="schedule-heading">
+      <h2 id="schedule-heading" className="font-semibold">
+        Scheduled backups
+      </h2>
+      {schedule ? (
+        <>
+          <p className="text-slate-700" data-testid="backup-schedule">
+            Every {hours === 24 ? "day" : `${hours} hours`} into <code className="break-all">{schedule.dir}</code>, keeping the newest {schedule.keep}
+            {schedule.blobs ? ", images included" : ", database only (no images)"}. Next: {nextRun(schedule, runs)}.
+          </p>
+          <BackupNowButton />
+        </>
+      ) : (
+        <p className="text-slate-700">
+          Off. Set <code>LOUPE_BACKUP_DIR</code> in the server&apos;s environment and Loupe writes a backup there every day
+          (<code>LOUPE_BACKUP_INTERVAL_HOURS</code>), keeping the newest 7 (<code>LOUPE_BACKUP_KEEP</code>). With several Loupe processes, one of
+          them makes each backup.
+        </p>
+      )}
+      {runs.some((r) => r.status === "running") && <RefreshWhileRunning />}
+      {runs.length > 0 && (
+        // Scrolls sideways on a phone, by keyboard too.
+        <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Backup runs">
+          <table className="w-full text-left text-sm">
+            <thead>
+              <tr className="text-slate-700">
+                <th className="py-1 pr-3 font-medium">Started</th>
+                <th className="py-1 pr-3 font-medium">Status</th>
+                <th className="py-1 pr-3 font-medium">File</th>
+                <th className="py-1 pr-3 font-medium">Size</th>
+                <th className="py-1 font-medium">Took</th>
+              </tr>
+            </thead>
+            <tbody>
+              {runs.map((r) => (
+                <tr key={r.id} className="border-t border-slate-100 align-top" data-testid="backup-run">
+                  <td className="py-1 pr-3 tabular-nums whitespace-nowrap">
+                    {utc(r.startedAt)}
+                    {r.manual && <span className="ml-1 text-slate-600">(now)</span>}
+                  </td>
+                  <td className="py-1 pr-3">
+                    <span className={`rounded px-1.5 text-xs ${STATUS_STYLE[r.status] ?? ""}`}>{r.status}</span>
+                    {r.error && <div className="mt-1 max-w-md text-xs text-red-800">{r.error}</div>}
+                  </td>
+                  <td className="py-1 pr-3 whitespace-nowrap" title={`on ${r.host}`}>
+                    {r.file ? r.file.split("/").pop() : "—"}
+                  </td>
+                  <td className="py-1 pr-3 tabular-nums whitespace-nowrap">{r.bytes === null ? "—" : formatBytes(r.bytes)}</td>
+                  <td className="py-1 tabular-nums whitespace-nowrap">
+                    <Took run={r} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
 export default async function BackupPage() {
   await requirePageActor("backup");
   const handle = await getDbHandle();
-  const recent = await listAuditEvents(handle.db, { action: "backup." }, 5);
+  const recent = await listAuditEvents(handle.db, { action: "backup.downloaded" }, 5);
   // The address to show in the script: the public URL when configured, else the one this page was asked on.
   const origin = env.LOUPE_PUBLIC_URL ?? `http://${(await headers()).get("host") ?? "127.0.0.1:3000"}`;
   return (
@@ -34,6 +129,8 @@ export default async function BackupPage() {
         password hashes), API keys (hashed), webhook endpoints (with their signing secrets), and every stored image and heatmap. Keep it as
         safe as the server itself. It restores into a new Loupe on PGlite or PostgreSQL, with local files or an S3 bucket.
       </p>
+
+      <ScheduleSection />
 
       <section className="space-y-3 rounded-lg border border-slate-200 bg-white p-4" aria-labelledby="download-heading">
         <h2 id="download-heading" className="font-semibold">
@@ -56,7 +153,7 @@ export default async function BackupPage() {
 
       <section className="space-y-2 rounded-lg border border-slate-200 bg-white p-4" aria-labelledby="script-heading">
         <h2 id="script-heading" className="font-semibold">
-          Nightly, from a script
+          From a script
         </h2>
         {env.LOUPE_BACKUP_SECRET ? (
           <>
