@@ -155,11 +155,17 @@ async function executeRun(deps: RunBackupDeps, run: ScheduledBackup, actor: Acto
       .set({ status: "succeeded", finishedAt: sql`now()`, file, bytes: summary.bytes, rows, blobs: summary.blobs.count })
       .where(eq(scheduledBackups.id, run.id))
       .returning();
-    const pruned = await pruneBackups(schedule.dir, schedule.keep);
+    // The backup is good whatever happens to the old ones: a failed clean-up is logged and audited.
+    let pruneError: string | undefined;
+    const pruned = await pruneBackups(schedule.dir, schedule.keep).catch((err: unknown) => {
+      pruneError = describeError(err);
+      log(`[loupe] could not delete older backups in ${schedule.dir}: ${pruneError}`);
+      return [];
+    });
     await writeAudit(handle.db, actor, {
       action: "backup.written",
       targetType: "installation",
-      data: { run: run.id, file, bytes: summary.bytes, rows, blobs: summary.blobs.count, manual: run.manual, pruned: pruned.map((p) => path.basename(p)) },
+      data: { run: run.id, file, bytes: summary.bytes, rows, blobs: summary.blobs.count, manual: run.manual, pruned: pruned.map((p) => path.basename(p)), ...(pruneError ? { prune_error: pruneError } : {}) },
     });
     log(`[loupe] backup written: ${file} (${summary.bytes} bytes, ${rows} rows, ${summary.blobs.count} blobs, ${Date.now() - t0} ms)${pruned.length ? `; deleted ${pruned.length} older` : ""}`);
   } catch (err) {
