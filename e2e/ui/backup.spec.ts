@@ -55,12 +55,12 @@ test("the schedule's first backup is listed, and Back up now writes another", as
   await signIn(page, E2E_ADMIN.email, E2E_ADMIN.password);
   await page.goto("/admin/backup");
   await expect(page.getByTestId("backup-schedule")).toContainText(`Every day into ${dir}, keeping the newest 7, images included`);
-  const scheduled = page.getByTestId("backup-run").filter({ hasNotText: "(now)" });
+  const scheduled = page.getByTestId("backup-run").filter({ hasNotText: "(manual)" });
   // Made at start, by one process of however many run.
   await expect(scheduled).toHaveCount(1);
   await expect(scheduled.first()).toContainText("succeeded");
 
-  const manual = page.getByTestId("backup-run").filter({ hasText: "(now)" });
+  const manual = page.getByTestId("backup-run").filter({ hasText: "(manual)" });
   const before = await manual.count();
   await page.getByRole("button", { name: "Back up now" }).click();
   await expect(manual).toHaveCount(before + 1);

@@ -61,7 +61,7 @@ async function ScheduleSection() {
       {schedule ? (
         <>
           <p className="text-slate-700" data-testid="backup-schedule">
-            Every {hours === 24 ? "day" : `${hours} hours`} into <code className="break-all">{schedule.dir}</code>, keeping the newest {schedule.keep}
+            Every {hours === 24 ? "day" : hours === 1 ? "hour" : `${hours} hours`} into <code className="break-all">{schedule.dir}</code>, keeping the newest {schedule.keep}
             {schedule.blobs ? ", images included" : ", database only (no images)"}. Next: {nextRun(schedule, runs)}.
           </p>
           <BackupNowButton />
@@ -92,7 +92,7 @@ async function ScheduleSection() {
                 <tr key={r.id} className="border-t border-slate-100 align-top" data-testid="backup-run">
                   <td className="py-1 pr-3 tabular-nums whitespace-nowrap">
                     {utc(r.startedAt)}
-                    {r.manual && <span className="ml-1 text-slate-600">(now)</span>}
+                    {r.manual && <span className="ml-1 text-slate-600">(manual)</span>}
                   </td>
                   <td className="py-1 pr-3">
                     <span className={`rounded px-1.5 text-xs ${STATUS_STYLE[r.status] ?? ""}`}>{r.status}</span>
