@@ -73,6 +73,15 @@ const schema = z.object({
   LOUPE_BACKUP_DIR: z.string().min(1).optional(),
   /** Hours between scheduled backups, counted from the start of the last good one. */
   LOUPE_BACKUP_INTERVAL_HOURS: z.coerce.number().min(1).max(8760).default(24),
+  /**
+   * Scheduled backups once a day at this time, HH:MM in UTC (say 03:00, when few people work): on
+   * PGlite a backup holds the database while it reads the tables. Unset: every
+   * LOUPE_BACKUP_INTERVAL_HOURS from the last good one.
+   */
+  LOUPE_BACKUP_AT: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "HH:MM in UTC, e.g. 03:00")
+    .optional(),
   /** Scheduled backups kept in LOUPE_BACKUP_DIR: after each good one, the oldest beyond this are deleted. */
   LOUPE_BACKUP_KEEP: z.coerce.number().int().min(1).max(1000).default(7),
   /** Scheduled backups hold the stored images and heatmaps; false: the database only (a bucket backed up by its own versioning). */
@@ -110,6 +119,9 @@ const schema = z.object({
 
 /** What BLOB_STORE=s3 cannot start without: named at start-up instead of failing on the first upload. */
 const withBlobStoreRules = schema.superRefine((v, ctx) => {
+  if (v.LOUPE_BACKUP_AT && v.LOUPE_BACKUP_INTERVAL_HOURS !== 24) {
+    ctx.addIssue({ code: "custom", path: ["LOUPE_BACKUP_INTERVAL_HOURS"], message: "LOUPE_BACKUP_AT makes backups daily: leave LOUPE_BACKUP_INTERVAL_HOURS unset (or 24)" });
+  }
   if (v.BLOB_STORE !== "s3") return;
   for (const name of ["S3_BUCKET", "S3_REGION"] as const) {
     if (!v[name]) ctx.addIssue({ code: "custom", path: [name], message: "required when BLOB_STORE=s3" });

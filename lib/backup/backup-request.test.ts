@@ -133,7 +133,7 @@ describe("GET /api/admin/backup", () => {
 
 describe("GET /api/admin/backup/status", () => {
   const statusOf = async (res: Response) => ({ status: res.status, body: (await res.json()) as Record<string, any> });
-  const schedule = (): BackupSchedule => ({ dir: path.join(tmp, `scheduled-${randomBytes(3).toString("hex")}`), intervalMs: 24 * 3_600_000, keep: 7, blobs: false });
+  const schedule = (): BackupSchedule => ({ dir: path.join(tmp, `scheduled-${randomBytes(3).toString("hex")}`), intervalMs: 24 * 3_600_000, keep: 7, blobs: false, atMinute: null });
   const statusDeps = (over: Partial<Parameters<typeof backupStatusResponse>[1]> = {}) => ({ secret: SECRET, user: async () => admin, handle: async () => t, schedule: schedule(), ...over });
 
   it("is for admins and the secret only", async () => {
@@ -153,7 +153,7 @@ describe("GET /api/admin/backup/status", () => {
     const on = await statusOf(await backupStatusResponse(get(), statusDeps({ schedule: s })));
     expect(on.body).toMatchObject({
       healthy: true,
-      schedule: { dir: s.dir, interval_hours: 24, keep: 7, blobs: false },
+      schedule: { dir: s.dir, interval_hours: 24, at: null, keep: 7, blobs: false },
       last_success: { id: out.ran.id, status: "succeeded", file: out.ran.file, bytes: out.ran.bytes },
     });
     expect(on.body.runs[0]).toMatchObject({ id: out.ran.id, manual: true, error: null });

@@ -126,7 +126,13 @@ export async function backupStatusResponse(req: Request, deps: Pick<BackupReques
     return Response.json(
       {
         healthy,
-        schedule: schedule && { dir: schedule.dir, interval_hours: schedule.intervalMs / 3_600_000, keep: schedule.keep, blobs: schedule.blobs },
+        schedule: schedule && {
+          dir: schedule.dir,
+          interval_hours: schedule.intervalMs / 3_600_000,
+          at: schedule.atMinute === null ? null : `${String(Math.floor(schedule.atMinute / 60)).padStart(2, "0")}:${String(schedule.atMinute % 60).padStart(2, "0")}`,
+          keep: schedule.keep,
+          blobs: schedule.blobs,
+        },
         last_success: lastGood && runDto(lastGood),
         runs: runs.map(runDto),
       },

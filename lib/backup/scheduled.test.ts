@@ -11,7 +11,7 @@ import { createGunzip } from "node:zlib";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb } from "../../db";
-import { auditEvents, scheduledBackups } from "../../db/schema";
+import { auditEvents, scheduledBackups, type ScheduledBackup } from "../../db/schema";
 import { submitImage } from "../cases/submit-image";
 import { makeJpeg } from "../detection/testing";
 import { parseEnv } from "../env";
@@ -24,6 +24,8 @@ import {
   backupScheduleFromEnv,
   claimBackupRun,
   lastFailedBackupRun,
+  lastSlot,
+  nextDue,
   pruneBackups,
   recentBackupRuns,
   runScheduledBackup,
@@ -48,15 +50,47 @@ const quiet = () => {};
 describe("backupScheduleFromEnv", () => {
   it("is off without LOUPE_BACKUP_DIR, and reads the interval, retention and blobs", () => {
     expect(backupScheduleFromEnv(parseEnv({}))).toBeNull();
-    expect(backupScheduleFromEnv(parseEnv({ LOUPE_BACKUP_DIR: "backups" }))).toEqual({ dir: path.resolve("backups"), intervalMs: DAY, keep: 7, blobs: true });
+    expect(backupScheduleFromEnv(parseEnv({ LOUPE_BACKUP_DIR: "backups" }))).toEqual({ dir: path.resolve("backups"), intervalMs: DAY, keep: 7, blobs: true, atMinute: null });
+    expect(backupScheduleFromEnv(parseEnv({ LOUPE_BACKUP_DIR: "/b", LOUPE_BACKUP_AT: "03:30" }))?.atMinute).toBe(210);
+    expect(() => parseEnv({ LOUPE_BACKUP_AT: "3:30" })).toThrow(/LOUPE_BACKUP_AT/);
+    expect(() => parseEnv({ LOUPE_BACKUP_AT: "24:00" })).toThrow(/LOUPE_BACKUP_AT/);
+    expect(() => parseEnv({ LOUPE_BACKUP_AT: "03:00", LOUPE_BACKUP_INTERVAL_HOURS: "12" })).toThrow(/LOUPE_BACKUP_AT makes backups daily/);
     expect(backupScheduleFromEnv(parseEnv({ LOUPE_BACKUP_DIR: "/b", LOUPE_BACKUP_INTERVAL_HOURS: "6", LOUPE_BACKUP_KEEP: "30", LOUPE_BACKUP_BLOBS: "false" }))).toEqual({
       dir: "/b",
       intervalMs: 6 * 3_600_000,
       keep: 30,
       blobs: false,
+      atMinute: null,
     });
     expect(() => parseEnv({ LOUPE_BACKUP_KEEP: "0" })).toThrow(/LOUPE_BACKUP_KEEP/);
     expect(() => parseEnv({ LOUPE_BACKUP_INTERVAL_HOURS: "0.5" })).toThrow(/LOUPE_BACKUP_INTERVAL_HOURS/);
+  });
+});
+
+describe("lastSlot and nextDue", () => {
+  const at = (iso: string) => Date.parse(iso);
+  const run = (status: string, startedAt: string, manual = false) => ({ status, manual, startedAt: new Date(startedAt) }) as ScheduledBackup;
+  const daily: BackupSchedule = { dir: "/b", intervalMs: DAY, keep: 7, blobs: true, atMinute: 3 * 60 };
+  const every6h: BackupSchedule = { ...daily, intervalMs: 6 * 3_600_000, atMinute: null };
+
+  it("finds the latest daily slot at or before now", () => {
+    expect(lastSlot(at("2026-12-07T10:00:00Z"), 180)).toBe(at("2026-12-07T03:00:00Z"));
+    expect(lastSlot(at("2026-12-07T03:00:00Z"), 180)).toBe(at("2026-12-07T03:00:00Z"));
+    expect(lastSlot(at("2026-12-07T02:59:59Z"), 180)).toBe(at("2026-12-06T03:00:00Z"));
+    expect(lastSlot(at("2026-01-01T00:10:00Z"), 23 * 60 + 30)).toBe(at("2025-12-31T23:30:00Z"));
+  });
+
+  it("says when the next backup is made, as the claim decides it", () => {
+    const now = at("2026-12-07T10:00:00Z");
+    expect(nextDue(daily, [], now)).toBe(now);
+    expect(nextDue(daily, [run("succeeded", "2026-12-07T03:00:20Z")], now)).toBe(at("2026-12-08T03:00:00Z"));
+    // Last good before today's slot (the server was down at 03:00): due now.
+    expect(nextDue(daily, [run("succeeded", "2026-12-06T03:00:20Z")], now)).toBe(now);
+    // A failure waits an hour.
+    expect(nextDue(daily, [run("failed", "2026-12-07T09:30:00Z"), run("succeeded", "2026-12-06T03:00:20Z")], now)).toBe(at("2026-12-07T10:30:00Z"));
+    expect(nextDue(daily, [run("running", "2026-12-07T09:59:00Z")], now)).toBe("running");
+    expect(nextDue(every6h, [run("succeeded", "2026-12-07T08:00:00Z", true)], now)).toBe(at("2026-12-07T14:00:00Z"));
+    expect(nextDue(every6h, [run("interrupted", "2026-12-07T01:00:00Z"), run("succeeded", "2026-12-06T20:00:00Z")], now)).toBe(at("2026-12-07T02:00:00Z"));
   });
 });
 
@@ -87,7 +121,7 @@ describe("pruneBackups", () => {
 describe.each(TEST_DB_KINDS)("scheduled backups on %s", (kind) => {
   let db: TestDb;
   let store: LocalBlobStore;
-  const schedule = (over: Partial<BackupSchedule> = {}): BackupSchedule => ({ dir: fresh("backups"), intervalMs: DAY, keep: 7, blobs: true, ...over });
+  const schedule = (over: Partial<BackupSchedule> = {}): BackupSchedule => ({ dir: fresh("backups"), intervalMs: DAY, keep: 7, blobs: true, atMinute: null, ...over });
   const deps = (s: BackupSchedule) => ({ handle: db, store, blobStoreKind: "local", schedule: s, log: quiet });
 
   beforeAll(async () => {
@@ -126,6 +160,21 @@ describe.each(TEST_DB_KINDS)("scheduled backups on %s", (kind) => {
     await db.db.update(scheduledBackups).set({ startedAt: sql`now() - interval '1 day 1 minute'` }).where(eq(scheduledBackups.id, run.id));
     const again = await runScheduledBackup(deps(s));
     expect("ran" in again && again.ran.status).toBe("succeeded");
+  });
+
+  it("with a daily time, is due once that time has passed since the last good run, and not again until tomorrow's", async () => {
+    await db.db.delete(scheduledBackups);
+    // Today's slot half an hour ago (to the minute), whatever the time now.
+    const slot = new Date(Date.now() - 30 * 60_000);
+    const s = schedule({ atMinute: slot.getUTCHours() * 60 + slot.getUTCMinutes() });
+    const first = await runScheduledBackup(deps(s));
+    if (!("ran" in first)) throw new Error("not run");
+    // Made after the slot: this day's backup is done.
+    expect(await runScheduledBackup(deps(s))).toEqual({ refused: "not_due" });
+    // Had it been made before the slot (yesterday's), today's would be due.
+    await db.db.update(scheduledBackups).set({ startedAt: sql`now() - interval '40 minutes'` }).where(eq(scheduledBackups.id, first.ran.id));
+    const second = await runScheduledBackup(deps(s));
+    expect("ran" in second && second.ran.status).toBe("succeeded");
   });
 
   it("leaves the images out when the schedule says so", async () => {

@@ -31,11 +31,51 @@ export interface BackupSchedule {
   keep: number;
   /** Copy the blob store too. */
   blobs: boolean;
+  /** A daily backup at this minute of the day, UTC (LOUPE_BACKUP_AT); null: every `intervalMs` from the last good one. */
+  atMinute: number | null;
 }
 
-export function backupScheduleFromEnv(e: Pick<Env, "LOUPE_BACKUP_DIR" | "LOUPE_BACKUP_INTERVAL_HOURS" | "LOUPE_BACKUP_KEEP" | "LOUPE_BACKUP_BLOBS">): BackupSchedule | null {
+export function backupScheduleFromEnv(
+  e: Pick<Env, "LOUPE_BACKUP_DIR" | "LOUPE_BACKUP_INTERVAL_HOURS" | "LOUPE_BACKUP_KEEP" | "LOUPE_BACKUP_BLOBS" | "LOUPE_BACKUP_AT">,
+): BackupSchedule | null {
   if (!e.LOUPE_BACKUP_DIR) return null;
-  return { dir: path.resolve(e.LOUPE_BACKUP_DIR), intervalMs: e.LOUPE_BACKUP_INTERVAL_HOURS * 3_600_000, keep: e.LOUPE_BACKUP_KEEP, blobs: e.LOUPE_BACKUP_BLOBS };
+  const at = e.LOUPE_BACKUP_AT?.split(":").map(Number);
+  return {
+    dir: path.resolve(e.LOUPE_BACKUP_DIR),
+    intervalMs: e.LOUPE_BACKUP_INTERVAL_HOURS * 3_600_000,
+    keep: e.LOUPE_BACKUP_KEEP,
+    blobs: e.LOUPE_BACKUP_BLOBS,
+    atMinute: at ? at[0]! * 60 + at[1]! : null,
+  };
+}
+
+const DAY_MS = 86_400_000;
+
+/** The latest daily slot (`atMinute` past midnight UTC) at or before `now`. */
+export function lastSlot(now: number, atMinute: number): number {
+  const midnight = now - (now % DAY_MS);
+  const slot = midnight + atMinute * 60_000;
+  return slot <= now ? slot : slot - DAY_MS;
+}
+
+const retryDelay = (schedule: BackupSchedule) => Math.min(RETRY_AFTER_FAILURE_MS, schedule.intervalMs);
+
+/**
+ * When the schedule makes its next backup, from its runs (newest first), as the claim decides it:
+ * "running" while one is being made. A time at or before `now` means at the next look.
+ */
+export function nextDue(schedule: BackupSchedule, runs: ScheduledBackup[], now = Date.now()): number | "running" {
+  if (runs[0]?.status === "running") return "running";
+  // A good run counts whoever asked for it ("Back up now" included).
+  const good = runs.find((r) => r.status === "succeeded")?.startedAt.getTime();
+  let due: number;
+  if (schedule.atMinute === null) due = good === undefined ? now : good + schedule.intervalMs;
+  else {
+    const slot = lastSlot(now, schedule.atMinute);
+    due = good !== undefined && good >= slot ? slot + DAY_MS : now;
+  }
+  const bad = runs[0] && runs[0].status !== "succeeded" ? runs[0] : null;
+  return bad ? Math.max(due, bad.startedAt.getTime() + retryDelay(schedule)) : due;
 }
 
 const SCHEDULE_LOCK_KEY = 4_242_005;
@@ -68,11 +108,15 @@ export async function claimBackupRun(db: DbOrTx, schedule: BackupSchedule, opts:
     const [running] = await tx.select().from(scheduledBackups).where(eq(scheduledBackups.status, "running")).limit(1);
     if (running) return { refused: "running" as const, run: running };
     if (!opts.manual) {
-      const retryMs = Math.min(RETRY_AFTER_FAILURE_MS, schedule.intervalMs);
+      // This period's good run: within the interval, or since the last daily slot (LOUPE_BACKUP_AT).
+      const period =
+        schedule.atMinute === null
+          ? sql`now() - ${schedule.intervalMs} * interval '1 millisecond'`
+          : sql`${new Date(lastSlot(Date.now(), schedule.atMinute)).toISOString()}::timestamptz`;
       const recent = rowsOf<{ n: number }>(
         await tx.execute(sql`select count(*)::int as n from ${scheduledBackups}
-          where (status = 'succeeded' and started_at > now() - ${schedule.intervalMs} * interval '1 millisecond')
-             or (status in ('failed', 'interrupted') and started_at > now() - ${retryMs} * interval '1 millisecond')`),
+          where (status = 'succeeded' and started_at >= ${period})
+             or (status in ('failed', 'interrupted') and started_at > now() - ${retryDelay(schedule)} * interval '1 millisecond')`),
       );
       if (recent[0]!.n > 0) return { refused: "not_due" as const };
     }

@@ -9,7 +9,7 @@ export function startScheduledBackups(handle: DbHandle): BackupScheduler | null 
   const schedule = backupScheduleFromEnv(env);
   if (!schedule) return null;
   console.log(
-    `[loupe] scheduled backups: every ${env.LOUPE_BACKUP_INTERVAL_HOURS} h into ${schedule.dir}, keeping ${schedule.keep}${schedule.blobs ? "" : ", database only"}`,
+    `[loupe] scheduled backups: ${env.LOUPE_BACKUP_AT ? `daily at ${env.LOUPE_BACKUP_AT} UTC` : `every ${env.LOUPE_BACKUP_INTERVAL_HOURS} h`} into ${schedule.dir}, keeping ${schedule.keep}${schedule.blobs ? "" : ", database only"}`,
   );
   return startBackupScheduler({ handle, store: getBlobStore(), blobStoreKind: env.BLOB_STORE, schedule });
 }

@@ -3,7 +3,7 @@ import { headers } from "next/headers";
 import { getDbHandle } from "@/db";
 import { listAuditEvents } from "@/lib/audit-log/queries";
 import { requirePageActor } from "@/lib/auth/session";
-import { RETRY_AFTER_FAILURE_MS, backupScheduleFromEnv, recentBackupRuns, type BackupSchedule } from "@/lib/backup/scheduled";
+import { backupScheduleFromEnv, nextDue, recentBackupRuns, type BackupSchedule } from "@/lib/backup/scheduled";
 import { formatBytes } from "@/lib/backup/write-backup";
 import { env } from "@/lib/env";
 import type { ScheduledBackup } from "@/db/schema";
@@ -33,13 +33,9 @@ const STATUS_STYLE: Record<string, string> = {
   interrupted: "bg-amber-100 text-amber-900",
 };
 
-/** When the schedule makes its next backup, from the runs so far (newest first). */
 function nextRun(schedule: BackupSchedule, runs: ScheduledBackup[], now = Date.now()): string {
-  if (runs[0]?.status === "running") return "after the one being made";
-  // As the claim counts it (lib/backup/scheduled.ts): from the last good run, "Back up now" included.
-  const good = runs.find((r) => r.status === "succeeded");
-  const bad = runs[0] && runs[0].status !== "succeeded" ? runs[0] : null;
-  const due = Math.max(good ? good.startedAt.getTime() + schedule.intervalMs : 0, bad ? bad.startedAt.getTime() + Math.min(RETRY_AFTER_FAILURE_MS, schedule.intervalMs) : 0);
+  const due = nextDue(schedule, runs, now);
+  if (due === "running") return "after the one being made";
   return due <= now ? "within a minute" : `about ${utc(new Date(due))}`;
 }
 
@@ -61,7 +57,7 @@ async function ScheduleSection() {
       {schedule ? (
         <>
           <p className="text-slate-700" data-testid="backup-schedule">
-            Every {hours === 24 ? "day" : hours === 1 ? "hour" : `${hours} hours`} into <code className="break-all">{schedule.dir}</code>, keeping the newest {schedule.keep}
+            Every {schedule.atMinute !== null ? `day at ${env.LOUPE_BACKUP_AT} UTC` : hours === 24 ? "day" : hours === 1 ? "hour" : `${hours} hours`} into <code className="break-all">{schedule.dir}</code>, keeping the newest {schedule.keep}
             {schedule.blobs ? ", images included" : ", database only (no images)"}. Next: {nextRun(schedule, runs)}.
           </p>
           <BackupNowButton />
