@@ -89,6 +89,8 @@ describe("lastSlot and nextDue", () => {
     // A failure waits an hour.
     expect(nextDue(daily, [run("failed", "2026-12-07T09:30:00Z"), run("succeeded", "2026-12-06T03:00:20Z")], now)).toBe(at("2026-12-07T10:30:00Z"));
     expect(nextDue(daily, [run("running", "2026-12-07T09:59:00Z")], now)).toBe("running");
+    // A good run before today's slot does not end a failure's wait.
+    expect(nextDue(daily, [run("succeeded", "2026-12-07T02:50:00Z", true), run("failed", "2026-12-07T02:20:00Z")], at("2026-12-07T03:05:00Z"))).toBe(at("2026-12-07T03:20:00Z"));
     expect(nextDue(every6h, [run("succeeded", "2026-12-07T08:00:00Z", true)], now)).toBe(at("2026-12-07T14:00:00Z"));
     expect(nextDue(every6h, [run("interrupted", "2026-12-07T01:00:00Z"), run("succeeded", "2026-12-06T20:00:00Z")], now)).toBe(at("2026-12-07T02:00:00Z"));
   });

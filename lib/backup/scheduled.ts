@@ -74,7 +74,8 @@ export function nextDue(schedule: BackupSchedule, runs: ScheduledBackup[], now =
     const slot = lastSlot(now, schedule.atMinute);
     due = good !== undefined && good >= slot ? slot + DAY_MS : now;
   }
-  const bad = runs[0] && runs[0].status !== "succeeded" ? runs[0] : null;
+  // A failed or interrupted run holds the next try back for the retry delay, whatever came after it.
+  const bad = runs.find((r) => r.status === "failed" || r.status === "interrupted");
   return bad ? Math.max(due, bad.startedAt.getTime() + retryDelay(schedule)) : due;
 }
 
@@ -94,8 +95,8 @@ export type ClaimOutcome = { claimed: ScheduledBackup } | { refused: "running"; 
 
 /**
  * Claims the next run for this process: refused while another is under way, and (unless `manual`,
- * the Backup page's "Back up now") while the last good run is younger than the interval or the last
- * failed one younger than the retry delay. A run whose lease ran out (its process died, or the
+ * the Backup page's "Back up now") while a good run falls in this period (within the interval, or
+ * since the last daily slot) or a failed one within the retry delay. A run whose lease ran out (its process died, or the
  * database was restored from a backup taken while it ran) is marked interrupted first.
  */
 export async function claimBackupRun(db: DbOrTx, schedule: BackupSchedule, opts: { manual?: boolean; host?: string; pid?: number } = {}): Promise<ClaimOutcome> {
