@@ -1,5 +1,6 @@
-// lib/env.ts's start-up validation of the blob store settings: BLOB_STORE=s3 without what it needs stops
-// the process with every missing name, instead of failing on the first upload.
+// lib/env.ts's start-up validation of settings that go together: BLOB_STORE=s3 without what it needs,
+// or single sign-on half set up, stops the process with every bad name, instead of failing on the first
+// upload or sign-in.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
@@ -37,6 +38,46 @@ describe("blob store settings", () => {
     let error = "";
     try {
       parseEnv({ ...S3, ...change });
+    } catch (err) {
+      error = (err as Error).message;
+    }
+    expect(error).toMatch(/^Invalid environment:/);
+    for (const m of messages) expect(error).toContain(m);
+  });
+});
+
+const OIDC = { LOUPE_OIDC_ISSUER: "https://idp.example.org/realms/staff", LOUPE_OIDC_CLIENT_ID: "loupe", LOUPE_OIDC_CLIENT_SECRET: "s3cret" };
+
+describe("single sign-on settings", () => {
+  it("is off by default, password sign-in on", () => {
+    expect(parseEnv({})).toMatchObject({ LOUPE_PASSWORD_SIGN_IN: true, LOUPE_OIDC_NAME: "single sign-on", LOUPE_OIDC_SCOPES: "openid email profile" });
+    expect(parseEnv({}).LOUPE_OIDC_ISSUER).toBeUndefined();
+  });
+
+  it("reads the role map, domains and the new-user role", () => {
+    const e = parseEnv({ ...OIDC, LOUPE_OIDC_ROLES_CLAIM: "groups", LOUPE_OIDC_ROLES: "loupe-admins=admin, loupe-mods = moderator,", LOUPE_OIDC_EMAIL_DOMAINS: "Example.org, @example.com", LOUPE_PASSWORD_SIGN_IN: "false" });
+    expect(e.LOUPE_OIDC_ROLES).toEqual([["loupe-admins", "admin"], ["loupe-mods", "moderator"]]);
+    expect(e.LOUPE_OIDC_EMAIL_DOMAINS).toEqual(["example.org", "example.com"]);
+    expect(e.LOUPE_PASSWORD_SIGN_IN).toBe(false);
+    expect(parseEnv({ ...OIDC, LOUPE_OIDC_NEW_USER_ROLE: "editor" }).LOUPE_OIDC_NEW_USER_ROLE).toBe("editor");
+  });
+
+  it.each([
+    [{ LOUPE_OIDC_CLIENT_SECRET: undefined }, ["LOUPE_OIDC_CLIENT_SECRET: single sign-on needs"]],
+    [{ LOUPE_OIDC_ISSUER: undefined }, ["LOUPE_OIDC_ISSUER: single sign-on needs"]],
+    [{ LOUPE_OIDC_ISSUER: "idp.example.org" }, ["LOUPE_OIDC_ISSUER"]],
+    [{ LOUPE_OIDC_ROLES_CLAIM: "groups" }, ["LOUPE_OIDC_ROLES: LOUPE_OIDC_ROLES_CLAIM and LOUPE_OIDC_ROLES go together"]],
+    [{ LOUPE_OIDC_ROLES: "a=admin" }, ["LOUPE_OIDC_ROLES_CLAIM: LOUPE_OIDC_ROLES_CLAIM and LOUPE_OIDC_ROLES go together"]],
+    [{ LOUPE_OIDC_ROLES_CLAIM: "groups", LOUPE_OIDC_ROLES: "a=owner" }, ["LOUPE_OIDC_ROLES"]],
+    [{ LOUPE_OIDC_ROLES_CLAIM: "groups", LOUPE_OIDC_ROLES: "admin" }, ["LOUPE_OIDC_ROLES"]],
+    [{ LOUPE_OIDC_ROLES_CLAIM: "groups", LOUPE_OIDC_ROLES: "a=admin", LOUPE_OIDC_NEW_USER_ROLE: "editor" }, ["LOUPE_OIDC_NEW_USER_ROLE: with LOUPE_OIDC_ROLES"]],
+    [{ LOUPE_OIDC_NEW_USER_ROLE: "owner" }, ["LOUPE_OIDC_NEW_USER_ROLE"]],
+    [{ LOUPE_OIDC_EMAIL_DOMAINS: "not a domain" }, ["LOUPE_OIDC_EMAIL_DOMAINS"]],
+    [{ LOUPE_OIDC_ISSUER: undefined, LOUPE_OIDC_CLIENT_ID: undefined, LOUPE_OIDC_CLIENT_SECRET: undefined, LOUPE_PASSWORD_SIGN_IN: "false" }, ["LOUPE_PASSWORD_SIGN_IN: without password sign-in nobody could sign in"]],
+  ])("refuses %o, naming %o", (change, messages) => {
+    let error = "";
+    try {
+      parseEnv({ ...OIDC, ...change });
     } catch (err) {
       error = (err as Error).message;
     }

@@ -2,6 +2,7 @@
 // Plain Node (no Next imports): the worker, CLIs and tests use it too.
 import path from "node:path";
 import { z } from "zod";
+import { ROLES } from "../db/schema/enums";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"])
@@ -86,6 +87,43 @@ const schema = z.object({
   LOUPE_BACKUP_KEEP: z.coerce.number().int().min(1).max(1000).default(7),
   /** Scheduled backups hold the stored images and heatmaps; false: the database only (a bucket backed up by its own versioning). */
   LOUPE_BACKUP_BLOBS: bool.default(true),
+  /**
+   * Single sign-on through an OpenID Connect identity provider (README, "Single sign-on";
+   * lib/auth/sso.ts): its issuer URL, whose /.well-known/openid-configuration is read at sign-in.
+   * Unset: email and password only.
+   */
+  LOUPE_OIDC_ISSUER: z.string().url().regex(/^https?:\/\//, "an http:// or https:// URL").optional(),
+  LOUPE_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  LOUPE_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  /** The identity provider's name on the sign-in button: "Continue with <name>". */
+  LOUPE_OIDC_NAME: z.string().trim().min(1).max(40).default("single sign-on"),
+  /** Scopes asked for; add the one that puts the roles claim in the ID token when the provider needs it (Okta: groups). */
+  LOUPE_OIDC_SCOPES: z.string().trim().min(1).default("openid email profile"),
+  /**
+   * The role of someone who signs in through SSO for the first time and has no Loupe account. Unset:
+   * nobody is created; only accounts an admin made (matched by email) may sign in.
+   */
+  LOUPE_OIDC_NEW_USER_ROLE: z.enum(ROLES).optional(),
+  /** Only these email domains may sign in through SSO (comma-separated, e.g. example.org,example.com). */
+  LOUPE_OIDC_EMAIL_DOMAINS: z
+    .string()
+    .transform((v) => v.split(",").map((d) => d.trim().toLowerCase().replace(/^@/, "")).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[a-z0-9.-]+\.[a-z0-9-]+$/, "domains such as example.org, comma-separated")).min(1))
+    .optional(),
+  /** The ID-token claim that lists the user's groups or roles at the provider (e.g. groups, roles). */
+  LOUPE_OIDC_ROLES_CLAIM: z.string().trim().min(1).optional(),
+  /**
+   * Which claim values give which Loupe role, e.g. "loupe-admins=admin,loupe-moderators=moderator".
+   * With it the provider decides the role at every sign-in (the highest one matched); someone who
+   * matches none may not sign in.
+   */
+  LOUPE_OIDC_ROLES: z
+    .string()
+    .transform((v) => v.split(",").map((pair) => pair.trim()).filter(Boolean).map((pair) => pair.split("=").map((x) => x.trim())))
+    .pipe(z.array(z.tuple([z.string().min(1), z.enum(ROLES)], { message: `value=role pairs (roles: ${ROLES.join(", ")}), comma-separated` })).min(1))
+    .optional(),
+  /** false: no email-and-password sign-in (single sign-on only; needs LOUPE_OIDC_ISSUER). API keys are not affected. */
+  LOUPE_PASSWORD_SIGN_IN: bool.default(true),
   /** Where blobs live: files under BLOB_DIR, or an S3-compatible bucket (README, "Blob storage"). */
   BLOB_STORE: z.enum(["local", "s3"]).default("local"),
   /** S3 API endpoint (MinIO, R2, …); unset → AWS S3 for S3_REGION. */
@@ -117,10 +155,23 @@ const schema = z.object({
   LOUPE_WEBHOOK_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
 });
 
-/** What BLOB_STORE=s3 cannot start without: named at start-up instead of failing on the first upload. */
+/** Settings that only make sense together, named at start-up (what BLOB_STORE=s3 cannot start without, instead of failing on the first upload). */
 const withBlobStoreRules = schema.superRefine((v, ctx) => {
   if (v.LOUPE_BACKUP_AT && v.LOUPE_BACKUP_INTERVAL_HOURS !== 24) {
     ctx.addIssue({ code: "custom", path: ["LOUPE_BACKUP_INTERVAL_HOURS"], message: "LOUPE_BACKUP_AT makes backups daily: leave LOUPE_BACKUP_INTERVAL_HOURS unset (or 24)" });
+  }
+  const oidc = ["LOUPE_OIDC_ISSUER", "LOUPE_OIDC_CLIENT_ID", "LOUPE_OIDC_CLIENT_SECRET"] as const;
+  if (oidc.some((n) => v[n])) {
+    for (const name of oidc) if (!v[name]) ctx.addIssue({ code: "custom", path: [name], message: "single sign-on needs LOUPE_OIDC_ISSUER, LOUPE_OIDC_CLIENT_ID and LOUPE_OIDC_CLIENT_SECRET together" });
+  }
+  if (!v.LOUPE_OIDC_ROLES_CLAIM !== !v.LOUPE_OIDC_ROLES) {
+    ctx.addIssue({ code: "custom", path: [v.LOUPE_OIDC_ROLES ? "LOUPE_OIDC_ROLES_CLAIM" : "LOUPE_OIDC_ROLES"], message: "LOUPE_OIDC_ROLES_CLAIM and LOUPE_OIDC_ROLES go together: the claim to read and which of its values give which role" });
+  }
+  if (v.LOUPE_OIDC_ROLES && v.LOUPE_OIDC_NEW_USER_ROLE) {
+    ctx.addIssue({ code: "custom", path: ["LOUPE_OIDC_NEW_USER_ROLE"], message: "with LOUPE_OIDC_ROLES the provider's claim gives every role, new users' too: leave LOUPE_OIDC_NEW_USER_ROLE unset" });
+  }
+  if (!v.LOUPE_PASSWORD_SIGN_IN && !v.LOUPE_OIDC_ISSUER) {
+    ctx.addIssue({ code: "custom", path: ["LOUPE_PASSWORD_SIGN_IN"], message: "without password sign-in nobody could sign in: set up single sign-on (LOUPE_OIDC_ISSUER) first" });
   }
   if (v.BLOB_STORE !== "s3") return;
   for (const name of ["S3_BUCKET", "S3_REGION"] as const) {

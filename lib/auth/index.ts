@@ -1,16 +1,21 @@
-// next-auth v5 (Auth.js) with email + password. Sessions are JWTs carrying the user id, role and the
+// next-auth v5 (Auth.js) with email + password and, when configured, single sign-on through an OpenID
+// Connect provider (lib/auth/sso.ts decides who its ID token signs in). Sessions are JWTs carrying the user id, role and the
 // user's session version, and every action, page and route re-reads the user (lib/auth/session.ts):
 // a role change, a disabled account or a sign-out (which raises the version) ends the session on the
 // next request, not when the token expires.
 import NextAuth, { CredentialsSignin, type DefaultSession } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
+import type { Provider } from "next-auth/providers";
+import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
+import { users } from "../../db/schema";
 import { getDb } from "../../db";
 import { env } from "../env";
 import type { Role } from "./roles";
 import { authLogger } from "./logger";
 import { ACCOUNT_RULE, accountKey, ADDRESS_RULE, addressKey, checkThrottle, clearThrottle, recordFailure, type ThrottleRule } from "./throttle";
 import { authSecret } from "./secret";
+import { resolveSsoUser, ssoConfigFromEnv, type SsoClaims, type SsoRefusal } from "./sso";
 import { verifyCredentials } from "./verify-credentials";
 
 declare module "next-auth" {
@@ -21,6 +26,10 @@ declare module "next-auth" {
   interface User {
     role?: Role;
     sv?: number;
+    /** SSO: the Loupe account the ID token signs in (Auth.js replaces `id` with a random one). */
+    loupeId?: string;
+    /** SSO: why nobody signs in (lib/auth/sso.ts); the signIn callback sends the browser back with it. */
+    refused?: SsoRefusal;
   }
 }
 
@@ -54,10 +63,64 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
   // LOUPE_TRUST_PROXY is set (lib/cli/serve.mjs), so a client cannot claim https itself.
   useSecureCookies: env.LOUPE_PUBLIC_URL ? env.LOUPE_PUBLIC_URL.startsWith("https:") : env.LOUPE_TRUST_PROXY ? undefined : false,
   session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
-  pages: { signIn: "/sign-in" },
+  // Errors (the provider unreachable, the person cancelled at the provider) come back to the sign-in page
+  // as ?error=<Auth.js error type>, which it explains.
+  pages: { signIn: "/sign-in", error: "/sign-in" },
   logger: authLogger,
-  providers: [
-    Credentials({
+  providers: providers(),
+  callbacks: {
+    signIn({ user }) {
+      return user.refused ? `/sign-in?error=${user.refused}` : true;
+    },
+    jwt({ token, user }) {
+      if (user) {
+        token.sub = user.loupeId ?? user.id;
+        token.role = user.role;
+        token.sv = user.sv;
+      }
+      return token;
+    },
+    session({ session, token }) {
+      session.user.id = token.sub ?? "";
+      session.user.role = token.role as Role;
+      session.user.sv = typeof token.sv === "number" ? token.sv : -1;
+      return session;
+    },
+  },
+});
+
+/** Email and password (unless LOUPE_PASSWORD_SIGN_IN=false) and the OpenID Connect provider when configured. */
+function providers(): Provider[] {
+  const list: Provider[] = [];
+  if (env.LOUPE_PASSWORD_SIGN_IN) list.push(passwordProvider());
+  const sso = ssoConfigFromEnv(env);
+  if (sso) {
+    list.push({
+      id: "oidc",
+      name: env.LOUPE_OIDC_NAME,
+      type: "oidc",
+      issuer: sso.issuer,
+      clientId: env.LOUPE_OIDC_CLIENT_ID,
+      clientSecret: env.LOUPE_OIDC_CLIENT_SECRET,
+      authorization: { params: { scope: env.LOUPE_OIDC_SCOPES } },
+      checks: ["pkce", "state", "nonce"],
+      // The ID token's claims, validated by Auth.js (signature, issuer, audience, expiry, nonce).
+      async profile(claims) {
+        const outcome = await resolveSsoUser(await getDb(), sso, claims as SsoClaims);
+        if (!outcome.ok) {
+          console.warn(`[auth] single sign-on refused (${outcome.code}) for subject ${String(claims.sub)} at ${sso.issuer}`);
+          return { id: String(claims.sub), refused: outcome.code };
+        }
+        const user = outcome.user;
+        return { id: String(claims.sub), loupeId: user.id, email: user.email, name: user.name || user.email, role: user.role, sv: user.sessionVersion };
+      },
+    });
+  }
+  return list;
+}
+
+function passwordProvider(): Provider {
+  return Credentials({
       credentials: { email: {}, password: {} },
       async authorize(raw, request) {
         const parsed = credentials.safeParse(raw);
@@ -75,24 +138,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
           return null;
         }
         await clearThrottle(db, accountKey(parsed.data.email));
+        await db.update(users).set({ lastSignInAt: sql`now()` }).where(eq(users.id, user.id));
         return { id: user.id, email: user.email, name: user.name || user.email, role: user.role, sv: user.sessionVersion };
       },
-    }),
-  ],
-  callbacks: {
-    jwt({ token, user }) {
-      if (user) {
-        token.sub = user.id;
-        token.role = user.role;
-        token.sv = user.sv;
-      }
-      return token;
-    },
-    session({ session, token }) {
-      session.user.id = token.sub ?? "";
-      session.user.role = token.role as Role;
-      session.user.sv = typeof token.sv === "number" ? token.sv : -1;
-      return session;
-    },
-  },
-});
+    });
+}

@@ -28,7 +28,7 @@ describe("passwords", () => {
       expect(await verifyCredentials(db, "legacy@example.test", "wrong")).toBeNull();
       expect(await verifyCredentials(db, "legacy@example.test", "old-password")).toMatchObject({ id: u.id });
       const [row] = await db.select().from(users).where(eq(users.id, u.id));
-      expect(needsRehash(row!.passwordHash)).toBe(false);
+      expect(needsRehash(row!.passwordHash!)).toBe(false);
       expect(await verifyCredentials(db, "legacy@example.test", "old-password")).toMatchObject({ id: u.id });
       expect(await verifyCredentials(db, "nobody@example.test", "old-password")).toBeNull();
     });

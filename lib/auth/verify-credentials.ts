@@ -11,7 +11,8 @@ export async function verifyCredentials(db: DbOrTx, email: string, password: str
   const [user] = await db.select().from(users).where(eq(users.email, email.trim().toLowerCase()));
   dummyHash ??= hashPassword(generatePassword());
   const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyHash));
-  if (!user || !ok || user.disabled) return null;
+  // An account without a password (single sign-on only) never matches: the dummy hash stood in for it.
+  if (!user || user.passwordHash === null || !ok || user.disabled) return null;
   // A hash from before the current scheme (bcrypt) is replaced now that the password is known.
   if (needsRehash(user.passwordHash)) {
     const passwordHash = await hashPassword(password);

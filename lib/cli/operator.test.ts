@@ -64,7 +64,7 @@ describe("loupe users|keys", () => {
     const handle = await openDb({ pgliteDir: path.join(dataDir, "pglite") });
     try {
       const [op] = await handle.db.select().from(users).where(eq(users.email, "op@example.test"));
-      expect(await verifyPassword(password, op!.passwordHash)).toBe(true);
+      expect(await verifyPassword(password, op!.passwordHash!)).toBe(true);
       // Grace 0: the rotated-out key stopped; its successor works with the new quota.
       expect(await admitApiKey(handle.db, created.out)).toBeNull();
       expect((await admitApiKey(handle.db, rotated.out))?.actor).toMatchObject({ role: "editor", key: { mode: "test", monthlyImageQuota: 5, rateLimitPerMinute: DEFAULT_RATE_LIMIT_PER_MINUTE, lineageId: row!.id } });

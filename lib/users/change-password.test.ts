@@ -25,8 +25,8 @@ describe.each(TEST_DB_KINDS)("passwords on %s", (kind) => {
     const user = await userWithPassword("old-password-1");
     await changePassword({ ctx: { db, actor: user }, input: { currentPassword: "old-password-1", newPassword: "new-password-2" } });
     const after = await row(user.id);
-    expect(await verifyPassword("new-password-2", after.passwordHash)).toBe(true);
-    expect(await verifyPassword("old-password-1", after.passwordHash)).toBe(false);
+    expect(await verifyPassword("new-password-2", after.passwordHash!)).toBe(true);
+    expect(await verifyPassword("old-password-1", after.passwordHash!)).toBe(false);
     expect(after.sessionVersion).toBe(1);
   });
 
@@ -38,7 +38,7 @@ describe.each(TEST_DB_KINDS)("passwords on %s", (kind) => {
     await expect(changePassword({ ctx, input: { currentPassword: "right-password", newPassword: "short" } })).rejects.toMatchObject({ name: "ZodError" });
     await expect(changePassword({ ctx, input: { currentPassword: "right-password", newPassword: "right-password" } })).rejects.toMatchObject({ code: "invalid_request", param: "newPassword" });
     const after = await row(user.id);
-    expect(await verifyPassword("right-password", after.passwordHash)).toBe(true);
+    expect(await verifyPassword("right-password", after.passwordHash!)).toBe(true);
     expect(after.sessionVersion).toBe(0);
   });
 
@@ -60,8 +60,8 @@ describe.each(TEST_DB_KINDS)("passwords on %s", (kind) => {
     const { password } = await resetPassword({ ctx: { db, actor: admin }, input: { userId: user.id } });
     expect(password.length).toBeGreaterThanOrEqual(12);
     const after = await row(user.id);
-    expect(await verifyPassword(password, after.passwordHash)).toBe(true);
-    expect(await verifyPassword("forgotten-password", after.passwordHash)).toBe(false);
+    expect(await verifyPassword(password, after.passwordHash!)).toBe(true);
+    expect(await verifyPassword("forgotten-password", after.passwordHash!)).toBe(false);
     expect(after.sessionVersion).toBe(1);
     await expect(resetPassword({ ctx: { db, actor: admin }, input: { userId: "usr_missing" } })).rejects.toMatchObject({ code: "not_found" });
   });

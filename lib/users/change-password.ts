@@ -24,6 +24,9 @@ export async function changePassword({ ctx, input }: { ctx: Ctx; input: z.input<
   const data = changePasswordInput.parse(input);
   const [user] = await ctx.db.select().from(users).where(eq(users.id, ctx.actor.id));
   if (!user) throw new AppError("not_found", "User not found.");
+  if (user.passwordHash === null) {
+    throw new AppError("invalid_request", "This account has no password: it signs in through single sign-on. An admin can give it one (Users, Reset password).", { param: "currentPassword" });
+  }
   const key = accountKey(user.email);
   const verdict = await checkThrottle(ctx.db, key, ACCOUNT_RULE);
   if (!verdict.ok) {

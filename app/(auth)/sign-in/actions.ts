@@ -20,3 +20,8 @@ export async function signInAction(_prev: { error?: string } | undefined, form: 
     throw err; // the redirect after a successful sign-in
   }
 }
+
+/** Single sign-on: off to the identity provider (Auth.js answers with the redirect, thrown). */
+export async function ssoSignInAction(): Promise<void> {
+  await signIn("oidc", { redirectTo: "/queue" });
+}
