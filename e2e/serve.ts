@@ -5,12 +5,15 @@
 import { spawn } from "node:child_process";
 import { rmSync } from "node:fs";
 import { assertLocal, dropOrphanDatabases, ownedDatabaseName } from "../lib/testing/test-db";
+import { startE2eIdentityProvider } from "./support/identity-provider";
 
 const env: NodeJS.ProcessEnv = { ...process.env };
 env.DATA_DIR = "data/e2e";
 // Scheduled backups on: the server makes one at start (e2e/ui/backup.spec.ts).
 env.LOUPE_BACKUP_DIR = "data/e2e/backups";
 rmSync(env.DATA_DIR, { recursive: true, force: true });
+// Single sign-on through a test identity provider run by this process (e2e/ui/sso.spec.ts).
+Object.assign(env, (await startE2eIdentityProvider()).env);
 
 let dropDatabase = async () => {};
 if (process.env.DATABASE_URL) {

@@ -57,6 +57,8 @@ describe.each(TEST_DB_KINDS)("first run, users and keys on %s", (kind) => {
     const editorActor = { type: "user" as const, id: editor.id, role: "editor" as const, email: editor.email };
     await expect(createUser({ ctx: { db: t.db, actor: editorActor }, input: { email: "x@example.test", password: "password1", role: "admin" } })).rejects.toMatchObject({ code: "forbidden" });
     await expect(createUser({ ctx: { db: t.db, actor: adminActor }, input: { email: "ed@example.test", password: "password1", role: "editor" } })).rejects.toMatchObject({ code: "conflict", param: "email" });
+    // No password needs single sign-on, which is not set up here.
+    await expect(createUser({ ctx: { db: t.db, actor: adminActor }, input: { email: "sso@example.test", password: "", role: "editor" } })).rejects.toMatchObject({ code: "invalid_request", param: "password" });
     await expect(updateUser({ ctx: { db: t.db, actor: adminActor }, input: { userId: admin!.id, role: "editor" } })).rejects.toMatchObject({ code: "invalid_request" });
 
     const { secret } = await createApiKey({ ctx: { db: t.db, actor: editorActor }, input: { name: "pipeline" } });

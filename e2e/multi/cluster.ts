@@ -11,6 +11,7 @@ import net from "node:net";
 import { startRoundRobinProxy } from "../../lib/testing/round-robin-proxy";
 import { startTestS3Server } from "../../lib/testing/s3-server";
 import { assertLocal, dropOrphanDatabases, ownedDatabaseName } from "../../lib/testing/test-db";
+import { startE2eIdentityProvider } from "../support/identity-provider";
 
 const PORT = Number(process.env.MULTI_PORT ?? 3390);
 const DIR = "data/multi";
@@ -33,11 +34,15 @@ const dbUrl = new URL(baseUrl);
 dbUrl.pathname = `/${dbName}`;
 
 const s3 = await startTestS3Server("loupe-multi");
+// Single sign-on through a test identity provider (e2e/ui/sso.spec.ts): both web servers must complete
+// a sign-in the other one started.
+const idp = await startE2eIdentityProvider();
 writeFileSync(`${DIR}/cluster.json`, JSON.stringify({ s3: s3.env }, null, 2));
 
 const common: NodeJS.ProcessEnv = {
   ...process.env,
   ...s3.env,
+  ...idp.env,
   DATABASE_URL: dbUrl.toString(),
   DATA_DIR: DIR,
   BLOB_DIR: `${DIR}/no-local-blobs/blobs`,
@@ -111,6 +116,7 @@ async function stop(code: number): Promise<never> {
     ),
   );
   await s3.close();
+  await idp.close();
   await admin.unsafe(`drop database if exists ${dbName} with (force)`).catch(() => {});
   await admin.end({ timeout: 5 });
   process.exit(code);

@@ -18,7 +18,7 @@ export async function ensureUser(page: Page, user: { email: string; password: st
   await page.goto("/admin/users");
   const form = page.getByTestId("create-user-form");
   await form.getByPlaceholder("email@example.org").fill(user.email);
-  await form.getByPlaceholder("Initial password (8+)").fill(user.password);
+  await form.getByLabel("Initial password").fill(user.password);
   await form.locator("select[name=role]").selectOption(user.role);
   await form.getByRole("button", { name: "Create user" }).click();
   await expect(form.getByText(/Created|already exists/)).toBeVisible();

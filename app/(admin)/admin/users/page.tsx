@@ -1,10 +1,21 @@
 import { getDb } from "@/db";
 import { listUsers } from "@/lib/users/queries";
 import { requirePageActor } from "@/lib/auth/session";
+import { env } from "@/lib/env";
 import { CreateUserForm } from "./_components/create-user-form";
 import { UserRowControls } from "./_components/user-row-controls";
 
 export const dynamic = "force-dynamic";
+
+function formatUtc(d: Date): string {
+  return `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
+
+/** Password, single sign-on (once bound, or expected when the account has no password), or both. */
+function signInMethods(u: { hasPassword: boolean; ssoBound: boolean }): string {
+  const sso = u.ssoBound || !u.hasPassword ? (u.ssoBound ? "SSO" : "SSO (not yet used)") : null;
+  return [u.hasPassword ? "Password" : null, sso].filter(Boolean).join(" + ");
+}
 
 export default async function UsersPage() {
   await requirePageActor("manageUsers");
@@ -14,7 +25,7 @@ export default async function UsersPage() {
       <h1 className="text-2xl font-semibold">Users</h1>
       <section className="rounded-lg border border-slate-200 bg-white p-4">
         <h2 className="mb-3 font-semibold">Add a user</h2>
-        <CreateUserForm />
+        <CreateUserForm sso={Boolean(env.LOUPE_OIDC_ISSUER)} ssoName={env.LOUPE_OIDC_NAME} />
       </section>
       <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
       <table className="w-full text-sm">
@@ -24,6 +35,8 @@ export default async function UsersPage() {
             <th scope="col" className="px-3 py-2 font-medium">Email</th>
             <th scope="col" className="px-3 py-2 font-medium">Name</th>
             <th scope="col" className="px-3 py-2 font-medium">Role</th>
+            <th scope="col" className="px-3 py-2 font-medium">Signs in with</th>
+            <th scope="col" className="px-3 py-2 font-medium">Last sign-in</th>
             <th scope="col" className="px-3 py-2 font-medium">Since</th>
           </tr>
         </thead>
@@ -35,6 +48,10 @@ export default async function UsersPage() {
               <td className="px-3 py-2">
                 <UserRowControls userId={u.id} email={u.email} role={u.role} disabled={u.disabled} />
               </td>
+              <td className="px-3 py-2 text-slate-700" data-testid="user-sign-in-methods">
+                {signInMethods(u)}
+              </td>
+              <td className="px-3 py-2 text-slate-600">{u.lastSignInAt ? <time dateTime={u.lastSignInAt.toISOString()}>{formatUtc(u.lastSignInAt)}</time> : "Never"}</td>
               <td className="px-3 py-2 text-slate-600">{u.createdAt.toLocaleDateString()}</td>
             </tr>
           ))}
