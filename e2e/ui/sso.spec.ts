@@ -49,6 +49,7 @@ test("a first sign-in through the provider creates the account with the role its
   const row = await userRow(page, who);
   await expect(row.getByTestId("user-sign-in-methods")).toHaveText("SSO");
   await expect(row).toContainText("Sam Moderator");
+  await expect(page.getByTestId("sso-roles-note")).toContainText("at each sign-in through it, an account takes the role its groups give");
   await expect(row).not.toContainText("Never");
 });
 

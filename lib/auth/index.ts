@@ -121,25 +121,25 @@ function providers(): Provider[] {
 
 function passwordProvider(): Provider {
   return Credentials({
-      credentials: { email: {}, password: {} },
-      async authorize(raw, request) {
-        const parsed = credentials.safeParse(raw);
-        if (!parsed.success) return null;
-        const db = await getDb();
-        const address = clientAddress(request);
-        const keys: [string, ThrottleRule][] = [[accountKey(parsed.data.email), ACCOUNT_RULE], ...(address ? [[addressKey(address), ADDRESS_RULE] as [string, ThrottleRule]] : [])];
-        for (const [key, rule] of keys) {
-          const verdict = await checkThrottle(db, key, rule);
-          if (!verdict.ok) throw new ThrottledSignIn(verdict.retryAfterSeconds);
-        }
-        const user = await verifyCredentials(db, parsed.data.email, parsed.data.password);
-        if (!user) {
-          for (const [key, rule] of keys) await recordFailure(db, key, rule);
-          return null;
-        }
-        await clearThrottle(db, accountKey(parsed.data.email));
-        await db.update(users).set({ lastSignInAt: sql`now()` }).where(eq(users.id, user.id));
-        return { id: user.id, email: user.email, name: user.name || user.email, role: user.role, sv: user.sessionVersion };
-      },
-    });
+    credentials: { email: {}, password: {} },
+    async authorize(raw, request) {
+      const parsed = credentials.safeParse(raw);
+      if (!parsed.success) return null;
+      const db = await getDb();
+      const address = clientAddress(request);
+      const keys: [string, ThrottleRule][] = [[accountKey(parsed.data.email), ACCOUNT_RULE], ...(address ? [[addressKey(address), ADDRESS_RULE] as [string, ThrottleRule]] : [])];
+      for (const [key, rule] of keys) {
+        const verdict = await checkThrottle(db, key, rule);
+        if (!verdict.ok) throw new ThrottledSignIn(verdict.retryAfterSeconds);
+      }
+      const user = await verifyCredentials(db, parsed.data.email, parsed.data.password);
+      if (!user) {
+        for (const [key, rule] of keys) await recordFailure(db, key, rule);
+        return null;
+      }
+      await clearThrottle(db, accountKey(parsed.data.email));
+      await db.update(users).set({ lastSignInAt: sql`now()` }).where(eq(users.id, user.id));
+      return { id: user.id, email: user.email, name: user.name || user.email, role: user.role, sv: user.sessionVersion };
+    },
+  });
 }

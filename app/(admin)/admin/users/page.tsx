@@ -12,7 +12,7 @@ function formatUtc(d: Date): string {
 }
 
 /** Password, single sign-on (once bound, or expected when the account has no password), or both. */
-function signInMethods(u: { hasPassword: boolean; ssoBound: boolean }): string {
+function methodsLabel(u: { hasPassword: boolean; ssoBound: boolean }): string {
   const sso = u.ssoBound || !u.hasPassword ? (u.ssoBound ? "SSO" : "SSO (not yet used)") : null;
   return [u.hasPassword ? "Password" : null, sso].filter(Boolean).join(" + ");
 }
@@ -27,6 +27,12 @@ export default async function UsersPage() {
         <h2 className="mb-3 font-semibold">Add a user</h2>
         <CreateUserForm sso={Boolean(env.LOUPE_OIDC_ISSUER)} ssoName={env.LOUPE_OIDC_NAME} />
       </section>
+      {env.LOUPE_OIDC_ROLES && (
+        <p className="text-sm text-slate-700" data-testid="sso-roles-note">
+          Roles come from {env.LOUPE_OIDC_NAME}: at each sign-in through it, an account takes the role its groups give (
+          <code>{env.LOUPE_OIDC_ROLES_CLAIM}</code> claim), whatever is set here.
+        </p>
+      )}
       <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
       <table className="w-full text-sm">
         <caption className="sr-only">Users</caption>
@@ -49,7 +55,7 @@ export default async function UsersPage() {
                 <UserRowControls userId={u.id} email={u.email} role={u.role} disabled={u.disabled} />
               </td>
               <td className="px-3 py-2 text-slate-700" data-testid="user-sign-in-methods">
-                {signInMethods(u)}
+                {methodsLabel(u)}
               </td>
               <td className="px-3 py-2 text-slate-600">{u.lastSignInAt ? <time dateTime={u.lastSignInAt.toISOString()}>{formatUtc(u.lastSignInAt)}</time> : "Never"}</td>
               <td className="px-3 py-2 text-slate-600">{u.createdAt.toLocaleDateString()}</td>

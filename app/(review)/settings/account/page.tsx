@@ -1,15 +1,14 @@
-import { eq } from "drizzle-orm";
 import { getDb } from "@/db";
-import { users } from "@/db/schema";
 import { requirePageActor } from "@/lib/auth/session";
 import { env } from "@/lib/env";
+import { signInMethods } from "@/lib/users/queries";
 import { ChangePasswordForm } from "./_components/change-password-form";
 
 export const dynamic = "force-dynamic";
 
 export default async function AccountPage() {
   const actor = await requirePageActor("ownSession");
-  const [me] = await (await getDb()).select({ hasPassword: users.passwordHash, ssoBound: users.oidcSubject }).from(users).where(eq(users.id, actor.id));
+  const me = await signInMethods(await getDb(), actor.id);
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">Your account</h1>
@@ -18,7 +17,7 @@ export default async function AccountPage() {
       </p>
       {me?.ssoBound && (
         <p className="text-slate-700" data-testid="account-sso">
-          Your account is linked to {env.LOUPE_OIDC_NAME === "single sign-on" ? "single sign-on" : env.LOUPE_OIDC_NAME}: sign in with <em>Continue with {env.LOUPE_OIDC_NAME}</em>.
+          Your account is linked to {env.LOUPE_OIDC_NAME}: sign in with <em>Continue with {env.LOUPE_OIDC_NAME}</em>.
         </p>
       )}
       {me?.hasPassword ? (

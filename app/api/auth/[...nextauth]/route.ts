@@ -1,6 +1,5 @@
 import { NextRequest } from "next/server";
 import { handlers } from "@/lib/auth";
-import { env } from "@/lib/env";
 
 /**
  * Auth.js builds the URLs it hands out (single sign-on's redirect_uri, the redirects after a callback)
@@ -8,12 +7,11 @@ import { env } from "@/lib/env";
  * does), so on a server reached at 127.0.0.1 the callback's redirect_uri differed from the one the
  * sign-in sent (Auth.js builds that one, in a server action, from the Host header), the identity
  * provider refused the code, and the browser was sent to localhost, where its cookies are not. So
- * Auth.js gets a plain Request addressed as its server actions see it: LOUPE_PUBLIC_URL when set, else
- * the forwarded host and protocol (kept by lib/cli/serve.mjs only behind a trusted proxy) or the Host
- * header.
+ * Auth.js gets a plain Request addressed as its server actions see it (its createActionURL): the
+ * forwarded host and protocol (a client's own are dropped by lib/cli/serve.mjs unless a proxy is
+ * trusted, and Next fills them in) or the Host header.
  */
 function browserOrigin(req: NextRequest): string {
-  if (env.LOUPE_PUBLIC_URL) return new URL(env.LOUPE_PUBLIC_URL).origin;
   const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
   const proto = req.headers.get("x-forwarded-proto")?.replace(/:$/, "") ?? req.nextUrl.protocol.replace(/:$/, "");
   if (!host) return req.nextUrl.origin;
