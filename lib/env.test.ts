@@ -6,6 +6,18 @@ import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { ENV_NAMES, parseEnv } from "./env";
 
+/** parseEnv refuses `source` with an "Invalid environment" error containing each of `messages`. */
+function expectRefused(source: Record<string, string | undefined>, messages: string[]) {
+  let error = "";
+  try {
+    parseEnv(source);
+  } catch (err) {
+    error = (err as Error).message;
+  }
+  expect(error).toMatch(/^Invalid environment:/);
+  for (const m of messages) expect(error).toContain(m);
+}
+
 const S3 = { BLOB_STORE: "s3", S3_BUCKET: "loupe", S3_REGION: "us-east-1", S3_ACCESS_KEY_ID: "id", S3_SECRET_ACCESS_KEY: "secret" };
 
 describe("blob store settings", () => {
@@ -34,16 +46,7 @@ describe("blob store settings", () => {
     [{ S3_PREFIX: "loupe" }, ["S3_PREFIX"]],
     [{ S3_PREFIX: "../" }, ["S3_PREFIX"]],
     [{ BLOB_STORE: "gcs" }, ["BLOB_STORE"]],
-  ])("refuses %o, naming %o", (change, messages) => {
-    let error = "";
-    try {
-      parseEnv({ ...S3, ...change });
-    } catch (err) {
-      error = (err as Error).message;
-    }
-    expect(error).toMatch(/^Invalid environment:/);
-    for (const m of messages) expect(error).toContain(m);
-  });
+  ])("refuses %o, naming %o", (change, messages) => expectRefused({ ...S3, ...change }, messages));
 });
 
 const OIDC = { LOUPE_OIDC_ISSUER: "https://idp.example.org/realms/staff", LOUPE_OIDC_CLIENT_ID: "loupe", LOUPE_OIDC_CLIENT_SECRET: "s3cret" };
@@ -74,16 +77,7 @@ describe("single sign-on settings", () => {
     [{ LOUPE_OIDC_NEW_USER_ROLE: "owner" }, ["LOUPE_OIDC_NEW_USER_ROLE"]],
     [{ LOUPE_OIDC_EMAIL_DOMAINS: "not a domain" }, ["LOUPE_OIDC_EMAIL_DOMAINS"]],
     [{ LOUPE_OIDC_ISSUER: undefined, LOUPE_OIDC_CLIENT_ID: undefined, LOUPE_OIDC_CLIENT_SECRET: undefined, LOUPE_PASSWORD_SIGN_IN: "false" }, ["LOUPE_PASSWORD_SIGN_IN: without password sign-in nobody could sign in"]],
-  ])("refuses %o, naming %o", (change, messages) => {
-    let error = "";
-    try {
-      parseEnv({ ...OIDC, ...change });
-    } catch (err) {
-      error = (err as Error).message;
-    }
-    expect(error).toMatch(/^Invalid environment:/);
-    for (const m of messages) expect(error).toContain(m);
-  });
+  ])("refuses %o, naming %o", (change, messages) => expectRefused({ ...OIDC, ...change }, messages));
 });
 
 // deploy/compose.yaml runs Loupe from the environment it sets: every name it gives the Loupe services
