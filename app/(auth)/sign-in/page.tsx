@@ -39,7 +39,12 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
       )}
       {sso && (
         <form action={ssoSignInAction} className={env.LOUPE_PASSWORD_SIGN_IN ? "" : "mt-6"}>
-          <button className="w-full rounded border border-slate-900 bg-white px-3 py-2 font-medium text-slate-900 hover:bg-slate-50">Continue with {env.LOUPE_OIDC_NAME}</button>
+          {/* The main button when it is the only way in; beside the password form, the secondary one. */}
+          <button
+            className={`w-full rounded border border-slate-900 px-3 py-2 font-medium ${env.LOUPE_PASSWORD_SIGN_IN ? "bg-white text-slate-900 hover:bg-slate-50" : "bg-slate-900 text-white hover:bg-slate-800"}`}
+          >
+            Continue with {env.LOUPE_OIDC_NAME}
+          </button>
         </form>
       )}
       {sso && env.LOUPE_PASSWORD_SIGN_IN && (
