@@ -104,7 +104,7 @@ function providers(): Provider[] {
       clientSecret: env.LOUPE_OIDC_CLIENT_SECRET,
       authorization: { params: { scope: env.LOUPE_OIDC_SCOPES } },
       checks: ["pkce", "state", "nonce"],
-      // The ID token's claims, validated by Auth.js (signature, issuer, audience, expiry, nonce).
+      // The ID token's claims, validated by Auth.js (issuer, audience, expiry, nonce; lib/auth/sso.ts says why not its signature).
       async profile(claims) {
         const outcome = await resolveSsoUser(await getDb(), sso, claims as SsoClaims);
         if (!outcome.ok) {

@@ -1,7 +1,9 @@
 // Single sign-on: who an OpenID Connect identity provider's ID token makes a person in Loupe
 // (README, "Single sign-on"). Auth.js runs the protocol (lib/auth/index.ts: discovery, the redirect,
-// state, PKCE and nonce, the code exchange and the token's signature); this decides, from the token's
-// validated claims, which account signs in, creating or binding it, or why nobody does.
+// state, PKCE and nonce, the code exchange with the client secret, and the ID token's issuer, audience,
+// expiry and nonce; the token comes straight from the provider's token endpoint, so, as OpenID Connect
+// Core 3.1.3.7 allows, its signature is not checked); this decides, from the token's validated claims,
+// which account signs in, creating or binding it, or why nobody does.
 //
 // An account is bound to one identity (issuer + subject). The first SSO sign-in of an account an admin
 // made binds it by email; later sign-ins find it by the identity, so an email changed at the provider
