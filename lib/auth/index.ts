@@ -1,8 +1,8 @@
 // next-auth v5 (Auth.js) with email + password and, when configured, single sign-on through an OpenID
-// Connect provider (lib/auth/sso.ts decides who its ID token signs in). Sessions are JWTs carrying the user id, role and the
-// user's session version, and every action, page and route re-reads the user (lib/auth/session.ts):
-// a role change, a disabled account or a sign-out (which raises the version) ends the session on the
-// next request, not when the token expires.
+// Connect provider (lib/auth/sso.ts decides who its ID token signs in). Sessions are JWTs carrying the
+// user id, role and the user's session version, and every action, page and route re-reads the user
+// (lib/auth/session.ts): a role change, a disabled account or a sign-out (which raises the version)
+// ends the session on the next request, not when the token expires.
 import NextAuth, { CredentialsSignin, type DefaultSession } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import type { Provider } from "next-auth/providers";
