@@ -17,8 +17,8 @@ import { DEFAULT_RATE_LIMIT_PER_MINUTE } from "../limits";
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "loupe-cli-"));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-function loupe(args: string[], viaNpm = false) {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir };
+function loupe(args: string[], viaNpm = false, extraEnv: Record<string, string> = {}) {
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, ...extraEnv };
   delete env.DATABASE_URL;
   delete env.PGLITE_DIR;
   const [cmd, argv] = viaNpm ? ["npm", ["run", "-s", "loupe", "--", ...args]] : [process.execPath, ["lib/cli/loupe.mjs", ...args]];
@@ -27,6 +27,27 @@ function loupe(args: string[], viaNpm = false) {
 }
 
 describe("loupe users|keys", () => {
+  it("users create --sso makes an account without a password, only when single sign-on is set up", { timeout: 300_000 }, async () => {
+    const sso = { LOUPE_OIDC_ISSUER: "https://idp.example.test", LOUPE_OIDC_CLIENT_ID: "loupe", LOUPE_OIDC_CLIENT_SECRET: "secret" };
+    const without = loupe(["users", "create", "--email", "sso-less@example.test", "--role", "editor", "--sso"]);
+    expect(without.code).toBe(1);
+    expect(without.err).toMatch(/without single sign-on \(LOUPE_OIDC_ISSUER\) it is the only way to sign in/);
+    const both = loupe(["users", "create", "--email", "sso@example.test", "--role", "editor", "--sso", "--password", "long-enough-1"], false, sso);
+    expect(both.code).toBe(2);
+    const made = loupe(["users", "create", "--email", "sso@example.test", "--role", "moderator", "--sso"], false, sso);
+    expect(made.code, made.err).toBe(0);
+    expect(made.out).toBe(""); // no password to print
+    expect(made.err).toMatch(/no password: it signs in through single sign-on/);
+    const handle = await openDb({ pgliteDir: path.join(dataDir, "pglite") });
+    try {
+      const rows = await handle.db.select().from(users).where(eq(users.email, "sso@example.test"));
+      expect(rows.map((u) => [u.role, u.passwordHash])).toEqual([["moderator", null]]);
+      expect(await handle.db.select().from(users).where(eq(users.email, "sso-less@example.test"))).toEqual([]);
+    } finally {
+      await handle.close();
+    }
+  });
+
   it("provisions, lists, limits, rotates and revokes keys from the command line", { timeout: 600_000 }, async () => {
     const made = loupe(["users", "create", "--email", "Op@Example.test", "--role", "admin"]);
     expect(made.code, made.err).toBe(0);
