@@ -7,11 +7,12 @@ import { parseQueueParams } from "@/lib/cases/queue-params";
 import { listQueue } from "@/lib/cases/queue-queries";
 import { normaliseError } from "@/lib/errors";
 import { lastCaseEventId } from "@/lib/live/queries";
+import { utcMinute } from "@/lib/format-time";
 
 export const dynamic = "force-dynamic";
 
 const OUTCOMES: Record<string, string> = { confirmed_ai: "Confirmed AI-generated", authentic: "Authentic", needs_more_info: "Needs more information" };
-const when = (d: Date) => `${d.toISOString().slice(0, 10)} ${d.toISOString().slice(11, 16)} UTC`;
+const when = utcMinute;
 
 /**
  * My submissions: the signed-in user's own cases, newest first, with their state, the engine's

@@ -8,6 +8,7 @@ import { formatBytes } from "@/lib/backup/write-backup";
 import { env } from "@/lib/env";
 import type { ScheduledBackup } from "@/db/schema";
 import { BackupNowButton, RefreshWhileRunning } from "./_components/backup-now";
+import { utcMinute } from "@/lib/format-time";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Backup" };
@@ -24,7 +25,7 @@ function Code({ children }: { children: string }) {
   );
 }
 
-const utc = (d: Date) => `${d.toISOString().replace("T", " ").slice(0, 16)} UTC`;
+const utc = utcMinute;
 
 const STATUS_STYLE: Record<string, string> = {
   running: "bg-sky-100 text-sky-900",

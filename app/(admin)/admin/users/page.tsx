@@ -2,18 +2,15 @@ import { getDb } from "@/db";
 import { listUsers } from "@/lib/users/queries";
 import { requirePageActor } from "@/lib/auth/session";
 import { env } from "@/lib/env";
+import { utcMinute } from "@/lib/format-time";
 import { CreateUserForm } from "./_components/create-user-form";
 import { UserRowControls } from "./_components/user-row-controls";
 
 export const dynamic = "force-dynamic";
 
-function formatUtc(d: Date): string {
-  return `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
-}
-
 /** Password, single sign-on (once bound, or expected when the account has no password), or both. */
 function methodsLabel(u: { hasPassword: boolean; ssoBound: boolean }): string {
-  const sso = u.ssoBound || !u.hasPassword ? (u.ssoBound ? "SSO" : "SSO (not yet used)") : null;
+  const sso = u.ssoBound ? "SSO" : u.hasPassword ? null : "SSO (not yet used)";
   return [u.hasPassword ? "Password" : null, sso].filter(Boolean).join(" + ");
 }
 
@@ -57,7 +54,7 @@ export default async function UsersPage() {
               <td className="px-3 py-2 text-slate-700" data-testid="user-sign-in-methods">
                 {methodsLabel(u)}
               </td>
-              <td className="px-3 py-2 text-slate-600">{u.lastSignInAt ? <time dateTime={u.lastSignInAt.toISOString()}>{formatUtc(u.lastSignInAt)}</time> : "Never"}</td>
+              <td className="px-3 py-2 text-slate-600">{u.lastSignInAt ? <time dateTime={u.lastSignInAt.toISOString()}>{utcMinute(u.lastSignInAt)}</time> : "Never"}</td>
               <td className="px-3 py-2 text-slate-600">{u.createdAt.toLocaleDateString()}</td>
             </tr>
           ))}

@@ -8,6 +8,7 @@ import { DECISION_OUTCOMES, type DecisionOutcome } from "@/db/schema/enums";
 import type { ActionResult } from "@/lib/actions";
 import type { BulkCaseResult } from "@/lib/cases/decide-cases";
 import { bulkDecideAction, bulkRescanAction } from "../actions";
+import { utcMinute } from "@/lib/format-time";
 
 export interface QueueTableRow {
   id: string;
@@ -31,7 +32,7 @@ const OUTCOME_LABELS: Record<DecisionOutcome, string> = { confirmed_ai: "Confirm
 const outcomeLabel = (o: string) => OUTCOME_LABELS[o as DecisionOutcome] ?? o;
 
 /** The same text on the server and in the browser (no locale or time zone), so hydration matches. */
-const when = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+const when = utcMinute;
 const size = (b: number) => (b >= 1024 * 1024 ? `${(b / (1024 * 1024)).toFixed(1)} MB` : `${Math.max(1, Math.round(b / 1024))} KB`);
 
 export function QueueTable({ rows, canDecide, canRescan }: { rows: QueueTableRow[]; canDecide: boolean; canRescan: boolean }) {
