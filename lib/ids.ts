@@ -19,6 +19,8 @@ export const ID_PREFIXES = {
   webhookEvent: "wev",
   webhookAttempt: "wha",
   backup: "bkp",
+  imageList: "lst",
+  imageListEntry: "lse",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -2,6 +2,7 @@ import { index, integer, jsonb, pgTable, real, text, timestamp, uniqueIndex } fr
 import type { Attribution, DetectionReport, SignalResult } from "../../lib/detection";
 import { cases } from "./cases";
 import { inconclusiveActionEnum, verdictEnum } from "./enums";
+import type { ListMatch } from "./image-lists";
 import { images } from "./images";
 
 /** A signal's result as stored: the heatmap PNG lives in the blob store, the row keeps its key. */
@@ -16,6 +17,8 @@ export interface PolicySnapshot {
   autoClearThreshold?: number;
   inconclusiveAction: (typeof inconclusiveActionEnum.enumValues)[number];
   outcome: "quarantined" | "cleared";
+  /** The image list that decided the outcome instead of the thresholds, when one matched (lib/lists/). */
+  list?: Pick<ListMatch, "listId" | "listName" | "action" | "match" | "distance">;
 }
 
 /** The engine's timings, with what it measured of the image (format, size, analysed size). */
@@ -48,6 +51,8 @@ export const detections = pgTable(
     timings: jsonb("timings").$type<DetectionTimings>().notNull(),
     /** Null on rows written before policies were recorded with the detection. */
     policy: jsonb("policy").$type<PolicySnapshot>(),
+    /** The image lists this image matched at scan time; null on rows written before lists existed. */
+    listMatches: jsonb("list_matches").$type<ListMatch[]>(),
     workerId: text("worker_id").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },

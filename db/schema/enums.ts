@@ -25,6 +25,11 @@ export const uploadOriginEnum = pgEnum("upload_origin", ["upload", "api", "quick
 
 export const inconclusiveActionEnum = pgEnum("inconclusive_action", ["quarantine", "clear"]);
 
+// What an image list does to a scanned image that matches one of its entries (lib/lists/): quarantine
+// it (known AI images, a campaign's pictures) or clear it (known authentic: press photos, one's own
+// catalogue), whatever the score.
+export const listActionEnum = pgEnum("list_action", ["quarantine", "clear"]);
+
 // What an API key may call (CONTRIBUTING.md, "REST routes"): each route names one scope.
 export const apiKeyScopeEnum = pgEnum("api_key_scope", ["detect", "cases:read", "cases:write", "usage"]);
 
@@ -57,6 +62,8 @@ export const UPLOAD_ORIGINS = uploadOriginEnum.enumValues;
 export type UploadOrigin = (typeof UPLOAD_ORIGINS)[number];
 export const INCONCLUSIVE_ACTIONS = inconclusiveActionEnum.enumValues;
 export type InconclusiveAction = (typeof INCONCLUSIVE_ACTIONS)[number];
+export const LIST_ACTIONS = listActionEnum.enumValues;
+export type ListAction = (typeof LIST_ACTIONS)[number];
 export const API_KEY_SCOPES = apiKeyScopeEnum.enumValues;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 export const API_KEY_MODES = apiKeyModeEnum.enumValues;

@@ -14,3 +14,4 @@ export * from "./webhooks";
 export * from "./case-events";
 export * from "./detection-cache";
 export * from "./scheduled-backups";
+export * from "./image-lists";

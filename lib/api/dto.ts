@@ -1,5 +1,5 @@
 // API output always goes through these DTOs, never raw rows (CONTRIBUTING.md, "API output").
-import type { Case, Detection, Image, Job } from "../../db/schema";
+import type { Case, Detection, Image, Job, ListMatch } from "../../db/schema";
 import type { DetectionTimings } from "../../db/schema/detections";
 import type { KeyUsage } from "../api-keys/queries";
 import type { CaseDetail, listCases } from "../cases/queries";
@@ -72,6 +72,11 @@ function timingsDto(t: DetectionTimings) {
   };
 }
 
+/** An image list the image matched (lib/lists/). */
+export function listMatchDto(m: ListMatch) {
+  return { list_id: m.listId, list_name: m.listName, action: m.action, entry_id: m.entryId, match: m.match, distance: m.distance, note: m.note };
+}
+
 export function detectionDto(d: Detection, caseId: string) {
   const signals = d.signals.map((s) => ({
     id: s.id,
@@ -99,8 +104,17 @@ export function detectionDto(d: Detection, caseId: string) {
     fusion_version: d.fusionVersion,
     timings: timingsDto(d.timings),
     policy: d.policy
-      ? { id: d.policy.id, name: d.policy.name, quarantine_threshold: d.policy.quarantineThreshold, auto_clear_threshold: d.policy.autoClearThreshold ?? 0, inconclusive_action: d.policy.inconclusiveAction, outcome: d.policy.outcome }
+      ? {
+          id: d.policy.id,
+          name: d.policy.name,
+          quarantine_threshold: d.policy.quarantineThreshold,
+          auto_clear_threshold: d.policy.autoClearThreshold ?? 0,
+          inconclusive_action: d.policy.inconclusiveAction,
+          outcome: d.policy.outcome,
+          list_id: d.policy.list?.listId ?? null,
+        }
       : null,
+    list_matches: (d.listMatches ?? []).map(listMatchDto),
     signals,
     created_at: d.createdAt.toISOString(),
   };
@@ -326,9 +340,12 @@ export function detectResultDto(o: DetectOutcome, requestId: string) {
       quarantine_threshold: o.policy.quarantineThreshold,
       auto_clear_threshold: o.policy.autoClearThreshold,
       inconclusive_action: o.policy.inconclusiveAction,
-      /** What the review queue would do with this result under the policy. */
+      /** What the review queue would do with this result under the policy (image lists first). */
       outcome: o.policy.outcome,
+      /** The image list that decided the outcome instead of the thresholds, if any. */
+      list_id: o.policy.listId,
     },
+    list_matches: o.listMatches.map(listMatchDto),
     metadata: o.metadata,
     ...(o.created
       ? {

@@ -2,7 +2,7 @@
 // objects that mirror the DTOs in lib/api/dto.ts; lib/api/openapi.test.ts keeps the path list, the
 // methods, the scopes and the error codes in step with the route files and lib/errors.ts, and
 // e2e/api/openapi.spec.ts validates real answers against these schemas.
-import { API_KEY_SCOPES, CASE_SOURCES, CASE_STATES, DECISION_OUTCOMES, INCONCLUSIVE_ACTIONS, VERDICTS, WEBHOOK_EVENTS, type ApiKeyScope } from "../../db/schema/enums";
+import { API_KEY_SCOPES, CASE_SOURCES, CASE_STATES, DECISION_OUTCOMES, INCONCLUSIVE_ACTIONS, LIST_ACTIONS, VERDICTS, WEBHOOK_EVENTS, type ApiKeyScope } from "../../db/schema/enums";
 import { ERROR_CODES } from "../errors";
 import { JOB_STATUSES } from "../jobs/status";
 import { IDEMPOTENCY_KEY_MAX_LENGTH, MAX_FILES_PER_BATCH, MAX_JOB_METADATA_BYTES, MAX_UPLOAD_BYTES } from "../limits";
@@ -34,6 +34,8 @@ const flag = obj({ code: str, message: str, direction: { type: "string", enum: [
 const signalStatus: JsonSchema = { type: "string", enum: ["ok", "not_applicable", "error"] };
 const declaration = nullable(obj({ source_type: str, action: str, software_agent: strOrNull, manifest: str }));
 
+const listMatches: JsonSchema = { ...arrayOf(ref("ListMatch")), description: "The image lists the image is on (an admin's known images): one entry per list, its closest entry." };
+const listDecided: JsonSchema = { ...strOrNull, description: "The image list whose match decided the outcome instead of the thresholds (quarantine lists before clear lists), or null." };
 const errorBody = obj(
       {
         code: { type: "string", enum: Object.keys(ERROR_CODES), description: "Stable, machine-readable; see the errors table in /docs/api." },
@@ -135,6 +137,15 @@ const schemas: Record<string, JsonSchema> = {
     allOf: [ref("Case"), obj({ deduplicated: { ...bool, description: "The same bytes were already a case: that case is returned." } })],
   },
   CaseList: obj({ data: arrayOf(ref("Case")), next_cursor: { ...strOrNull, description: "Pass as `cursor` for the next page; null on the last." } }),
+  ListMatch: obj({
+    list_id: str,
+    list_name: str,
+    action: { type: "string", enum: [...LIST_ACTIONS], description: "What a match does: quarantine or clear, whatever the score." },
+    entry_id: str,
+    match: { type: "string", enum: ["same_file", "near_duplicate"], description: "The same sha256, or a dHash within 6 of 64 bits." },
+    distance: { ...int, description: "dHash bits that differ (0 for the same file)." },
+    note: str,
+  }),
   Detection: obj({
     id: str,
     verdict: ref("Verdict"),
@@ -155,7 +166,8 @@ const schemas: Record<string, JsonSchema> = {
       },
       ["image"],
     ),
-    policy: nullable(obj({ id: str, name: str, quarantine_threshold: num, auto_clear_threshold: { ...num, description: "Scores at or below it are cleared whatever the verdict (0: off)." }, inconclusive_action: { type: "string", enum: [...INCONCLUSIVE_ACTIONS] }, outcome: str })),
+    policy: nullable(obj({ id: str, name: str, quarantine_threshold: num, auto_clear_threshold: { ...num, description: "Scores at or below it are cleared whatever the verdict (0: off)." }, inconclusive_action: { type: "string", enum: [...INCONCLUSIVE_ACTIONS] }, outcome: str, list_id: listDecided })),
+    list_matches: listMatches,
     signals: arrayOf(
       obj(
         {
@@ -217,7 +229,8 @@ const schemas: Record<string, JsonSchema> = {
       c2pa: nullable(ref("C2pa")),
       hashes: obj({ sha256: str, dhash: str }),
       image: ref("ImageInfo"),
-      policy: obj({ id: str, name: str, quarantine_threshold: num, auto_clear_threshold: { ...num, description: "Scores at or below it are cleared whatever the verdict (0: off)." }, inconclusive_action: { type: "string", enum: [...INCONCLUSIVE_ACTIONS] }, outcome: { ...str, description: "What the review queue would do under the policy." } }),
+      policy: obj({ id: str, name: str, quarantine_threshold: num, auto_clear_threshold: { ...num, description: "Scores at or below it are cleared whatever the verdict (0: off)." }, inconclusive_action: { type: "string", enum: [...INCONCLUSIVE_ACTIONS] }, outcome: { ...str, description: "What the review queue would do under the policy (image lists first)." }, list_id: listDecided }),
+      list_matches: listMatches,
       metadata: { ...nullable(anyObject), description: "Your `metadata`, echoed." },
       case: {
         allOf: [ref("Case"), obj({ deduplicated: bool, scanned_by_request: { ...bool, description: "This result was recorded as the case's scan." } })],

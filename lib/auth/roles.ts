@@ -12,6 +12,10 @@ export const PERMISSIONS = {
   manageUsers: ["admin"],
   managePolicies: ["admin"],
   viewAudit: ["admin"],
+  /** Image lists (lib/lists/): create and delete them, add files or hashes, remove entries. */
+  manageLists: ["admin"],
+  /** Add a case's image to an image list, from the case page. */
+  addToList: ["admin", "moderator"],
   viewDashboard: ["admin"],
   manageApiKeys: ["admin", "moderator", "editor"],
   /** Every user's keys: create for others, set rate limits and quotas. */

@@ -14,6 +14,8 @@ import { openDb, type DbHandle } from "../../db";
 import type { Actor } from "../context";
 import { decideCase } from "../cases/decide-case";
 import { submitImage } from "../cases/submit-image";
+import { findListMatches } from "../lists/find-matches";
+import { addCaseToList, createList } from "../lists/manage-lists";
 import { makeJpeg } from "../detection/testing";
 import { createJob } from "../jobs/create-job";
 import { LocalBlobStore } from "../storage/local-blob-store";
@@ -69,6 +71,7 @@ describe.each(TEST_DB_KINDS)("backup of an installation on %s", (kind) => {
   let archive: Buffer;
   let expected: Record<string, string[]>;
   let expectedBlobs: Record<string, string>;
+  let listed: { sha256: string; phash: string; phashInformative: boolean };
 
   beforeAll(async () => {
     source = await createTestDb(kind);
@@ -86,6 +89,10 @@ describe.each(TEST_DB_KINDS)("backup of an installation on %s", (kind) => {
       submitted.push(await submitImage({ ctx: { db: source.db, actor: i % 2 ? key : editor }, input: { bytes, filename: `f${i}.jpg`, source: i % 2 ? "api" : "upload", externalRef: `ref-${i}` } }));
     }
     await createJob({ ctx: { db: source.db, actor: key }, input: { bytes: await makeJpeg({ width: 70, height: 70, seed: 9 }), filename: "job.jpg" } });
+    // An image list holding the first case's image, so that its scan records a match.
+    const list = await createList({ ctx: { db: source.db, actor: admin }, input: { name: "Known AI", action: "quarantine" } });
+    await addCaseToList({ ctx: { db: source.db, actor: moderator }, input: { caseId: submitted[0]!.case.id, listId: list.id } });
+    listed = submitted[0]!.image;
     const worker = startWorker({ db: source.db, concurrency: 1, leaseSeconds: 60, maxAttempts: 3, pollMs: 50, detect: reuseReport, log: () => {} });
     await worker.drain();
     await worker.stop();
@@ -104,6 +111,9 @@ describe.each(TEST_DB_KINDS)("backup of an installation on %s", (kind) => {
     expect(expected.cases!.length).toBe(5);
     expect(expected.detections!.length).toBe(5);
     expect(expected.decisions!.length).toBe(1);
+    expect(expected.image_lists!.length).toBe(1);
+    expect(expected.image_list_entries!.length).toBe(1);
+    expect(expected.detections!.filter((d) => d.includes('"list_matches":[{')).length).toBe(1);
     expect(expected.case_events!.length).toBeGreaterThan(5);
     expect(expected.webhook_deliveries!.length).toBeGreaterThan(0);
     expect(Object.keys(expectedBlobs).filter((k) => k.startsWith("heatmaps/")).length).toBeGreaterThan(0);
@@ -159,6 +169,9 @@ describe.each(TEST_DB_KINDS)("backup of an installation on %s", (kind) => {
           await worker.stop();
           const [row] = rowsOf<{ state: string }>(await restored.db.execute(sql`select state from cases where id = ${fresh.case.id}`));
           expect(["quarantined", "cleared", "manual_review"]).toContain(row!.state);
+          // The list's entry is found again by its hash bands, which the restore's inserts computed afresh.
+          const nearCopy = { ...listed, sha256: "0".repeat(64), phash: (BigInt(`0x${listed.phash}`) ^ 1n).toString(16).padStart(16, "0") };
+          expect((await findListMatches(restored.db, nearCopy)).map((m) => [m.listName, m.match, m.distance])).toEqual([["Known AI", "near_duplicate", 1]]);
           const fks = rowsOf<{ n: number }>(await restored.db.execute(sql`select count(*)::int as n from pg_constraint where contype = 'f' and connamespace = 'public'::regnamespace`));
           expect(fks[0]!.n).toBe(rowsOf<{ n: number }>(await source.db.execute(sql`select count(*)::int as n from pg_constraint where contype = 'f' and connamespace = 'public'::regnamespace`))[0]!.n);
         } finally {

@@ -148,6 +148,6 @@ export async function submitImage({
     return created;
   });
   // Committed: this process's worker, if it runs one, may scan the image without decoding it again.
-  if (!data.claimAs) offerDecoded(sha256, data.bytes, { analysis, dhash: dhash.hash });
+  if (!data.claimAs) offerDecoded(sha256, data.bytes, { analysis, dhash: dhash.hash, dhashInformative: dhash.informative });
   return created;
 }

@@ -62,6 +62,16 @@ describe("verdictSentence", () => {
       { state: "reviewed", detection: det("likely_authentic", 8, null), decision: { outcome: "authentic", reviewer: "a@b.test" } },
       "Reviewed: authentic, decided by a@b.test. Before review — The scan's verdict was likely authentic (score 8).",
     ],
+    [
+      "on a quarantine list, same file, under the threshold",
+      { state: "quarantined", detection: det("likely_authentic", 12, { ...policy(50, "clear", "quarantined"), list: { listName: "Known AI: campaign 7", action: "quarantine", match: "same_file", distance: 0 } }) },
+      "Quarantined: the image is on the list “Known AI: campaign 7” (the same file), which quarantines its matches whatever the score (12).",
+    ],
+    [
+      "on a clear list, near-duplicate, over the threshold",
+      { state: "cleared", detection: det("ai_generated", 88, { ...policy(50, "quarantine", "cleared"), list: { listName: "Press photos", action: "clear", match: "near_duplicate", distance: 3 } }) },
+      "Cleared: the image is on the list “Press photos” (a near-duplicate, 3 of 64 hash bits apart), which clears its matches whatever the score (88).",
+    ],
     ["reviewed, no decision in force", { state: "reviewed", detection: null, decision: null }, "Reviewed by a moderator."],
     ["reviewed, needs more information", { state: "reviewed", detection: null, decision: { outcome: "needs_more_info", reviewer: "m" } }, "Reviewed: needs more information, decided by m."],
   ])("%s", (_name, input, expected) => {
@@ -83,6 +93,16 @@ describe("verdictSentence", () => {
             const s = verdictSentence({ state: outcome, detection: det(verdict, score, { ...policy(50, action, outcome), autoClearThreshold }) });
             expect(s.startsWith(outcome === "quarantined" ? "Quarantined: " : "Cleared: ")).toBe(true);
             expect(s.includes("auto-clear threshold 20,")).toBe(autoClearThreshold === 20 && score <= 20);
+            // A list match decides instead, and the sentence says so, whatever the thresholds said.
+            for (const list of ["quarantine", "clear"] as const) {
+              const listed = applyPolicy({ quarantineThreshold: 50, autoClearThreshold, inconclusiveAction: action }, { verdict, score }, [{ action: list }]);
+              const ls = verdictSentence({
+                state: listed,
+                detection: det(verdict, score, { ...policy(50, action, listed), autoClearThreshold, list: { listName: "l", action: list, match: "same_file", distance: 0 } }),
+              });
+              expect(ls.startsWith(listed === "quarantined" ? "Quarantined: the image is on the list" : "Cleared: the image is on the list")).toBe(true);
+              expect(listed).toBe(list === "quarantine" ? "quarantined" : "cleared");
+            }
           }
         }
       }

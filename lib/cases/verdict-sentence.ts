@@ -1,6 +1,7 @@
 // The verdict in plain words: one sentence saying what decided a case, from the policy as it was when
 // the case was scanned (the detection's policy snapshot), not the policy as it is today. Pure; shared
-// by the case page and the evidence report. Mirrors lib/policies/apply-policy.ts branch for branch.
+// by the case page and the evidence report. Mirrors lib/policies/apply-policy.ts branch for branch,
+// image lists first.
 import { inAutoClearBand } from "../policies/apply-policy";
 import type { CaseStateValue, DecisionOutcome, InconclusiveAction } from "../../db/schema/enums";
 
@@ -24,7 +25,15 @@ export interface VerdictSentenceInput {
     verdict: VerdictValue;
     /** 0..100 */
     score: number;
-    policy: { name: string; quarantineThreshold: number; autoClearThreshold?: number; inconclusiveAction: InconclusiveAction; outcome: "quarantined" | "cleared" } | null;
+    policy: {
+      name: string;
+      quarantineThreshold: number;
+      autoClearThreshold?: number;
+      inconclusiveAction: InconclusiveAction;
+      outcome: "quarantined" | "cleared";
+      /** The image list that decided instead of the thresholds. */
+      list?: { listName: string; action: "quarantine" | "clear"; match: "same_file" | "near_duplicate"; distance: number };
+    } | null;
   } | null;
   /** The decision in force, for reviewed cases. */
   decision?: { outcome: DecisionOutcome; reviewer: string } | null;
@@ -36,6 +45,11 @@ function scanSentence(d: NonNullable<VerdictSentenceInput["detection"]>, outcome
   const p = d.policy;
   if (!p) return `${label} by the policy in force at scan time; that scan did not record the policy's settings.`;
   const score = Math.round(d.score);
+  if (p.list) {
+    const how = p.list.match === "same_file" ? "the same file" : `a near-duplicate, ${p.list.distance} of 64 hash bits apart`;
+    const does = p.list.action === "quarantine" ? "quarantines" : "clears";
+    return `${label}: the image is on the list “${p.list.listName}” (${how}), which ${does} its matches whatever the score (${score}).`;
+  }
   const t = p.quarantineThreshold;
   if (d.score >= t) return `${label}: score ${score} ≥ policy threshold ${t}.`;
   const a = p.autoClearThreshold ?? 0;

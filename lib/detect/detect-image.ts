@@ -15,7 +15,7 @@ import { createHash } from "node:crypto";
 import { and, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../db";
-import { cases, detectionCache, images, type CachedReport, type Case, type DetectionCacheRow, type Image, type Policy, type StoredSignal } from "../../db/schema";
+import { cases, detectionCache, images, type CachedReport, type Case, type DetectionCacheRow, type Image, type ListMatch, type Policy, type StoredSignal } from "../../db/schema";
 import type { FetchImageOptions } from "../api/fetch-image";
 import { submitImage } from "../cases/submit-image";
 import { authorize, type Ctx } from "../context";
@@ -23,7 +23,8 @@ import type { DetectionReport } from "../detection";
 import { env } from "../env";
 import { AppError } from "../errors";
 import { newId } from "../ids";
-import { applyPolicy, type ScanOutcome } from "../policies/apply-policy";
+import { findListMatches, listsMayMatch } from "../lists/find-matches";
+import { applyPolicy, decidingMatch, type ScanOutcome } from "../policies/apply-policy";
 import { resolvePolicy, type ResolvedPolicy } from "../policies/resolve-policy";
 import { getBlobStore, heatmapKey } from "../storage";
 import { completeScan } from "../worker/scan-case";
@@ -53,7 +54,9 @@ export interface DetectOutcome {
   cached: boolean;
   heatmaps: Record<string, DetectHeatmap> | null;
   hashes: { sha256: string; dhash: string };
-  policy: Pick<Policy, "id" | "name" | "quarantineThreshold" | "autoClearThreshold" | "inconclusiveAction"> & { outcome: ScanOutcome };
+  policy: Pick<Policy, "id" | "name" | "quarantineThreshold" | "autoClearThreshold" | "inconclusiveAction"> & { outcome: ScanOutcome; listId: string | null };
+  /** The image lists the image is on (lib/lists/); they decide the outcome before the thresholds. */
+  listMatches: ListMatch[];
   /** The engine called it AI, or its score reached the policy's threshold. */
   isAi: boolean;
   metadata: Record<string, unknown> | null;
@@ -259,13 +262,17 @@ export async function detectImage(
     created = { case: c!, image: img!, deduplicated: sub.deduplicated, scannedHere };
   }
 
-  const outcome = applyPolicy(policy, report);
+  // The same lists a scan of this image would match. A flat picture's hash, or a cached report from
+  // before the hash's informativeness was recorded, matches the same bytes only.
+  const listMatches = (await listsMayMatch(ctx.db)) ? await findListMatches(ctx.db, { sha256, phash: dhash, phashInformative: report.dhashInformative === true }) : [];
+  const outcome = applyPolicy(policy, report, listMatches);
   return {
     report,
     cached: Boolean(hit),
     heatmaps: heatmapOut,
     hashes: { sha256, dhash },
-    policy: { id: policy.id, name: policy.name, quarantineThreshold: policy.quarantineThreshold, autoClearThreshold: policy.autoClearThreshold, inconclusiveAction: policy.inconclusiveAction, outcome },
+    policy: { id: policy.id, name: policy.name, quarantineThreshold: policy.quarantineThreshold, autoClearThreshold: policy.autoClearThreshold, inconclusiveAction: policy.inconclusiveAction, outcome, listId: decidingMatch(listMatches)?.listId ?? null },
+    listMatches,
     isAi: report.verdict === "ai_generated" || report.score >= policy.quarantineThreshold,
     metadata: options.metadata ?? null,
     created,

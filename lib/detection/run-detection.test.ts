@@ -111,21 +111,26 @@ describe("pixel-plane reuse between scans", () => {
 });
 
 describe("runDetection with an earlier decode handed over", () => {
-  it("takes the handed hash only with the handed raster; otherwise hashes what it decoded", async () => {
+  it("takes the handed hash only with the handed raster and its informativeness; otherwise hashes what it decoded", async () => {
     const bytes = await makeJpeg({ width: 200, height: 150, seed: 91 });
     const d = await decodeImage(bytes);
     if (!d.ok) throw new Error("decode refused a valid JPEG");
     const own = await runDetection(bytes, { heatmaps: false, only: ["ela"] });
-    const handed = await runDetection(bytes, { heatmaps: false, only: ["ela"], predecoded: { analysis: d.value.analysis, dhash: "feedfacecafebeef" } });
+    const handed = await runDetection(bytes, { heatmaps: false, only: ["ela"], predecoded: { analysis: d.value.analysis, dhash: "feedfacecafebeef", dhashInformative: false } });
     expect(own.ok && handed.ok).toBe(true);
     if (!own.ok || !handed.ok) return;
     // The raster was used, so was its hash (a wrong one, to tell them apart here; the upload hands over the real one).
     expect(handed.value.dhash).toBe("feedfacecafebeef");
+    expect(handed.value.dhashInformative).toBe(false);
+    expect(own.value.dhashInformative).toBe(true);
     expect(handed.value.score).toBe(own.value.score);
     // A raster that is not this image's is not used, and neither is the hash that came with it.
     const other = await decodeImage(await makeJpeg({ width: 64, height: 48, seed: 92 }));
     if (!other.ok) throw new Error("decode refused a valid JPEG");
     const refused = await runDetection(bytes, { heatmaps: false, only: ["ela"], predecoded: { analysis: other.value.analysis, dhash: "feedfacecafebeef" } });
     expect(refused.ok && refused.value.dhash).toBe(own.value.dhash);
+    // A hash handed without its informativeness (an older caller) is computed again.
+    const partial = await runDetection(bytes, { heatmaps: false, only: ["ela"], predecoded: { analysis: d.value.analysis, dhash: "feedfacecafebeef" } });
+    expect(partial.ok && partial.value.dhash).toBe(own.value.dhash);
   });
 });

@@ -90,7 +90,11 @@ export async function runDetection(
   const image = decoded.value;
   const decodeMs = now() - t0;
   // The handed-over hash is that raster's: used only when decodeImage used the raster.
-  const dhash = opts.predecoded?.analysis === image.analysis ? opts.predecoded.dhash : differenceHash(image.analysis, image.orientation).hash;
+  const handed = opts.predecoded;
+  const dh =
+    handed?.analysis === image.analysis && handed.dhashInformative !== undefined
+      ? { hash: handed.dhash, informative: handed.dhashInformative }
+      : differenceHash(image.analysis, image.orientation);
   const results = await runSignals(image, opts, signals);
   // Every signal has settled, so its pixel planes can serve the next image. Not after a timeout: that
   // signal may still be running in the background and reading them.
@@ -113,7 +117,8 @@ export async function runDetection(
       signals: results,
       image: { ...image.info, analysedWidth: image.analysis.width, analysedHeight: image.analysis.height },
       timings: { decodeMs: Math.round(decodeMs * 10) / 10, totalMs: Math.round((now() - t0) * 10) / 10 },
-      dhash,
+      dhash: dh.hash,
+      dhashInformative: dh.informative,
     },
   };
 }

@@ -87,6 +87,8 @@ export interface DetectionReport {
    * caller needs no second decode (absent from reports stored before it was added).
    */
   dhash?: string;
+  /** False when that hash is a flat picture's, never near-duplicate matched (dhash.ts); absent where dhash is. */
+  dhashInformative?: boolean;
 }
 
 export interface DetectionOptions {
@@ -103,8 +105,10 @@ export interface DetectionOptions {
   predecoded?: Predecoded;
 }
 
-/** An earlier decode of an image's bytes: decodeImage's `analysis` and differenceHash(analysis, orientation).hash. */
+/** An earlier decode of an image's bytes: decodeImage's `analysis` and differenceHash(analysis, orientation). */
 export interface Predecoded {
   analysis: RawImage;
   dhash: string;
+  /** differenceHash's `informative`; without it the hash is computed again. */
+  dhashInformative?: boolean;
 }

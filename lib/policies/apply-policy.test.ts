@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyPolicy } from "./apply-policy";
+import { applyPolicy, decidingMatch } from "./apply-policy";
 
 const strict = { quarantineThreshold: 60, inconclusiveAction: "quarantine" as const };
 const lenient = { quarantineThreshold: 80, inconclusiveAction: "clear" as const };
@@ -25,5 +25,24 @@ describe("applyPolicy", () => {
     [banded, "likely_authentic", 70, "quarantined"],
   ] as const)("%o %s %d → %s", (policy, verdict, score, expected) => {
     expect(applyPolicy(policy, { verdict, score })).toBe(expected);
+  });
+});
+
+describe("applyPolicy with image-list matches", () => {
+  const quarantineList = { action: "quarantine" as const, listName: "known-ai" };
+  const clearList = { action: "clear" as const, listName: "press" };
+
+  it("a quarantine list quarantines and a clear list clears, whatever the score and verdict", () => {
+    expect(applyPolicy(strict, { verdict: "likely_authentic", score: 2 }, [quarantineList])).toBe("quarantined");
+    expect(applyPolicy(banded, { verdict: "likely_authentic", score: 5 }, [quarantineList])).toBe("quarantined");
+    expect(applyPolicy(strict, { verdict: "ai_generated", score: 99 }, [clearList])).toBe("cleared");
+  });
+
+  it("a quarantine list wins over a clear list; no match leaves the thresholds to decide", () => {
+    expect(applyPolicy(strict, { verdict: "likely_authentic", score: 2 }, [clearList, quarantineList])).toBe("quarantined");
+    expect(decidingMatch([clearList, quarantineList])).toBe(quarantineList);
+    expect(decidingMatch([clearList])).toBe(clearList);
+    expect(decidingMatch([])).toBeNull();
+    expect(applyPolicy(strict, { verdict: "likely_authentic", score: 61 }, [])).toBe("quarantined");
   });
 });

@@ -8,7 +8,8 @@ import { transitionCase } from "../cases/transition";
 import type { DetectionReport, ImageError, Predecoded, Result } from "../detection";
 import { AppError } from "../errors";
 import { newId } from "../ids";
-import { applyPolicy } from "../policies/apply-policy";
+import { findListMatches } from "../lists/find-matches";
+import { applyPolicy, decidingMatch } from "../policies/apply-policy";
 import { getBlobStore, heatmapKey } from "../storage";
 import { emitScanCompleted, emitScanFailed } from "../webhooks/events";
 import { renewLease } from "./claim-case";
@@ -100,17 +101,29 @@ export async function completeScan(
   }
   try {
     return await db.transaction(async (tx) => {
-      // The case locked, its policy and the job of this scan (if any), in one statement.
+      // The case locked, its policy, its image's hashes and the job of this scan (if any), in one statement.
       const [locked] = await tx
-        .select({ id: cases.id, state: cases.state, deletedAt: cases.deletedAt, policy: policies, job: jobs })
+        .select({
+          id: cases.id,
+          state: cases.state,
+          deletedAt: cases.deletedAt,
+          policy: policies,
+          job: jobs,
+          image: { sha256: images.sha256, phash: images.phash, phashInformative: images.phashInformative },
+        })
         .from(cases)
         .innerJoin(policies, eq(policies.id, cases.policyId))
+        .innerJoin(images, eq(images.id, cases.imageId))
         .leftJoin(jobs, and(eq(jobs.caseId, cases.id), eq(jobs.scan, cases.scan)))
         .where(eq(cases.id, claimed.id))
         .for("update", { of: cases });
       if (!locked) throw new AppError("not_found", "Case not found.");
       const { policy } = locked;
-      const outcome = applyPolicy(policy, report);
+      // Image lists decide before the thresholds (lib/lists/); read in this transaction, so the
+      // outcome and the matches it records agree.
+      const listMatches = await findListMatches(tx, locked.image);
+      const outcome = applyPolicy(policy, report, listMatches);
+      const listed = decidingMatch(listMatches);
       const moved = await transitionCase(tx, actor, {
         caseId: claimed.id,
         to: outcome,
@@ -127,7 +140,7 @@ export async function completeScan(
           scannedAt: new Date(),
         },
         reason: "scan_completed",
-        data: { detectionId, verdict: report.verdict, score: report.score, policy: policy.name },
+        data: { detectionId, verdict: report.verdict, score: report.score, policy: policy.name, ...(listed ? { list: listed.listName } : {}) },
       });
       const [detection] = await tx.insert(detections).values({
         id: detectionId,
@@ -153,7 +166,9 @@ export async function completeScan(
           autoClearThreshold: policy.autoClearThreshold,
           inconclusiveAction: policy.inconclusiveAction,
           outcome,
+          ...(listed ? { list: { listId: listed.listId, listName: listed.listName, action: listed.action, match: listed.match, distance: listed.distance } } : {}),
         },
+        listMatches,
         workerId: opts.workerId,
       }).returning();
       // Webhook events join the same transaction (the outbox): they commit with the result or not at all.

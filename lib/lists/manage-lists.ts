@@ -1,0 +1,186 @@
+// The verbs of image lists (db/schema/image-lists.ts): admins create and delete lists, add image files
+// or bare sha256 hashes, and remove entries; moderators also add a case's image from the case page.
+// An entry keeps hashes only, never the image. Every change is audited and applies to scans from then
+// on (a rescan applies it to an earlier case).
+import { createHash } from "node:crypto";
+import { count, eq } from "drizzle-orm";
+import { z } from "zod";
+import { LIST_ACTIONS, cases, imageListEntries, imageLists, images, type ImageList, type ImageListEntry } from "../../db/schema";
+import { writeAudit } from "../audit";
+import { actorUserId, authorize, type Ctx } from "../context";
+import { decodeImage, differenceHash } from "../detection";
+import { AppError, type ErrorCode } from "../errors";
+import { newId } from "../ids";
+import { MAX_FILES_PER_BATCH } from "../limits";
+import { text } from "../validation";
+import { forgetListsSeen } from "./find-matches";
+
+/** Most sha256 lines one import takes. */
+export const MAX_HASHES_PER_IMPORT = 10_000;
+
+export const createListInput = z.object({
+  name: text(100).transform((v) => v.trim()).pipe(z.string().min(1, "Give the list a name.")),
+  action: z.enum(LIST_ACTIONS, { message: "Choose what a match does: quarantine or clear." }),
+  description: text(500).default("").transform((v) => v.trim()),
+});
+export type CreateListInput = z.input<typeof createListInput>;
+
+export async function createList({ ctx, input }: { ctx: Ctx; input: CreateListInput }): Promise<ImageList> {
+  authorize(ctx.actor, "manageLists");
+  const data = createListInput.parse(input);
+  return ctx.db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(imageLists)
+      .values({ id: newId("imageList"), name: data.name, action: data.action, description: data.description, createdBy: actorUserId(ctx.actor) })
+      .onConflictDoNothing({ target: imageLists.name })
+      .returning();
+    if (!row) throw new AppError("conflict", "A list with this name exists.", { param: "name" });
+    await writeAudit(tx, ctx.actor, { action: "list.create", targetType: "image_list", targetId: row.id, data: { name: row.name, action: row.action } });
+    forgetListsSeen();
+    return row;
+  });
+}
+
+export async function deleteList({ ctx, input }: { ctx: Ctx; input: { listId: string } }): Promise<{ entries: number }> {
+  authorize(ctx.actor, "manageLists");
+  return ctx.db.transaction(async (tx) => {
+    const [list] = await tx.select().from(imageLists).where(eq(imageLists.id, input.listId)).for("update");
+    if (!list) throw new AppError("not_found", "List not found.");
+    const [{ n }] = (await tx.select({ n: count() }).from(imageListEntries).where(eq(imageListEntries.listId, list.id))) as [{ n: number }];
+    await tx.delete(imageLists).where(eq(imageLists.id, list.id));
+    await writeAudit(tx, ctx.actor, { action: "list.delete", targetType: "image_list", targetId: list.id, data: { name: list.name, action: list.action, entries: Number(n) } });
+    forgetListsSeen();
+    return { entries: Number(n) };
+  });
+}
+
+interface NewEntry {
+  sha256: string;
+  phash: string | null;
+  phashInformative: boolean;
+  filename: string;
+  caseId: string | null;
+}
+
+/** Insert entries (one per sha256 per list; a hash already there is left as it is) and audit them as one change. */
+async function addEntries(ctx: Ctx, listId: string, note: string, via: "case" | "file" | "hash", items: NewEntry[]): Promise<{ added: ImageListEntry[]; alreadyListed: number }> {
+  return ctx.db.transaction(async (tx) => {
+    const [list] = await tx.select().from(imageLists).where(eq(imageLists.id, listId)).for("share");
+    if (!list) throw new AppError("not_found", "List not found.", { param: "listId" });
+    const unique = [...new Map(items.map((i) => [i.sha256, i])).values()];
+    const added = unique.length
+      ? await tx
+          .insert(imageListEntries)
+          .values(unique.map((i) => ({ id: newId("imageListEntry"), listId, ...i, note, addedBy: actorUserId(ctx.actor) })))
+          .onConflictDoNothing({ target: [imageListEntries.listId, imageListEntries.sha256] })
+          .returning()
+      : [];
+    if (added.length) {
+      await writeAudit(tx, ctx.actor, {
+        action: "list.entries_add",
+        caseId: via === "case" ? (items[0]?.caseId ?? null) : null,
+        targetType: "image_list",
+        targetId: list.id,
+        data: { name: list.name, via, count: added.length, sha256: added.slice(0, 20).map((e) => e.sha256), ...(note ? { note } : {}) },
+      });
+    }
+    forgetListsSeen();
+    return { added, alreadyListed: items.length - added.length };
+  });
+}
+
+const note = text(500).default("").transform((v) => v.trim());
+
+export const addCaseToListInput = z.object({ caseId: z.string().min(1), listId: z.string().min(1, "Choose a list."), note });
+
+/** The case page's "Add to list": the case's image by its hashes. */
+export async function addCaseToList({ ctx, input }: { ctx: Ctx; input: z.input<typeof addCaseToListInput> }): Promise<{ added: boolean; listName: string }> {
+  authorize(ctx.actor, "addToList");
+  const data = addCaseToListInput.parse(input);
+  const [row] = await ctx.db
+    .select({ caseId: cases.id, deletedAt: cases.deletedAt, filename: cases.filename, sha256: images.sha256, phash: images.phash, phashInformative: images.phashInformative })
+    .from(cases)
+    .innerJoin(images, eq(images.id, cases.imageId))
+    .where(eq(cases.id, data.caseId));
+  if (!row || row.deletedAt) throw new AppError("not_found", "Case not found.");
+  const out = await addEntries(ctx, data.listId, data.note, "case", [
+    { sha256: row.sha256, phash: row.phash, phashInformative: row.phashInformative, filename: row.filename, caseId: row.caseId },
+  ]);
+  const [list] = await ctx.db.select({ name: imageLists.name }).from(imageLists).where(eq(imageLists.id, data.listId));
+  return { added: out.added.length === 1, listName: list?.name ?? "" };
+}
+
+export interface RefusedFile {
+  name: string;
+  code: ErrorCode;
+  message: string;
+}
+
+/** Image files added by their hashes: each decoded as an upload is (so its dHash is the one a scan computes), then dropped. */
+export async function addFilesToList({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { listId: string; files: { name: string; bytes: Buffer }[]; note?: string };
+}): Promise<{ added: number; alreadyListed: number; refused: RefusedFile[] }> {
+  authorize(ctx.actor, "manageLists");
+  if (input.files.length === 0) throw new AppError("invalid_request", "Attach at least one image.", { param: "files" });
+  if (input.files.length > MAX_FILES_PER_BATCH) throw new AppError("too_many_files", `Add at most ${MAX_FILES_PER_BATCH} images at a time.`, { param: "files" });
+  const items: NewEntry[] = [];
+  const refused: RefusedFile[] = [];
+  for (const f of input.files) {
+    const decoded = await decodeImage(f.bytes);
+    if (!decoded.ok) {
+      refused.push({ name: f.name, code: decoded.error.code, message: decoded.error.message });
+      continue;
+    }
+    const dh = differenceHash(decoded.value.analysis, decoded.value.orientation);
+    items.push({ sha256: createHash("sha256").update(f.bytes).digest("hex"), phash: dh.hash, phashInformative: dh.informative, filename: f.name.slice(0, 255), caseId: null });
+  }
+  const out = items.length ? await addEntries(ctx, input.listId, note.parse(input.note), "file", items) : { added: [], alreadyListed: 0 };
+  return { added: out.added.length, alreadyListed: out.alreadyListed, refused };
+}
+
+/** Parse an import: one sha256 (64 hex digits) per line; blank lines and `#` comments skipped; anything else names its line. */
+export function parseHashLines(textIn: string): string[] {
+  const out: string[] = [];
+  const lines = textIn.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (!line || line.startsWith("#")) continue;
+    if (!/^[0-9a-fA-F]{64}$/.test(line)) throw new AppError("invalid_request", `Line ${i + 1} is not a sha256 (64 hexadecimal digits): “${line.slice(0, 80)}”.`, { param: "hashes" });
+    out.push(line.toLowerCase());
+  }
+  if (out.length === 0) throw new AppError("invalid_request", "Paste at least one sha256, one per line.", { param: "hashes" });
+  if (out.length > MAX_HASHES_PER_IMPORT) throw new AppError("invalid_request", `Import at most ${MAX_HASHES_PER_IMPORT} hashes at a time.`, { param: "hashes" });
+  return out;
+}
+
+/** Bare sha256 hashes (from another system): such entries match the same file only. */
+export async function addHashesToList({ ctx, input }: { ctx: Ctx; input: { listId: string; hashes: string; note?: string } }): Promise<{ added: number; alreadyListed: number }> {
+  authorize(ctx.actor, "manageLists");
+  const hashes = parseHashLines(input.hashes);
+  const out = await addEntries(
+    ctx,
+    input.listId,
+    note.parse(input.note),
+    "hash",
+    hashes.map((sha256) => ({ sha256, phash: null, phashInformative: false, filename: "", caseId: null })),
+  );
+  return { added: out.added.length, alreadyListed: out.alreadyListed };
+}
+
+export async function removeListEntry({ ctx, input }: { ctx: Ctx; input: { entryId: string } }): Promise<void> {
+  authorize(ctx.actor, "manageLists");
+  await ctx.db.transaction(async (tx) => {
+    const [row] = await tx
+      .delete(imageListEntries)
+      .where(eq(imageListEntries.id, input.entryId))
+      .returning();
+    if (!row) throw new AppError("not_found", "Entry not found.");
+    const [list] = await tx.select({ name: imageLists.name }).from(imageLists).where(eq(imageLists.id, row.listId));
+    await writeAudit(tx, ctx.actor, { action: "list.entry_remove", targetType: "image_list", targetId: row.listId, data: { name: list?.name, sha256: row.sha256, entry: row.id } });
+  });
+  forgetListsSeen();
+}
