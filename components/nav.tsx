@@ -36,6 +36,7 @@ export async function Nav() {
                 <Link href="/admin/dashboard" className={link}>Dashboard</Link>
                 <Link href="/admin/users" className={link}>Users</Link>
                 <Link href="/admin/policies" className={link}>Policies</Link>
+                <Link href="/admin/lists" className={link}>Lists</Link>
                 <Link href="/admin/audit" className={link}>Audit log</Link>
                 <Link href="/admin/api-keys" className={link}>All keys</Link>
                 <Link href="/admin/webhooks" className={link}>

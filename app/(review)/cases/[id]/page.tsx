@@ -20,6 +20,8 @@ import { ApplySameDecision } from "./_components/apply-same-decision";
 import { RescanButton } from "./_components/rescan-button";
 import { ShortcutsDialog } from "./_components/shortcuts-dialog";
 import { SignalTable } from "./_components/signal-table";
+import { ImageListsCard } from "./_components/image-lists-card";
+import { listImageLists, listsHoldingSha256 } from "@/lib/lists/queries";
 
 export const dynamic = "force-dynamic";
 
@@ -37,6 +39,8 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
   const isModerator = roleCan(actor.role, "decide");
   const nextId = isModerator ? null : await nextCaseToReview(db, detail.case.id);
   const claim = await claimHolder(db, detail.case.id);
+  const canAddToList = roleCan(actor.role, "addToList");
+  const [lists, holding] = await Promise.all([canAddToList ? listImageLists(db) : [], listsHoldingSha256(db, detail.image.sha256)]);
   const c = caseDetailDto(detail);
   const det = c.detection;
   const attribution = det?.attribution;
@@ -229,6 +233,24 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
                 </ul>
               )}
             </section>
+
+            <ImageListsCard
+              caseId={c.id}
+              matches={
+                detail.detection
+                  ? (detail.detection.listMatches ?? []).map((m) => ({
+                      listName: m.listName,
+                      action: m.action,
+                      match: m.match,
+                      distance: m.distance,
+                      decided: detail.detection?.policy?.list?.listId === m.listId,
+                    }))
+                  : null
+              }
+              holding={holding.map((h) => h.name)}
+              lists={lists.map((l) => ({ id: l.id, name: l.name, action: l.action }))}
+              canAdd={canAddToList && !detail.case.deletedAt}
+            />
 
             <section className={`${card} text-sm`}>
               <h2 className="mb-2 font-semibold">Image</h2>

@@ -1,0 +1,159 @@
+"use client";
+
+import { useActionState, useEffect, useRef, useState, useTransition } from "react";
+import { useRouter } from "next/navigation";
+import { ActionButton } from "@/components/action-button";
+import { addFilesAction, addHashesAction, createListAction, deleteListAction, removeEntryAction } from "../actions";
+
+const field = "rounded border border-slate-500 px-2 py-1.5";
+const button = "rounded bg-slate-900 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50";
+
+function Result({ state, ok }: { state: { ok: true; data: unknown } | { ok: false; error: { message: string } } | undefined; ok: (data: never) => string }) {
+  if (!state) return null;
+  return (
+    <p role={state.ok ? "status" : "alert"} className={`text-sm ${state.ok ? "text-emerald-700" : "text-red-700"}`} data-testid="list-form-result">
+      {state.ok ? ok(state.data as never) : state.error.message}
+    </p>
+  );
+}
+
+export function NewListForm() {
+  const [state, action, pending] = useActionState(createListAction, undefined);
+  const form = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (state?.ok) form.current?.reset();
+  }, [state]);
+  return (
+    <form ref={form} action={action} className="space-y-2 text-sm" data-testid="new-list-form">
+      <div className="flex flex-wrap items-end gap-3">
+        <label className="flex flex-col gap-1">
+          Name
+          <input name="name" required maxLength={100} className={`${field} w-64`} placeholder="Known AI: campaign 7" />
+        </label>
+        <label className="flex flex-col gap-1">
+          A match
+          <select name="action" defaultValue="quarantine" className={field}>
+            <option value="quarantine">quarantines the case</option>
+            <option value="clear">clears the case</option>
+          </select>
+        </label>
+        <label className="flex min-w-64 flex-1 flex-col gap-1">
+          Description
+          <input name="description" maxLength={500} className={field} placeholder="Where these images come from, who keeps the list" />
+        </label>
+        <button disabled={pending} className={button}>
+          {pending ? "Creating…" : "Create list"}
+        </button>
+      </div>
+      <Result state={state} ok={(d: { name: string }) => `List “${d.name}” created.`} />
+    </form>
+  );
+}
+
+export function AddFilesForm({ listId, listName }: { listId: string; listName: string }) {
+  const [state, action, pending] = useActionState(addFilesAction, undefined);
+  const form = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (state?.ok) form.current?.reset();
+  }, [state]);
+  return (
+    <form ref={form} action={action} className="space-y-2 text-sm" data-testid="add-files-form">
+      <input type="hidden" name="listId" value={listId} />
+      <div className="flex flex-wrap items-end gap-3">
+        <label className="flex flex-col gap-1">
+          Image files (up to 100; only their hashes are kept)
+          <input type="file" name="files" multiple accept="image/*" aria-label={`Image files for ${listName}`} className="text-sm" />
+        </label>
+        <label className="flex min-w-48 flex-1 flex-col gap-1">
+          Note
+          <input name="note" maxLength={500} className={field} aria-label={`Note for the files added to ${listName}`} />
+        </label>
+        <button disabled={pending} className={button}>
+          {pending ? "Adding…" : "Add files"}
+        </button>
+      </div>
+      <Result
+        state={state}
+        ok={(d: { added: number; alreadyListed: number; refused: { name: string; message: string }[] }) =>
+          [
+            `${d.added} added`,
+            d.alreadyListed ? `${d.alreadyListed} already on the list` : "",
+            ...d.refused.map((r) => `${r.name} refused: ${r.message}`),
+          ]
+            .filter(Boolean)
+            .join("; ") + "."
+        }
+      />
+    </form>
+  );
+}
+
+export function AddHashesForm({ listId, listName }: { listId: string; listName: string }) {
+  const [state, action, pending] = useActionState(addHashesAction, undefined);
+  const form = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (state?.ok) form.current?.reset();
+  }, [state]);
+  return (
+    <form ref={form} action={action} className="space-y-2 text-sm" data-testid="add-hashes-form">
+      <input type="hidden" name="listId" value={listId} />
+      <label className="flex flex-col gap-1">
+        SHA-256 hashes, one per line (such entries match the same file only)
+        <textarea name="hashes" rows={3} className={`${field} font-mono text-xs`} aria-label={`SHA-256 hashes for ${listName}`} />
+      </label>
+      <div className="flex flex-wrap items-end gap-3">
+        <label className="flex min-w-48 flex-1 flex-col gap-1">
+          Note
+          <input name="note" maxLength={500} className={field} aria-label={`Note for the hashes added to ${listName}`} />
+        </label>
+        <button disabled={pending} className={button}>
+          {pending ? "Importing…" : "Import hashes"}
+        </button>
+      </div>
+      <Result state={state} ok={(d: { added: number; alreadyListed: number }) => `${d.added} added${d.alreadyListed ? `, ${d.alreadyListed} already on the list` : ""}.`} />
+    </form>
+  );
+}
+
+/** Delete a list and its entries, after a confirmation that says how many. */
+export function DeleteListButton({ listId, name, entries }: { listId: string; name: string; entries: number }) {
+  const [asking, setAsking] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [pending, start] = useTransition();
+  const router = useRouter();
+  if (!asking) {
+    return (
+      <button type="button" onClick={() => setAsking(true)} className="rounded border border-slate-500 px-3 py-1 text-sm hover:bg-slate-100">
+        Delete list
+      </button>
+    );
+  }
+  return (
+    <div role="alertdialog" aria-label="Confirm" className="flex flex-wrap items-center gap-2 rounded border border-amber-400 bg-amber-50 p-2 text-xs text-amber-950">
+      Delete “{name}” and its {entries} {entries === 1 ? "entry" : "entries"}? Scans from now on no longer match it; earlier cases keep their outcome.
+      <button
+        type="button"
+        autoFocus
+        disabled={pending}
+        className="rounded bg-slate-900 px-2 py-1 font-medium text-white disabled:opacity-50"
+        onClick={() =>
+          start(async () => {
+            const res = await deleteListAction({ listId });
+            if (res.ok) router.refresh();
+            else setError(res.error.message);
+          })
+        }
+      >
+        Confirm
+      </button>
+      <button type="button" onClick={() => setAsking(false)} className="rounded border border-slate-500 px-2 py-1">
+        Cancel
+      </button>
+      {error && <span role="alert" className="text-red-700">{error}</span>}
+    </div>
+  );
+}
+
+export function RemoveEntryButton({ entryId }: { entryId: string }) {
+  return <ActionButton run={() => removeEntryAction({ entryId })} label="Remove" pendingLabel="Removing…" className="rounded border border-slate-400 px-2 py-0.5 text-xs hover:bg-slate-100 disabled:opacity-50" />;
+}
