@@ -87,3 +87,6 @@ export const MAX_BULK_CASES = 200;
 export const MAX_LABELLED_SET_FILES = 100;
 /** Bytes of one labelled set in all: it travels in one server-action request (next.config.ts's body limit). */
 export const MAX_LABELLED_SET_BYTES = MAX_UPLOAD_BYTES;
+
+/** Most sha256 hashes one import into an image list takes (lib/lists/manage-lists.ts). */
+export const MAX_HASHES_PER_IMPORT = 10_000;

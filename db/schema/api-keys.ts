@@ -1,5 +1,5 @@
 import { boolean, date, doublePrecision, integer, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
-import { apiKeyModeEnum, apiKeyScopeEnum, API_KEY_SCOPES } from "./enums";
+import { apiKeyModeEnum, apiKeyScopeEnum } from "./enums";
 import { users } from "./users";
 
 export const apiKeys = pgTable("api_keys", {
@@ -12,8 +12,12 @@ export const apiKeys = pgTable("api_keys", {
   userId: text("user_id").notNull().references(() => users.id),
   /** `lp_test_…` keys run the real engine but are left out of usage and quotas. */
   mode: apiKeyModeEnum("mode").notNull().default("live"),
-  /** Keys made before scopes existed hold every scope, so they keep working. */
-  scopes: apiKeyScopeEnum("scopes").array().notNull().default([...API_KEY_SCOPES]),
+  /**
+   * Keys made before scopes existed hold the four scopes there were then, so they keep working. The
+   * default stays those four: a scope added later (lists) is given only when asked for, and a migration
+   * cannot use an enum value in the transaction that adds it.
+   */
+  scopes: apiKeyScopeEnum("scopes").array().notNull().default(["detect", "cases:read", "cases:write", "usage"]),
   /** Requests per minute (token bucket); null → DEFAULT_RATE_LIMIT_PER_MINUTE (lib/limits.ts). */
   rateLimitPerMinute: integer("rate_limit_per_minute"),
   /** Images per calendar month (UTC); null → DEFAULT_MONTHLY_IMAGE_QUOTA. */

@@ -31,7 +31,7 @@ export const inconclusiveActionEnum = pgEnum("inconclusive_action", ["quarantine
 export const listActionEnum = pgEnum("list_action", ["quarantine", "clear"]);
 
 // What an API key may call (CONTRIBUTING.md, "REST routes"): each route names one scope.
-export const apiKeyScopeEnum = pgEnum("api_key_scope", ["detect", "cases:read", "cases:write", "usage"]);
+export const apiKeyScopeEnum = pgEnum("api_key_scope", ["detect", "cases:read", "cases:write", "usage", "lists"]);
 
 // A test key runs the real engine but is left out of usage and quotas.
 export const apiKeyModeEnum = pgEnum("api_key_mode", ["live", "test"]);

@@ -141,6 +141,60 @@ test("async job: submitted, then completed with its detection", async () => {
   expectConforms("/api/v1/jobs/{id}", "get", 200, current);
 });
 
+test("image lists: make one, add an image and hashes, page the entries, match a detection, remove, delete; all as documented", async () => {
+  const name = `client-spec list ${Date.now().toString(36)}`;
+  const list = await loupe.createImageList({ name, action: "quarantine", description: "known campaign images" });
+  expect(list).toMatchObject({ name, action: "quarantine", entries: 0, created_by: E2E_ADMIN.email });
+  expectConforms("/api/v1/lists", "post", 201, list);
+  await expect(loupe.createImageList({ name, action: "clear" })).rejects.toMatchObject({ status: 409, code: "conflict", param: "name" });
+
+  // An image (kept as its hashes), sent twice, and a part that is not an image.
+  const jpeg = await makeJpeg({ width: 224, height: 168, seed: 3391, quality: 92 });
+  const added = await loupe.addImageListEntries(list.id, { images: [new Uint8Array(jpeg), new Uint8Array(jpeg), new Blob([new Uint8Array([1, 2, 3])])], note: "from the feed" });
+  expect(added).toMatchObject({ added: 1, already_listed: 1, refused: [{ code: "image_unsupported_format" }], entries: [{ near_duplicates: true, note: "from the feed", dhash: expect.stringMatching(/^[0-9a-f]{16}$/) }] });
+  expectConforms("/api/v1/lists/{id}/entries", "post", 201, added);
+  const hashes = await loupe.addImageListEntries(list.id, { sha256: ["ab".repeat(32), "CD".repeat(32)] });
+  expect(hashes).toMatchObject({ added: 2, entries: [{ near_duplicates: false, dhash: null }, { sha256: "cd".repeat(32) }] });
+  const again = await loupe.addImageListEntries(list.id, { sha256: ["ab".repeat(32)] });
+  expect([again.added, again.already_listed]).toEqual([0, 1]);
+  expectConforms("/api/v1/lists/{id}/entries", "post", 200, again);
+  await expect(loupe.addImageListEntries(list.id, { sha256: ["ab".repeat(32), "nope"] })).rejects.toMatchObject({ status: 400, code: "invalid_request", param: "sha256.1" });
+  await expect(loupe.addImageListEntries("lst_missing", { sha256: ["ab".repeat(32)] })).rejects.toMatchObject({ status: 404, code: "not_found" });
+
+  const page1 = await loupe.listImageListEntries(list.id, { limit: 2 });
+  expect(page1.data).toHaveLength(2);
+  expect(page1.next_cursor).not.toBeNull();
+  expectConforms("/api/v1/lists/{id}/entries", "get", 200, page1);
+  const page2 = await loupe.listImageListEntries(list.id, { limit: 2, cursor: page1.next_cursor! });
+  expect(page2).toMatchObject({ data: [{ id: added.entries[0]!.id }], next_cursor: null });
+  const got = await loupe.getImageList(list.id);
+  expect(got.entries).toBe(3);
+  expectConforms("/api/v1/lists/{id}", "get", 200, got);
+  const all = await loupe.listImageLists();
+  expect(all.data.some((l) => l.id === list.id)).toBe(true);
+  expectConforms("/api/v1/lists", "get", 200, all);
+
+  // A recompressed copy is a near-duplicate: POST /detect names the list, and the list decides the outcome.
+  // (Against several web processes, another one may take up to a second to see that lists have entries.)
+  const copyBytes = new Uint8Array(await makeJpeg({ width: 224, height: 168, seed: 3391, quality: 60 }));
+  let copy = await loupe.detect(copyBytes);
+  await expect.poll(async () => (copy = await loupe.detect(copyBytes)).list_matches.length, { timeout: 5000 }).toBe(1);
+  expect(copy.list_matches).toEqual([{ list_id: list.id, list_name: name, action: "quarantine", entry_id: added.entries[0]!.id, match: "near_duplicate", distance: expect.any(Number), note: "from the feed" }]);
+  expect(copy.policy).toMatchObject({ outcome: "quarantined", list_id: list.id });
+  expectConforms("/api/v1/detect", "post", 200, copy);
+
+  const removed = await loupe.deleteImageListEntry(list.id, added.entries[0]!.id);
+  expect(removed).toEqual({ id: added.entries[0]!.id, deleted: true });
+  expectConforms("/api/v1/lists/{id}/entries/{entryId}", "delete", 200, removed);
+  await expect(loupe.deleteImageListEntry(list.id, added.entries[0]!.id)).rejects.toMatchObject({ status: 404 });
+  const after = await loupe.detect(new Uint8Array(await makeJpeg({ width: 224, height: 168, seed: 3391, quality: 60 })));
+  expect(after.list_matches).toEqual([]);
+  const deleted = await loupe.deleteImageList(list.id);
+  expect(deleted).toEqual({ id: list.id, deleted: true, entries: 2 });
+  expectConforms("/api/v1/lists/{id}", "delete", 200, deleted);
+  await expect(loupe.getImageList(list.id)).rejects.toMatchObject({ status: 404, code: "not_found" });
+});
+
 test("usage and health", async () => {
   const usage = await loupe.usage();
   expect(usage.data.some((k) => k.key.name === "client-spec")).toBe(true);

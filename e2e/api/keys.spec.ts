@@ -13,7 +13,7 @@ import { adminCreateApiKey, signIn } from "../support/session";
 const OWNER = `${E2E_ADMIN.email} (admin)`;
 const keys = { test: "", revoked: "", live: "" };
 const lacking = {} as Record<ApiKeyScope, string>;
-let fixtures: RouteFixtures = { caseId: "", jobId: "", heatmapUrl: "" };
+let fixtures: RouteFixtures = { caseId: "", jobId: "", heatmapUrl: "", listId: "", listEntryId: "" };
 
 const auth = (key: string) => ({ authorization: `Bearer ${key}` });
 
@@ -30,7 +30,7 @@ test.beforeAll(async ({ browser, request }) => {
   await row.getByRole("button", { name: "Revoke" }).click();
   await expect(row).toHaveCount(0);
   await page.close();
-  fixtures = await routeFixtures(request, keys.live, 70);
+  fixtures = await routeFixtures(request, keys.live, 70, keys.live);
 });
 
 for (const r of ROUTES.filter((r) => r.scope)) {
@@ -45,7 +45,7 @@ for (const r of ROUTES.filter((r) => r.scope)) {
     expect((await wrong.json()).error).toMatchObject({ code: "forbidden", message: expect.stringContaining(r.scope!) });
     expect(wrong.headers()["x-ratelimit-limit"]).toBeDefined();
     const ok = await callRoute(request, r, fixtures, keys.test);
-    expect([200, 202, 207]).toContain(ok.status());
+    expect([200, 201, 202, 207]).toContain(ok.status());
     expect(ok.headers()["x-request-id"]).toMatch(/^req_/);
     expect(Number(ok.headers()["x-ratelimit-limit"])).toBeGreaterThan(0);
     expect(Number(ok.headers()["x-ratelimit-remaining"])).toBeGreaterThanOrEqual(0);

@@ -27,6 +27,9 @@ export interface RouteFixtures {
   jobId: string;
   /** A heatmap URL handed out by POST /detect?include_heatmaps=urls. */
   heatmapUrl: string;
+  /** An image list with one entry (a random sha256: it matches nothing), made with an admin's key. */
+  listId: string;
+  listEntryId: string;
 }
 
 /** Routes that take one image as a multipart `image` part. */
@@ -54,7 +57,28 @@ export const ROUTES: RouteCase[] = [
   { file: "detections/[id]/heatmaps/[signal]/route.ts", method: "GET", path: (f) => f.heatmapUrl, minRole: "editor", scope: "detect" },
   { file: "events/route.ts", method: "GET", path: () => "/api/v1/events", minRole: "editor", scope: "cases:read" },
   { file: "usage/route.ts", method: "GET", path: () => "/api/v1/usage", minRole: "editor", scope: "usage" },
+  { file: "lists/route.ts", method: "GET", path: () => "/api/v1/lists", minRole: "admin", scope: "lists" },
+  { file: "lists/route.ts", method: "POST", path: () => "/api/v1/lists", minRole: "admin", scope: "lists" },
+  { file: "lists/[id]/route.ts", method: "GET", path: (f) => `/api/v1/lists/${f.listId}`, minRole: "admin", scope: "lists" },
+  // DELETE removes a list (an entry) the same key made first; a key that may not gets the shared one, which it must not delete.
+  { file: "lists/[id]/route.ts", method: "DELETE", path: (f) => `/api/v1/lists/${f.listId}`, minRole: "admin", scope: "lists" },
+  { file: "lists/[id]/entries/route.ts", method: "GET", path: (f) => `/api/v1/lists/${f.listId}/entries`, minRole: "admin", scope: "lists" },
+  { file: "lists/[id]/entries/route.ts", method: "POST", path: (f) => `/api/v1/lists/${f.listId}/entries`, minRole: "admin", scope: "lists" },
+  { file: "lists/[id]/entries/[entryId]/route.ts", method: "DELETE", path: (f) => `/api/v1/lists/${f.listId}/entries/${f.listEntryId}`, minRole: "admin", scope: "lists" },
 ];
+
+let listSeq = 0;
+const randomSha256 = () => [...crypto.getRandomValues(new Uint8Array(32))].map((b) => b.toString(16).padStart(2, "0")).join("");
+
+/** A clear list with one random hash (it matches no image), made with `key`; null when the key may not. */
+async function makeList(request: APIRequestContext, key: string): Promise<{ listId: string; listEntryId: string } | null> {
+  const headers = { authorization: `Bearer ${key}` };
+  const list = await request.post("/api/v1/lists", { headers, data: { name: `route-check ${Date.now().toString(36)}-${++listSeq}`, action: "clear" } });
+  if (list.status() !== 201) return null;
+  const listId = (await list.json()).id as string;
+  const added = await request.post(`/api/v1/lists/${listId}/entries`, { headers, data: { sha256: [randomSha256()] } });
+  return { listId, listEntryId: (await added.json()).entries[0].id as string };
+}
 
 let deleteSeed = 500;
 
@@ -71,6 +95,12 @@ export async function callRoute(request: APIRequestContext, r: RouteCase, f: Rou
   const headers: Record<string, string> = key ? { authorization: `Bearer ${key}` } : {};
   if (r.file === "events/route.ts") return callStream(r.path(f), headers);
   if (r.method === "GET") return request.get(r.path(f), { headers });
+  if (r.method === "DELETE" && r.file.startsWith("lists/")) {
+    const own = key ? await makeList(request, key) : null;
+    return request.delete(r.path({ ...f, ...(own ?? {}) }), { headers });
+  }
+  if (r.file === "lists/route.ts") return request.post(r.path(f), { headers, data: { name: `route-check ${Date.now().toString(36)}-${++listSeq}`, action: "clear" } });
+  if (r.file === "lists/[id]/entries/route.ts") return request.post(r.path(f), { headers, data: { sha256: [randomSha256()] } });
   if (r.method === "DELETE") {
     // A case of this key's own to delete; a key that may not submit (or none) gets the shared case,
     // which its missing credentials or scope must refuse before anything is deleted.
@@ -87,8 +117,10 @@ export async function callRoute(request: APIRequestContext, r: RouteCase, f: Rou
   return request.post(r.path(f), { headers, data: { outcome: "needs_more_info", note: "route auth check" } });
 }
 
-/** A scanned case and an async job submitted with `key`, for the table's paths. */
-export async function routeFixtures(request: APIRequestContext, key: string, seed: number): Promise<RouteFixtures> {
+/** A scanned case and an async job submitted with `key`, and an image list made with `adminKey`, for the table's paths. */
+export async function routeFixtures(request: APIRequestContext, key: string, seed: number, adminKey: string): Promise<RouteFixtures> {
+  const list = await makeList(request, adminKey);
+  if (!list) throw new Error("routeFixtures: adminKey could not make an image list");
   const caseId = await scannedCase(request, key, seed);
   const job = await request.post("/api/v1/detect/async", {
     headers: { authorization: `Bearer ${key}` },
@@ -98,7 +130,7 @@ export async function routeFixtures(request: APIRequestContext, key: string, see
     headers: { authorization: `Bearer ${key}`, "content-type": "image/jpeg" },
     data: await makeJpeg({ width: 128, height: 96, seed: seed + 2 }),
   });
-  return { caseId, jobId: (await job.json()).id as string, heatmapUrl: (await detected.json()).heatmaps.ela.url as string };
+  return { caseId, jobId: (await job.json()).id as string, heatmapUrl: (await detected.json()).heatmaps.ela.url as string, ...list };
 }
 
 /** Submits an image with `key` and waits until its scan has finished; returns the case id. */

@@ -60,7 +60,7 @@ for (const size of WIDTHS) {
     const casePath = new URL((await caseLink.getAttribute("href"))!, "http://x").pathname;
     await page.setViewportSize({ width: size.width, height: size.height });
 
-    for (const path of ["/queue", "/queue?group=1", "/upload", "/submissions", "/settings/api-keys", "/settings/account", "/admin/users", "/admin/policies", "/admin/audit", "/admin/dashboard", "/admin/backup", casePath, "/forbidden", "/no-such-page"]) {
+    for (const path of ["/queue", "/queue?group=1", "/upload", "/submissions", "/settings/api-keys", "/settings/account", "/admin/users", "/admin/policies", "/admin/lists", "/admin/audit", "/admin/dashboard", "/admin/backup", casePath, "/forbidden", "/no-such-page"]) {
       await audit(page, path, size.name, attach);
     }
   });

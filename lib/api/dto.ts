@@ -1,5 +1,6 @@
 // API output always goes through these DTOs, never raw rows (CONTRIBUTING.md, "API output").
-import type { Case, Detection, Image, Job, ListMatch } from "../../db/schema";
+import type { Case, Detection, Image, ImageListEntry, Job, ListMatch } from "../../db/schema";
+import type { ListSummary } from "../lists/queries";
 import type { DetectionTimings } from "../../db/schema/detections";
 import type { KeyUsage } from "../api-keys/queries";
 import type { CaseDetail, listCases } from "../cases/queries";
@@ -69,6 +70,28 @@ function timingsDto(t: DetectionTimings) {
           },
         }
       : {}),
+  };
+}
+
+/** An image list (lib/lists/), with its entry count. */
+export function imageListDto(l: ListSummary) {
+  return { id: l.id, name: l.name, action: l.action, description: l.description, entries: l.entries, created_by: l.createdByEmail, created_at: l.createdAt.toISOString() };
+}
+
+/** One entry of an image list: hashes, never the image. */
+export function imageListEntryDto(e: ImageListEntry & { addedByEmail?: string | null }) {
+  return {
+    id: e.id,
+    list_id: e.listId,
+    sha256: e.sha256,
+    dhash: e.phash,
+    /** False for an entry known by its sha256 alone, or a flat picture: it matches the same file only. */
+    near_duplicates: Boolean(e.phash && e.phashInformative),
+    filename: e.filename,
+    note: e.note,
+    case_id: e.caseId,
+    added_by: e.addedByEmail ?? null,
+    created_at: e.createdAt.toISOString(),
   };
 }
 

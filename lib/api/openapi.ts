@@ -5,7 +5,7 @@
 import { API_KEY_SCOPES, CASE_SOURCES, CASE_STATES, DECISION_OUTCOMES, INCONCLUSIVE_ACTIONS, LIST_ACTIONS, VERDICTS, WEBHOOK_EVENTS, type ApiKeyScope } from "../../db/schema/enums";
 import { ERROR_CODES } from "../errors";
 import { JOB_STATUSES } from "../jobs/status";
-import { IDEMPOTENCY_KEY_MAX_LENGTH, MAX_FILES_PER_BATCH, MAX_JOB_METADATA_BYTES, MAX_UPLOAD_BYTES } from "../limits";
+import { IDEMPOTENCY_KEY_MAX_LENGTH, MAX_FILES_PER_BATCH, MAX_HASHES_PER_IMPORT, MAX_JOB_METADATA_BYTES, MAX_UPLOAD_BYTES } from "../limits";
 import { DECIDABLE_STATES } from "../cases/transition";
 import { HEATMAP_MODES, RETENTION_MODES } from "../detect/options";
 
@@ -145,6 +145,34 @@ const schemas: Record<string, JsonSchema> = {
     match: { type: "string", enum: ["same_file", "near_duplicate"], description: "The same sha256, or a dHash within 6 of 64 bits." },
     distance: { ...int, description: "dHash bits that differ (0 for the same file)." },
     note: str,
+  }),
+  ImageList: obj({
+    id: str,
+    name: str,
+    action: { type: "string", enum: [...LIST_ACTIONS], description: "What a match does to a scanned case: quarantine or clear, whatever the score." },
+    description: str,
+    entries: int,
+    created_by: strOrNull,
+    created_at: dateTime,
+  }),
+  ImageListEntry: obj({
+    id: str,
+    list_id: str,
+    sha256: str,
+    dhash: { ...strOrNull, description: "The difference hash (16 hex digits); null for an entry added by its sha256 alone." },
+    near_duplicates: { ...bool, description: "Whether re-encoded or resized copies match too (false: the same file only)." },
+    filename: str,
+    note: str,
+    case_id: { ...strOrNull, description: "The case it was added from." },
+    added_by: strOrNull,
+    created_at: dateTime,
+  }),
+  ImageListEntries: obj({ data: arrayOf(ref("ImageListEntry")), next_cursor: { ...strOrNull, description: "Pass as `cursor` for the next page; null on the last." } }),
+  AddedListEntries: obj({
+    added: int,
+    already_listed: { ...int, description: "Hashes already on the list (left as they were), duplicates within the request included." },
+    refused: { ...arrayOf(obj({ name: str, code: str, message: str })), description: "Image parts that are not readable images, with the error code an upload would get." },
+    entries: arrayOf(ref("ImageListEntry")),
   }),
   Detection: obj({
     id: str,
@@ -694,6 +722,102 @@ const paths: Record<string, Record<string, unknown>> = {
       errors: ["BadRequest"],
     }),
   },
+  "/api/v1/lists": {
+    get: operation({
+      operationId: "listImageLists",
+      tags: ["Lists"],
+      summary: "List the image lists",
+      description: "Every image list, by name, with its entry count. A scan (and POST /detect) looks its image up on every list: the same sha256, or a difference hash within 6 of 64 bits; a quarantine list's match quarantines the case whatever the score, a clear list's clears it (quarantine first).",
+      scope: "lists",
+      role: "admin",
+      ok: { status: 200, description: "The lists.", content: { "application/json": { schema: obj({ data: arrayOf(ref("ImageList")) }) } } },
+      errors: ["BadRequest"],
+    }),
+    post: operation({
+      operationId: "createImageList",
+      tags: ["Lists"],
+      summary: "Make an image list",
+      description: "A name (unique, ≤ 100 characters), what a match does, and an optional description (≤ 500).",
+      scope: "lists",
+      role: "admin",
+      requestBody: {
+        required: true,
+        content: { "application/json": { schema: obj({ name: { type: "string", minLength: 1, maxLength: 100 }, action: { type: "string", enum: [...LIST_ACTIONS] }, description: { type: "string", maxLength: 500 } }, ["description"]) } },
+      },
+      ok: { status: 201, description: "The new list.", content: json("ImageList") },
+      errors: ["BadRequest", "Conflict", "PayloadTooLarge"],
+      idempotent: true,
+    }),
+  },
+  "/api/v1/lists/{id}": {
+    get: operation({
+      operationId: "getImageList",
+      tags: ["Lists"],
+      summary: "Get an image list",
+      description: "The list with its entry count.",
+      scope: "lists",
+      role: "admin",
+      parameters: [pathId("id", "lst_…")],
+      ok: { status: 200, description: "The list.", content: json("ImageList") },
+      errors: ["BadRequest", "NotFound"],
+    }),
+    delete: operation({
+      operationId: "deleteImageList",
+      tags: ["Lists"],
+      summary: "Delete an image list",
+      description: "The list and its entries. Later scans no longer match it; earlier cases keep their outcome and the match their detection recorded.",
+      scope: "lists",
+      role: "admin",
+      parameters: [pathId("id", "lst_…")],
+      ok: { status: 200, description: "Deleted.", content: { "application/json": { schema: obj({ id: str, deleted: { type: "boolean", const: true }, entries: int }) } } },
+      errors: ["BadRequest", "NotFound"],
+    }),
+  },
+  "/api/v1/lists/{id}/entries": {
+    get: operation({
+      operationId: "listImageListEntries",
+      tags: ["Lists"],
+      summary: "List an image list's entries",
+      description: "Newest first, paged by a cursor.",
+      scope: "lists",
+      role: "admin",
+      parameters: [pathId("id", "lst_…"), query("limit", "1–1000, default 100.", { type: "integer", minimum: 1, maximum: 1000, default: 100 }), query("cursor", "`next_cursor` of the previous page.")],
+      ok: { status: 200, description: "A page of entries.", content: json("ImageListEntries") },
+      errors: ["BadRequest", "NotFound"],
+    }),
+    post: operation({
+      operationId: "addImageListEntries",
+      tags: ["Lists"],
+      summary: "Add images to an image list",
+      description: `JSON \`sha256\`: up to ${MAX_HASHES_PER_IMPORT} hashes (such entries match the same file only). Or multipart/form-data with up to ${MAX_FILES_PER_BATCH} \`image\` parts: each is decoded as an upload is and kept as its sha256 and difference hash (never the image), so re-encoded and resized copies match too; unreadable parts are listed in \`refused\`. A hash already on the list is counted in \`already_listed\`. 201 when something was added, else 200.`,
+      scope: "lists",
+      role: "admin",
+      parameters: [pathId("id", "lst_…")],
+      requestBody: {
+        required: true,
+        content: {
+          "application/json": { schema: obj({ sha256: { type: "array", minItems: 1, maxItems: MAX_HASHES_PER_IMPORT, items: { type: "string", pattern: "^[0-9a-fA-F]{64}$" } }, note: { type: "string", maxLength: 500 } }, ["note"]) },
+          "multipart/form-data": { schema: obj({ image: binaryImage, note: { type: "string", maxLength: 500 } }, ["note"]) },
+        },
+      },
+      ok: { status: 201, description: "What was added.", content: json("AddedListEntries") },
+      errors: ["BadRequest", "NotFound", "Conflict", "PayloadTooLarge", "UnsupportedMedia"],
+      idempotent: true,
+    }),
+  },
+  "/api/v1/lists/{id}/entries/{entryId}": {
+    delete: operation({
+      operationId: "deleteImageListEntry",
+      tags: ["Lists"],
+      summary: "Remove an entry from an image list",
+      description: "Later scans of that image no longer match this list.",
+      scope: "lists",
+      role: "admin",
+      parameters: [pathId("id", "lst_…"), pathId("entryId", "lse_…")],
+      ok: { status: 200, description: "Removed.", content: { "application/json": { schema: obj({ id: str, deleted: { type: "boolean", const: true } }) } } },
+      errors: ["BadRequest", "NotFound"],
+    }),
+  },
   "/api/v1/usage": {
     get: operation({
       operationId: "usage",
@@ -730,6 +854,11 @@ const paths: Record<string, Record<string, unknown>> = {
     }),
   },
 };
+// Adding only hashes already on the list adds nothing: 200 with the same body.
+{
+  const addEntries = paths["/api/v1/lists/{id}/entries"]!.post as { responses: Record<string, { description: string }> };
+  addEntries.responses["200"] = { ...addEntries.responses["201"]!, description: "Nothing was added: every hash was on the list already." };
+}
 // Health's 503 has the same body shape with status "unavailable".
 (paths["/api/v1/health"]!.get as { responses: Record<string, unknown> }).responses["503"] = {
   description: "The database is unreachable.",
@@ -769,6 +898,7 @@ export const OPENAPI_DOCUMENT = {
     { name: "Detection", description: "Synchronous detection; nothing enters the review queue unless create_case is set." },
     { name: "Jobs", description: "Asynchronous detection with polling or webhooks." },
     { name: "Cases", description: "The review queue." },
+    { name: "Lists", description: "Image lists: known images that quarantine or clear their matches (admins)." },
     { name: "Account", description: "Usage, health and this document." },
   ],
   paths,

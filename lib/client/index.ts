@@ -10,8 +10,24 @@
 // carries an Idempotency-Key, generated once per call and sent again on its retries, so a retried
 // POST whose first attempt did reach the server is answered from the server's stored response instead
 // of running twice (README, "Idempotent POSTs").
-import type { DECISION_OUTCOMES, CASE_STATES } from "../../db/schema/enums";
-import type { batchDto, batchItemDto, c2paVerifyDto, caseDetailDto, caseDto, caseListDto, createdCaseDto, createdJobDto, deletedCaseDto, detectResultDto, forensicsDto, jobDto, usageDto } from "../api/dto";
+import type { DECISION_OUTCOMES, CASE_STATES, LIST_ACTIONS } from "../../db/schema/enums";
+import type {
+  batchDto,
+  batchItemDto,
+  c2paVerifyDto,
+  caseDetailDto,
+  caseDto,
+  caseListDto,
+  createdCaseDto,
+  createdJobDto,
+  deletedCaseDto,
+  detectResultDto,
+  forensicsDto,
+  imageListDto,
+  imageListEntryDto,
+  jobDto,
+  usageDto,
+} from "../api/dto";
 import type { caseReport } from "../cases/case-report";
 import type { healthReport } from "../health";
 import type { DetectOptionsInput } from "../detect/options";
@@ -31,6 +47,16 @@ export type CaseReport = ReturnType<typeof caseReport>;
 export type CaseList = ReturnType<typeof caseListDto>;
 export type DeletedCase = ReturnType<typeof deletedCaseDto>;
 export type Usage = ReturnType<typeof usageDto>;
+export type ImageList = ReturnType<typeof imageListDto>;
+export type ImageListEntry = ReturnType<typeof imageListEntryDto>;
+export type ListAction = (typeof LIST_ACTIONS)[number];
+/** POST /api/v1/lists/{id}/entries */
+export interface AddedListEntries {
+  added: number;
+  already_listed: number;
+  refused: { name: string; code: ErrorCode; message: string }[];
+  entries: ImageListEntry[];
+}
 /** GET /health: `status: "ok"` with the database kind, detector and threads, or `"unavailable"` (503). */
 export type Health = Awaited<ReturnType<typeof healthReport>>["body"];
 export type DetectOptions = Omit<DetectOptionsInput, "metadata"> & { metadata?: Record<string, unknown> };
@@ -263,6 +289,45 @@ export function createLoupeClient(opts: LoupeClientOptions) {
 
     /** GET /api/v1/health (a 503 is retried, then thrown as service_unavailable). */
     health: (call?: CallOptions) => request<Health>("GET", "/api/v1/health", { call }),
+
+    /** GET /api/v1/lists: every image list (an admin's key with the `lists` scope). */
+    listImageLists: (call?: CallOptions) => request<{ data: ImageList[] }>("GET", "/api/v1/lists", { call }),
+
+    /** POST /api/v1/lists */
+    createImageList: (list: { name: string; action: ListAction; description?: string }, call?: CallOptions) =>
+      request<ImageList>("POST", "/api/v1/lists", { body: { body: JSON.stringify(list), contentType: "application/json" }, call }),
+
+    /** GET /api/v1/lists/{id} */
+    getImageList: (id: string, call?: CallOptions) => request<ImageList>("GET", `/api/v1/lists/${encodeURIComponent(id)}`, { call }),
+
+    /** DELETE /api/v1/lists/{id}: the list and its entries. */
+    deleteImageList: (id: string, call?: CallOptions) =>
+      request<{ id: string; deleted: true; entries: number }>("DELETE", `/api/v1/lists/${encodeURIComponent(id)}`, { call }),
+
+    /** GET /api/v1/lists/{id}/entries: one page, newest first; pass `next_cursor` back as `cursor`. */
+    listImageListEntries: (id: string, q: { limit?: number; cursor?: string } = {}, call?: CallOptions) =>
+      request<{ data: ImageListEntry[]; next_cursor: string | null }>("GET", `/api/v1/lists/${encodeURIComponent(id)}/entries`, { query: q, call }),
+
+    /**
+     * POST /api/v1/lists/{id}/entries: images (bytes/Blobs, kept as their hashes, so copies match too)
+     * or sha256 hashes (the same file only).
+     */
+    addImageListEntries: (id: string, add: { images: BinaryImage[]; note?: string } | { sha256: string[]; note?: string }, call?: CallOptions) => {
+      let body: Body;
+      if ("images" in add) {
+        const form = new FormData();
+        add.images.forEach((img, i) => form.append("image", toBlob(img), fileName(img, `image-${i}`)));
+        if (add.note !== undefined) form.append("note", add.note);
+        body = { body: form };
+      } else {
+        body = { body: JSON.stringify(add), contentType: "application/json" };
+      }
+      return request<AddedListEntries>("POST", `/api/v1/lists/${encodeURIComponent(id)}/entries`, { body, call });
+    },
+
+    /** DELETE /api/v1/lists/{id}/entries/{entryId} */
+    deleteImageListEntry: (id: string, entryId: string, call?: CallOptions) =>
+      request<{ id: string; deleted: true }>("DELETE", `/api/v1/lists/${encodeURIComponent(id)}/entries/${encodeURIComponent(entryId)}`, { call }),
 
     /** POST /api/v1/forensics: the forensic maps as inline PNGs. */
     forensics: (image: ImageInput, call?: CallOptions) => request<Forensics>("POST", "/api/v1/forensics", { body: imageBody(image, {}), call }),

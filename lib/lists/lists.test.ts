@@ -30,6 +30,11 @@ describe("parseHashLines", () => {
     expect(parseHashLines(`# from the partner\n\n${a}\r\n ${"b".repeat(64)} \n`)).toEqual(["a".repeat(64), "b".repeat(64)]);
     expect(() => parseHashLines(`${a}\nnot-a-hash`)).toThrow(/Line 2 is not a sha256/);
     expect(() => parseHashLines("\n# nothing\n")).toThrow(/at least one sha256/);
+    // The API's array: each item must be a sha256 itself (no comments), named by its index.
+    expect(parseHashLines([a])).toEqual(["a".repeat(64)]);
+    expect(() => parseHashLines([a, 7])).toThrow(/sha256.1 is not a sha256/);
+    expect(() => parseHashLines(["# no"])).toThrow(/sha256.0 is not a sha256/);
+    expect(() => parseHashLines([])).toThrow(/Send at least one sha256/);
   });
 });
 
@@ -126,14 +131,14 @@ describe.each(TEST_DB_KINDS)("image lists on %s", (kind) => {
     const strict = await savePolicy({ ctx: { db: db(), actor: admin() }, input: { name: `strict-${kind}-${seed}`, quarantineThreshold: 1, inconclusiveAction: "quarantine" } });
     const bytes = await jpeg(seed++);
     const allow = await createList({ ctx: { db: db(), actor: admin() }, input: { name: name("Press photos"), action: "clear" } });
-    expect(await addFilesToList({ ctx: { db: db(), actor: admin() }, input: { listId: allow.id, files: [{ name: "press.jpg", bytes }] } })).toEqual({ added: 1, alreadyListed: 0, refused: [] });
+    expect(await addFilesToList({ ctx: { db: db(), actor: admin() }, input: { listId: allow.id, files: [{ name: "press.jpg", bytes }] } })).toMatchObject({ added: 1, alreadyListed: 0, refused: [] });
     const cleared = await submit(bytes, strict.name);
     await drain();
     expect(await stateOf(cleared)).toBe("cleared");
     expect((await detectionOf(cleared)).policy).toMatchObject({ outcome: "cleared", list: { listId: allow.id, action: "clear" } });
 
     const block = await createList({ ctx: { db: db(), actor: admin() }, input: { name: name("Blocked"), action: "quarantine" } });
-    expect(await addHashesToList({ ctx: { db: db(), actor: admin() }, input: { listId: block.id, hashes: sha(bytes) } })).toEqual({ added: 1, alreadyListed: 0 });
+    expect(await addHashesToList({ ctx: { db: db(), actor: admin() }, input: { listId: block.id, hashes: sha(bytes) } })).toMatchObject({ added: 1, alreadyListed: 0, entries: [{ sha256: sha(bytes), phash: null }] });
     const both = await submit(bytes, strict.name);
     await drain();
     expect(await stateOf(both)).toBe("quarantined");
@@ -161,7 +166,8 @@ describe.each(TEST_DB_KINDS)("image lists on %s", (kind) => {
       ctx: { db: db(), actor: admin() },
       input: { listId: list.id, files: [{ name: "grey.png", bytes: grey }, { name: "notes.txt", bytes: Buffer.from("not an image") }, { name: "grey-again.png", bytes: grey }] },
     });
-    expect(out).toEqual({ added: 1, alreadyListed: 1, refused: [{ name: "notes.txt", code: "image_unsupported_format", message: expect.any(String) }] });
+    expect(out).toMatchObject({ added: 1, alreadyListed: 1, refused: [{ name: "notes.txt", code: "image_unsupported_format", message: expect.any(String) }] });
+    expect(out.entries).toMatchObject([{ sha256: sha(grey), filename: "grey.png", phashInformative: false }]);
     const other = await flat(124);
     const flatCase = await submit(other);
     await drain();

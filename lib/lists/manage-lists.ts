@@ -3,7 +3,7 @@
 // An entry keeps hashes only, never the image. Every change is audited and applies to scans from then
 // on (a rescan applies it to an earlier case).
 import { createHash } from "node:crypto";
-import { count, eq } from "drizzle-orm";
+import { and, count, eq } from "drizzle-orm";
 import { z } from "zod";
 import { LIST_ACTIONS, cases, imageListEntries, imageLists, images, type ImageList, type ImageListEntry } from "../../db/schema";
 import { writeAudit } from "../audit";
@@ -11,12 +11,10 @@ import { actorUserId, authorize, type Ctx } from "../context";
 import { decodeImage, differenceHash } from "../detection";
 import { AppError, type ErrorCode } from "../errors";
 import { newId } from "../ids";
-import { MAX_FILES_PER_BATCH } from "../limits";
+import { MAX_FILES_PER_BATCH, MAX_HASHES_PER_IMPORT } from "../limits";
 import { text } from "../validation";
 import { forgetListsSeen } from "./find-matches";
 
-/** Most sha256 lines one import takes. */
-export const MAX_HASHES_PER_IMPORT = 10_000;
 
 export const createListInput = z.object({
   name: text(100).transform((v) => v.trim()).pipe(z.string().min(1, "Give the list a name.")),
@@ -67,7 +65,9 @@ async function addEntries(ctx: Ctx, listId: string, note: string, via: "case" | 
   return ctx.db.transaction(async (tx) => {
     const [list] = await tx.select().from(imageLists).where(eq(imageLists.id, listId)).for("share");
     if (!list) throw new AppError("not_found", "List not found.", { param: "listId" });
-    const unique = [...new Map(items.map((i) => [i.sha256, i])).values()];
+    // The same bytes sent twice in one request: the first stands.
+    const seen = new Set<string>();
+    const unique = items.filter((i) => !seen.has(i.sha256) && Boolean(seen.add(i.sha256)));
     const added = unique.length
       ? await tx
           .insert(imageListEntries)
@@ -123,7 +123,7 @@ export async function addFilesToList({
 }: {
   ctx: Ctx;
   input: { listId: string; files: { name: string; bytes: Buffer }[]; note?: string };
-}): Promise<{ added: number; alreadyListed: number; refused: RefusedFile[] }> {
+}): Promise<{ added: number; alreadyListed: number; refused: RefusedFile[]; entries: ImageListEntry[] }> {
   authorize(ctx.actor, "manageLists");
   if (input.files.length === 0) throw new AppError("invalid_request", "Attach at least one image.", { param: "files" });
   if (input.files.length > MAX_FILES_PER_BATCH) throw new AppError("too_many_files", `Add at most ${MAX_FILES_PER_BATCH} images at a time.`, { param: "files" });
@@ -139,26 +139,44 @@ export async function addFilesToList({
     items.push({ sha256: createHash("sha256").update(f.bytes).digest("hex"), phash: dh.hash, phashInformative: dh.informative, filename: f.name.slice(0, 255), caseId: null });
   }
   const out = items.length ? await addEntries(ctx, input.listId, note.parse(input.note), "file", items) : { added: [], alreadyListed: 0 };
-  return { added: out.added.length, alreadyListed: out.alreadyListed, refused };
+  return { added: out.added.length, alreadyListed: out.alreadyListed, refused, entries: out.added };
 }
 
-/** Parse an import: one sha256 (64 hex digits) per line; blank lines and `#` comments skipped; anything else names its line. */
-export function parseHashLines(textIn: string): string[] {
+/**
+ * The hashes of an import: text with one sha256 (64 hex digits) per line, blank lines and `#` comments
+ * skipped (the console's form), or an array of them (the API's `sha256`); anything else is named by its
+ * line or index.
+ */
+export function parseHashLines(input: string | unknown[]): string[] {
   const out: string[] = [];
-  const lines = textIn.split(/\r?\n/);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.trim();
-    if (!line || line.startsWith("#")) continue;
-    if (!/^[0-9a-fA-F]{64}$/.test(line)) throw new AppError("invalid_request", `Line ${i + 1} is not a sha256 (64 hexadecimal digits): “${line.slice(0, 80)}”.`, { param: "hashes" });
+  const isText = typeof input === "string";
+  const items: unknown[] = isText ? input.split(/\r?\n/) : input;
+  for (let i = 0; i < items.length; i++) {
+    const raw = items[i];
+    const line = typeof raw === "string" ? raw.trim() : raw;
+    if (isText && (line === "" || (line as string).startsWith("#"))) continue;
+    if (typeof line !== "string" || !/^[0-9a-fA-F]{64}$/.test(line)) {
+      const shown = typeof line === "string" ? line.slice(0, 80) : JSON.stringify(line)?.slice(0, 80);
+      throw isText
+        ? new AppError("invalid_request", `Line ${i + 1} is not a sha256 (64 hexadecimal digits): “${shown}”.`, { param: "hashes" })
+        : new AppError("invalid_request", `sha256.${i} is not a sha256 (64 hexadecimal digits): ${shown}.`, { param: `sha256.${i}` });
+    }
     out.push(line.toLowerCase());
   }
-  if (out.length === 0) throw new AppError("invalid_request", "Paste at least one sha256, one per line.", { param: "hashes" });
-  if (out.length > MAX_HASHES_PER_IMPORT) throw new AppError("invalid_request", `Import at most ${MAX_HASHES_PER_IMPORT} hashes at a time.`, { param: "hashes" });
+  const param = isText ? "hashes" : "sha256";
+  if (out.length === 0) throw new AppError("invalid_request", isText ? "Paste at least one sha256, one per line." : "Send at least one sha256.", { param });
+  if (out.length > MAX_HASHES_PER_IMPORT) throw new AppError("invalid_request", `Import at most ${MAX_HASHES_PER_IMPORT} hashes at a time.`, { param });
   return out;
 }
 
 /** Bare sha256 hashes (from another system): such entries match the same file only. */
-export async function addHashesToList({ ctx, input }: { ctx: Ctx; input: { listId: string; hashes: string; note?: string } }): Promise<{ added: number; alreadyListed: number }> {
+export async function addHashesToList({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { listId: string; hashes: string | unknown[]; note?: string };
+}): Promise<{ added: number; alreadyListed: number; entries: ImageListEntry[] }> {
   authorize(ctx.actor, "manageLists");
   const hashes = parseHashLines(input.hashes);
   const out = await addEntries(
@@ -168,15 +186,16 @@ export async function addHashesToList({ ctx, input }: { ctx: Ctx; input: { listI
     "hash",
     hashes.map((sha256) => ({ sha256, phash: null, phashInformative: false, filename: "", caseId: null })),
   );
-  return { added: out.added.length, alreadyListed: out.alreadyListed };
+  return { added: out.added.length, alreadyListed: out.alreadyListed, entries: out.added };
 }
 
-export async function removeListEntry({ ctx, input }: { ctx: Ctx; input: { entryId: string } }): Promise<void> {
+/** Remove one entry (of `listId`, when given: the API names both). */
+export async function removeListEntry({ ctx, input }: { ctx: Ctx; input: { entryId: string; listId?: string } }): Promise<void> {
   authorize(ctx.actor, "manageLists");
   await ctx.db.transaction(async (tx) => {
     const [row] = await tx
       .delete(imageListEntries)
-      .where(eq(imageListEntries.id, input.entryId))
+      .where(and(eq(imageListEntries.id, input.entryId), input.listId ? eq(imageListEntries.listId, input.listId) : undefined))
       .returning();
     if (!row) throw new AppError("not_found", "Entry not found.");
     const [list] = await tx.select({ name: imageLists.name }).from(imageLists).where(eq(imageLists.id, row.listId));

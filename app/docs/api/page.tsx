@@ -29,6 +29,7 @@ const SCOPE_TEXT: Record<(typeof API_KEY_SCOPES)[number], string> = {
   "cases:read": "List and read cases, their images, heatmaps, reports and the event stream.",
   "cases:write": "Submit images to the review queue, record decisions, delete cases.",
   usage: "Read your keys' usage and quota.",
+  lists: "Read and keep the image lists (known images that quarantine or clear their matches); an admin's key.",
 };
 
 const anchor = (op: { method: string; path: string }) => `${op.method}-${op.path}`.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/-+$/, "");

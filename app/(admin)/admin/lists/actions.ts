@@ -19,13 +19,13 @@ export const deleteListAction = authedAction("manageLists", listIdForm, async (i
 
 export const addFilesAction = authedAction("manageLists", addFilesForm, async (input, ctx) => {
   const files = await Promise.all(input.files.map(async (f) => ({ name: f.name, bytes: Buffer.from(await f.arrayBuffer()) })));
-  const out = await addFilesToList({ ctx, input: { listId: input.listId, files, note: input.note } });
+  const { entries: _entries, ...out } = await addFilesToList({ ctx, input: { listId: input.listId, files, note: input.note } });
   revalidatePath("/admin/lists");
   return out;
 });
 
 export const addHashesAction = authedAction("manageLists", addHashesForm, async (input, ctx) => {
-  const out = await addHashesToList({ ctx, input });
+  const { entries: _entries, ...out } = await addHashesToList({ ctx, input });
   revalidatePath("/admin/lists");
   return out;
 });

@@ -14,6 +14,7 @@ export const SCOPE_LABELS: Record<ApiKeyScope, string> = {
   "cases:read": "cases:read (list and read cases)",
   "cases:write": "cases:write (submit, decide)",
   usage: "usage (read its usage)",
+  lists: "lists (keep image lists; admins' keys)",
 };
 
 const input = "rounded border border-slate-300 px-2 py-1.5";

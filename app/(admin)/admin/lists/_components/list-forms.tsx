@@ -78,7 +78,7 @@ export function AddFilesForm({ listId, listName }: { listId: string; listName: s
           [
             `${d.added} added`,
             d.alreadyListed ? `${d.alreadyListed} already on the list` : "",
-            ...d.refused.map((r) => `${r.name} refused: ${r.message}`),
+            ...d.refused.map((r) => `${r.name} refused: ${r.message.replace(/\.$/, "")}`),
           ]
             .filter(Boolean)
             .join("; ") + "."

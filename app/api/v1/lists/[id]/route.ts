@@ -1,0 +1,22 @@
+import { apiRoute, otherMethods } from "@/lib/api/route";
+import { imageListDto } from "@/lib/api/dto";
+import { AppError } from "@/lib/errors";
+import { deleteList } from "@/lib/lists/manage-lists";
+import { getImageList } from "@/lib/lists/queries";
+
+export const dynamic = "force-dynamic";
+
+export const GET = apiRoute<{ id: string }>({ permission: "manageLists", scope: "lists" }, async (_req, { db, params }) => {
+  const list = await getImageList(db, params.id);
+  if (!list) throw new AppError("not_found", "List not found.");
+  return imageListDto(list);
+});
+
+/** Delete a list and its entries: later scans no longer match it; earlier cases keep their outcome. */
+export const DELETE = apiRoute<{ id: string }>({ permission: "manageLists", scope: "lists" }, async (_req, { db, actor, requestId, params }) => {
+  const { entries } = await deleteList({ ctx: { db, actor, requestId }, input: { listId: params.id } });
+  return { id: params.id, deleted: true, entries };
+});
+
+/** The methods this path does not take: a JSON 405 naming the ones it does. */
+export const { POST, PUT, PATCH } = otherMethods(["GET", "DELETE"]);

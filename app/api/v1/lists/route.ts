@@ -1,0 +1,22 @@
+import { apiRoute, otherMethods, parseOrThrow } from "@/lib/api/route";
+import { imageListDto } from "@/lib/api/dto";
+import { readJsonLimited } from "@/lib/api/read-body";
+import { createList, createListInput } from "@/lib/lists/manage-lists";
+import { getImageList, listImageLists } from "@/lib/lists/queries";
+
+export const dynamic = "force-dynamic";
+
+/** Every image list, by name, with its entry count. */
+export const GET = apiRoute({ permission: "manageLists", scope: "lists" }, async (_req, { db }) => {
+  return { data: (await listImageLists(db)).map(imageListDto) };
+});
+
+/** Make a list: JSON `{ "name", "action": "quarantine" | "clear", "description"? }`. 201. */
+export const POST = apiRoute({ permission: "manageLists", scope: "lists" }, async (req, { db, actor, requestId }) => {
+  const input = parseOrThrow(createListInput, await readJsonLimited(req, 16 * 1024));
+  const list = await createList({ ctx: { db, actor, requestId }, input });
+  return Response.json(imageListDto((await getImageList(db, list.id))!), { status: 201 });
+});
+
+/** The methods this path does not take: a JSON 405 naming the ones it does. */
+export const { PUT, PATCH, DELETE } = otherMethods(["GET", "POST"]);
