@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { getDb } from "@/db";
 import { labelledScores, recentScoreBuckets } from "@/lib/analytics/queries";
 import { rocCurve } from "@/lib/analytics/roc";
@@ -21,8 +22,9 @@ export default async function PoliciesPage() {
       <p className="max-w-3xl text-slate-600">
         A policy turns a detection into a queue state. A case is quarantined when its fused score (0–100) reaches the quarantine threshold,
         and cleared when it is at or below the auto-clear threshold. In between, decisive provenance of AI generation quarantines, an
-        inconclusive verdict does what the policy says, and a likely authentic one is cleared. Which policy applies is set under
-        Assignment below. Changes apply to scans from now on.
+        inconclusive verdict does what the policy says, and a likely authentic one is cleared. An image on one of the{" "}
+        <Link href="/admin/lists" className="text-sky-700 underline">image lists</Link> is quarantined or cleared by that list first. Which policy
+        applies is set under Assignment below. Changes apply to scans from now on.
       </p>
       {rows.map((p) => (
         <section key={p.id} className="rounded-lg border border-slate-200 bg-white p-4" data-testid="policy">
