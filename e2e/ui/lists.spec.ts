@@ -79,9 +79,11 @@ test("a case added to a quarantine list quarantines its recompressed copy, and t
   await files.getByLabel(`Image files for ${listName}`).setInputFiles([
     { name: "lists-file.jpg", mimeType: "image/jpeg", buffer: await makeJpeg({ width: 320, height: 240, seed: seed + 1 }) },
     { name: "lists-notes.txt", mimeType: "text/plain", buffer: Buffer.from("not an image") },
+    // Over the upload limit: refused in the browser, never sent.
+    { name: "lists-huge.jpg", mimeType: "image/jpeg", buffer: Buffer.alloc(21 * 1024 * 1024) },
   ]);
   await files.getByRole("button", { name: "Add files" }).click();
-  await expect(files.getByTestId("list-form-result")).toContainText("1 added; lists-notes.txt refused:");
+  await expect(files.getByTestId("list-form-result")).toContainText("1 added; lists-huge.jpg refused: The file is larger than 20 MB; lists-notes.txt refused:");
   await expect(section.getByTestId("list-count")).toHaveText("3 entries");
   await expect(section.getByTestId("list-entry").filter({ hasText: "hash import" })).toContainText("same file only");
   await shot(page, testInfo, "lists-admin");

@@ -3,6 +3,8 @@
 import { useActionState, useEffect, useRef, useState, useTransition } from "react";
 import { useRouter } from "next/navigation";
 import { ActionButton } from "@/components/action-button";
+import { MAX_BYTES_LABEL, MAX_FILES_PER_BATCH, MAX_UPLOAD_BYTES } from "@/lib/limits";
+import { groupBySize } from "./group-by-size";
 import { addFilesAction, addHashesAction, createListAction, deleteListAction, removeEntryAction } from "../actions";
 
 const field = "rounded border border-slate-500 px-2 py-1.5";
@@ -50,18 +52,63 @@ export function NewListForm() {
   );
 }
 
+interface FilesOutcome {
+  added: number;
+  alreadyListed: number;
+  refused: { name: string; message: string }[];
+}
+
+/**
+ * Image files, sent in groups of at most MAX_REQUEST_BYTES (a server action's body limit), one after
+ * another, so that 100 photos of several MB each go in one pick; the outcome adds up the groups.
+ */
 export function AddFilesForm({ listId, listName }: { listId: string; listName: string }) {
-  const [state, action, pending] = useActionState(addFilesAction, undefined);
+  const [pending, start] = useTransition();
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const router = useRouter();
   const form = useRef<HTMLFormElement>(null);
-  useEffect(() => {
-    if (state?.ok) form.current?.reset();
-  }, [state]);
+  const submit = (e: React.FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const data = new FormData(e.currentTarget);
+    const files = (data.getAll("files") as File[]).filter((f) => f.size > 0 || f.name !== "");
+    const note = String(data.get("note") ?? "");
+    if (files.length === 0) return setMessage({ ok: false, text: "Choose image files to add." });
+    if (files.length > MAX_FILES_PER_BATCH) return setMessage({ ok: false, text: `Add at most ${MAX_FILES_PER_BATCH} images at a time; ${files.length} were chosen.` });
+    // A file over the upload limit would overflow the action's body: refused here, as an upload is.
+    const tooLarge = files.filter((f) => f.size > MAX_UPLOAD_BYTES).map((f) => ({ name: f.name, message: `The file is larger than ${MAX_BYTES_LABEL}` }));
+    const groups = groupBySize(files.filter((f) => f.size <= MAX_UPLOAD_BYTES), MAX_UPLOAD_BYTES);
+    start(async () => {
+      const total: FilesOutcome = { added: 0, alreadyListed: 0, refused: tooLarge };
+      for (const group of groups) {
+        const body = new FormData();
+        body.append("listId", listId);
+        body.append("note", note);
+        for (const f of group) body.append("files", f);
+        const res = await addFilesAction(undefined, body).catch(() => ({ ok: false as const, error: { message: "The server could not be reached; try again." } }));
+        if (!res.ok) {
+          setMessage({ ok: false, text: total.added ? `${total.added} added, then: ${res.error.message}` : res.error.message });
+          router.refresh();
+          return;
+        }
+        total.added += res.data.added;
+        total.alreadyListed += res.data.alreadyListed;
+        total.refused.push(...res.data.refused);
+      }
+      const parts = [
+        `${total.added} added`,
+        total.alreadyListed ? `${total.alreadyListed} already on the list` : "",
+        ...total.refused.map((r) => `${r.name} refused: ${r.message.replace(/\.$/, "")}`),
+      ];
+      setMessage({ ok: true, text: `${parts.filter(Boolean).join("; ")}.` });
+      form.current?.reset();
+      router.refresh();
+    });
+  };
   return (
-    <form ref={form} action={action} className="space-y-2 text-sm" data-testid="add-files-form">
-      <input type="hidden" name="listId" value={listId} />
+    <form ref={form} onSubmit={submit} className="space-y-2 text-sm" data-testid="add-files-form">
       <div className="flex flex-wrap items-end gap-3">
         <label className="flex flex-col gap-1">
-          Image files (up to 100; only their hashes are kept)
+          Image files (up to {MAX_FILES_PER_BATCH}; only their hashes are kept)
           <input type="file" name="files" multiple accept="image/*" aria-label={`Image files for ${listName}`} className="text-sm" />
         </label>
         <label className="flex min-w-48 flex-1 flex-col gap-1">
@@ -72,18 +119,11 @@ export function AddFilesForm({ listId, listName }: { listId: string; listName: s
           {pending ? "Adding…" : "Add files"}
         </button>
       </div>
-      <Result
-        state={state}
-        ok={(d: { added: number; alreadyListed: number; refused: { name: string; message: string }[] }) =>
-          [
-            `${d.added} added`,
-            d.alreadyListed ? `${d.alreadyListed} already on the list` : "",
-            ...d.refused.map((r) => `${r.name} refused: ${r.message.replace(/\.$/, "")}`),
-          ]
-            .filter(Boolean)
-            .join("; ") + "."
-        }
-      />
+      {message && (
+        <p role={message.ok ? "status" : "alert"} className={`text-sm ${message.ok ? "text-emerald-700" : "text-red-700"}`} data-testid="list-form-result">
+          {message.text}
+        </p>
+      )}
     </form>
   );
 }
