@@ -59,6 +59,10 @@ test("a case added to a quarantine list quarantines its recompressed copy, and t
   await expect(page.getByTestId("list-matches")).toContainText(`Matched ${listName} at the scan (near-duplicate,`);
   await expect(page.getByTestId("list-matches")).toContainText("this decided the case");
   await shot(page, testInfo, "lists-case-matched");
+  // The evidence report names the list too.
+  await page.getByTestId("report-link").click();
+  await expect(page.getByTestId("report-list-matches")).toContainText(`${listName} (quarantines; near-duplicate,`);
+  await expect(page.getByTestId("report-list-matches")).toContainText("decided the case");
 
   await page.goto("/admin/lists");
   await expect(section.getByTestId("list-count")).toHaveText("1 entry");

@@ -38,6 +38,8 @@ export function caseReport(detail: CaseDetail, generatedAt = new Date()) {
           model_version: det.model_version,
           fusion_version: det.fusion_version,
           policy_at_scan: det.policy,
+          /** The image lists the image was on at the scan (the one in policy_at_scan.list_id decided). */
+          list_matches: det.list_matches,
           created_at: det.created_at,
         }
       : null,

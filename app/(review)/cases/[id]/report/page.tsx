@@ -74,6 +74,16 @@ export default async function CaseReportPage({ params }: { params: Promise<{ id:
             <dt className="text-slate-500">Score</dt><dd>{r.detection.score}/100 · confidence {(r.detection.confidence * 100).toFixed(0)}% · uncertainty {(r.detection.uncertainty * 100).toFixed(0)}%</dd>
             <dt className="text-slate-500">Policy at scan</dt>
             <dd>{r.detection.policy_at_scan ? `${r.detection.policy_at_scan.name}: quarantine ≥ ${r.detection.policy_at_scan.quarantine_threshold}, inconclusive → ${r.detection.policy_at_scan.inconclusive_action}` : "not recorded"}</dd>
+            {r.detection.list_matches.length > 0 && (
+              <>
+                <dt className="text-slate-500">Image lists</dt>
+                <dd data-testid="report-list-matches">
+                  {r.detection.list_matches
+                    .map((m) => `${m.list_name} (${m.action === "quarantine" ? "quarantines" : "clears"}; ${m.match === "same_file" ? "the same file" : `near-duplicate, ${m.distance}/64`}${m.list_id === r.detection?.policy_at_scan?.list_id ? "; decided the case" : ""})`)
+                    .join(" · ")}
+                </dd>
+              </>
+            )}
             <dt className="text-slate-500">Engine</dt><dd className="font-mono text-xs">{r.detection.engine_version} · {r.detection.fusion_version}{r.detection.model_version ? ` · ${r.detection.model_version}` : ""}</dd>
           </dl>
           <ol className="mt-2 list-decimal space-y-0.5 pl-5">
