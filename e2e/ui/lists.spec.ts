@@ -59,7 +59,10 @@ test("a case added to a quarantine list quarantines its recompressed copy, and t
   await expect(page.getByTestId("list-matches")).toContainText(`Matched ${listName} at the scan (near-duplicate,`);
   await expect(page.getByTestId("list-matches")).toContainText("this decided the case");
   await shot(page, testInfo, "lists-case-matched");
-  // The evidence report names the list too.
+  // So do the queue's row and the evidence report.
+  await page.goto("/queue?sort=newest&q=lists-copy.jpg");
+  await expect(page.getByTestId("queue-row").filter({ hasText: "lists-copy.jpg" }).getByTestId("queue-list-badge")).toHaveText(`Quarantined by list ${listName}`);
+  await page.goBack();
   await page.getByTestId("report-link").click();
   await expect(page.getByTestId("report-list-matches")).toContainText(`${listName} (quarantines; near-duplicate,`);
   await expect(page.getByTestId("report-list-matches")).toContainText("decided the case");

@@ -4,7 +4,7 @@
 import { and, eq, gte, inArray, isNotNull, isNull, lt, lte, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { DbOrTx } from "../../db";
-import { cases, decisions, images, policies, users, type CaseState } from "../../db/schema";
+import { cases, decisions, detections, images, policies, users, type CaseState } from "../../db/schema";
 import { AppError } from "../errors";
 import type { Role } from "../auth/roles";
 import { QUEUE_DEFAULT_LIMIT, type QueueParams, type QueueSort } from "./queue-params";
@@ -159,6 +159,8 @@ export interface QueueRow {
   group: { size: number; caseIds: string[] } | null;
   /** The case's policy blurs images until a reviewer reveals them (the thumbnail is blurred). */
   blur: boolean;
+  /** The image list that decided the case's latest scan, instead of the thresholds (lib/lists/). */
+  decidedByList: { name: string; action: "quarantine" | "clear" } | null;
 }
 
 /** The most case ids a grouped row carries (a bulk action on the row applies to these). */
@@ -243,19 +245,20 @@ export async function listQueue(db: DbOrTx, p: QueueParams, opts: { defaultSort?
   const prevCursor = first && (backwards ? more : Boolean(p.after)) ? cursorOf(first) : null;
 
   const ids = page.map((r) => r.id);
-  const [decided, twins, groups, blurring] = await Promise.all([
+  const [decided, twins, groups, blurring, listed] = await Promise.all([
     latestDecisions(db, ids),
     decidedTwins(db, page.map((r) => r.image.id)),
     p.group ? groupMembers(db, p, page.map((r) => r.duplicateGroup)) : Promise.resolve(null),
     // The policies that blur images (a handful of rows): their cases' thumbnails are blurred too.
     db.select({ id: policies.id }).from(policies).where(eq(policies.blurImages, true)),
+    decidingLists(db, ids),
   ]);
   const blurIds = new Set(blurring.map((x) => x.id));
   const items = page.map(({ at: _at, key: _key, duplicateGroup, policyId, ...r }) => {
     const decision = decided.get(r.id) ?? null;
     const twin = twins.get(r.image.id);
     const group = groups ? (groups.get(duplicateGroup) ?? { size: 1, caseIds: [r.id] }) : null;
-    return { ...r, decision, duplicateOf: !decision && twin && twin.caseId !== r.id ? twin : null, group, blur: blurIds.has(policyId) };
+    return { ...r, decision, duplicateOf: !decision && twin && twin.caseId !== r.id ? twin : null, group, blur: blurIds.has(policyId), decidedByList: listed.get(r.id) ?? null };
   });
   return { items, sort, nextCursor, prevCursor };
 }
@@ -292,6 +295,17 @@ export async function latestDecisions(db: DbOrTx, caseIds: string[]): Promise<Ma
     .where(and(inArray(decisions.caseId, caseIds), isNull(decisions.undoneAt)))
     .orderBy(decisions.caseId, sql`${decisions.createdAt} desc`);
   return new Map(rows.map((r) => [r.caseId, { outcome: r.outcome, reviewer: r.reviewer, at: r.at }]));
+}
+
+/** For each case whose latest scan an image list decided, that list (as the scan recorded it). */
+export async function decidingLists(db: DbOrTx, caseIds: string[]): Promise<Map<string, { name: string; action: "quarantine" | "clear" }>> {
+  if (!caseIds.length) return new Map();
+  const rows = await db
+    .selectDistinctOn([detections.caseId], { caseId: detections.caseId, list: sql<{ listName: string; action: "quarantine" | "clear" } | null>`${detections.policy}->'list'` })
+    .from(detections)
+    .where(inArray(detections.caseId, caseIds))
+    .orderBy(detections.caseId, sql`${detections.createdAt} desc`);
+  return new Map(rows.flatMap((r) => (r.list ? [[r.caseId, { name: r.list.listName, action: r.list.action }] as const] : [])));
 }
 
 /**

@@ -11,6 +11,7 @@ import { makeJpeg } from "../detection/testing";
 import { normaliseError } from "../errors";
 import { detectImage } from "../detect/detect-image";
 import { submitImage } from "../cases/submit-image";
+import { listQueue } from "../cases/queue-queries";
 import { rescanCase } from "../cases/rescan-case";
 import { savePolicy } from "../policies/save-policy";
 import { appErrorOf } from "../testing/app-error";
@@ -120,6 +121,13 @@ describe.each(TEST_DB_KINDS)("image lists on %s", (kind) => {
 
     expect(await stateOf(unrelated)).toBe("cleared");
     expect((await detectionOf(unrelated)).listMatches).toEqual([]);
+
+    // The queue's rows say which list decided.
+    const rows = (await listQueue(db(), { sort: "newest", limit: 100 })).items;
+    const decidedBy = (id: string) => rows.find((r) => r.id === id)?.decidedByList;
+    expect(decidedBy(again)).toEqual({ name: list.name, action: "quarantine" });
+    expect(decidedBy(copy)).toEqual({ name: list.name, action: "quarantine" });
+    expect(decidedBy(unrelated)).toBeNull();
 
     // The first case was scanned before the list: a rescan applies it.
     await rescanCase({ ctx: { db: db(), actor: moderator }, input: { caseId: first } });

@@ -26,6 +26,8 @@ export interface QueueTableRow {
   group: { size: number; caseIds: string[] } | null;
   /** Blurred thumbnail: the case's policy hides images until a reviewer reveals them on the case page. */
   blur: boolean;
+  /** The image list that decided the latest scan instead of the thresholds. */
+  decidedByList: { name: string; action: "quarantine" | "clear" } | null;
 }
 
 const OUTCOME_LABELS: Record<DecisionOutcome, string> = { confirmed_ai: "Confirmed AI", authentic: "Authentic", needs_more_info: "Needs more info" };
@@ -135,7 +137,14 @@ export function QueueTable({ rows, canDecide, canRescan }: { rows: QueueTableRow
                   </div>
                 </td>
                 <td className="px-3 py-2"><StateBadge state={c.state} /></td>
-                <td className="px-3 py-2"><VerdictLabel verdict={c.verdict} score={c.score} /></td>
+                <td className="px-3 py-2">
+                  <VerdictLabel verdict={c.verdict} score={c.score} />
+                  {c.decidedByList && (
+                    <div className="text-xs text-slate-600" data-testid="queue-list-badge" title={`The image is on this list, which ${c.decidedByList.action === "quarantine" ? "quarantines" : "clears"} its matches whatever the score`}>
+                      {c.decidedByList.action === "quarantine" ? "Quarantined" : "Cleared"} by list {c.decidedByList.name}
+                    </div>
+                  )}
+                </td>
                 <td className="px-3 py-2" data-testid="decision-cell">
                   {c.decision ? (
                     <div>
