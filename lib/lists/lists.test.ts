@@ -172,10 +172,12 @@ describe.each(TEST_DB_KINDS)("image lists on %s", (kind) => {
     const grey = await flat(120);
     const out = await addFilesToList({
       ctx: { db: db(), actor: admin() },
-      input: { listId: list.id, files: [{ name: "grey.png", bytes: grey }, { name: "notes.txt", bytes: Buffer.from("not an image") }, { name: "grey-again.png", bytes: grey }] },
+      input: { listId: list.id, files: [{ name: "gr\u0000ey.png", bytes: grey }, { name: "notes.txt", bytes: Buffer.from("not an image") }, { name: "grey-again.png", bytes: grey }] },
     });
     expect(out).toMatchObject({ added: 1, alreadyListed: 1, refused: [{ name: "notes.txt", code: "image_unsupported_format", message: expect.any(String) }] });
+    // A file name's control characters are dropped (PostgreSQL text refuses NUL).
     expect(out.entries).toMatchObject([{ sha256: sha(grey), filename: "grey.png", phashInformative: false }]);
+    expect((await appErrorOf(addFilesToList({ ctx: { db: db(), actor: admin() }, input: { listId: "lst_missing", files: [{ name: "g.png", bytes: grey }] } }))).code).toBe("not_found");
     const other = await flat(124);
     const flatCase = await submit(other);
     await drain();

@@ -15,7 +15,6 @@ import { MAX_FILES_PER_BATCH, MAX_HASHES_PER_IMPORT } from "../limits";
 import { text } from "../validation";
 import { forgetListsSeen } from "./find-matches";
 
-
 export const createListInput = z.object({
   name: text(100).transform((v) => v.trim()).pipe(z.string().min(1, "Give the list a name.")),
   action: z.enum(LIST_ACTIONS, { message: "Choose what a match does: quarantine or clear." }),
@@ -91,6 +90,9 @@ async function addEntries(ctx: Ctx, listId: string, note: string, via: "case" | 
 
 const note = text(500).default("").transform((v) => v.trim());
 
+/** A browser's file name may hold any character; PostgreSQL text refuses NUL. */
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/g;
+
 export const addCaseToListInput = z.object({ caseId: z.string().min(1), listId: z.string().min(1, "Choose a list."), note });
 
 /** The case page's "Add to list": the case's image by its hashes. */
@@ -127,6 +129,9 @@ export async function addFilesToList({
   authorize(ctx.actor, "manageLists");
   if (input.files.length === 0) throw new AppError("invalid_request", "Attach at least one image.", { param: "files" });
   if (input.files.length > MAX_FILES_PER_BATCH) throw new AppError("too_many_files", `Add at most ${MAX_FILES_PER_BATCH} images at a time.`, { param: "files" });
+  // Before decoding a hundred files for a list that is not there (addEntries checks again, under its lock).
+  const [list] = await ctx.db.select({ id: imageLists.id }).from(imageLists).where(eq(imageLists.id, input.listId));
+  if (!list) throw new AppError("not_found", "List not found.", { param: "listId" });
   const items: NewEntry[] = [];
   const refused: RefusedFile[] = [];
   for (const f of input.files) {
@@ -136,7 +141,7 @@ export async function addFilesToList({
       continue;
     }
     const dh = differenceHash(decoded.value.analysis, decoded.value.orientation);
-    items.push({ sha256: createHash("sha256").update(f.bytes).digest("hex"), phash: dh.hash, phashInformative: dh.informative, filename: f.name.slice(0, 255), caseId: null });
+    items.push({ sha256: createHash("sha256").update(f.bytes).digest("hex"), phash: dh.hash, phashInformative: dh.informative, filename: f.name.replace(CONTROL_CHARACTERS, "").slice(0, 255), caseId: null });
   }
   const out = items.length ? await addEntries(ctx, input.listId, note.parse(input.note), "file", items) : { added: [], alreadyListed: 0 };
   return { added: out.added.length, alreadyListed: out.alreadyListed, refused, entries: out.added };
