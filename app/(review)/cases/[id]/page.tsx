@@ -237,13 +237,14 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
             <ImageListsCard
               caseId={c.id}
               matches={
-                detail.detection
-                  ? (detail.detection.listMatches ?? []).map((m) => ({
+                // A detection from before image lists existed recorded none (null): it never looked.
+                detail.detection?.listMatches
+                  ? detail.detection.listMatches.map((m) => ({
                       listName: m.listName,
                       action: m.action,
                       match: m.match,
                       distance: m.distance,
-                      decided: detail.detection?.policy?.list?.listId === m.listId,
+                      decided: detail.detection!.policy?.list?.listId === m.listId,
                     }))
                   : null
               }

@@ -44,7 +44,7 @@ export function ImageListsCard({
           ))}
         </ul>
       ) : (
-        <p className="mb-2 text-slate-600">{matches ? "The scan matched no list." : "No scan has looked this image up yet."}</p>
+        <p className="mb-2 text-slate-600">{matches ? "The scan matched no list." : "No scan of this case has looked the image up on the lists yet."}</p>
       )}
       {holding.length > 0 && (
         <p className="mb-2 text-slate-700" data-testid="lists-holding">
