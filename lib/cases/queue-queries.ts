@@ -4,7 +4,7 @@
 import { and, eq, gte, inArray, isNotNull, isNull, lt, lte, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { DbOrTx } from "../../db";
-import { cases, decisions, detections, images, policies, users, type CaseState } from "../../db/schema";
+import { cases, decisions, images, policies, users, type CaseState } from "../../db/schema";
 import { AppError } from "../errors";
 import type { Role } from "../auth/roles";
 import { QUEUE_DEFAULT_LIMIT, type QueueParams, type QueueSort } from "./queue-params";
@@ -300,11 +300,18 @@ export async function latestDecisions(db: DbOrTx, caseIds: string[]): Promise<Ma
 /** For each case whose latest scan an image list decided, that list (as the scan recorded it). */
 export async function decidingLists(db: DbOrTx, caseIds: string[]): Promise<Map<string, { name: string; action: "quarantine" | "clear" }>> {
   if (!caseIds.length) return new Map();
+  // Per case, its newest detection through detections_case_idx (case_id, created_at): one index probe
+  // each. (A DISTINCT ON over the page's detections read them all and sorted them: +25 ms a page on
+  // PGlite at 100 000 cases.)
   const rows = await db
-    .selectDistinctOn([detections.caseId], { caseId: detections.caseId, list: sql<{ listName: string; action: "quarantine" | "clear" } | null>`${detections.policy}->'list'` })
-    .from(detections)
-    .where(inArray(detections.caseId, caseIds))
-    .orderBy(detections.caseId, sql`${detections.createdAt} desc`);
+    .select({
+      caseId: cases.id,
+      // Spelt out with an alias: in a one-table select drizzle writes columns unqualified, and an
+      // unqualified "id" inside the subquery would be the detection's.
+      list: sql<{ listName: string; action: "quarantine" | "clear" } | null>`(select d.policy -> 'list' from detections d where d.case_id = "cases"."id" order by d.created_at desc limit 1)`,
+    })
+    .from(cases)
+    .where(inArray(cases.id, caseIds));
   return new Map(rows.flatMap((r) => (r.list ? [[r.caseId, { name: r.list.listName, action: r.list.action }] as const] : [])));
 }
 

@@ -3,8 +3,8 @@
 // (dropped after), with a realistic spread of states, scores, dates, sizes, sources and decisions,
 // then lets the planner's statistics be made as the app's would be (PGlite: the app's maintenance;
 // PostgreSQL: ANALYZE, autovacuum's job) and times what the queue page runs per view (one page of
-// rows plus the per-state counts), and the near-duplicate searches of an upload and of the case
-// page, and prints p50/p95 per scenario.
+// rows plus the per-state counts), the near-duplicate searches of an upload and of the case page, and
+// a scan's image-list lookup against LIST_ENTRIES entries, and prints p50/p95 per scenario.
 // Target: p95 under 200 ms.
 import type { PGlite } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
@@ -14,12 +14,29 @@ import { parseQueueParams, type QueueParams } from "../cases/queue-params";
 import { assignDuplicateGroup } from "../cases/duplicate-group";
 import { countQueueStates, listQueue } from "../cases/queue-queries";
 import { relatedCases } from "../cases/related-cases";
+import { findListMatches } from "../lists/find-matches";
 import { createPgliteTestDb, createPostgresTestDb, serverUrl, type TestDb } from "../testing/test-db";
 import { pct } from "./bench-support";
 
 const CASES = Number(process.env.BENCH_CASES ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 40);
+/** Entries of the image list a scan looks its image up in (lib/lists/find-matches.ts). */
+const LIST_ENTRIES = Number(process.env.BENCH_LIST_ENTRIES ?? 20_000);
 
+/**
+ * One quarantine list of LIST_ENTRIES entries: the hashes of the images of the first 200 cases (those
+ * duplicateLookups looks up near-duplicates of) and random ones, in two INSERT … SELECTs.
+ */
+async function seedList(db: Db): Promise<void> {
+  await db.execute(sql`insert into image_lists (id, name, action) values ('lst_bench', 'bench list', 'quarantine')`);
+  await db.execute(sql`insert into image_list_entries (id, list_id, sha256, phash, phash_informative)
+    select 'lse_bench_seeded_' || c.id, 'lst_bench', i.sha256, i.phash, true
+    from (select id, image_id from cases order by id limit 200) c join images i on i.id = c.image_id
+    on conflict do nothing`);
+  await db.execute(sql`insert into image_list_entries (id, list_id, sha256, phash, phash_informative)
+    select 'lse_bench_' || g, 'lst_bench', md5(g::text) || md5('s' || g), substr(md5('p' || g), 1, 16), true
+    from generate_series(1, ${Math.max(0, LIST_ENTRIES - 200)}) g`);
+}
 
 /** Bulk seed in a few INSERT … SELECT statements over generate_series: seconds, not minutes. */
 async function seed(db: Db, n: number): Promise<{ sha: string; file: string }> {
@@ -64,6 +81,15 @@ async function seed(db: Db, n: number): Promise<{ sha: string; file: string }> {
     select 'dec_bench' || substr(id, 11), id, 'usr_bench' || (1 + (hashtext(id) & 1) + 1),
       (array['confirmed_ai', 'authentic', 'needs_more_info'])[1 + (hashtext(id) & 3) % 3]::decision_outcome, created_at + interval '1 hour'
     from cases where state = 'reviewed'`);
+  // One detection per scanned case (the queue reads the page's latest ones for the list badge), its
+  // policy snapshot naming a deciding image list for 1 in 50.
+  await db.execute(sql`insert into detections (id, case_id, image_id, scan, attempt, verdict, score, confidence, uncertainty, engine_version, fusion_version, signals, reasons, attribution, timings, policy, worker_id, created_at)
+    select 'det_bench' || substr(id, 11), id, image_id, 1, 1, verdict, score, 0.5, 0.2, 'bench', 'bench', '[]', '[]', '{}', '{}',
+      jsonb_build_object('id', 'pol_benchdefault', 'name', 'bench-default', 'quarantineThreshold', 50, 'inconclusiveAction', 'quarantine',
+        'outcome', case when state = 'quarantined' then 'quarantined' else 'cleared' end)
+      || case when hashtext(id) % 50 = 0 then jsonb_build_object('list', jsonb_build_object('listId', 'lst_bench', 'listName', 'bench list', 'action', 'quarantine', 'match', 'same_file', 'distance', 0)) else '{}'::jsonb end,
+      'wrk_bench', created_at + interval '1 minute'
+    from cases where verdict is not null`);
   // As assignDuplicateGroup (lib/cases/duplicate-group.ts) leaves it: false for a case alone in its group.
   await db.execute(sql`update cases set duplicate_group_shared = false where not exists (select 1 from cases o where o.duplicate_group = cases.duplicate_group and o.id <> cases.id)`);
   // decideCase stamps reviewed_at with every decision; the seed does too.
@@ -119,9 +145,15 @@ async function duplicateLookups(db: Db): Promise<[string, number[]][]> {
       }),
   );
   const related = await timeRuns((i) => relatedCases(db, near(i).caseId, near(i).image));
+  // A scan of a re-encoded copy of a listed image: another sha256, a hash one bit away.
+  const listed = await timeRuns(async (i) => {
+    const matches = await findListMatches(db, { sha256: `copy-${i}`, phash: near(i).image.phash, phashInformative: true });
+    if (matches.length !== 1) throw new Error(`the list lookup found ${matches.length} lists, not 1`);
+  });
   return [
     ["upload: duplicate group (near-duplicate search)", assign],
     ["case page: related cases", related],
+    [`scan: image-list lookup (${LIST_ENTRIES.toLocaleString("en")} entries)`, listed],
   ];
 }
 
@@ -130,6 +162,7 @@ async function bench(label: string, make: () => Promise<TestDb>) {
   try {
     const t0 = performance.now();
     const { sha, file } = await seed(t.db, CASES);
+    await seedList(t.db);
     console.log(`\n${label}: seeded ${CASES.toLocaleString("en")} cases in ${((performance.now() - t0) / 1000).toFixed(1)} s; ${RUNS} runs per view (page of 50 + counts per state)`);
     // The statistics the planner works from, as the app gets them: on PGlite from the app's own
     // maintenance (db/pglite-maintenance.ts), on a server from autovacuum, which would get there
