@@ -59,7 +59,8 @@ export default async function ListsPage() {
             </div>
             {l.description && <p className="text-sm text-slate-700">{l.description}</p>}
             {entries[i]!.length > 0 && (
-              <div className="overflow-x-auto">
+              // relative: the sr-only caption and header are placed absolutely, and would otherwise widen the page from outside the scroller.
+              <div className="relative overflow-x-auto">
                 <table className="w-full text-left text-sm">
                   <caption className="sr-only">Entries of {l.name}</caption>
                   <thead className="text-xs text-slate-600">

@@ -3,6 +3,7 @@
 import { useActionState, useEffect, useRef, useState, useTransition } from "react";
 import { useRouter } from "next/navigation";
 import { ActionButton } from "@/components/action-button";
+import type { ActionResult, ServerAction } from "@/lib/actions";
 import { MAX_BYTES_LABEL, MAX_FILES_PER_BATCH, MAX_UPLOAD_BYTES } from "@/lib/limits";
 import { groupBySize } from "./group-by-size";
 import { addFilesAction, addHashesAction, createListAction, deleteListAction, removeEntryAction } from "../actions";
@@ -19,12 +20,18 @@ function Result({ state, ok }: { state: { ok: true; data: unknown } | { ok: fals
   );
 }
 
-export function NewListForm() {
-  const [state, action, pending] = useActionState(createListAction, undefined);
+/** useActionState, and a ref for the form, which is emptied after each success. */
+function useResettingAction<T>(run: ServerAction<never, T>) {
+  const [state, action, pending] = useActionState(run as (prev: ActionResult<T> | undefined, form: FormData) => Promise<ActionResult<T>>, undefined);
   const form = useRef<HTMLFormElement>(null);
   useEffect(() => {
     if (state?.ok) form.current?.reset();
   }, [state]);
+  return [state, action, pending, form] as const;
+}
+
+export function NewListForm() {
+  const [state, action, pending, form] = useResettingAction(createListAction);
   return (
     <form ref={form} action={action} className="space-y-2 text-sm" data-testid="new-list-form">
       <div className="flex flex-wrap items-end gap-3">
@@ -49,6 +56,21 @@ export function NewListForm() {
       </div>
       <Result state={state} ok={(d: { name: string }) => `List “${d.name}” created.`} />
     </form>
+  );
+}
+
+/** The entry forms' last row: the note every added entry gets, and the submit button. */
+function NoteAndSubmit({ noteLabel, pending, label, pendingLabel }: { noteLabel: string; pending: boolean; label: string; pendingLabel: string }) {
+  return (
+    <div className="flex flex-wrap items-end gap-3">
+      <label className="flex min-w-48 flex-1 flex-col gap-1">
+        Note
+        <input name="note" maxLength={500} className={field} aria-label={noteLabel} />
+      </label>
+      <button disabled={pending} className={button}>
+        {pending ? pendingLabel : label}
+      </button>
+    </div>
   );
 }
 
@@ -106,19 +128,11 @@ export function AddFilesForm({ listId, listName }: { listId: string; listName: s
   };
   return (
     <form ref={form} onSubmit={submit} className="space-y-2 text-sm" data-testid="add-files-form">
-      <div className="flex flex-wrap items-end gap-3">
-        <label className="flex flex-col gap-1">
-          Image files (up to {MAX_FILES_PER_BATCH}; only their hashes are kept)
-          <input type="file" name="files" multiple accept="image/*" aria-label={`Image files for ${listName}`} className="text-sm" />
-        </label>
-        <label className="flex min-w-48 flex-1 flex-col gap-1">
-          Note
-          <input name="note" maxLength={500} className={field} aria-label={`Note for the files added to ${listName}`} />
-        </label>
-        <button disabled={pending} className={button}>
-          {pending ? "Adding…" : "Add files"}
-        </button>
-      </div>
+      <label className="flex flex-col gap-1">
+        Image files (up to {MAX_FILES_PER_BATCH}; only their hashes are kept)
+        <input type="file" name="files" multiple accept="image/*" aria-label={`Image files for ${listName}`} className="text-sm" />
+      </label>
+      <NoteAndSubmit noteLabel={`Note for the files added to ${listName}`} pending={pending} label="Add files" pendingLabel="Adding…" />
       {message && (
         <p role={message.ok ? "status" : "alert"} className={`text-sm ${message.ok ? "text-emerald-700" : "text-red-700"}`} data-testid="list-form-result">
           {message.text}
@@ -129,11 +143,7 @@ export function AddFilesForm({ listId, listName }: { listId: string; listName: s
 }
 
 export function AddHashesForm({ listId, listName }: { listId: string; listName: string }) {
-  const [state, action, pending] = useActionState(addHashesAction, undefined);
-  const form = useRef<HTMLFormElement>(null);
-  useEffect(() => {
-    if (state?.ok) form.current?.reset();
-  }, [state]);
+  const [state, action, pending, form] = useResettingAction(addHashesAction);
   return (
     <form ref={form} action={action} className="space-y-2 text-sm" data-testid="add-hashes-form">
       <input type="hidden" name="listId" value={listId} />
@@ -141,15 +151,7 @@ export function AddHashesForm({ listId, listName }: { listId: string; listName: 
         SHA-256 hashes, one per line (such entries match the same file only)
         <textarea name="hashes" rows={3} className={`${field} font-mono text-xs`} aria-label={`SHA-256 hashes for ${listName}`} />
       </label>
-      <div className="flex flex-wrap items-end gap-3">
-        <label className="flex min-w-48 flex-1 flex-col gap-1">
-          Note
-          <input name="note" maxLength={500} className={field} aria-label={`Note for the hashes added to ${listName}`} />
-        </label>
-        <button disabled={pending} className={button}>
-          {pending ? "Importing…" : "Import hashes"}
-        </button>
-      </div>
+      <NoteAndSubmit noteLabel={`Note for the hashes added to ${listName}`} pending={pending} label="Import hashes" pendingLabel="Importing…" />
       <Result state={state} ok={(d: { added: number; alreadyListed: number }) => `${d.added} added${d.alreadyListed ? `, ${d.alreadyListed} already on the list` : ""}.`} />
     </form>
   );
