@@ -230,6 +230,85 @@ with requests.get(f"{BASE}/api/v1/events", headers=AUTH, stream=True) as r:
             print(line[6:])`,
   },
   {
+    operation: "GET /api/v1/lists",
+    curl: `curl ${H} "$LOUPE_URL/api/v1/lists"`,
+    ts: `${TS}
+const { data } = await loupe.listImageLists();
+for (const l of data) console.log(l.name, l.action, l.entries);`,
+    python: `${PY}
+
+lists = requests.get(f"{BASE}/api/v1/lists", headers=AUTH).json()["data"]`,
+  },
+  {
+    operation: "POST /api/v1/lists",
+    curl: `curl ${H} -H "content-type: application/json" \\
+  -d '{"name":"Known AI: campaign 7","action":"quarantine","description":"From the partner feed"}' "$LOUPE_URL/api/v1/lists"`,
+    ts: `${TS}
+const list = await loupe.createImageList({ name: "Known AI: campaign 7", action: "quarantine" });`,
+    python: `${PY}
+
+lst = requests.post(f"{BASE}/api/v1/lists", headers=AUTH,
+                    json={"name": "Press photos", "action": "clear"}).json()`,
+  },
+  {
+    operation: "GET /api/v1/lists/{id}",
+    curl: `curl ${H} "$LOUPE_URL/api/v1/lists/lst_…"`,
+    ts: `${TS}
+const { entries } = await loupe.getImageList("lst_…");`,
+    python: `${PY}
+
+lst = requests.get(f"{BASE}/api/v1/lists/{list_id}", headers=AUTH).json()`,
+  },
+  {
+    operation: "DELETE /api/v1/lists/{id}",
+    curl: `curl ${H} -X DELETE "$LOUPE_URL/api/v1/lists/lst_…"`,
+    ts: `${TS}
+const { entries } = await loupe.deleteImageList("lst_…");`,
+    python: `${PY}
+
+requests.delete(f"{BASE}/api/v1/lists/{list_id}", headers=AUTH).raise_for_status()`,
+  },
+  {
+    operation: "GET /api/v1/lists/{id}/entries",
+    curl: `curl ${H} "$LOUPE_URL/api/v1/lists/lst_…/entries?limit=1000"`,
+    ts: `${TS}
+let cursor: string | undefined;
+do {
+  const page = await loupe.listImageListEntries("lst_…", { limit: 1000, cursor });
+  for (const e of page.data) console.log(e.sha256, e.note);
+  cursor = page.next_cursor ?? undefined;
+} while (cursor);`,
+    python: `${PY}
+
+page = requests.get(f"{BASE}/api/v1/lists/{list_id}/entries", headers=AUTH, params={"limit": 1000}).json()`,
+  },
+  {
+    operation: "POST /api/v1/lists/{id}/entries",
+    curl: `# images, kept as their hashes (re-encoded copies match too):
+curl ${H} -F image=@a.jpg -F image=@b.png -F note="partner feed" "$LOUPE_URL/api/v1/lists/lst_…/entries"
+# bare sha256 hashes (the same file only):
+curl ${H} -H "content-type: application/json" -d '{"sha256":["9f86d081884c7d65…"]}' "$LOUPE_URL/api/v1/lists/lst_…/entries"`,
+    ts: `${TS}
+const added = await loupe.addImageListEntries("lst_…", { images: [await readFile("a.jpg")], note: "partner feed" });
+console.log(added.added, added.already_listed, added.refused);
+await loupe.addImageListEntries("lst_…", { sha256: ["9f86d081884c7d65…"] });`,
+    python: `${PY}
+
+with open("a.jpg", "rb") as f:
+    added = requests.post(f"{BASE}/api/v1/lists/{list_id}/entries", headers=AUTH,
+                          files=[("image", f)], data={"note": "partner feed"}).json()
+requests.post(f"{BASE}/api/v1/lists/{list_id}/entries", headers=AUTH, json={"sha256": hashes})`,
+  },
+  {
+    operation: "DELETE /api/v1/lists/{id}/entries/{entryId}",
+    curl: `curl ${H} -X DELETE "$LOUPE_URL/api/v1/lists/lst_…/entries/lse_…"`,
+    ts: `${TS}
+await loupe.deleteImageListEntry("lst_…", "lse_…");`,
+    python: `${PY}
+
+requests.delete(f"{BASE}/api/v1/lists/{list_id}/entries/{entry_id}", headers=AUTH).raise_for_status()`,
+  },
+  {
     operation: "GET /api/v1/usage",
     curl: `curl ${H} "$LOUPE_URL/api/v1/usage?from=2026-12-01"`,
     ts: `${TS}
