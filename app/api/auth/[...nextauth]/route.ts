@@ -1,27 +1,14 @@
 import { NextRequest } from "next/server";
+import { browserOrigin } from "@/lib/api/browser-origin";
 import { handlers } from "@/lib/auth";
 
-/**
- * Auth.js builds the URLs it hands out (single sign-on's redirect_uri, the redirects after a callback)
- * from the request's URL. A NextRequest's URL names 127.0.0.1 and ::1 "localhost" (Next's NextURL
- * does), so on a server reached at 127.0.0.1 the callback's redirect_uri differed from the one the
- * sign-in sent (Auth.js builds that one, in a server action, from the Host header), the identity
- * provider refused the code, and the browser was sent to localhost, where its cookies are not. So
- * Auth.js gets a plain Request addressed as its server actions see it (its createActionURL): the
- * forwarded host and protocol (a client's own are dropped by lib/cli/serve.mjs unless a proxy is
- * trusted, and Next fills them in) or the Host header.
- */
-function browserOrigin(req: NextRequest): string {
-  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
-  const proto = req.headers.get("x-forwarded-proto")?.replace(/:$/, "") ?? req.nextUrl.protocol.replace(/:$/, "");
-  if (!host) return req.nextUrl.origin;
-  try {
-    return new URL(`${proto}://${host}`).origin;
-  } catch {
-    return req.nextUrl.origin;
-  }
-}
-
+// Auth.js builds the URLs it hands out (single sign-on's redirect_uri, the redirects after a callback)
+// from the request's URL. A NextRequest's URL names 127.0.0.1 and ::1 "localhost" (Next's NextURL
+// does), so on a server reached at 127.0.0.1 the callback's redirect_uri differed from the one the
+// sign-in sent (Auth.js builds that one, in a server action, from the Host header), the identity
+// provider refused the code, and the browser was sent to localhost, where its cookies are not. So
+// Auth.js gets a plain Request addressed as its server actions see it (its createActionURL):
+// browserOrigin (lib/api/browser-origin.ts).
 function readdressed(handler: (req: NextRequest) => Promise<Response>) {
   return (req: NextRequest) => {
     // An operator's own AUTH_URL: next-auth re-addresses the request itself (through its nextUrl).
