@@ -89,9 +89,12 @@ const createdAtText = sql<string>`to_char(${cases.createdAt} at time zone 'UTC',
 /** `v` with LIKE's own wildcards (and its escape character) taken literally. */
 const escapeLike = (v: string) => v.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-/** The latest decision's outcome of the case `t` (decisions_case_created_idx). */
+/**
+ * The outcome of the case `t`'s latest decision in force (decisions_case_created_idx): an undone
+ * amendment leaves the decision before it in force, as the row's decision column shows.
+ */
 const latestOutcome = (t: CasesTable) =>
-  sql`(select ${decisions.outcome} from ${decisions} where ${decisions.caseId} = ${t.id} order by ${decisions.createdAt} desc limit 1)`;
+  sql`(select ${decisions.outcome} from ${decisions} where ${decisions.caseId} = ${t.id} and ${decisions.undoneAt} is null order by ${decisions.createdAt} desc limit 1)`;
 
 /**
  * WHERE conditions for the filters and the search, all but the state filter (counts reuse them), on
@@ -263,8 +266,8 @@ export async function listQueue(db: DbOrTx, p: QueueParams, opts: { defaultSort?
   return { items, sort, nextCursor, prevCursor };
 }
 
-/** The view's WHERE conditions on `t`: the filters, the search and the state filter. */
-function viewConditions(p: QueueParams, t: CasesTable = cases): SQL[] {
+/** The view's WHERE conditions on `t`: the filters, the search and the state filter (also the export's, lib/cases/export-cases.ts). */
+export function viewConditions(p: QueueParams, t: CasesTable = cases): SQL[] {
   const where = filterConditions(p, t);
   if (p.state) where.push(inArray(t.state, p.state));
   return where;
