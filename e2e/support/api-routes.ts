@@ -41,6 +41,8 @@ export const ROUTES: RouteCase[] = [
   { file: "[...path]/route.ts", method: "GET", path: () => "/api/v1/no/such/endpoint", minRole: null, publicStatus: 404 },
   { file: "cases/route.ts", method: "GET", path: () => "/api/v1/cases", minRole: "editor", scope: "cases:read" },
   { file: "cases/route.ts", method: "POST", path: () => "/api/v1/cases", minRole: "editor", scope: "cases:write" },
+  // Moderators and admins (the table's roles are editor and admin).
+  { file: "cases/export/route.ts", method: "GET", path: () => "/api/v1/cases/export", minRole: "admin", scope: "cases:read" },
   { file: "cases/[id]/route.ts", method: "GET", path: (f) => `/api/v1/cases/${f.caseId}`, minRole: "editor", scope: "cases:read" },
   { file: "cases/[id]/image/route.ts", method: "GET", path: (f) => `/api/v1/cases/${f.caseId}/image`, minRole: "editor", scope: "cases:read" },
   { file: "cases/[id]/report/route.ts", method: "GET", path: (f) => `/api/v1/cases/${f.caseId}/report`, minRole: "editor", scope: "cases:read" },

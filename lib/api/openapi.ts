@@ -7,6 +7,8 @@ import { ERROR_CODES } from "../errors";
 import { JOB_STATUSES } from "../jobs/status";
 import { IDEMPOTENCY_KEY_MAX_LENGTH, MAX_FILES_PER_BATCH, MAX_HASHES_PER_IMPORT, MAX_JOB_METADATA_BYTES, MAX_UPLOAD_BYTES } from "../limits";
 import { DECIDABLE_STATES } from "../cases/transition";
+import { EXPORT_COLUMNS, EXPORT_FORMATS } from "../cases/export-format";
+import { QUEUE_DECISION_FILTERS } from "../cases/queue-params";
 import { HEATMAP_MODES, RETENTION_MODES } from "../detect/options";
 
 export type JsonSchema = { [k: string]: unknown };
@@ -623,6 +625,36 @@ const paths: Record<string, Record<string, unknown>> = {
       ok: { status: 202, description: "The case, pending its scan.", content: json("CreatedCase") },
       errors: ["BadRequest", "QuotaExceeded", "Conflict", "PayloadTooLarge", "UnsupportedMedia", "Unprocessable"],
       idempotent: true,
+    }),
+  },
+  "/api/v1/cases/export": {
+    get: operation({
+      operationId: "exportCases",
+      tags: ["Cases"],
+      summary: "Export cases as CSV or JSON Lines",
+      description: `Every case a queue view matches, newest first, streamed: the queue page's own filters (the Export link on /queue sends them), without paging. Columns, in order (JSON Lines: the keys): ${EXPORT_COLUMNS.map((c) => `\`${c}\``).join(", ")}. CSV is RFC 4180 with a header row; a text cell that a spreadsheet would run as a formula (it starts with =, +, -, @, a tab or a carriage return) gets a leading apostrophe. Audited as \`cases.exported\`.`,
+      scope: "cases:read",
+      role: "moderator or admin",
+      parameters: [
+        query("format", "`csv` (default) or `jsonl`.", { type: "string", enum: [...EXPORT_FORMATS], default: "csv" }),
+        query("state", "Comma-separated states.", { type: "string", examples: ["quarantined,manual_review"] }),
+        query("verdict", "Comma-separated verdicts.", { type: "string", examples: ["ai_generated,inconclusive"] }),
+        query("decision", "`none`, `any`, or the outcome of the latest decision in force.", { type: "string", enum: [...QUEUE_DECISION_FILTERS] }),
+        query("score_min", "0–100.", { type: "number", minimum: 0, maximum: 100 }),
+        query("score_max", "0–100.", { type: "number", minimum: 0, maximum: 100 }),
+        query("source", "`upload` or `api`.", { type: "string", enum: ["upload", "api"] }),
+        query("submitter", "A submitter's email or user id."),
+        query("policy", "A policy's name."),
+        query("from", "Created on or after this day (UTC), YYYY-MM-DD.", { type: "string", format: "date" }),
+        query("to", "Created on or before this day (UTC), YYYY-MM-DD.", { type: "string", format: "date" }),
+        query("q", "The start of a file name or external_ref (any case), a sha256 prefix of 4+ hex digits, or a case id."),
+      ],
+      ok: {
+        status: 200,
+        description: "The file, as an attachment (Content-Disposition names it loupe-cases-<date>-<time>).",
+        content: { "text/csv": { schema: { type: "string" } }, "application/x-ndjson": { schema: { type: "string" } } },
+      },
+      errors: ["BadRequest"],
     }),
   },
   "/api/v1/cases/{id}": {

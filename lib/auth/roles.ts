@@ -8,6 +8,8 @@ export const PERMISSIONS = {
   submit: ["admin", "moderator", "editor"],
   viewQueue: ["admin", "moderator", "editor"],
   decide: ["admin", "moderator"],
+  /** Download a queue view as CSV or JSON Lines (lib/cases/export-cases.ts): every case it matches at once. */
+  exportCases: ["admin", "moderator"],
   rescan: ["admin", "moderator"],
   manageUsers: ["admin"],
   managePolicies: ["admin"],

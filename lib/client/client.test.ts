@@ -200,3 +200,39 @@ describe("parseRetryAfter", () => {
     expect(parseRetryAfter(value, Date.parse("2026-12-06T00:00:00Z"))).toBe(seconds);
   });
 });
+
+describe("case export", () => {
+  it("sends the view's filters and parses JSON Lines that arrive split across chunks", async () => {
+    const rows = [{ case_id: "case_a", file_name: "née, 1.jpg", score: 91 }, { case_id: "case_b", file_name: "b.jpg", score: null }];
+    const text = rows.map((r) => `${JSON.stringify(r)}\n`).join("");
+    const bytes = Buffer.from(text, "utf8");
+    replies = [
+      (_req, res) => {
+        res.writeHead(200, { "content-type": "application/x-ndjson; charset=utf-8" });
+        // Cut inside a line and inside the two bytes of "é".
+        const cut = bytes.indexOf(Buffer.from("é")) + 1;
+        res.write(bytes.subarray(0, cut));
+        setTimeout(() => res.end(bytes.subarray(cut)), 20);
+      },
+    ];
+    const { c } = client();
+    const got = [];
+    for await (const row of c.exportedCases({ state: ["quarantined", "manual_review"], score_min: 50 })) got.push(row);
+    expect(got).toEqual(rows);
+    const url = new URL(seen[0]!.url, baseUrl);
+    expect(url.pathname).toBe("/api/v1/cases/export");
+    expect(Object.fromEntries(url.searchParams)).toEqual({ state: "quarantined,manual_review", score_min: "50", format: "jsonl" });
+  });
+
+  it("hands back the CSV response as it is", async () => {
+    replies = [
+      (_req, res) => {
+        res.writeHead(200, { "content-type": "text/csv; charset=utf-8" });
+        res.end("case_id\r\ncase_a\r\n");
+      },
+    ];
+    const res = await client().c.exportCases({ decision: "none" });
+    expect(await res.text()).toBe("case_id\r\ncase_a\r\n");
+    expect(new URL(seen[0]!.url, baseUrl).search).toBe("?decision=none");
+  });
+});

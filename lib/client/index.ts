@@ -10,7 +10,8 @@
 // carries an Idempotency-Key, generated once per call and sent again on its retries, so a retried
 // POST whose first attempt did reach the server is answered from the server's stored response instead
 // of running twice (README, "Idempotent POSTs").
-import type { DECISION_OUTCOMES, CASE_STATES, LIST_ACTIONS } from "../../db/schema/enums";
+import type { DECISION_OUTCOMES, CASE_STATES, LIST_ACTIONS, VERDICTS } from "../../db/schema/enums";
+import type { ExportFormat, ExportRow } from "../cases/export-format";
 import type {
   batchDto,
   batchItemDto,
@@ -61,6 +62,25 @@ export interface AddedListEntries {
 export type Health = Awaited<ReturnType<typeof healthReport>>["body"];
 export type DetectOptions = Omit<DetectOptionsInput, "metadata"> & { metadata?: Record<string, unknown> };
 export type CaseState = (typeof CASE_STATES)[number];
+export type Verdict = (typeof VERDICTS)[number];
+/** The filters of GET /api/v1/cases/export: the queue page's own (lists as arrays or comma-separated). */
+export type ExportCasesQuery = {
+  format?: ExportFormat;
+  state?: CaseState | CaseState[];
+  verdict?: Verdict | Verdict[];
+  decision?: "none" | "any" | DecisionOutcome;
+  score_min?: number;
+  score_max?: number;
+  source?: "upload" | "api";
+  submitter?: string;
+  policy?: string;
+  /** YYYY-MM-DD, UTC, inclusive. */
+  from?: string;
+  to?: string;
+  q?: string;
+};
+/** One row of a JSON Lines export (a CSV export has the same columns, in EXPORT_COLUMNS order). */
+export type ExportedCase = ExportRow;
 export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
 
 /**
@@ -273,6 +293,28 @@ export function createLoupeClient(opts: LoupeClientOptions) {
     /** GET /api/v1/cases: one page; pass `next_cursor` back as `cursor`. */
     listCases: (q: { state?: CaseState | CaseState[]; external_ref?: string; limit?: number; cursor?: string } = {}, call?: CallOptions) =>
       request<CaseList>("GET", "/api/v1/cases", { query: q, call }),
+
+    /**
+     * GET /api/v1/cases/export (moderators' and admins' keys): every case of the view, newest first, as
+     * the streamed Response (CSV by default, `format: "jsonl"` for JSON Lines). Read it with
+     * `res.text()`, or as a stream; `exportedCases` parses JSON Lines for you.
+     */
+    exportCases: (q: ExportCasesQuery = {}, call?: CallOptions) => request<Response>("GET", "/api/v1/cases/export", { query: q, call, raw: true }),
+
+    /** Every case of the view as parsed JSON Lines rows, read as they stream in. */
+    exportedCases: async function* (q: Omit<ExportCasesQuery, "format"> = {}, call?: CallOptions): AsyncGenerator<ExportedCase> {
+      const res = await request<Response>("GET", "/api/v1/cases/export", { query: { ...q, format: "jsonl" }, call, raw: true });
+      const decoder = new TextDecoder();
+      let buffered = "";
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        buffered += decoder.decode(chunk, { stream: true });
+        const lines = buffered.split("\n");
+        buffered = lines.pop()!;
+        for (const line of lines) if (line) yield JSON.parse(line) as ExportedCase;
+      }
+      buffered += decoder.decode();
+      if (buffered.trim()) yield JSON.parse(buffered) as ExportedCase;
+    },
 
     /** DELETE /api/v1/cases/{id} */
     deleteCase: (id: string, call?: CallOptions) => request<DeletedCase>("DELETE", `/api/v1/cases/${encodeURIComponent(id)}`, { call }),

@@ -12,6 +12,7 @@ import { LiveRefresh } from "@/components/live-refresh";
 import { lastCaseEventId } from "@/lib/live/queries";
 import { QueueTable } from "./_components/queue-table";
 import { StartReviewing } from "./_components/start-reviewing";
+import { ExportLinks } from "./_components/export-links";
 
 export const dynamic = "force-dynamic";
 
@@ -78,7 +79,10 @@ export default async function QueuePage({ searchParams }: { searchParams: Promis
     <div className="min-w-0 space-y-4">
       <div className="flex flex-wrap items-center justify-between gap-3">
         <h1 className="text-2xl font-semibold">Review queue</h1>
-        {roleCan(actor.role, "decide") && <StartReviewing done={review === "done"} />}
+        <div className="flex flex-wrap items-center gap-3">
+          {roleCan(actor.role, "exportCases") && <ExportLinks params={params} />}
+          {roleCan(actor.role, "decide") && <StartReviewing done={review === "done"} />}
+        </div>
       </div>
       <QueueFilters params={params} defaultSort={sort} />
       <nav aria-label="Case states" className="flex flex-wrap gap-2 text-sm">

@@ -147,6 +147,27 @@ while True:
     params["cursor"] = page["next_cursor"]`,
   },
   {
+    operation: "GET /api/v1/cases/export",
+    curl: `curl ${H} -o quarantined.csv "$LOUPE_URL/api/v1/cases/export?state=quarantined&from=2026-12-01"
+curl ${H} "$LOUPE_URL/api/v1/cases/export?format=jsonl&decision=confirmed_ai" > confirmed.jsonl`,
+    ts: `${TS}
+// Streamed and parsed as JSON Lines, one case at a time.
+for await (const c of loupe.exportedCases({ decision: "confirmed_ai", from: "2026-12-01" })) {
+  console.log(c.case_id, c.score, c.decided_by, c.decision_note);
+}
+// Or the CSV file as it comes.
+const csv = await (await loupe.exportCases({ state: "quarantined" })).text();`,
+    python: `${PY}
+import json
+
+with requests.get(f"{BASE}/api/v1/cases/export", headers=AUTH, stream=True,
+                  params={"format": "jsonl", "decision": "confirmed_ai"}) as r:
+    r.raise_for_status()
+    for line in r.iter_lines():
+        c = json.loads(line)
+        print(c["case_id"], c["score"], c["decided_by"])`,
+  },
+  {
     operation: "POST /api/v1/cases",
     curl: `curl ${H} -F file=@photo.jpg -F external_ref=upload-123 "$LOUPE_URL/api/v1/cases"`,
     ts: `${TS}
