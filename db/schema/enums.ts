@@ -58,6 +58,8 @@ export type CaseSource = (typeof CASE_SOURCES)[number];
 export const VERDICTS = verdictEnum.enumValues;
 export const DECISION_OUTCOMES = decisionOutcomeEnum.enumValues;
 export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
+/** The outcomes an image list may add images by (image_lists.auto_add_outcome): never "needs more info". */
+export const AUTO_ADD_OUTCOMES = ["confirmed_ai", "authentic"] as const satisfies readonly DecisionOutcome[];
 export const UPLOAD_ORIGINS = uploadOriginEnum.enumValues;
 export type UploadOrigin = (typeof UPLOAD_ORIGINS)[number];
 export const INCONCLUSIVE_ACTIONS = inconclusiveActionEnum.enumValues;

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { boolean, index, pgTable, text, timestamp, integer, uniqueIndex } from "drizzle-orm/pg-core";
-import { listActionEnum } from "./enums";
+import { decisionOutcomeEnum, listActionEnum } from "./enums";
 import { users } from "./users";
 
 /**
@@ -13,6 +13,11 @@ export const imageLists = pgTable("image_lists", {
   name: text("name").notNull().unique(),
   action: listActionEnum("action").notNull(),
   description: text("description").notNull().default(""),
+  /**
+   * Images that moderators decide with this outcome join the list by themselves, and leave it when
+   * that decision is undone or amended (lib/lists/auto-add.ts). Null: entries are added by hand only.
+   */
+  autoAddOutcome: decisionOutcomeEnum("auto_add_outcome"),
   createdBy: text("created_by").references(() => users.id),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 });
@@ -42,12 +47,20 @@ export const imageListEntries = pgTable(
     /** The case it was added from, if any (kept when that case is deleted: the entry holds hashes only). */
     caseId: text("case_id"),
     filename: text("filename").notNull().default(""),
+    /**
+     * The decision that added the entry by itself (the list's auto_add_outcome), or null for one added
+     * by hand. Such an entry goes when that decision stops being the case's decision in force. No
+     * foreign key, as case_id: the entry holds hashes and stands on its own.
+     */
+    decisionId: text("decision_id"),
     addedBy: text("added_by").references(() => users.id),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex("image_list_entries_list_sha256_uq").on(t.listId, t.sha256),
     index("image_list_entries_sha256_idx").on(t.sha256),
+    // A case's entries that decisions added, found when its decision changes.
+    index("image_list_entries_auto_case_idx").on(t.caseId).where(sql`${t.decisionId} is not null`),
     index("image_list_entries_phash_bands_idx").using("gin", t.phashBands).with({ fastupdate: false }).where(sql`${t.phashInformative}`),
   ],
 );

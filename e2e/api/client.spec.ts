@@ -144,7 +144,7 @@ test("async job: submitted, then completed with its detection", async () => {
 test("image lists: make one, add an image and hashes, page the entries, match a detection, remove, delete; all as documented", async () => {
   const name = `client-spec list ${Date.now().toString(36)}`;
   const list = await loupe.createImageList({ name, action: "quarantine", description: "known campaign images" });
-  expect(list).toMatchObject({ name, action: "quarantine", entries: 0, created_by: E2E_ADMIN.email });
+  expect(list).toMatchObject({ name, action: "quarantine", entries: 0, created_by: E2E_ADMIN.email, auto_add_outcome: null });
   expectConforms("/api/v1/lists", "post", 201, list);
   await expect(loupe.createImageList({ name, action: "clear" })).rejects.toMatchObject({ status: 409, code: "conflict", param: "name" });
 
@@ -170,6 +170,15 @@ test("image lists: make one, add an image and hashes, page the entries, match a 
   const got = await loupe.getImageList(list.id);
   expect(got.entries).toBe(3);
   expectConforms("/api/v1/lists/{id}", "get", 200, got);
+  // Which decisions add images by themselves: on, then off again at once (other specs decide cases
+  // meanwhile, and this list must not collect their images).
+  const auto = await loupe.updateImageList(list.id, { auto_add_outcome: "confirmed_ai", description: "known campaign images and what review confirms" });
+  expect(auto).toMatchObject({ id: list.id, auto_add_outcome: "confirmed_ai", description: "known campaign images and what review confirms", entries: 3 });
+  expectConforms("/api/v1/lists/{id}", "patch", 200, auto);
+  expect((await loupe.updateImageList(list.id, { auto_add_outcome: null })).auto_add_outcome).toBeNull();
+  await expect(loupe.updateImageList(list.id, { auto_add_outcome: "needs_more_info" as never })).rejects.toMatchObject({ status: 400, code: "invalid_request", param: "auto_add_outcome" });
+  await expect(loupe.updateImageList(list.id, {})).rejects.toMatchObject({ status: 400, code: "invalid_request" });
+  await expect(loupe.updateImageList("lst_missing", { description: "x" })).rejects.toMatchObject({ status: 404, code: "not_found" });
   const all = await loupe.listImageLists();
   expect(all.data.some((l) => l.id === list.id)).toBe(true);
   expectConforms("/api/v1/lists", "get", 200, all);

@@ -11,7 +11,7 @@ export type Role = "editor" | "admin";
 export interface RouteCase {
   /** The route file, relative to app/api/v1. */
   file: string;
-  method: "GET" | "POST" | "DELETE";
+  method: "GET" | "POST" | "PATCH" | "DELETE";
   path: (f: RouteFixtures) => string;
   /** The least role allowed; null for public routes. */
   minRole: Role | null;
@@ -62,6 +62,7 @@ export const ROUTES: RouteCase[] = [
   { file: "lists/route.ts", method: "GET", path: () => "/api/v1/lists", minRole: "admin", scope: "lists" },
   { file: "lists/route.ts", method: "POST", path: () => "/api/v1/lists", minRole: "admin", scope: "lists" },
   { file: "lists/[id]/route.ts", method: "GET", path: (f) => `/api/v1/lists/${f.listId}`, minRole: "admin", scope: "lists" },
+  { file: "lists/[id]/route.ts", method: "PATCH", path: (f) => `/api/v1/lists/${f.listId}`, minRole: "admin", scope: "lists" },
   // DELETE removes a list (an entry) the same key made first; a key that may not gets the shared one, which it must not delete.
   { file: "lists/[id]/route.ts", method: "DELETE", path: (f) => `/api/v1/lists/${f.listId}`, minRole: "admin", scope: "lists" },
   { file: "lists/[id]/entries/route.ts", method: "GET", path: (f) => `/api/v1/lists/${f.listId}/entries`, minRole: "admin", scope: "lists" },
@@ -97,6 +98,7 @@ export async function callRoute(request: APIRequestContext, r: RouteCase, f: Rou
   const headers: Record<string, string> = key ? { authorization: `Bearer ${key}` } : {};
   if (r.file === "events/route.ts") return callStream(r.path(f), headers);
   if (r.method === "GET") return request.get(r.path(f), { headers });
+  if (r.method === "PATCH") return request.patch(r.path(f), { headers, data: { description: `route check ${++listSeq}` } });
   if (r.method === "DELETE" && r.file.startsWith("lists/")) {
     const own = key ? await makeList(request, key) : null;
     return request.delete(r.path({ ...f, ...(own ?? {}) }), { headers });

@@ -102,3 +102,49 @@ test("a case added to a quarantine list quarantines its recompressed copy, and t
   await section.getByRole("button", { name: "Confirm" }).click();
   await expect(section).toHaveCount(0);
 });
+
+test("a list that fills itself from review: a Confirmed AI decision adds the image, and the setting can be turned off", async ({ page }, testInfo) => {
+  const listName = `Confirmed by review ${Date.now().toString(36)}`;
+  await signIn(page, E2E_ADMIN.email, E2E_ADMIN.password);
+  await page.goto("/admin/lists");
+  const create = page.getByTestId("new-list-form");
+  await create.getByLabel("Name").fill(listName);
+  await create.getByLabel("A match").selectOption("quarantine");
+  await create.getByLabel("Adds by itself").selectOption("confirmed_ai");
+  await create.getByRole("button", { name: "Create list" }).click();
+  await expect(create.getByTestId("list-form-result")).toHaveText(`List “${listName}” created.`);
+  const section = page.locator(`[data-testid="image-list"][data-list="${listName}"]`);
+  await expect(section.getByTestId("list-auto-add")).toContainText("Images that moderators decide Confirmed AI join this list by themselves");
+
+  try {
+    // A picture of its own on every run: the same bytes again would open the case an earlier run decided.
+    await uploadAndOpen(page, "lists-reviewed.jpg", await makeJpeg({ width: 400, height: 300, seed: 93_200 + (Date.now() % 10_000), quality: 90 }));
+    await expect(page.getByTestId("auto-add-lists")).toContainText(`Recording Confirm AI-generated adds this image to “${listName}”`);
+    const form = page.getByTestId("decision-form");
+    await form.getByLabel(/Confirm AI-generated/).check();
+    await form.getByRole("button", { name: "Record decision" }).click();
+    await expect(page.getByTestId("state-badge").first()).toHaveAttribute("data-state", "reviewed");
+    await expect(page.getByTestId("lists-holding")).toContainText(listName);
+    await shot(page, testInfo, "lists-auto-added");
+
+    await page.goto("/admin/lists");
+    await expect(section.getByTestId("list-count")).toHaveText("1 entry");
+    await expect(section.getByTestId("list-entry")).toContainText("lists-reviewed.jpg");
+    await expect(section.getByTestId("list-entry")).toContainText(/Decided confirmed AI in case_/);
+    await section.getByText("Add from decisions").click();
+    const auto = section.getByTestId("auto-add-form");
+    await auto.getByRole("combobox", { name: "Adds by itself" }).selectOption({ label: "nothing (entries by hand)" });
+    await auto.getByRole("button", { name: `Save what ${listName} adds by itself` }).click();
+    await expect(auto.getByTestId("list-form-result")).toHaveText(`“${listName}” no longer adds images by itself; the entries decisions added stay.`);
+    await expect(section.getByTestId("list-auto-add")).toHaveCount(0);
+    await expect(section.getByTestId("list-count")).toHaveText("1 entry");
+  } finally {
+    // Nothing of this list may reach other specs' scans (after a timeout the page is gone: nothing to do).
+    if (!page.isClosed()) {
+      await page.goto("/admin/lists");
+      await section.getByRole("button", { name: "Delete list" }).click();
+      await section.getByRole("button", { name: "Confirm" }).click();
+      await expect(section).toHaveCount(0);
+    }
+  }
+});

@@ -75,7 +75,16 @@ function timingsDto(t: DetectionTimings) {
 
 /** An image list (lib/lists/), with its entry count. */
 export function imageListDto(l: ListSummary) {
-  return { id: l.id, name: l.name, action: l.action, description: l.description, entries: l.entries, created_by: l.createdByEmail, created_at: l.createdAt.toISOString() };
+  return {
+    id: l.id,
+    name: l.name,
+    action: l.action,
+    description: l.description,
+    auto_add_outcome: l.autoAddOutcome,
+    entries: l.entries,
+    created_by: l.createdByEmail,
+    created_at: l.createdAt.toISOString(),
+  };
 }
 
 /** One entry of an image list: hashes, never the image. */
@@ -90,6 +99,7 @@ export function imageListEntryDto(e: ImageListEntry & { addedByEmail?: string | 
     filename: e.filename,
     note: e.note,
     case_id: e.caseId,
+    decision_id: e.decisionId,
     added_by: e.addedByEmail ?? null,
     created_at: e.createdAt.toISOString(),
   };

@@ -2,7 +2,7 @@
 // objects that mirror the DTOs in lib/api/dto.ts; lib/api/openapi.test.ts keeps the path list, the
 // methods, the scopes and the error codes in step with the route files and lib/errors.ts, and
 // e2e/api/openapi.spec.ts validates real answers against these schemas.
-import { API_KEY_SCOPES, CASE_SOURCES, CASE_STATES, DECISION_OUTCOMES, INCONCLUSIVE_ACTIONS, LIST_ACTIONS, VERDICTS, WEBHOOK_EVENTS, type ApiKeyScope } from "../../db/schema/enums";
+import { API_KEY_SCOPES, AUTO_ADD_OUTCOMES, CASE_SOURCES, CASE_STATES, DECISION_OUTCOMES, INCONCLUSIVE_ACTIONS, LIST_ACTIONS, VERDICTS, WEBHOOK_EVENTS, type ApiKeyScope } from "../../db/schema/enums";
 import { ERROR_CODES } from "../errors";
 import { JOB_STATUSES } from "../jobs/status";
 import { IDEMPOTENCY_KEY_MAX_LENGTH, MAX_FILES_PER_BATCH, MAX_HASHES_PER_IMPORT, MAX_JOB_METADATA_BYTES, MAX_UPLOAD_BYTES } from "../limits";
@@ -153,6 +153,7 @@ const schemas: Record<string, JsonSchema> = {
     name: str,
     action: { type: "string", enum: [...LIST_ACTIONS], description: "What a match does to a scanned case: quarantine or clear, whatever the score." },
     description: str,
+    auto_add_outcome: { type: ["string", "null"], enum: [...AUTO_ADD_OUTCOMES, null], description: "Cases decided with this outcome add their image by themselves, and take it away when that decision is undone or amended; null: entries by hand only." },
     entries: int,
     created_by: strOrNull,
     created_at: dateTime,
@@ -166,6 +167,7 @@ const schemas: Record<string, JsonSchema> = {
     filename: str,
     note: str,
     case_id: { ...strOrNull, description: "The case it was added from." },
+    decision_id: { ...strOrNull, description: "The decision that added it by itself (the list's auto_add_outcome); null for an entry added by hand." },
     added_by: strOrNull,
     created_at: dateTime,
   }),
@@ -441,6 +443,7 @@ function operation(o: Op) {
   };
 }
 
+const autoAddOutcomeSchema = { type: ["string", "null"], enum: [...AUTO_ADD_OUTCOMES, null], description: "Cases decided with this outcome join the list by themselves; null: never." };
 const json = (name: string) => ({ "application/json": { schema: ref(name) } });
 const png = { "image/png": { schema: { type: "string", contentEncoding: "binary" } } };
 const binaryImage = { type: "string", contentEncoding: "binary", description: `The image bytes (≤ ${MAX_UPLOAD_BYTES / 1024 / 1024} MB): JPEG, PNG, WebP, GIF, TIFF, BMP, AVIF or HEIC, recognised by content.` };
@@ -769,12 +772,19 @@ const paths: Record<string, Record<string, unknown>> = {
       operationId: "createImageList",
       tags: ["Lists"],
       summary: "Make an image list",
-      description: "A name (unique, ≤ 100 characters), what a match does, and an optional description (≤ 500).",
+      description: "A name (unique, ≤ 100 characters), what a match does, an optional description (≤ 500), and optionally the decision outcome whose cases join it by themselves (`auto_add_outcome`).",
       scope: "lists",
       role: "admin",
       requestBody: {
         required: true,
-        content: { "application/json": { schema: obj({ name: { type: "string", minLength: 1, maxLength: 100 }, action: { type: "string", enum: [...LIST_ACTIONS] }, description: { type: "string", maxLength: 500 } }, ["description"]) } },
+        content: {
+          "application/json": {
+            schema: obj(
+              { name: { type: "string", minLength: 1, maxLength: 100 }, action: { type: "string", enum: [...LIST_ACTIONS] }, description: { type: "string", maxLength: 500 }, auto_add_outcome: autoAddOutcomeSchema },
+              ["description", "auto_add_outcome"],
+            ),
+          },
+        },
       },
       ok: { status: 201, description: "The new list.", content: json("ImageList") },
       errors: ["BadRequest", "Conflict", "PayloadTooLarge"],
@@ -792,6 +802,21 @@ const paths: Record<string, Record<string, unknown>> = {
       parameters: [pathId("id", "lst_…")],
       ok: { status: 200, description: "The list.", content: json("ImageList") },
       errors: ["BadRequest", "NotFound"],
+    }),
+    patch: operation({
+      operationId: "updateImageList",
+      tags: ["Lists"],
+      summary: "Change an image list",
+      description: "Its description, or which decisions add images to it by themselves (`auto_add_outcome`; null turns that off, and the entries earlier decisions added stay). Decisions already in force are not replayed.",
+      scope: "lists",
+      role: "admin",
+      parameters: [pathId("id", "lst_…")],
+      requestBody: {
+        required: true,
+        content: { "application/json": { schema: { ...obj({ description: { type: "string", maxLength: 500 }, auto_add_outcome: autoAddOutcomeSchema }, ["description", "auto_add_outcome"]), minProperties: 1 } } },
+      },
+      ok: { status: 200, description: "The list as it is now.", content: json("ImageList") },
+      errors: ["BadRequest", "NotFound", "PayloadTooLarge"],
     }),
     delete: operation({
       operationId: "deleteImageList",

@@ -2,6 +2,7 @@ import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import { cases, DECISION_OUTCOMES, decisions, type Decision } from "../../db/schema";
 import { writeAudit } from "../audit";
+import { syncAutoListEntries } from "../lists/auto-add";
 import { actorUserId, authorize, type Ctx } from "../context";
 import { AppError } from "../errors";
 import { newId } from "../ids";
@@ -38,6 +39,8 @@ export async function amendDecision({ ctx, input }: { ctx: Ctx; input: z.input<t
       .values({ id: newId("decision"), caseId: data.caseId, reviewerId: me, outcome: data.outcome, note: data.note, supersedesId: current.id })
       .returning();
     await tx.update(cases).set({ updatedAt: sql`now()` as unknown as Date }).where(eq(cases.id, data.caseId));
+    // Lists that add images by their decision follow the decision in force (lib/lists/auto-add.ts).
+    await syncAutoListEntries(tx, ctx.actor, data.caseId);
     await writeAudit(tx, ctx.actor, {
       action: "case.decision_amended",
       caseId: data.caseId,

@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { cases, DECISION_OUTCOMES, decisions, type Case, type Decision } from "../../db/schema";
 import { writeAudit } from "../audit";
+import { syncAutoListEntries } from "../lists/auto-add";
 import { actorUserId, authorize, type Ctx } from "../context";
 import { AppError } from "../errors";
 import { newId } from "../ids";
@@ -40,6 +41,8 @@ export async function decideCase({ ctx, input }: { ctx: Ctx; input: DecideCaseIn
       .returning();
     await writeAudit(tx, ctx.actor, { action: "case.decided", caseId: data.caseId, data: { decisionId: decision!.id, outcome: data.outcome, note: data.note } });
     await emitCaseReviewed(tx, row, decision!);
+    // Lists that add images by their decision follow the decision in force (lib/lists/auto-add.ts).
+    await syncAutoListEntries(tx, ctx.actor, data.caseId);
     return { case: row, decision: decision! };
   });
 }

@@ -2,6 +2,7 @@ import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import { cases, decisions, type Decision } from "../../db/schema";
 import { writeAudit } from "../audit";
+import { syncAutoListEntries } from "../lists/auto-add";
 import { actorUserId, authorize, type Ctx } from "../context";
 import { AppError } from "../errors";
 import { DECISION_UNDO_MS, REVIEW_CLAIM_MS } from "../limits";
@@ -54,6 +55,8 @@ export async function undoDecision({ ctx, input }: { ctx: Ctx; input: z.input<ty
       await tx.update(cases).set({ updatedAt: sql`now()` as unknown as Date }).where(eq(cases.id, dec.caseId));
     }
     await writeAudit(tx, ctx.actor, { action: "case.decision_undone", caseId: dec.caseId, data: { decisionId: dec.id, outcome: dec.outcome } });
+    // Lists that add images by their decision follow the decision in force (lib/lists/auto-add.ts).
+    await syncAutoListEntries(tx, ctx.actor, dec.caseId);
     return { caseId: dec.caseId, decision: undone! };
   });
 }

@@ -10,7 +10,7 @@
 // carries an Idempotency-Key, generated once per call and sent again on its retries, so a retried
 // POST whose first attempt did reach the server is answered from the server's stored response instead
 // of running twice (README, "Idempotent POSTs").
-import type { DECISION_OUTCOMES, CASE_STATES, LIST_ACTIONS, VERDICTS } from "../../db/schema/enums";
+import type { AUTO_ADD_OUTCOMES, DECISION_OUTCOMES, CASE_STATES, LIST_ACTIONS, VERDICTS } from "../../db/schema/enums";
 import type { ExportFormat, ExportRow } from "../cases/export-format";
 import type {
   batchDto,
@@ -51,6 +51,7 @@ export type Usage = ReturnType<typeof usageDto>;
 export type ImageList = ReturnType<typeof imageListDto>;
 export type ImageListEntry = ReturnType<typeof imageListEntryDto>;
 export type ListAction = (typeof LIST_ACTIONS)[number];
+export type AutoAddOutcome = (typeof AUTO_ADD_OUTCOMES)[number];
 /** POST /api/v1/lists/{id}/entries */
 export interface AddedListEntries {
   added: number;
@@ -195,7 +196,7 @@ export function createLoupeClient(opts: LoupeClientOptions) {
   const newKey = opts.idempotencyKey ?? (() => globalThis.crypto.randomUUID());
   const base = opts.baseUrl.replace(/\/+$/, "");
 
-  async function request<T>(method: "GET" | "POST" | "DELETE", path: string, init: { body?: Body; query?: Record<string, unknown>; call?: CallOptions; raw?: boolean } = {}): Promise<T> {
+  async function request<T>(method: "GET" | "POST" | "PATCH" | "DELETE", path: string, init: { body?: Body; query?: Record<string, unknown>; call?: CallOptions; raw?: boolean } = {}): Promise<T> {
     const url = new URL(base + path);
     for (const [k, v] of [...stringFields(init.query ?? {}), ...(init.body?.query ?? [])]) url.searchParams.set(k, v);
     const headers: Record<string, string> = { authorization: `Bearer ${opts.apiKey}`, accept: "application/json" };
@@ -336,11 +337,15 @@ export function createLoupeClient(opts: LoupeClientOptions) {
     listImageLists: (call?: CallOptions) => request<{ data: ImageList[] }>("GET", "/api/v1/lists", { call }),
 
     /** POST /api/v1/lists */
-    createImageList: (list: { name: string; action: ListAction; description?: string }, call?: CallOptions) =>
+    createImageList: (list: { name: string; action: ListAction; description?: string; auto_add_outcome?: AutoAddOutcome | null }, call?: CallOptions) =>
       request<ImageList>("POST", "/api/v1/lists", { body: { body: JSON.stringify(list), contentType: "application/json" }, call }),
 
     /** GET /api/v1/lists/{id} */
     getImageList: (id: string, call?: CallOptions) => request<ImageList>("GET", `/api/v1/lists/${encodeURIComponent(id)}`, { call }),
+
+    /** PATCH /api/v1/lists/{id}: its description, or which decisions add images to it by themselves (null: none). */
+    updateImageList: (id: string, change: { description?: string; auto_add_outcome?: AutoAddOutcome | null }, call?: CallOptions) =>
+      request<ImageList>("PATCH", `/api/v1/lists/${encodeURIComponent(id)}`, { body: { body: JSON.stringify(change), contentType: "application/json" }, call }),
 
     /** DELETE /api/v1/lists/{id}: the list and its entries. */
     deleteImageList: (id: string, call?: CallOptions) =>

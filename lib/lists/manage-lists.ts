@@ -13,12 +13,21 @@ import { AppError, type ErrorCode } from "../errors";
 import { newId } from "../ids";
 import { MAX_FILES_PER_BATCH, MAX_HASHES_PER_IMPORT } from "../limits";
 import { text } from "../validation";
+import { AUTO_ADD_OUTCOMES } from "./auto-add";
 import { forgetListsSeen } from "./find-matches";
+
+/** "" or null: the list adds nothing by itself. */
+const autoAddOutcome = z
+  .enum(["", ...AUTO_ADD_OUTCOMES], { message: `Images join a list by themselves when decided ${AUTO_ADD_OUTCOMES.join(" or ")}, or never.` })
+  .nullish()
+  .transform((v) => v || null);
 
 export const createListInput = z.object({
   name: text(100).transform((v) => v.trim()).pipe(z.string().min(1, "Give the list a name.")),
   action: z.enum(LIST_ACTIONS, { message: "Choose what a match does: quarantine or clear." }),
   description: text(500).default("").transform((v) => v.trim()),
+  /** Cases decided with this outcome add their image by themselves (lib/lists/auto-add.ts). */
+  autoAddOutcome,
 });
 export type CreateListInput = z.input<typeof createListInput>;
 
@@ -28,13 +37,50 @@ export async function createList({ ctx, input }: { ctx: Ctx; input: CreateListIn
   return ctx.db.transaction(async (tx) => {
     const [row] = await tx
       .insert(imageLists)
-      .values({ id: newId("imageList"), name: data.name, action: data.action, description: data.description, createdBy: actorUserId(ctx.actor) })
+      .values({ id: newId("imageList"), name: data.name, action: data.action, description: data.description, autoAddOutcome: data.autoAddOutcome, createdBy: actorUserId(ctx.actor) })
       .onConflictDoNothing({ target: imageLists.name })
       .returning();
     if (!row) throw new AppError("conflict", "A list with this name exists.", { param: "name" });
-    await writeAudit(tx, ctx.actor, { action: "list.create", targetType: "image_list", targetId: row.id, data: { name: row.name, action: row.action } });
+    await writeAudit(tx, ctx.actor, { action: "list.create", targetType: "image_list", targetId: row.id, data: { name: row.name, action: row.action, autoAddOutcome: row.autoAddOutcome } });
     forgetListsSeen();
     return row;
+  });
+}
+
+export const updateListInput = z.object({
+  listId: z.string().min(1),
+  description: text(500)
+    .transform((v) => v.trim())
+    .optional(),
+  /** Absent: unchanged; "" or null: off. */
+  autoAddOutcome: autoAddOutcome.optional(),
+});
+
+/**
+ * Changes a list's description, or which decisions add images to it by themselves (on for one outcome,
+ * or off). From then on: decisions already in force are not replayed, and the entries earlier decisions
+ * added stay (each goes when its decision is undone or amended). Audited as `list.update` with what
+ * changed.
+ */
+export async function updateList({ ctx, input }: { ctx: Ctx; input: z.input<typeof updateListInput> }): Promise<ImageList> {
+  authorize(ctx.actor, "manageLists");
+  const data = updateListInput.parse(input);
+  return ctx.db.transaction(async (tx) => {
+    const [before] = await tx.select().from(imageLists).where(eq(imageLists.id, data.listId)).for("update");
+    if (!before) throw new AppError("not_found", "List not found.", { param: "listId" });
+    const patch = {
+      ...(data.description !== undefined ? { description: data.description } : {}),
+      ...(data.autoAddOutcome !== undefined ? { autoAddOutcome: data.autoAddOutcome } : {}),
+    };
+    const changed = Object.fromEntries(
+      Object.entries(patch)
+        .filter(([k, v]) => before[k as keyof typeof patch] !== v)
+        .map(([k, v]) => [k, { from: before[k as keyof typeof patch], to: v }]),
+    );
+    if (!Object.keys(changed).length) return before;
+    const [row] = await tx.update(imageLists).set(patch).where(eq(imageLists.id, data.listId)).returning();
+    await writeAudit(tx, ctx.actor, { action: "list.update", targetType: "image_list", targetId: row!.id, data: { name: row!.name, ...changed } });
+    return row!;
   });
 }
 

@@ -281,6 +281,18 @@ const { entries } = await loupe.getImageList("lst_…");`,
 lst = requests.get(f"{BASE}/api/v1/lists/{list_id}", headers=AUTH).json()`,
   },
   {
+    operation: "PATCH /api/v1/lists/{id}",
+    curl: `curl ${H} -X PATCH -H "content-type: application/json" \\
+  -d '{"auto_add_outcome": "confirmed_ai"}' "$LOUPE_URL/api/v1/lists/lst_…"`,
+    ts: `${TS}
+// From now on, every image a moderator decides "confirmed AI" joins the list (and leaves it on an undo or amendment).
+const list = await loupe.updateImageList("lst_…", { auto_add_outcome: "confirmed_ai" });`,
+    python: `${PY}
+
+requests.patch(f"{BASE}/api/v1/lists/{list_id}", headers=AUTH,
+               json={"auto_add_outcome": None}).raise_for_status()  # off again`,
+  },
+  {
     operation: "DELETE /api/v1/lists/{id}",
     curl: `curl ${H} -X DELETE "$LOUPE_URL/api/v1/lists/lst_…"`,
     ts: `${TS}

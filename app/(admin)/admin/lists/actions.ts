@@ -2,13 +2,19 @@
 
 import { revalidatePath } from "next/cache";
 import { authedAction } from "@/lib/actions";
-import { addFilesToList, addHashesToList, createList, deleteList, removeListEntry } from "@/lib/lists/manage-lists";
-import { addFilesForm, addHashesForm, entryIdForm, listForm, listIdForm } from "./lists.validation";
+import { addFilesToList, addHashesToList, createList, deleteList, removeListEntry, updateList } from "@/lib/lists/manage-lists";
+import { addFilesForm, addHashesForm, autoAddForm, entryIdForm, listForm, listIdForm } from "./lists.validation";
 
 export const createListAction = authedAction("manageLists", listForm, async (input, ctx) => {
   const list = await createList({ ctx, input });
   revalidatePath("/admin/lists");
   return { name: list.name };
+});
+
+export const setAutoAddAction = authedAction("manageLists", autoAddForm, async (input, ctx) => {
+  const list = await updateList({ ctx, input });
+  revalidatePath("/admin/lists");
+  return { name: list.name, autoAddOutcome: list.autoAddOutcome };
 });
 
 export const deleteListAction = authedAction("manageLists", listIdForm, async (input, ctx) => {

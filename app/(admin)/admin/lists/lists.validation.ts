@@ -1,12 +1,17 @@
 import { z } from "zod";
-import { LIST_ACTIONS } from "@/db/schema/enums";
+import { AUTO_ADD_OUTCOMES, LIST_ACTIONS } from "@/db/schema/enums";
+
+const autoAddOutcome = z.enum(["", ...AUTO_ADD_OUTCOMES], { message: "Choose which decisions add images by themselves, or none." }).default("");
 
 /** The new-list form, as FormData gives it (createList parses it again). */
 export const listForm = z.object({
   name: z.string(),
   action: z.enum(LIST_ACTIONS, { message: "Choose what a match does: quarantine or clear." }),
   description: z.string().default(""),
+  autoAddOutcome,
 });
+
+export const autoAddForm = z.object({ listId: z.string().min(1), autoAddOutcome });
 
 export const listIdForm = z.object({ listId: z.string().min(1) });
 export const entryIdForm = z.object({ entryId: z.string().min(1) });

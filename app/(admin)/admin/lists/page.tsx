@@ -4,7 +4,7 @@ import { getDb } from "@/db";
 import { requirePageActor } from "@/lib/auth/session";
 import { utcMinute } from "@/lib/format-time";
 import { listEntries, listImageLists } from "@/lib/lists/queries";
-import { AddFilesForm, AddHashesForm, DeleteListButton, NewListForm, RemoveEntryButton } from "./_components/list-forms";
+import { AddFilesForm, AddHashesForm, AutoAddForm, DeleteListButton, NewListForm, RemoveEntryButton } from "./_components/list-forms";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Image lists" };
@@ -30,7 +30,8 @@ export default async function ListsPage() {
         Every scan looks the image up on every list, by its SHA-256 and by its difference hash (a re-encoded, resized or lightly edited copy, within 6 of
         64 bits). A match decides the case whatever the score: a quarantine list before a clear list, both before the policy&apos;s thresholds, and the
         case page says which list decided. Only hashes are kept, never the image. Changes apply to scans from now on; rescan a case to apply them to it.
-        Moderators add a case&apos;s image from the case page.
+        Moderators add a case&apos;s image from the case page, and a list can fill itself from review: the image of every case decided Confirmed AI (or
+        Authentic) joins it, and leaves it if that decision is undone or amended.
       </p>
 
       {lists.length === 0 && <p className="text-sm text-slate-700">No lists yet.</p>}
@@ -58,6 +59,12 @@ export default async function ListsPage() {
               </span>
             </div>
             {l.description && <p className="text-sm text-slate-700">{l.description}</p>}
+            {l.autoAddOutcome && (
+              <p className="text-sm text-slate-700" data-testid="list-auto-add">
+                Images that moderators decide <strong>{l.autoAddOutcome === "confirmed_ai" ? "Confirmed AI" : l.autoAddOutcome === "authentic" ? "Authentic" : l.autoAddOutcome}</strong> join this list by
+                themselves, and leave it if the decision is undone or amended.
+              </p>
+            )}
             {entries[i]!.length > 0 && (
               // relative: the sr-only caption and header are placed absolutely, and would otherwise widen the page from outside the scroller.
               <div className="relative overflow-x-auto">
@@ -111,6 +118,12 @@ export default async function ListsPage() {
               <div className="mt-3 space-y-4">
                 <AddFilesForm listId={l.id} listName={l.name} />
                 <AddHashesForm listId={l.id} listName={l.name} />
+              </div>
+            </details>
+            <details className="rounded border border-slate-200 p-3">
+              <summary className="cursor-pointer text-sm font-medium">Add from decisions</summary>
+              <div className="mt-3">
+                <AutoAddForm listId={l.id} listName={l.name} current={l.autoAddOutcome === "confirmed_ai" || l.autoAddOutcome === "authentic" ? l.autoAddOutcome : null} />
               </div>
             </details>
           </section>

@@ -1,7 +1,8 @@
 import { apiRoute, otherMethods, parseOrThrow } from "@/lib/api/route";
 import { imageListDto } from "@/lib/api/dto";
 import { readJsonLimited } from "@/lib/api/read-body";
-import { createList, createListInput } from "@/lib/lists/manage-lists";
+import { createList } from "@/lib/lists/manage-lists";
+import { createListBody } from "./lists.validation";
 import { getImageList, listImageLists } from "@/lib/lists/queries";
 
 export const dynamic = "force-dynamic";
@@ -11,10 +12,10 @@ export const GET = apiRoute({ permission: "manageLists", scope: "lists" }, async
   return { data: (await listImageLists(db)).map(imageListDto) };
 });
 
-/** Make a list: JSON `{ "name", "action": "quarantine" | "clear", "description"? }`. 201. */
+/** Make a list: JSON `{ "name", "action": "quarantine" | "clear", "description"?, "auto_add_outcome"? }`. 201. */
 export const POST = apiRoute({ permission: "manageLists", scope: "lists" }, async (req, { db, actor, requestId }) => {
-  const input = parseOrThrow(createListInput, await readJsonLimited(req, 16 * 1024));
-  const list = await createList({ ctx: { db, actor, requestId }, input });
+  const { auto_add_outcome, ...body } = parseOrThrow(createListBody, await readJsonLimited(req, 16 * 1024));
+  const list = await createList({ ctx: { db, actor, requestId }, input: { ...body, autoAddOutcome: auto_add_outcome } });
   return Response.json(imageListDto((await getImageList(db, list.id))!), { status: 201 });
 });
 

@@ -6,7 +6,7 @@ import { ActionButton } from "@/components/action-button";
 import type { ActionResult, ServerAction } from "@/lib/actions";
 import { MAX_BYTES_LABEL, MAX_FILES_PER_BATCH, MAX_UPLOAD_BYTES } from "@/lib/limits";
 import { groupBySize } from "./group-by-size";
-import { addFilesAction, addHashesAction, createListAction, deleteListAction, removeEntryAction } from "../actions";
+import { addFilesAction, addHashesAction, createListAction, deleteListAction, removeEntryAction, setAutoAddAction } from "../actions";
 
 const field = "rounded border border-slate-500 px-2 py-1.5";
 const button = "rounded bg-slate-900 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50";
@@ -50,11 +50,61 @@ export function NewListForm() {
           Description
           <input name="description" maxLength={500} className={field} placeholder="Where these images come from, who keeps the list" />
         </label>
+        <label className="flex flex-col gap-1">
+          Adds by itself
+          <AutoAddSelect defaultValue="" />
+        </label>
         <button disabled={pending} className={button}>
           {pending ? "Creating…" : "Create list"}
         </button>
       </div>
       <Result state={state} ok={(d: { name: string }) => `List “${d.name}” created.`} />
+    </form>
+  );
+}
+
+const AUTO_ADD_CHOICES = [
+  ["", "nothing (entries by hand)"],
+  ["confirmed_ai", "images decided Confirmed AI"],
+  ["authentic", "images decided Authentic"],
+] as const;
+
+function AutoAddSelect({ defaultValue }: { defaultValue: string }) {
+  return (
+    <select name="autoAddOutcome" defaultValue={defaultValue} className={field}>
+      {AUTO_ADD_CHOICES.map(([v, label]) => (
+        <option key={v} value={v}>
+          {label}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+/**
+ * A list's automatic additions: the image of every case a moderator decides with this outcome joins
+ * the list, and leaves it if that decision is undone or amended.
+ */
+export function AutoAddForm({ listId, listName, current }: { listId: string; listName: string; current: "confirmed_ai" | "authentic" | null }) {
+  const [state, action, pending] = useActionState(setAutoAddAction, undefined);
+  return (
+    <form action={action} className="flex flex-wrap items-end gap-3 text-sm" data-testid="auto-add-form">
+      <input type="hidden" name="listId" value={listId} />
+      <label className="flex flex-col gap-1">
+        Adds by itself
+        <AutoAddSelect defaultValue={current ?? ""} />
+      </label>
+      <button disabled={pending} className="rounded border border-slate-500 px-3 py-1.5 hover:bg-slate-100 disabled:opacity-50" aria-label={`Save what ${listName} adds by itself`}>
+        {pending ? "Saving…" : "Save"}
+      </button>
+      <Result
+        state={state}
+        ok={(d: { autoAddOutcome: string | null }) =>
+          d.autoAddOutcome
+            ? `From now on, images decided ${d.autoAddOutcome === "confirmed_ai" ? "Confirmed AI" : "Authentic"} join “${listName}”.`
+            : `“${listName}” no longer adds images by itself; the entries decisions added stay.`
+        }
+      />
     </form>
   );
 }

@@ -20,12 +20,15 @@ export function ImageListsCard({
   matches,
   holding,
   lists,
+  autoAdd = [],
   canAdd,
 }: {
   caseId: string;
   matches: CaseListMatch[] | null;
   holding: string[];
   lists: { id: string; name: string; action: "quarantine" | "clear" }[];
+  /** Lists that a decision with this outcome adds the image to by itself (lib/lists/auto-add.ts). */
+  autoAdd?: { name: string; outcome: "confirmed_ai" | "authentic" }[];
   canAdd: boolean;
 }) {
   const [state, action, pending] = useActionState(addCaseToListAction, undefined);
@@ -50,6 +53,18 @@ export function ImageListsCard({
         <p className="mb-2 text-slate-700" data-testid="lists-holding">
           This file is on: {holding.join(", ")}.
         </p>
+      )}
+      {canAdd && autoAdd.length > 0 && (
+        <ul className="mb-2 space-y-1 text-slate-700" data-testid="auto-add-lists">
+          {(["confirmed_ai", "authentic"] as const).map((o) => {
+            const names = autoAdd.filter((a) => a.outcome === o).map((a) => `“${a.name}”`);
+            return names.length ? (
+              <li key={o}>
+                Recording <strong>{o === "confirmed_ai" ? "Confirm AI-generated" : "Authentic"}</strong> adds this image to {names.join(", ")} (it leaves again if the decision is undone or amended).
+              </li>
+            ) : null;
+          })}
+        </ul>
       )}
       {canAdd &&
         (lists.length === 0 ? (

@@ -1,0 +1,107 @@
+// Lists that fill themselves from review: a list with an `auto_add_outcome` holds the image of every
+// case whose decision in force has that outcome (a moderator confirms a picture as AI, and its copies
+// are quarantined on sight from then on). Run in the transaction of every change to a case's decisions
+// (lib/cases/decide-case.ts, amend-decision.ts, undo-decision.ts), so list and decisions never disagree.
+import { and, desc, eq, inArray, isNotNull, isNull, ne, or } from "drizzle-orm";
+import type { DbOrTx } from "../../db";
+import { cases, decisions, imageListEntries, imageLists, images, type DecisionOutcome } from "../../db/schema";
+import { AUTO_ADD_OUTCOMES } from "../../db/schema/enums";
+import { writeAudit } from "../audit";
+import type { Actor } from "../context";
+import { newId } from "../ids";
+import { forgetListsSeen } from "./find-matches";
+
+export { AUTO_ADD_OUTCOMES };
+export type AutoAddOutcome = (typeof AUTO_ADD_OUTCOMES)[number];
+
+export const AUTO_ADD_LABELS: Record<AutoAddOutcome, string> = { confirmed_ai: "confirmed AI", authentic: "authentic" };
+
+export interface AutoListChange {
+  added: { listId: string; listName: string; entryId: string }[];
+  removed: { listId: string; listName: string; entryId: string }[];
+}
+
+/**
+ * Brings the case's automatic entries in step with its decision in force: removes the entries that a
+ * decision no longer in force added (undone, or superseded by an amendment), then adds the image to
+ * every list whose auto_add_outcome is the outcome in force, tagged with that decision. An image a list
+ * already holds (by hand, or from another case of the same bytes) is left as it is. Audited as
+ * `list.entries_add` / `list.entry_remove` with `via: "decision"`.
+ */
+export async function syncAutoListEntries(tx: DbOrTx, actor: Actor, caseId: string): Promise<AutoListChange> {
+  const [inForce] = await tx
+    .select({ id: decisions.id, outcome: decisions.outcome })
+    .from(decisions)
+    .where(and(eq(decisions.caseId, caseId), isNull(decisions.undoneAt)))
+    .orderBy(desc(decisions.createdAt), desc(decisions.id))
+    .limit(1);
+  const stale = and(eq(imageListEntries.caseId, caseId), isNotNull(imageListEntries.decisionId), inForce ? ne(imageListEntries.decisionId, inForce.id) : undefined);
+  const removedRows = await tx.delete(imageListEntries).where(stale).returning({ id: imageListEntries.id, listId: imageListEntries.listId, sha256: imageListEntries.sha256, decisionId: imageListEntries.decisionId });
+
+  let addedRows: { id: string; listId: string; sha256: string }[] = [];
+  if (inForce) {
+    const lists = await tx.select({ id: imageLists.id }).from(imageLists).where(eq(imageLists.autoAddOutcome, inForce.outcome));
+    if (lists.length) {
+      const [img] = await tx
+        .select({ filename: cases.filename, sha256: images.sha256, phash: images.phash, phashInformative: images.phashInformative, reviewerId: decisions.reviewerId })
+        .from(cases)
+        .innerJoin(images, eq(images.id, cases.imageId))
+        .innerJoin(decisions, eq(decisions.id, inForce.id))
+        .where(eq(cases.id, caseId));
+      if (img) {
+        addedRows = await tx
+          .insert(imageListEntries)
+          .values(
+            lists.map((l) => ({
+              id: newId("imageListEntry"),
+              listId: l.id,
+              sha256: img.sha256,
+              phash: img.phash,
+              phashInformative: img.phashInformative,
+              filename: img.filename,
+              caseId,
+              decisionId: inForce.id,
+              addedBy: img.reviewerId,
+              note: `Decided ${AUTO_ADD_LABELS[inForce.outcome as AutoAddOutcome] ?? inForce.outcome} in ${caseId}.`,
+            })),
+          )
+          .onConflictDoNothing({ target: [imageListEntries.listId, imageListEntries.sha256] })
+          .returning({ id: imageListEntries.id, listId: imageListEntries.listId, sha256: imageListEntries.sha256 });
+      }
+    }
+  }
+  if (!addedRows.length && !removedRows.length) return { added: [], removed: [] };
+
+  const touched = [...new Set([...addedRows, ...removedRows].map((r) => r.listId))];
+  const names = new Map((await tx.select({ id: imageLists.id, name: imageLists.name }).from(imageLists).where(inArray(imageLists.id, touched))).map((l) => [l.id, l.name]));
+  const named = (rows: { id: string; listId: string }[]) => rows.map((r) => ({ listId: r.listId, listName: names.get(r.listId) ?? "", entryId: r.id }));
+  for (const r of addedRows) {
+    await writeAudit(tx, actor, {
+      action: "list.entries_add",
+      caseId,
+      targetType: "image_list",
+      targetId: r.listId,
+      data: { name: names.get(r.listId), via: "decision", decisionId: inForce!.id, outcome: inForce!.outcome, count: 1, sha256: [r.sha256] },
+    });
+  }
+  for (const r of removedRows) {
+    await writeAudit(tx, actor, {
+      action: "list.entry_remove",
+      caseId,
+      targetType: "image_list",
+      targetId: r.listId,
+      data: { name: names.get(r.listId), via: "decision", entryId: r.id, decisionId: r.decisionId, sha256: r.sha256 },
+    });
+  }
+  forgetListsSeen();
+  return { added: named(addedRows), removed: named(removedRows) };
+}
+
+/** Whether any list adds images by itself (the case page says so beside the decision controls). */
+export async function autoAddingLists(db: DbOrTx): Promise<{ id: string; name: string; outcome: DecisionOutcome; action: "quarantine" | "clear" }[]> {
+  return db
+    .select({ id: imageLists.id, name: imageLists.name, outcome: imageLists.autoAddOutcome, action: imageLists.action })
+    .from(imageLists)
+    .where(or(eq(imageLists.autoAddOutcome, "confirmed_ai"), eq(imageLists.autoAddOutcome, "authentic")))
+    .orderBy(imageLists.name) as Promise<{ id: string; name: string; outcome: DecisionOutcome; action: "quarantine" | "clear" }[]>;
+}
