@@ -5,7 +5,7 @@
 // PostgreSQL: ANALYZE, autovacuum's job) and times what the queue page runs per view (one page of
 // rows plus the per-state counts), the near-duplicate searches of an upload and of the case page, and
 // a scan's image-list lookup against LIST_ENTRIES entries, and prints p50/p95 per scenario.
-// Target: p95 under 200 ms.
+// Target: p95 under 200 ms. Then times two exports (lib/cases/export-cases.ts) end to end.
 import type { PGlite } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db";
@@ -13,6 +13,8 @@ import { maintainPglite } from "../../db/pglite-maintenance";
 import { parseQueueParams, type QueueParams } from "../cases/queue-params";
 import { assignDuplicateGroup } from "../cases/duplicate-group";
 import { countQueueStates, listQueue } from "../cases/queue-queries";
+import { EXPORT_PAGE_ROWS, exportPage } from "../cases/export-cases";
+import { exportHeader, formatRow } from "../cases/export-format";
 import { relatedCases } from "../cases/related-cases";
 import { findListMatches } from "../lists/find-matches";
 import { createPgliteTestDb, createPostgresTestDb, serverUrl, type TestDb } from "../testing/test-db";
@@ -157,6 +159,28 @@ async function duplicateLookups(db: Db): Promise<[string, number[]][]> {
   ];
 }
 
+/**
+ * A whole export of view `p` as the route streams it (lib/cases/export-cases.ts): its pages read one
+ * after the other and written as CSV. Each page's time is what another request on PGlite's one
+ * connection may wait behind.
+ */
+async function timeExport(db: Db, p: QueueParams): Promise<{ rows: number; bytes: number; ms: number; pages: number[] }> {
+  const pages: number[] = [];
+  let rows = 0;
+  let bytes = exportHeader("csv").length;
+  const t0 = performance.now();
+  let cursor: Parameters<typeof exportPage>[2] = null;
+  do {
+    const t = performance.now();
+    const page = await exportPage(db, p, cursor, { baseUrl: "http://127.0.0.1:3000" });
+    pages.push(performance.now() - t);
+    rows += page.rows.length;
+    for (const r of page.rows) bytes += Buffer.byteLength(formatRow(r, "csv"));
+    cursor = page.next;
+  } while (cursor);
+  return { rows, bytes, ms: performance.now() - t0, pages };
+}
+
 async function bench(label: string, make: () => Promise<TestDb>) {
   const t = await make();
   try {
@@ -196,6 +220,13 @@ async function bench(label: string, make: () => Promise<TestDb>) {
     }
     for (const [name, xs] of await duplicateLookups(t.db)) {
       console.log(`${name.padEnd(56)} ${pct(xs, 0.5).toFixed(1).padStart(8)} ${pct(xs, 0.95).toFixed(1).padStart(8)}`);
+    }
+    for (const [name, p] of [["export: every case, CSV", params({})], ["export: quarantined, last 90 days, CSV", params({ state: "quarantined", from })]] as const) {
+      const r = await timeExport(t.db, p);
+      console.log(
+        `${name}: ${r.rows.toLocaleString("en")} rows, ${(r.bytes / 1e6).toFixed(1)} MB in ${(r.ms / 1000).toFixed(2)} s (${Math.round(r.rows / (r.ms / 1000)).toLocaleString("en")} rows/s); ` +
+          `a page of ${EXPORT_PAGE_ROWS}: p50 ${pct(r.pages, 0.5).toFixed(1)} / p95 ${pct(r.pages, 0.95).toFixed(1)} ms`,
+      );
     }
   } finally {
     await t.cleanup();
