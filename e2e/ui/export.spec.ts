@@ -5,28 +5,9 @@ import { readFile } from "node:fs/promises";
 import { expect, test, type Page } from "@playwright/test";
 import { makeJpeg } from "../../lib/detection/testing";
 import { EXPORT_COLUMNS } from "../../lib/cases/export-format";
+import { parseCsv } from "../../lib/detection/cli/dataset";
 import { E2E_ADMIN } from "../../playwright.config";
 import { ensureUser, signIn, signOut } from "../support/session";
-
-/** RFC 4180 records back into fields. */
-function parseCsv(text: string): string[][] {
-  const records: string[][] = [];
-  let field = "";
-  let record: string[] = [];
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") record.push(field), (field = "");
-    else if (c === "\r" && text[i + 1] === "\n") record.push(field), records.push(record), (record = []), (field = ""), i++;
-    else field += c;
-  }
-  return records;
-}
 
 async function upload(page: Page, files: { name: string; buffer: Buffer }[]) {
   await page.goto("/upload");

@@ -10,27 +10,13 @@ import { insertTestUser, TEST_DB_KINDS } from "../testing/test-db";
 import { exportCases, exportPage } from "./export-cases";
 import { csvField, csvLine, EXPORT_COLUMNS, type ExportFormat } from "./export-format";
 import { parseQueueParams, type QueueParams } from "./queue-params";
+import { parseCsv as parseCsvRecords } from "../detection/cli/dataset";
 
-/** RFC 4180 records back into fields (quoted fields may hold commas, quotes and line breaks). */
+/** The export's records, each ended by CRLF (a line break inside a quoted field is the field's own). */
 function parseCsv(text: string): string[][] {
-  const records: string[][] = [];
-  let field = "";
-  let record: string[] = [];
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") record.push(field), (field = "");
-    else if (c === "\r" && text[i + 1] === "\n") {
-      record.push(field), records.push(record), (record = []), (field = ""), i++;
-    } else field += c;
-  }
-  expect(field).toBe("");
-  expect(record).toEqual([]);
+  const records = parseCsvRecords(text);
+  expect(text.endsWith("\r\n")).toBe(true);
+  expect(text.split("\r\n")).toHaveLength(records.length + 1);
   return records;
 }
 

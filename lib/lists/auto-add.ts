@@ -2,9 +2,9 @@
 // case whose decision in force has that outcome (a moderator confirms a picture as AI, and its copies
 // are quarantined on sight from then on). Run in the transaction of every change to a case's decisions
 // (lib/cases/decide-case.ts, amend-decision.ts, undo-decision.ts), so list and decisions never disagree.
-import { and, desc, eq, inArray, isNotNull, isNull, ne, or } from "drizzle-orm";
+import { and, desc, eq, inArray, isNotNull, isNull, ne } from "drizzle-orm";
 import type { DbOrTx } from "../../db";
-import { cases, decisions, imageListEntries, imageLists, images, type DecisionOutcome } from "../../db/schema";
+import { cases, decisions, imageListEntries, imageLists, images } from "../../db/schema";
 import { AUTO_ADD_OUTCOMES } from "../../db/schema/enums";
 import { writeAudit } from "../audit";
 import type { Actor } from "../context";
@@ -75,33 +75,13 @@ export async function syncAutoListEntries(tx: DbOrTx, actor: Actor, caseId: stri
   const touched = [...new Set([...addedRows, ...removedRows].map((r) => r.listId))];
   const names = new Map((await tx.select({ id: imageLists.id, name: imageLists.name }).from(imageLists).where(inArray(imageLists.id, touched))).map((l) => [l.id, l.name]));
   const named = (rows: { id: string; listId: string }[]) => rows.map((r) => ({ listId: r.listId, listName: names.get(r.listId) ?? "", entryId: r.id }));
-  for (const r of addedRows) {
-    await writeAudit(tx, actor, {
-      action: "list.entries_add",
-      caseId,
-      targetType: "image_list",
-      targetId: r.listId,
-      data: { name: names.get(r.listId), via: "decision", decisionId: inForce!.id, outcome: inForce!.outcome, count: 1, sha256: [r.sha256] },
-    });
-  }
-  for (const r of removedRows) {
-    await writeAudit(tx, actor, {
-      action: "list.entry_remove",
-      caseId,
-      targetType: "image_list",
-      targetId: r.listId,
-      data: { name: names.get(r.listId), via: "decision", entryId: r.id, decisionId: r.decisionId, sha256: r.sha256 },
-    });
+  const changes = [
+    ...addedRows.map((r) => ({ action: "list.entries_add", listId: r.listId, data: { decisionId: inForce!.id, outcome: inForce!.outcome, count: 1, sha256: [r.sha256] } })),
+    ...removedRows.map((r) => ({ action: "list.entry_remove", listId: r.listId, data: { entryId: r.id, decisionId: r.decisionId, sha256: r.sha256 } })),
+  ];
+  for (const c of changes) {
+    await writeAudit(tx, actor, { action: c.action, caseId, targetType: "image_list", targetId: c.listId, data: { name: names.get(c.listId), via: "decision", ...c.data } });
   }
   forgetListsSeen();
   return { added: named(addedRows), removed: named(removedRows) };
-}
-
-/** Whether any list adds images by itself (the case page says so beside the decision controls). */
-export async function autoAddingLists(db: DbOrTx): Promise<{ id: string; name: string; outcome: DecisionOutcome; action: "quarantine" | "clear" }[]> {
-  return db
-    .select({ id: imageLists.id, name: imageLists.name, outcome: imageLists.autoAddOutcome, action: imageLists.action })
-    .from(imageLists)
-    .where(or(eq(imageLists.autoAddOutcome, "confirmed_ai"), eq(imageLists.autoAddOutcome, "authentic")))
-    .orderBy(imageLists.name) as Promise<{ id: string; name: string; outcome: DecisionOutcome; action: "quarantine" | "clear" }[]>;
 }
