@@ -125,6 +125,8 @@ test("a list that fills itself from review: a Confirmed AI decision adds the ima
     await form.getByRole("button", { name: "Record decision" }).click();
     await expect(page.getByTestId("state-badge").first()).toHaveAttribute("data-state", "reviewed");
     await expect(page.getByTestId("lists-holding")).toContainText(listName);
+    // The file is on the list now: nothing left for a decision to add.
+    await expect(page.getByTestId("auto-add-lists")).toHaveCount(0);
     await shot(page, testInfo, "lists-auto-added");
 
     await page.goto("/admin/lists");

@@ -3,30 +3,31 @@
 // keys they print authenticate (or stop doing so) in the database they wrote.
 import { execFile, spawnSync } from "node:child_process";
 import { promisify } from "node:util";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { eq } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { openDb } from "../../db";
-import { users } from "../../db/schema";
+import { imageListEntries, users } from "../../db/schema";
 import { admitApiKey } from "../api-keys/admit-api-key";
 import { verifyPassword } from "../auth/password";
 import { DEFAULT_RATE_LIMIT_PER_MINUTE } from "../limits";
+import { makeJpeg } from "../detection/testing";
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "loupe-cli-"));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-function loupe(args: string[], viaNpm = false, extraEnv: Record<string, string> = {}) {
+function loupe(args: string[], viaNpm = false, extraEnv: Record<string, string> = {}, input?: string) {
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, ...extraEnv };
   delete env.DATABASE_URL;
   delete env.PGLITE_DIR;
   const [cmd, argv] = viaNpm ? ["npm", ["run", "-s", "loupe", "--", ...args]] : [process.execPath, ["lib/cli/loupe.mjs", ...args]];
-  const r = spawnSync(cmd, argv, { env, encoding: "utf8", timeout: 120_000 });
+  const r = spawnSync(cmd, argv, { env, encoding: "utf8", timeout: 120_000, input });
   return { code: r.status, out: r.stdout.trim(), err: r.stderr };
 }
 
-describe("loupe users|keys", () => {
+describe("loupe users|keys|lists", () => {
   it("users create --sso makes an account without a password, only when single sign-on is set up", { timeout: 300_000 }, async () => {
     const sso = { LOUPE_OIDC_ISSUER: "https://idp.example.test", LOUPE_OIDC_CLIENT_ID: "loupe", LOUPE_OIDC_CLIENT_SECRET: "secret" };
     const without = loupe(["users", "create", "--email", "sso-less@example.test", "--role", "editor", "--sso"]);
@@ -119,6 +120,52 @@ describe("loupe users|keys", () => {
       expect(late).toBeUndefined();
     } finally {
       await held.close();
+    }
+  });
+
+  it("makes image lists and imports files, folders and hash lines into them", { timeout: 300_000 }, async () => {
+    const files = mkdtempSync(path.join(os.tmpdir(), "loupe-cli-list-"));
+    try {
+      mkdirSync(path.join(files, "bank", "older"), { recursive: true });
+      writeFileSync(path.join(files, "bank", "a.jpg"), await makeJpeg({ width: 200, height: 150, seed: 4401 }));
+      writeFileSync(path.join(files, "bank", "older", "b.jpg"), await makeJpeg({ width: 200, height: 150, seed: 4402 }));
+      writeFileSync(path.join(files, "bank", "readme.md"), "not an image");
+      writeFileSync(path.join(files, "partner.txt"), `# from the partner\n${"ab".repeat(32)}\n\n${"CD".repeat(32)}\n`);
+      writeFileSync(path.join(files, "broken.txt"), `${"ab".repeat(32)}\nnot-a-hash\n`);
+
+      const made = loupe(["lists", "create", "--name", "Known AI (cli)", "--action", "quarantine", "--auto-add", "confirmed_ai"]);
+      expect(made.code, made.err).toBe(0);
+      expect(made.out).toMatch(/^lst_[0-9a-z]+$/);
+      expect(loupe(["lists", "create", "--name", "x", "--action", "zap"]).code).toBe(2);
+      expect(loupe(["lists", "create", "--name", "Known AI (cli)", "--action", "clear"])).toMatchObject({ code: 1, err: expect.stringContaining("A list with this name exists") });
+
+      // Images found in folders (the one that is not an image refused, by name), and hash lines.
+      const imported = loupe(["lists", "import", "Known AI (cli)", path.join(files, "bank"), path.join(files, "partner.txt"), "--note", "old bank"]);
+      expect(imported.code).toBe(1);
+      expect(JSON.parse(imported.out)).toEqual({ list_id: made.out, added: 4, already_listed: 0, refused: 1 });
+      expect(imported.err).toContain(`refused ${path.join(files, "bank", "readme.md")}: `);
+      // A bad line names its file and line, and adds nothing; the same hashes again from stdin are already there.
+      expect(loupe(["lists", "import", made.out, path.join(files, "broken.txt")])).toMatchObject({ code: 1, err: expect.stringContaining("broken.txt, line 2: not a sha256") });
+      const again = loupe(["lists", "import", made.out, "-"], false, {}, `${"ab".repeat(32)}\n`);
+      expect(again.code, again.err).toBe(0);
+      expect(JSON.parse(again.out)).toMatchObject({ added: 0, already_listed: 1 });
+      expect(loupe(["lists", "import", "no such list", path.join(files, "partner.txt")]).code).toBe(2);
+
+      expect(loupe(["lists"]).out.split("\n")).toContain(`${made.out}\tKnown AI (cli)\tquarantine\tconfirmed_ai\t4`);
+      const handle = await openDb({ pgliteDir: path.join(dataDir, "pglite") });
+      try {
+        const entries = await handle.db.select().from(imageListEntries).where(eq(imageListEntries.listId, made.out));
+        expect(entries.map((e) => [e.filename, e.note, Boolean(e.phash)]).sort()).toEqual([
+          ["", "old bank", false],
+          ["", "old bank", false],
+          ["a.jpg", "old bank", true],
+          ["b.jpg", "old bank", true],
+        ]);
+      } finally {
+        await handle.close();
+      }
+    } finally {
+      rmSync(files, { recursive: true, force: true });
     }
   });
 });

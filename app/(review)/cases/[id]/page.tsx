@@ -250,7 +250,10 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
               }
               holding={holding.map((h) => h.name)}
               lists={lists.map((l) => ({ id: l.id, name: l.name, action: l.action }))}
-              autoAdd={lists.flatMap((l) => (l.autoAddOutcome === "confirmed_ai" || l.autoAddOutcome === "authentic" ? [{ name: l.name, outcome: l.autoAddOutcome }] : []))}
+              // Lists that already hold the file have nothing to add.
+              autoAdd={lists.flatMap((l) =>
+                (l.autoAddOutcome === "confirmed_ai" || l.autoAddOutcome === "authentic") && !holding.some((h) => h.listId === l.id) ? [{ name: l.name, outcome: l.autoAddOutcome }] : [],
+              )}
               canAdd={canAddToList && !detail.case.deletedAt}
             />
 
