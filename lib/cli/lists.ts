@@ -1,7 +1,8 @@
 // `loupe lists …`: image lists without a browser (lib/lists/), for operators moving a known-image bank
 // from another system or a folder. `lists` prints one list per line; `create` prints the new list's id;
 // `import` adds image files (found in folders too, decoded as uploads are, sent in groups of
-// MAX_FILES_PER_BATCH) and files of sha256 lines (`#` comments; `-` reads them from stdin), in groups of
+// MAX_FILES_PER_BATCH) and files of sha256 lines (bare, or as sha256sum prints them; `#` comments; `-`
+// reads them from stdin), in groups of
 // MAX_HASHES_PER_IMPORT, and prints what it added. As the system actor, on the configured database.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
@@ -79,8 +80,10 @@ await runOperatorCommand(USAGE, async (ctx) => {
         .flatMap((raw, i) => {
           const line = raw.trim();
           if (!line || line.startsWith("#")) return [];
-          if (!/^[0-9a-fA-F]{64}$/.test(line)) throw new AppError("invalid_request", `${f === "-" ? "stdin" : f}, line ${i + 1}: not a sha256 (64 hexadecimal digits): “${line.slice(0, 80)}”`);
-          return [line];
+          // A bare hash, or sha256sum's "<hash>  <file name>".
+          const m = /^([0-9a-fA-F]{64})(?:\s.*)?$/.exec(line);
+          if (!m) throw new AppError("invalid_request", `${f === "-" ? "stdin" : f}, line ${i + 1}: not a sha256 (64 hexadecimal digits): “${line.slice(0, 80)}”`);
+          return [m[1]!];
         }),
     );
     for (let i = 0; i < hashes.length; i += MAX_HASHES_PER_IMPORT) {

@@ -146,7 +146,7 @@ describe("loupe users|keys|lists", () => {
       expect(imported.err).toContain(`refused ${path.join(files, "bank", "readme.md")}: `);
       // A bad line names its file and line, and adds nothing; the same hashes again from stdin are already there.
       expect(loupe(["lists", "import", made.out, path.join(files, "broken.txt")])).toMatchObject({ code: 1, err: expect.stringContaining("broken.txt, line 2: not a sha256") });
-      const again = loupe(["lists", "import", made.out, "-"], false, {}, `${"ab".repeat(32)}\n`);
+      const again = loupe(["lists", "import", made.out, "-"], false, {}, `${"ab".repeat(32)}  shared/a.jpg\n`);
       expect(again.code, again.err).toBe(0);
       expect(JSON.parse(again.out)).toMatchObject({ added: 0, already_listed: 1 });
       expect(loupe(["lists", "import", "no such list", path.join(files, "partner.txt")]).code).toBe(2);
