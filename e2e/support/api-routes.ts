@@ -65,6 +65,7 @@ export const ROUTES: RouteCase[] = [
   { file: "lists/[id]/route.ts", method: "PATCH", path: (f) => `/api/v1/lists/${f.listId}`, minRole: "admin", scope: "lists" },
   // DELETE removes a list (an entry) the same key made first; a key that may not gets the shared one, which it must not delete.
   { file: "lists/[id]/route.ts", method: "DELETE", path: (f) => `/api/v1/lists/${f.listId}`, minRole: "admin", scope: "lists" },
+  { file: "lists/[id]/export/route.ts", method: "GET", path: (f) => `/api/v1/lists/${f.listId}/export`, minRole: "admin", scope: "lists" },
   { file: "lists/[id]/entries/route.ts", method: "GET", path: (f) => `/api/v1/lists/${f.listId}/entries`, minRole: "admin", scope: "lists" },
   { file: "lists/[id]/entries/route.ts", method: "POST", path: (f) => `/api/v1/lists/${f.listId}/entries`, minRole: "admin", scope: "lists" },
   { file: "lists/[id]/entries/[entryId]/route.ts", method: "DELETE", path: (f) => `/api/v1/lists/${f.listId}/entries/${f.listEntryId}`, minRole: "admin", scope: "lists" },

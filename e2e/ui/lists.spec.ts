@@ -2,6 +2,7 @@
 // page, and a recompressed copy uploaded later is quarantined by the list, which the case page names.
 // On /admin/lists: a bad hash import is refused with its line, a file adds an entry, an entry is
 // removed, and the list is deleted after a confirmation.
+import { readFile } from "node:fs/promises";
 import { expect, test, type Page, type TestInfo } from "@playwright/test";
 import { makeJpeg } from "../../lib/detection/testing";
 import { E2E_ADMIN } from "../../playwright.config";
@@ -94,6 +95,13 @@ test("a case added to a quarantine list quarantines its recompressed copy, and t
   await expect(section.getByTestId("list-count")).toHaveText("3 entries");
   await expect(section.getByTestId("list-entry").filter({ hasText: "hash import" })).toContainText("same file only");
   await shot(page, testInfo, "lists-admin");
+  // The list's hashes download as sha256sum lines, which an import elsewhere reads back.
+  const [download] = await Promise.all([page.waitForEvent("download"), section.getByRole("link", { name: `Download the hashes of ${listName}` }).click()]);
+  expect(download.suggestedFilename()).toMatch(/^loupe-list-known-ai-[0-9a-z]+-\d{4}-\d{2}-\d{2}\.sha256$/);
+  const hashFile = await readFile(await download.path(), "utf8");
+  expect(hashFile).toContain(`\n${"ab".repeat(32)}\n`);
+  expect(hashFile).toMatch(/^[0-9a-f]{64} {2}lists-original\.jpg$/m);
+  expect(hashFile).toMatch(/^[0-9a-f]{64} {2}lists-file\.jpg$/m);
 
   await section.getByTestId("list-entry").filter({ hasText: "hash import" }).getByRole("button", { name: "Remove" }).click();
   await expect(section.getByTestId("list-count")).toHaveText("2 entries");

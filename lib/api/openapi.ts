@@ -8,6 +8,7 @@ import { JOB_STATUSES } from "../jobs/status";
 import { IDEMPOTENCY_KEY_MAX_LENGTH, MAX_FILES_PER_BATCH, MAX_HASHES_PER_IMPORT, MAX_JOB_METADATA_BYTES, MAX_UPLOAD_BYTES } from "../limits";
 import { DECIDABLE_STATES } from "../cases/transition";
 import { EXPORT_COLUMNS, EXPORT_FORMATS } from "../cases/export-format";
+import { LIST_EXPORT_COLUMNS, LIST_EXPORT_FORMATS } from "../lists/export-list";
 import { QUEUE_DECISION_FILTERS } from "../cases/queue-params";
 import { HEATMAP_MODES, RETENTION_MODES } from "../detect/options";
 
@@ -827,6 +828,19 @@ const paths: Record<string, Record<string, unknown>> = {
       role: "admin",
       parameters: [pathId("id", "lst_…")],
       ok: { status: 200, description: "Deleted.", content: { "application/json": { schema: obj({ id: str, deleted: { type: "boolean", const: true }, entries: int }) } } },
+      errors: ["BadRequest", "NotFound"],
+    }),
+  },
+  "/api/v1/lists/{id}/export": {
+    get: operation({
+      operationId: "exportImageList",
+      tags: ["Lists"],
+      summary: "Download an image list",
+      description: `\`format=sha256\` (default): \`#\` comment lines (the list, its action, when), then one line per entry as sha256sum writes them (\`<hash>  <file name>\`), which POST /lists/{id}/entries (one hash per array item), the Lists page and \`loupe lists import\` read back; such entries match the same files only. \`format=csv\`: a header row and ${LIST_EXPORT_COLUMNS.map((c) => `\`${c}\``).join(", ")}, with the difference hashes. Newest first, streamed. Audited as \`list.exported\`.`,
+      scope: "lists",
+      role: "admin",
+      parameters: [pathId("id", "lst_…"), query("format", "`sha256` (default) or `csv`.", { type: "string", enum: [...LIST_EXPORT_FORMATS], default: "sha256" })],
+      ok: { status: 200, description: "The file, as an attachment.", content: { "text/plain": { schema: { type: "string" } }, "text/csv": { schema: { type: "string" } } } },
       errors: ["BadRequest", "NotFound"],
     }),
   },

@@ -351,6 +351,10 @@ export function createLoupeClient(opts: LoupeClientOptions) {
     deleteImageList: (id: string, call?: CallOptions) =>
       request<{ id: string; deleted: true; entries: number }>("DELETE", `/api/v1/lists/${encodeURIComponent(id)}`, { call }),
 
+    /** GET /api/v1/lists/{id}/export: the streamed file (sha256 lines by default, or CSV). */
+    exportImageList: (id: string, format: "sha256" | "csv" = "sha256", call?: CallOptions) =>
+      request<Response>("GET", `/api/v1/lists/${encodeURIComponent(id)}/export`, { query: { format }, call, raw: true }),
+
     /** GET /api/v1/lists/{id}/entries: one page, newest first; pass `next_cursor` back as `cursor`. */
     listImageListEntries: (id: string, q: { limit?: number; cursor?: string } = {}, call?: CallOptions) =>
       request<{ data: ImageListEntry[]; next_cursor: string | null }>("GET", `/api/v1/lists/${encodeURIComponent(id)}/entries`, { query: q, call }),

@@ -29,6 +29,9 @@ describe("parseHashLines", () => {
   it("takes one sha256 per line, skips blanks and # comments, lowercases, and names a bad line", () => {
     const a = "A".repeat(64);
     expect(parseHashLines(`# from the partner\n\n${a}\r\n ${"b".repeat(64)} \n`)).toEqual(["a".repeat(64), "b".repeat(64)]);
+    // As sha256sum writes them (and a list's download does): the hash, two spaces, the file name.
+    expect(parseHashLines(`${a}  photo one.jpg\n${"c".repeat(64)} *bin.jpg`)).toEqual(["a".repeat(64), "c".repeat(64)]);
+    expect(() => parseHashLines(`${a}x  photo.jpg`)).toThrow(/Line 1 is not a sha256/);
     expect(() => parseHashLines(`${a}\nnot-a-hash`)).toThrow(/Line 2 is not a sha256/);
     expect(() => parseHashLines("\n# nothing\n")).toThrow(/at least one sha256/);
     // The API's array: each item must be a sha256 itself (no comments), named by its index.

@@ -194,8 +194,8 @@ export async function addFilesToList({
 }
 
 /**
- * The hashes of an import: text with one sha256 (64 hex digits) per line, blank lines and `#` comments
- * skipped (the console's form), or an array of them (the API's `sha256`); anything else is named by its
+ * The hashes of an import: text with one sha256 (64 hex digits) per line, bare or followed by a file
+ * name as sha256sum writes it, blank lines and `#` comments skipped (the console's form), or an array of them (the API's `sha256`); anything else is named by its
  * line or index.
  */
 export function parseHashLines(input: string | unknown[]): string[] {
@@ -204,8 +204,10 @@ export function parseHashLines(input: string | unknown[]): string[] {
   const items: unknown[] = isText ? input.split(/\r?\n/) : input;
   for (let i = 0; i < items.length; i++) {
     const raw = items[i];
-    const line = typeof raw === "string" ? raw.trim() : raw;
+    let line = typeof raw === "string" ? raw.trim() : raw;
     if (isText && (line === "" || (line as string).startsWith("#"))) continue;
+    // Text lines may be as sha256sum writes them (`<hash>  <file name>`, as a list's download is).
+    if (isText) line = /^([0-9a-fA-F]{64})\s/.exec(line as string)?.[1] ?? line;
     if (typeof line !== "string" || !/^[0-9a-fA-F]{64}$/.test(line)) {
       const shown = typeof line === "string" ? line.slice(0, 80) : JSON.stringify(line)?.slice(0, 80);
       throw isText

@@ -302,6 +302,21 @@ const { entries } = await loupe.deleteImageList("lst_…");`,
 requests.delete(f"{BASE}/api/v1/lists/{list_id}", headers=AUTH).raise_for_status()`,
   },
   {
+    operation: "GET /api/v1/lists/{id}/export",
+    curl: `curl ${H} -o known-ai.sha256 "$LOUPE_URL/api/v1/lists/lst_…/export"
+curl ${H} -o known-ai.csv "$LOUPE_URL/api/v1/lists/lst_…/export?format=csv"`,
+    ts: `${TS}
+import { writeFile } from "node:fs/promises";
+
+const res = await loupe.exportImageList("lst_…", "sha256");
+await writeFile("known-ai.sha256", await res.text());`,
+    python: `${PY}
+
+r = requests.get(f"{BASE}/api/v1/lists/{list_id}/export", headers=AUTH, params={"format": "csv"})
+r.raise_for_status()
+open("known-ai.csv", "wb").write(r.content)`,
+  },
+  {
     operation: "GET /api/v1/lists/{id}/entries",
     curl: `curl ${H} "$LOUPE_URL/api/v1/lists/lst_…/entries?limit=1000"`,
     ts: `${TS}

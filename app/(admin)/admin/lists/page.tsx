@@ -54,7 +54,17 @@ export default async function ListsPage() {
                 created {utcMinute(l.createdAt)}
                 {l.createdByEmail ? ` by ${l.createdByEmail}` : ""}
               </span>
-              <span className="ml-auto">
+              <span className="ml-auto flex flex-wrap items-center gap-3">
+                <span className="text-sm text-slate-700" data-testid="list-download">
+                  Download{" "}
+                  <a href={`/api/v1/lists/${l.id}/export`} download className="text-sky-700 underline underline-offset-2" aria-label={`Download the hashes of ${l.name}`}>
+                    hashes
+                  </a>{" "}
+                  ·{" "}
+                  <a href={`/api/v1/lists/${l.id}/export?format=csv`} download className="text-sky-700 underline underline-offset-2" aria-label={`Download ${l.name} as CSV`}>
+                    CSV
+                  </a>
+                </span>
                 <DeleteListButton listId={l.id} name={l.name} entries={l.entries} />
               </span>
             </div>

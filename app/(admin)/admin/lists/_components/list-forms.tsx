@@ -198,7 +198,7 @@ export function AddHashesForm({ listId, listName }: { listId: string; listName: 
     <form ref={form} action={action} className="space-y-2 text-sm" data-testid="add-hashes-form">
       <input type="hidden" name="listId" value={listId} />
       <label className="flex flex-col gap-1">
-        SHA-256 hashes, one per line (such entries match the same file only)
+        SHA-256 hashes, one per line, bare or as sha256sum writes them (a list's download; such entries match the same file only)
         <textarea name="hashes" rows={3} className={`${field} font-mono text-xs`} aria-label={`SHA-256 hashes for ${listName}`} />
       </label>
       <NoteAndSubmit noteLabel={`Note for the hashes added to ${listName}`} pending={pending} label="Import hashes" pendingLabel="Importing…" />
