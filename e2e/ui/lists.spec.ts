@@ -67,6 +67,9 @@ test("a case added to a quarantine list quarantines its recompressed copy, and t
   await page.getByTestId("report-link").click();
   await expect(page.getByTestId("report-list-matches")).toContainText(`${listName} (quarantines; near-duplicate,`);
   await expect(page.getByTestId("report-list-matches")).toContainText("decided the case");
+  // The dashboard counts it: one entry by hand, one scan matched and decided.
+  await page.goto("/admin/dashboard");
+  await expect(page.getByTestId("dashboard-list-row").filter({ hasText: listName }).locator("td")).toHaveText(["1", "1", "0", "1", "1"]);
 
   await page.goto("/admin/lists");
   await expect(section.getByTestId("list-count")).toHaveText("1 entry");

@@ -4,7 +4,13 @@ import { cases, decisions, images, policies } from "../../db/schema";
 import { newId } from "../ids";
 import { useSharedTestDb } from "../testing/shared-test-db";
 import { insertTestUser, TEST_DB_KINDS } from "../testing/test-db";
-import { decisionsPerReviewer, engineAgreement, labelledScores, queueStats, recentScoreBuckets, volumePerDay } from "./queries";
+import { decisionsPerReviewer, engineAgreement, labelledScores, listActivity, queueStats, recentScoreBuckets, volumePerDay } from "./queries";
+import { eq } from "drizzle-orm";
+import { decideCase } from "../cases/decide-case";
+import { submitImage } from "../cases/submit-image";
+import { makeJpeg } from "../detection/testing";
+import { addFilesToList, createList } from "../lists/manage-lists";
+import { startWorker } from "../worker/worker";
 import { rocCurve } from "./roc";
 
 describe.each(TEST_DB_KINDS)("analytics on %s", (kind) => {
@@ -83,5 +89,34 @@ describe.each(TEST_DB_KINDS)("analytics on %s", (kind) => {
     expect(agreement.compared).toBe(3);
     expect(agreement.rate).toBeCloseTo(2 / 3, 10);
     expect(agreement.matrix.inconclusive.needs_more_info).toBe(1);
+  });
+
+  it("tells what each image list did: entries by hand and by decision, scans matched and decided", async () => {
+    const db = shared.t().db;
+    const admin = await insertTestUser(db, "admin", `admin-lists-${kind}@example.test`);
+    const mod = await insertTestUser(db, "moderator", `mod-lists-${kind}@example.test`);
+    const known = await createList({ ctx: { db, actor: admin }, input: { name: "A known", action: "quarantine", autoAddOutcome: "confirmed_ai" } });
+    const ours = await createList({ ctx: { db, actor: admin }, input: { name: "B ours", action: "clear" } });
+    const idle = await createList({ ctx: { db, actor: admin }, input: { name: "C idle", action: "clear" } });
+    const picture = await makeJpeg({ width: 192, height: 160, seed: kind === "pglite" ? 8801 : 8901 });
+    // On both lists by hand: its scans match both, and the quarantine list decides.
+    await addFilesToList({ ctx: { db, actor: admin }, input: { listId: known.id, files: [{ name: "p.jpg", bytes: picture }] } });
+    await addFilesToList({ ctx: { db, actor: admin }, input: { listId: ours.id, files: [{ name: "p.jpg", bytes: picture }] } });
+    const submit = async (bytes: Buffer) => (await submitImage({ ctx: { db, actor: admin }, input: { bytes, filename: "x.jpg", source: "upload" } })).case.id;
+    const matched = await submit(await makeJpeg({ width: 192, height: 160, seed: kind === "pglite" ? 8801 : 8901, quality: 60 }));
+    const other = await submit(await makeJpeg({ width: 192, height: 160, seed: kind === "pglite" ? 8802 : 8902 }));
+    const worker = startWorker({ db, concurrency: 1, leaseSeconds: 60, maxAttempts: 2, pollMs: 50, log: () => {} });
+    await worker.drain();
+    await worker.stop();
+    expect((await db.select({ state: cases.state }).from(cases).where(eq(cases.id, matched)))[0]!.state).toBe("quarantined");
+    // A decision adds the other picture to the list that adds by decision.
+    await decideCase({ ctx: { db, actor: mod }, input: { caseId: other, outcome: "confirmed_ai" } });
+
+    const activity = await listActivity(db, 30);
+    const of = (id: string) => activity.find((a) => a.id === id);
+    expect(of(known.id)).toEqual({ id: known.id, name: "A known", action: "quarantine", autoAddOutcome: "confirmed_ai", entries: 2, addedByHand: 1, addedByDecisions: 1, matchedScans: 1, decidedScans: 1 });
+    expect(of(ours.id)).toMatchObject({ entries: 1, addedByHand: 1, addedByDecisions: 0, matchedScans: 1, decidedScans: 0 });
+    expect(of(idle.id)).toMatchObject({ entries: 0, matchedScans: 0, decidedScans: 0 });
+    expect(activity.map((a) => a.name)).toEqual([...activity.map((a) => a.name)].sort());
   });
 });

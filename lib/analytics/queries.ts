@@ -2,7 +2,7 @@
 // decisions. They take `db | tx` explicitly; every window is in UTC days.
 import { and, count, desc, eq, gte, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../db";
-import { cases, decisions, users, type CaseState } from "../../db/schema";
+import { cases, decisions, detections, imageListEntries, imageLists, users, type CaseState } from "../../db/schema";
 import { DECISION_OUTCOMES, VERDICTS, type DecisionOutcome } from "../../db/schema/enums";
 import type { LabelledScore } from "./roc";
 
@@ -157,4 +157,58 @@ export async function engineAgreement(db: DbOrTx): Promise<Agreement> {
   const agree = matrix.ai_generated.confirmed_ai + matrix.likely_authentic.authentic;
   const compared = agree + matrix.ai_generated.authentic + matrix.likely_authentic.confirmed_ai;
   return { matrix, rate: compared ? agree / compared : null, compared };
+}
+
+/** One image list's work over a window (the dashboard's "Image lists"). */
+export interface ListActivity {
+  id: string;
+  name: string;
+  action: "quarantine" | "clear";
+  autoAddOutcome: DecisionOutcome | null;
+  entries: number;
+  /** Entries added in the window: by a person (the case page, the Lists page, the API, the CLI) or by decisions. */
+  addedByHand: number;
+  addedByDecisions: number;
+  /** Scans in the window whose image matched the list (a rescan counts again). */
+  matchedScans: number;
+  /** Of those, the scans the list decided (no quarantine list matched before a clear one). */
+  decidedScans: number;
+}
+
+/** Every image list with its entries and what it did over the last `days` days, by name. */
+export async function listActivity(db: DbOrTx, days = 30): Promise<ListActivity[]> {
+  // Spelt out: in a one-table select drizzle writes columns unqualified, and an unqualified "id" in the
+  // subqueries would be the entry's.
+  const listId = sql.raw(`"image_lists"."id"`);
+  const lists = await db
+    .select({
+      id: imageLists.id,
+      name: imageLists.name,
+      action: imageLists.action,
+      autoAddOutcome: imageLists.autoAddOutcome,
+      entries: sql<number>`(select count(*)::int from ${imageListEntries} e where e.list_id = ${listId})`,
+      addedByHand: sql<number>`(select count(*)::int from ${imageListEntries} e where e.list_id = ${listId} and e.decision_id is null and e.created_at >= ${since(days)})`,
+      addedByDecisions: sql<number>`(select count(*)::int from ${imageListEntries} e where e.list_id = ${listId} and e.decision_id is not null and e.created_at >= ${since(days)})`,
+    })
+    .from(imageLists)
+    .orderBy(imageLists.name);
+  if (!lists.length) return [];
+  // Each scan's matches (one per list) and the list that decided it, as the detection recorded them.
+  const scans = (await db.execute(sql`
+    select m ->> 'listId' as list_id, count(*)::int as matched,
+      count(*) filter (where d.policy -> 'list' ->> 'listId' = m ->> 'listId')::int as decided
+    from ${detections} d, jsonb_array_elements(d.list_matches) m
+    where d.created_at >= ${since(days)} and jsonb_typeof(d.list_matches) = 'array'
+    group by 1`)) as unknown;
+  // postgres.js answers the rows; PGlite an object holding them.
+  const rows = (Array.isArray(scans) ? scans : (scans as { rows: unknown[] }).rows) as { list_id: string; matched: number; decided: number }[];
+  const byList = new Map(rows.map((r) => [r.list_id, r]));
+  return lists.map((l) => ({
+    ...l,
+    entries: Number(l.entries),
+    addedByHand: Number(l.addedByHand),
+    addedByDecisions: Number(l.addedByDecisions),
+    matchedScans: Number(byList.get(l.id)?.matched ?? 0),
+    decidedScans: Number(byList.get(l.id)?.decided ?? 0),
+  }));
 }

@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import { getDb } from "@/db";
 import { DECISION_OUTCOMES, VERDICTS } from "@/db/schema/enums";
-import { decisionsPerReviewer, engineAgreement, queueStats, volumePerDay, type DayVolume } from "@/lib/analytics/queries";
+import Link from "next/link";
+import { decisionsPerReviewer, engineAgreement, listActivity, queueStats, volumePerDay, type DayVolume } from "@/lib/analytics/queries";
 import { requirePageActor } from "@/lib/auth/session";
 
 export const dynamic = "force-dynamic";
@@ -79,7 +80,7 @@ function VolumeChart({ days }: { days: DayVolume[] }) {
 export default async function DashboardPage() {
   await requirePageActor("viewDashboard");
   const db = await getDb();
-  const [days, queue, people, agreement] = await Promise.all([volumePerDay(db, 30), queueStats(db), decisionsPerReviewer(db, 30), engineAgreement(db)]);
+  const [days, queue, people, agreement, lists] = await Promise.all([volumePerDay(db, 30), queueStats(db), decisionsPerReviewer(db, 30), engineAgreement(db), listActivity(db, 30)]);
   const mix = Object.fromEntries(SERIES.map((s) => [s.key, days.reduce((a, d) => a + d.byVerdict[s.key], 0)])) as Record<Series, number>;
   const total = days.reduce((a, d) => a + d.total, 0);
   const maxPerson = Math.max(1, ...people.map((p) => p.total));
@@ -181,6 +182,47 @@ export default async function DashboardPage() {
           <p className="mt-2 text-xs text-slate-600">Each decided case counts once, under its latest decision. Use it with the policy editor&apos;s ROC curve to tune thresholds.</p>
         </section>
       </div>
+
+      <section className="rounded-lg border border-slate-200 bg-white p-4" aria-labelledby="lists-heading" data-testid="dashboard-lists">
+        <h2 id="lists-heading" className="mb-3 font-semibold">Image lists, last 30 days</h2>
+        {lists.length === 0 ? (
+          <p className="text-slate-700">
+            No image lists yet. <Link href="/admin/lists" className="text-sky-700 underline underline-offset-2">Lists</Link> keep images you already know, which then decide
+            their copies whatever the score.
+          </p>
+        ) : (
+          <div className="relative overflow-x-auto">
+            <table className="w-full text-sm tabular-nums">
+              <caption className="sr-only">Each image list: its entries, what was added in the last 30 days, and the scans it matched and decided</caption>
+              <thead>
+                <tr className="text-left">
+                  <th scope="col" className="pb-1 pr-3 font-medium">List</th>
+                  <th scope="col" className="pb-1 pr-3 text-right font-medium">Entries</th>
+                  <th scope="col" className="pb-1 pr-3 text-right font-medium">Added by hand</th>
+                  <th scope="col" className="pb-1 pr-3 text-right font-medium">Added by decisions</th>
+                  <th scope="col" className="pb-1 pr-3 text-right font-medium">Scans matched</th>
+                  <th scope="col" className="pb-1 text-right font-medium">Scans it decided</th>
+                </tr>
+              </thead>
+              <tbody>
+                {lists.map((l) => (
+                  <tr key={l.id} className="border-t border-slate-100" data-testid="dashboard-list-row">
+                    <th scope="row" className="py-1 pr-3 text-left font-normal">
+                      {l.name} <span className="text-xs text-slate-600">({l.action === "quarantine" ? "quarantines" : "clears"}{l.autoAddOutcome ? `; adds ${OUTCOME_LABEL[l.autoAddOutcome]}` : ""})</span>
+                    </th>
+                    <td className="py-1 pr-3 text-right">{l.entries}</td>
+                    <td className="py-1 pr-3 text-right">{l.addedByHand}</td>
+                    <td className="py-1 pr-3 text-right">{l.addedByDecisions}</td>
+                    <td className="py-1 pr-3 text-right">{l.matchedScans}</td>
+                    <td className="py-1 text-right">{l.decidedScans}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        <p className="mt-2 text-xs text-slate-600">A scan decided by a list matched none that ranks before it (quarantine lists before clear lists); a rescan counts again.</p>
+      </section>
     </div>
   );
 }
