@@ -6,6 +6,7 @@ import { and, desc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { DbOrTx } from "../../db";
 import { cases, decisions, images, policies, users } from "../../db/schema";
+import { pagedTextStream } from "../api/paged-stream";
 import { writeAudit } from "../audit";
 import { authorize, type Ctx } from "../context";
 import { describeError } from "../log";
@@ -121,9 +122,8 @@ export interface CaseExport {
 
 /**
  * The export of a queue view (moderators and admins: `exportCases`). Audited when it starts
- * (`cases.exported`, with the view's params and the format). The body reads one page per pull, so
- * a slow reader slows the reads instead of filling memory; a failure part-way ends the stream with
- * an error, which the client sees as a cut-off download, never as a short file that looks whole.
+ * (`cases.exported`, with the view's params and the format). The body reads one page per pull
+ * (lib/api/paged-stream.ts).
  */
 export async function exportCases({ ctx, input }: { ctx: Ctx; input: { params: QueueParams; format: ExportFormat; baseUrl: string; now?: Date } }): Promise<CaseExport> {
   authorize(ctx.actor, "exportCases");
@@ -133,36 +133,14 @@ export async function exportCases({ ctx, input }: { ctx: Ctx; input: { params: Q
   const view: QueueParams = { ...params, group: undefined, sort: undefined, limit: undefined, after: undefined, before: undefined };
   await writeAudit(ctx.db, ctx.actor, { action: "cases.exported", data: { format, view: queueSearch(view) } });
   const stamp = (input.now ?? new Date()).toISOString().slice(0, 16).replace(/[-:]/g, "").replace("T", "-");
-  const encoder = new TextEncoder();
-  let cursor: ExportCursor | null = null;
-  let started = false;
-  let done = false;
   const { db } = ctx;
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      if (!started) {
-        started = true;
-        const header = exportHeader(format);
-        if (header) {
-          controller.enqueue(encoder.encode(header));
-          return;
-        }
-      }
-      if (done) {
-        controller.close();
-        return;
-      }
-      try {
-        const page = await exportPage(db, view, cursor, { baseUrl });
-        cursor = page.next;
-        done = page.next === null;
-        if (page.rows.length) controller.enqueue(encoder.encode(page.rows.map((r) => formatRow(r, format)).join("")));
-        if (done) controller.close();
-      } catch (err) {
-        console.error(`[loupe] ${ctx.requestId ?? "export"}: the case export stopped: ${describeError(err)}`);
-        controller.error(err);
-      }
+  const body = pagedTextStream<ExportCursor>({
+    header: exportHeader(format),
+    page: async (cursor) => {
+      const page = await exportPage(db, view, cursor, { baseUrl });
+      return { text: page.rows.map((r) => formatRow(r, format)).join(""), next: page.next };
     },
+    onError: (err) => console.error(`[loupe] ${ctx.requestId ?? "export"}: the case export stopped: ${describeError(err)}`),
   });
   return { filename: `loupe-cases-${stamp}.${format === "csv" ? "csv" : "jsonl"}`, contentType: CONTENT_TYPES[format], body };
 }

@@ -3,6 +3,7 @@
 // page's import read back), or a CSV with every field of its entries. Streamed a page of entries at
 // a time, newest first by id (ids never change, so nothing is skipped or repeated). Audited.
 import type { DbOrTx } from "../../db";
+import { pagedTextStream } from "../api/paged-stream";
 import { writeAudit } from "../audit";
 import { authorize, type Ctx } from "../context";
 import { AppError } from "../errors";
@@ -37,26 +38,13 @@ export async function exportImageList({ ctx, input }: { ctx: Ctx; input: { listI
         "# sha256 lines as sha256sum writes them; imported elsewhere they match the same files only (the CSV has the difference hashes)\n"
       : csvLine([...LIST_EXPORT_COLUMNS]);
   const db: DbOrTx = ctx.db;
-  const encoder = new TextEncoder();
-  let cursor: string | undefined;
-  let started = false;
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      if (!started) {
-        started = true;
-        controller.enqueue(encoder.encode(header));
-        return;
-      }
-      try {
-        const page = await listEntriesPage(db, list.id, { limit: PAGE, cursor });
-        if (page.entries.length) controller.enqueue(encoder.encode(page.entries.map((e) => line(e, input.format)).join("")));
-        if (page.next === null) controller.close();
-        else cursor = page.next;
-      } catch (err) {
-        console.error(`[loupe] ${ctx.requestId ?? "list export"}: the export of ${list.id} stopped: ${describeError(err)}`);
-        controller.error(err);
-      }
+  const body = pagedTextStream<string>({
+    header,
+    page: async (cursor) => {
+      const page = await listEntriesPage(db, list.id, { limit: PAGE, cursor: cursor ?? undefined });
+      return { text: page.entries.map((e) => line(e, input.format)).join(""), next: page.next };
     },
+    onError: (err) => console.error(`[loupe] ${ctx.requestId ?? "list export"}: the export of ${list.id} stopped: ${describeError(err)}`),
   });
   const slug = list.name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 60) || "list";
   return {
