@@ -42,6 +42,8 @@ const API_CALLS: [method: "GET" | "POST" | "DELETE" | "HEAD", path: string][] = 
   ["POST", "/api/v1/nowhere"],
   ["DELETE", "/api/v1/health"],
   ["DELETE", "/api/v1/cases/case_missing"],
+  ["GET", "/api/v1/cases/export"],
+  ["GET", "/api/v1/lists/lst_missing/export"],
 ];
 
 test("every API route carries a CSP that runs and loads nothing, and the common headers", async ({ request }) => {

@@ -55,7 +55,13 @@ test("the queue's Export CSV downloads every case of the view, with decisions; e
   }
   // The view's filters apply: only the undecided two.
   const undecided = await page.request.get(`/api/v1/cases/export?q=${tag}&decision=none&format=jsonl`);
-  expect(undecided.headers()["content-type"]).toBe("application/x-ndjson; charset=utf-8");
+  expect(undecided.headers()).toMatchObject({
+    "content-type": "application/x-ndjson; charset=utf-8",
+    "cache-control": "no-store",
+    // A streamed answer gets the API's headers too.
+    "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
+    "x-request-id": expect.stringMatching(/^req_/),
+  });
   const lines = (await undecided.text()).trimEnd().split("\n").map((l) => JSON.parse(l) as { file_name: string; decision: null });
   expect(lines.map((l) => l.file_name).sort()).toEqual(names.slice(1).sort());
   const bad = await page.request.get(`/api/v1/cases/export?format=xlsx`);
