@@ -3,9 +3,8 @@
 // and the route refuses them.
 import { readFile } from "node:fs/promises";
 import { expect, test, type Page } from "@playwright/test";
-import { makeJpeg } from "../../lib/detection/testing";
+import { makeJpeg, parseCsv } from "../../lib/detection/testing";
 import { EXPORT_COLUMNS } from "../../lib/cases/export-format";
-import { parseCsv } from "../../lib/detection/cli/dataset";
 import { E2E_ADMIN } from "../../playwright.config";
 import { ensureUser, signIn, signOut } from "../support/session";
 

@@ -10,7 +10,7 @@ import { insertTestUser, TEST_DB_KINDS } from "../testing/test-db";
 import { exportCases, exportPage } from "./export-cases";
 import { csvField, csvLine, EXPORT_COLUMNS, type ExportFormat } from "./export-format";
 import { parseQueueParams, type QueueParams } from "./queue-params";
-import { parseCsv as parseCsvRecords } from "../detection/cli/dataset";
+import { parseCsv as parseCsvRecords } from "../detection/testing";
 
 /** The export's records, each ended by CRLF (a line break inside a quoted field is the field's own). */
 function parseCsv(text: string): string[][] {

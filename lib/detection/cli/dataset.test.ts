@@ -6,7 +6,8 @@ import { describe, expect, it } from "vitest";
 import { makeBmp, makePng, makeTruncatedJpeg } from "../testing/fixtures";
 import { heifEncAvailable, makeHeic } from "../testing/heic";
 import { collect } from "./collect";
-import { itemBytes, loadDataset, parseCsv, parsePerturbation, type LabelledItem } from "./dataset";
+import { parseCsv } from "../csv";
+import { itemBytes, loadDataset, parsePerturbation, type LabelledItem } from "./dataset";
 import { signals } from "../signals";
 
 describe("dataset", () => {

@@ -3,6 +3,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import sharp, { type Sharp } from "sharp";
+import { parseCsv } from "../csv";
 import { decodeImage } from "../decode";
 
 export interface LabelledItem {
@@ -14,31 +15,6 @@ export interface LabelledItem {
   generator: string;
   /** Present for grid tiles: which quadrant. */
   tile?: { index: number; of: 4 };
-}
-
-/** RFC 4180-ish CSV: quoted fields may hold commas and doubled quotes. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let field = "";
-  let row: string[] = [];
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; }
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") { row.push(field); field = ""; }
-    else if (c === "\n" || c === "\r") {
-      if (c === "\r" && text[i + 1] === "\n") i++;
-      row.push(field); field = "";
-      if (row.some((f) => f !== "")) rows.push(row);
-      row = [];
-    } else field += c;
-  }
-  if (field !== "" || row.length) { row.push(field); rows.push(row); }
-  return rows;
 }
 
 interface CsvRow { path: string; label: string; split: string; source: string; generator: string }
