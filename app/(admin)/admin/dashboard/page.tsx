@@ -191,7 +191,8 @@ export default async function DashboardPage() {
             their copies whatever the score.
           </p>
         ) : (
-          <div className="relative overflow-x-auto">
+          // Focusable, so a keyboard can scroll the table sideways on a phone (it holds nothing else to focus).
+          <div className="relative overflow-x-auto" tabIndex={0} role="region" aria-labelledby="lists-heading">
             <table className="w-full text-sm tabular-nums">
               <caption className="sr-only">Each image list: its entries, what was added in the last 30 days, and the scans it matched and decided</caption>
               <thead>
