@@ -2,7 +2,7 @@
 // submitter, policy, dates, search), one row each, as CSV or JSON Lines, streamed page by page so
 // that neither side holds the whole file. GET /api/v1/cases/export serves it, and the queue's
 // Export link points there with the view's own params.
-import { and, desc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { DbOrTx } from "../../db";
 import { cases, decisions, images, policies, users } from "../../db/schema";
