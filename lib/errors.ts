@@ -11,6 +11,8 @@ export const ERROR_CODES = {
   conflict: { status: 409, message: "The resource changed; reload and try again." },
   idempotency_conflict: { status: 409, message: "This Idempotency-Key was used with a different request, or that request is still running." },
   invalid_transition: { status: 409, message: "The case cannot move to that state from its current state." },
+  /** The case's image and heatmaps were removed by its policy's retention (lib/cases/retention.ts); the case remains. */
+  image_removed: { status: 410, message: "The image was removed by its policy's retention; the case and its results remain." },
   payload_too_large: { status: 413, message: "The upload is too large." },
   image_empty: { status: 422, message: "The file is empty." },
   image_unsupported_format: { status: 415, message: "This file type is not a supported image." },

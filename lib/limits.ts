@@ -90,3 +90,8 @@ export const MAX_LABELLED_SET_BYTES = MAX_UPLOAD_BYTES;
 
 /** Most sha256 hashes one import into an image list takes (lib/lists/manage-lists.ts). */
 export const MAX_HASHES_PER_IMPORT = 10_000;
+/** Image retention (lib/cases/retention.ts): how often a worker sweeps, and the cases one sweep takes per policy. */
+export const RETENTION_SWEEP_INTERVAL_MS = 10 * 60 * 1000;
+export const RETENTION_SWEEP_BATCH = 500;
+/** The longest retention a policy can set (ten years); a policy without one keeps images. */
+export const MAX_RETENTION_DAYS = 3650;

@@ -64,6 +64,13 @@ export const cases = pgTable(
      */
     deletedAt: timestamp("deleted_at", { withTimezone: true }),
     /**
+     * Set when the case's policy's retention removed its image (lib/cases/retention.ts): the original's
+     * bytes (unless another case still needs them), the display derivative and the heatmaps are gone;
+     * the case, its scores, hashes and decisions stay and every read still finds it. The image and
+     * heatmap routes answer 410 `image_removed`.
+     */
+    imageRemovedAt: timestamp("image_removed_at", { withTimezone: true }),
+    /**
      * How urgently the case needs a person, 0 first (the queue's default "risk" order): quarantined;
      * manual review or an inconclusive verdict that was cleared; cleared with a high score; not yet
      * scanned; cleared; reviewed. Stored and derived by PostgreSQL so the queue can page through it
@@ -98,6 +105,11 @@ export const cases = pgTable(
     index("cases_submitter_idx").on(t.submitterId, t.createdAt),
     index("cases_filename_prefix_idx").using("btree", sql`lower(${t.filename}) text_pattern_ops`),
     index("cases_external_ref_prefix_idx").using("btree", sql`lower(${t.externalRef}) text_pattern_ops`),
+    // The retention sweep: per policy, settled cases (cleared, or reviewed) that still hold their image,
+    // oldest settlement first. Removed, deleted and unsettled cases are not in it.
+    index("cases_retention_idx")
+      .on(t.policyId, sql`coalesce(${t.reviewedAt}, ${t.scannedAt})`)
+      .where(sql`${t.imageRemovedAt} is null and ${t.deletedAt} is null and ${t.state} in ('cleared', 'reviewed')`),
   ],
 );
 

@@ -17,6 +17,12 @@ export const policies = pgTable("policies", {
   inconclusiveAction: inconclusiveActionEnum("inconclusive_action").notNull().default("quarantine"),
   /** Sensitive content: the console shows this policy's images blurred until a moderator reveals them. */
   blurImages: boolean("blur_images").notNull().default(false),
+  /**
+   * Days a settled case (cleared, or reviewed) keeps its image; then the retention sweep removes the
+   * image bytes and heatmaps and keeps the case (lib/cases/retention.ts). Null keeps images until the
+   * case is deleted.
+   */
+  retentionDays: integer("retention_days"),
   isDefault: boolean("is_default").notNull().default(false),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),

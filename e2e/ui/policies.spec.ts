@@ -93,10 +93,15 @@ test("a blurring policy with an auto-clear band, assigned to an API key, decides
   await form.getByLabel("Quarantine at score ≥").fill("90");
   await form.getByLabel("Auto-clear at score ≤").fill("40");
   await form.getByLabel("Blur images until revealed").check();
+  await form.getByLabel("Remove images").fill("30");
   await form.getByRole("button", { name: "Add" }).click();
   await expect(form.getByRole("status")).toHaveText(`Saved ${name}.`);
 
   await page.reload();
+  // The retention is kept, with what the sweep has done for the policy so far.
+  const saved = page.getByTestId("policy").filter({ has: page.locator(`input[name="name"][value="${name}"]`) });
+  await expect(saved.getByLabel("Remove images")).toHaveValue("30");
+  await expect(saved.getByTestId("retention-figures")).toHaveText(/^0 images removed so far; 0 due at the next sweep/);
   const rule = page.getByTestId("assignment-rule").filter({ hasText: keyName });
   await rule.getByRole("combobox").selectOption({ label: name });
   await rule.getByRole("button", { name: "Save rule" }).click();

@@ -170,6 +170,7 @@ export function caseDto(c: Case, image: Image) {
     updated_at: c.updatedAt.toISOString(),
     scanned_at: c.scannedAt?.toISOString() ?? null,
     reviewed_at: c.reviewedAt?.toISOString() ?? null,
+    image_removed_at: c.imageRemovedAt?.toISOString() ?? null,
     scan: c.scan,
     links: { self: `/api/v1/cases/${c.id}`, image: `/api/v1/cases/${c.id}/image`, display_image: `/api/v1/cases/${c.id}/image?variant=display` },
   };

@@ -13,8 +13,13 @@ export interface Media {
 }
 
 async function caseImage(db: DbOrTx, caseId: string): Promise<Image> {
-  const [row] = await db.select({ image: images }).from(cases).innerJoin(images, eq(images.id, cases.imageId)).where(and(eq(cases.id, caseId), isNull(cases.deletedAt)));
+  const [row] = await db
+    .select({ image: images, imageRemovedAt: cases.imageRemovedAt })
+    .from(cases)
+    .innerJoin(images, eq(images.id, cases.imageId))
+    .where(and(eq(cases.id, caseId), isNull(cases.deletedAt)));
   if (!row) throw new AppError("not_found", "Case not found.");
+  if (row.imageRemovedAt) throw new AppError("image_removed", `The image was removed on ${row.imageRemovedAt.toISOString()} by its policy's retention; the case and its results remain.`);
   return row.image;
 }
 
@@ -49,7 +54,7 @@ export async function getCaseDisplayImage(db: DbOrTx, caseId: string): Promise<M
 
 /** A signal's heatmap from one detection of the case (its latest when `detectionId` is omitted). */
 export async function getCaseHeatmap(db: DbOrTx, caseId: string, signalId: string, detectionId?: string): Promise<Media> {
-  await caseImage(db, caseId); // 404 for an unknown or deleted case
+  await caseImage(db, caseId); // 404 for an unknown or deleted case, 410 once its image was removed
   const where = detectionId ? and(eq(detections.caseId, caseId), eq(detections.id, detectionId)) : eq(detections.caseId, caseId);
   const [det] = await db.select({ signals: detections.signals }).from(detections).where(where).orderBy(desc(detections.createdAt)).limit(1);
   const ref = det?.signals.find((s) => s.id === signalId)?.heatmap;

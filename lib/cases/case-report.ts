@@ -18,7 +18,7 @@ export function caseReport(detail: CaseDetail, generatedAt = new Date()) {
   return {
     report_version: 1,
     generated_at: generatedAt.toISOString(),
-    case: { id: c.id, state: c.state, filename: c.filename, source: c.source, external_ref: c.external_ref, created_at: c.created_at, scanned_at: c.scanned_at, reviewed_at: c.reviewed_at, scan: c.scan },
+    case: { id: c.id, state: c.state, filename: c.filename, source: c.source, external_ref: c.external_ref, created_at: c.created_at, scanned_at: c.scanned_at, reviewed_at: c.reviewed_at, image_removed_at: c.image_removed_at, scan: c.scan },
     verdict_sentence: verdictSentence({
       state: c.state,
       detection: detail.detection ? { verdict: detail.detection.verdict, score: detail.detection.score, policy: detail.detection.policy } : null,

@@ -40,6 +40,17 @@ describe.each(TEST_DB_KINDS)("claiming on %s", (kind) => {
     expect(order).toEqual([qHigh, qLowOld, qLowNew, manual, inconclusive, cleared, null]);
   });
 
+  it("never hands out a deleted case, nor one whose image the retention removed", async () => {
+    const deleted = await seedCase(t.db, { state: "quarantined", score: 99 });
+    const removed = await seedCase(t.db, { state: "cleared", verdict: "inconclusive", score: 40 });
+    const open = await seedCase(t.db, { state: "quarantined", score: 10 });
+    await t.db.update(cases).set({ deletedAt: sql`now()` as unknown as Date }).where(eq(cases.id, deleted));
+    await t.db.update(cases).set({ imageRemovedAt: sql`now()` as unknown as Date }).where(eq(cases.id, removed));
+    expect(await claim(alice)).toBe(open);
+    await decideCase({ ctx: { db: t.db, actor: alice }, input: { caseId: open, outcome: "authentic" } });
+    expect(await claim(alice)).toBeNull();
+  });
+
   it("gives the moderator the case they already hold instead of a second one", async () => {
     const a = await seedCase(t.db, { state: "quarantined", score: 60 });
     await seedCase(t.db, { state: "quarantined", score: 90 });

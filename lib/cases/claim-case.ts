@@ -55,6 +55,8 @@ export async function claimNextCase({ ctx, input }: { ctx: Ctx; input: z.input<t
       sql`${cases.id} = (
         select c.id from ${cases} c
         where c.state in (${states})
+          and c.deleted_at is null
+          and c.image_removed_at is null
           and c.id <> ${skip}
           and (c.claimed_by is null or c.claimed_by = ${me} or c.claim_expires_at <= now())
         order by coalesce(c.claimed_by = ${me} and c.claim_expires_at > now(), false) desc, ${sql.raw(RISK_ORDER)}

@@ -57,6 +57,7 @@ export async function exportPage(db: DbOrTx, p: QueueParams, cursor: ExportCurso
       sizeBytes: images.sizeBytes,
       sha256: images.sha256,
       scannedAt: cases.scannedAt,
+      imageRemovedAt: cases.imageRemovedAt,
       duplicateGroup: cases.duplicateGroup,
     })
     .from(cases)
@@ -96,6 +97,7 @@ export async function exportPage(db: DbOrTx, p: QueueParams, cursor: ExportCurso
       decided_by_list: listed.get(r.id)?.name ?? null,
       duplicate_group: r.duplicateGroup,
       case_url: `${opts.baseUrl}/cases/${r.id}`,
+      image_removed_at: r.imageRemovedAt?.toISOString() ?? null,
     };
   });
   const last = rows.at(-1);

@@ -30,6 +30,8 @@ export const EXPORT_COLUMNS = [
   "decided_by_list",
   "duplicate_group",
   "case_url",
+  // Columns added later go last, so a reader of the earlier files finds every column where it was.
+  "image_removed_at",
 ] as const;
 
 export type ExportColumn = (typeof EXPORT_COLUMNS)[number];

@@ -162,6 +162,8 @@ export interface QueueRow {
   group: { size: number; caseIds: string[] } | null;
   /** The case's policy blurs images until a reviewer reveals them (the thumbnail is blurred). */
   blur: boolean;
+  /** The retention removed the image (lib/cases/retention.ts): there is no thumbnail. */
+  imageRemoved: boolean;
   /** The image list that decided the case's latest scan, instead of the thresholds (lib/lists/). */
   decidedByList: { name: string; action: "quarantine" | "clear" } | null;
 }
@@ -228,6 +230,7 @@ export async function listQueue(db: DbOrTx, p: QueueParams, opts: { defaultSort?
       createdAt: cases.createdAt,
       duplicateGroup: cases.duplicateGroup,
       policyId: cases.policyId,
+      imageRemovedAt: cases.imageRemovedAt,
       image: { id: images.id, format: images.format, width: images.width, height: images.height, sizeBytes: images.sizeBytes, sha256: images.sha256 },
       at: createdAtText,
       key: keyText,
@@ -257,11 +260,11 @@ export async function listQueue(db: DbOrTx, p: QueueParams, opts: { defaultSort?
     decidingLists(db, ids),
   ]);
   const blurIds = new Set(blurring.map((x) => x.id));
-  const items = page.map(({ at: _at, key: _key, duplicateGroup, policyId, ...r }) => {
+  const items = page.map(({ at: _at, key: _key, duplicateGroup, policyId, imageRemovedAt, ...r }) => {
     const decision = decided.get(r.id) ?? null;
     const twin = twins.get(r.image.id);
     const group = groups ? (groups.get(duplicateGroup) ?? { size: 1, caseIds: [r.id] }) : null;
-    return { ...r, decision, duplicateOf: !decision && twin && twin.caseId !== r.id ? twin : null, group, blur: blurIds.has(policyId), decidedByList: listed.get(r.id) ?? null };
+    return { ...r, decision, duplicateOf: !decision && twin && twin.caseId !== r.id ? twin : null, group, blur: blurIds.has(policyId), imageRemoved: imageRemovedAt !== null, decidedByList: listed.get(r.id) ?? null };
   });
   return { items, sort, nextCursor, prevCursor };
 }

@@ -11,6 +11,7 @@ const COMMANDS = {
   bench: { script: "../detection/cli/bench.ts", help: "bench [--runs 30] [--no-heatmaps] [--sharp-threads 1]" },
   keys: { script: "./keys.ts", help: "keys create|list|revoke|rotate|limits … (API keys; `npx loupe keys` for details)" },
   lists: { script: "./lists.ts", help: "lists [create|import] … (image lists; `npx loupe lists help` for details)" },
+  retention: { script: "./retention.ts", help: "retention [run | set <policy> <days | never>] (images past their policy's retention)" },
   users: { script: "./users.ts", help: "users create --email <email> --role <role> [--password <password>]" },
   backup: { script: "./backup.ts", help: "backup [--out <file.tar.gz | file.tar | ->] [--no-blobs]", passCommand: true },
   restore: { script: "./backup.ts", help: "restore <file | -> [--replace] [--no-blobs]", passCommand: true },

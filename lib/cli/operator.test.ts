@@ -12,6 +12,7 @@ import { openDb } from "../../db";
 import { imageListEntries, users } from "../../db/schema";
 import { admitApiKey } from "../api-keys/admit-api-key";
 import { verifyPassword } from "../auth/password";
+import { DEFAULT_POLICY_NAME, ensureDefaultPolicy } from "../bootstrap";
 import { DEFAULT_RATE_LIMIT_PER_MINUTE } from "../limits";
 import { makeJpeg } from "../detection/testing";
 
@@ -27,7 +28,27 @@ function loupe(args: string[], viaNpm = false, extraEnv: Record<string, string> 
   return { code: r.status, out: r.stdout.trim(), err: r.stderr };
 }
 
-describe("loupe users|keys|lists", () => {
+describe("loupe users|keys|lists|retention", () => {
+  it("sets a policy's image retention, lists it and sweeps", { timeout: 300_000 }, async () => {
+    const handle = await openDb({ pgliteDir: path.join(dataDir, "pglite") });
+    try {
+      await ensureDefaultPolicy(handle.db);
+    } finally {
+      await handle.close();
+    }
+    const set = loupe(["retention", "set", DEFAULT_POLICY_NAME, "30"]);
+    expect(set.code, set.err).toBe(0);
+    expect(set.out).toBe(`${DEFAULT_POLICY_NAME}\t30`);
+    expect(loupe(["retention"]).out).toBe(`${DEFAULT_POLICY_NAME}\t30\t0\t0`);
+    const run = loupe(["retention", "run"]);
+    expect(run.code, run.err).toBe(0);
+    expect(JSON.parse(run.out)).toEqual({ removed: 0, originals_deleted: 0, heatmaps_deleted: 0 });
+    expect(loupe(["retention", "set", DEFAULT_POLICY_NAME, "soon"]).code).toBe(2);
+    expect(loupe(["retention", "set", "no-such-policy", "3"])).toMatchObject({ code: 1, err: expect.stringContaining("No policy no-such-policy") });
+    expect(loupe(["retention", "set", DEFAULT_POLICY_NAME, "never"]).out).toBe(`${DEFAULT_POLICY_NAME}\tnever`);
+    expect(loupe(["retention"])).toMatchObject({ code: 0, out: "" });
+  });
+
   it("users create --sso makes an account without a password, only when single sign-on is set up", { timeout: 300_000 }, async () => {
     const sso = { LOUPE_OIDC_ISSUER: "https://idp.example.test", LOUPE_OIDC_CLIENT_ID: "loupe", LOUPE_OIDC_CLIENT_SECRET: "secret" };
     const without = loupe(["users", "create", "--email", "sso-less@example.test", "--role", "editor", "--sso"]);

@@ -5,6 +5,9 @@ import { writeAudit } from "../audit";
 import { authorize, type Ctx } from "../context";
 import { AppError } from "../errors";
 import { newId } from "../ids";
+import { MAX_RETENTION_DAYS } from "../limits";
+
+const RETENTION_MESSAGE = `Keep images for 1 to ${MAX_RETENTION_DAYS} days, or leave it blank to keep them.`;
 
 export const savePolicyInput = z
   .object({
@@ -17,6 +20,18 @@ export const savePolicyInput = z
     autoClearThreshold: z.coerce.number().int().min(0).max(99).default(0),
     inconclusiveAction: z.enum(INCONCLUSIVE_ACTIONS),
     blurImages: z.boolean().default(false),
+    /** Days a settled case keeps its image (lib/cases/retention.ts); blank or null keeps images. */
+    retentionDays: z
+      .preprocess(
+        (v) => (v === "" || v === undefined ? null : v),
+        z.coerce
+          .number({ message: RETENTION_MESSAGE })
+          .int(RETENTION_MESSAGE)
+          .min(1, RETENTION_MESSAGE)
+          .max(MAX_RETENTION_DAYS, RETENTION_MESSAGE)
+          .nullable(),
+      )
+      .default(null),
     isDefault: z.boolean().default(false),
   })
   .refine((p) => p.autoClearThreshold < p.quarantineThreshold, {
@@ -39,6 +54,7 @@ export async function savePolicy({ ctx, input }: { ctx: Ctx; input: SavePolicyIn
       autoClearThreshold: data.autoClearThreshold,
       inconclusiveAction: data.inconclusiveAction,
       blurImages: data.blurImages,
+      retentionDays: data.retentionDays,
       updatedAt: new Date(),
     };
     let row: Policy | undefined;

@@ -3,6 +3,7 @@
 // cycle, leases included, as the long-running worker (lib/worker/process-next-case.ts).
 import type { Db } from "../../db";
 import { newId } from "../ids";
+import { sweepRetention } from "../cases/retention";
 import { pruneCaseEvents } from "../live/prune-case-events";
 import { redact } from "../log";
 import { defaultDetect } from "./detect";
@@ -28,6 +29,8 @@ export interface WorkerBudgetSummary {
   stoppedBecause: "empty" | "budget";
   elapsedMs: number;
   cases: { caseId: string; attempt: number; outcome: CycleOutcome["kind"]; state: string | null }[];
+  /** Cases whose image the run's retention sweep removed (lib/cases/retention.ts). */
+  imagesRemoved: number;
 }
 
 function stateOf(o: CycleOutcome): string | null {
@@ -56,10 +59,15 @@ export async function runWorkerBudget(opts: WorkerBudgetOptions): Promise<Worker
   await Promise.all(Array.from({ length: opts.concurrency }, slot));
   // Without a long-running worker, each run does its housekeeping.
   await pruneCaseEvents(opts.db).catch((err: unknown) => log(`pruning old case events failed: ${(err as Error).message}`));
+  const retention = await sweepRetention(opts.db).catch((err: unknown) => {
+    log(`retention sweep failed: ${(err as Error).message}`);
+    return null;
+  });
   return {
     workerId,
     stoppedBecause: empty ? "empty" : "budget",
     elapsedMs: Math.round(performance.now() - started),
     cases: processed.map((p) => ({ caseId: p.caseId, attempt: p.attempt, outcome: p.outcome.kind, state: stateOf(p.outcome) })),
+    imagesRemoved: retention?.removed ?? 0,
   };
 }

@@ -31,6 +31,7 @@ export function workerRunDto(s: WorkerBudgetSummary) {
     elapsed_ms: s.elapsedMs,
     scanned: s.cases.length,
     cases: s.cases.map((c) => ({ case_id: c.caseId, attempt: c.attempt, outcome: c.outcome, state: c.state })),
+    images_removed: s.imagesRemoved,
   };
 }
 

@@ -8,11 +8,15 @@ import { env } from "../env";
 import { newId } from "../ids";
 import { CASE_EVENTS_CHANNEL, parseCaseEventNotice } from "../live/case-event";
 import { pruneCaseEvents } from "../live/prune-case-events";
-import { LIVE_EVENT_PRUNE_INTERVAL_MS } from "../limits";
+import { sweepRetention } from "../cases/retention";
+import { LIVE_EVENT_PRUNE_INTERVAL_MS, RETENTION_SWEEP_INTERVAL_MS } from "../limits";
 import { redact } from "../log";
 import { defaultDetect, warmDetection } from "./detect";
 import { processNextCase } from "./process-next-case";
 import { retryDelaySeconds, type DetectFn, type ScanResult } from "./scan-case";
+
+/** The first retention sweep waits for start-up to settle. */
+const RETENTION_FIRST_SWEEP_MS = 30_000;
 
 export interface WorkerOptions {
   db: Db;
@@ -141,6 +145,25 @@ export function startWorker(opts: WorkerOptions): Worker {
   }, LIVE_EVENT_PRUNE_INTERVAL_MS);
   pruning.unref?.();
 
+  // Images past their policy's retention (lib/cases/retention.ts): soon after start, then every
+  // interval; a sweep still running when the next is due is not doubled.
+  let sweeping: Promise<void> | null = null;
+  const sweep = () => {
+    sweeping ??= sweepRetention(opts.db)
+      .then((r) => {
+        if (r.removed) log(`retention: removed the images of ${r.removed} cases (${r.originalsDeleted} originals, ${r.heatmapsDeleted} heatmaps deleted)${r.more ? "; more are due" : ""}`);
+        if (r.more && !stopping) setTimeout(sweep, 1000).unref?.();
+      })
+      .catch((err: unknown) => log(`retention sweep failed: ${(err as Error).message}`))
+      .finally(() => {
+        sweeping = null;
+      });
+  };
+  const firstSweep = setTimeout(sweep, RETENTION_FIRST_SWEEP_MS);
+  firstSweep.unref?.();
+  const sweeps = setInterval(sweep, RETENTION_SWEEP_INTERVAL_MS);
+  sweeps.unref?.();
+
   const slots = Array.from({ length: opts.concurrency }, (_, n) => slot(n));
   log(`started (concurrency ${opts.concurrency}, lease ${opts.leaseSeconds}s, ${opts.listen ? "woken by NOTIFY, " : ""}poll ${opts.pollMs} ms)`);
 
@@ -161,11 +184,14 @@ export function startWorker(opts: WorkerOptions): Worker {
     async stop(timeoutMs = 30_000) {
       stopping = true;
       clearInterval(pruning);
+      clearTimeout(firstSweep);
+      clearInterval(sweeps);
       for (const t of retryTimers) clearTimeout(t);
       wake();
       // In-flight scans finish (or their lease expires and another worker resumes them).
       await Promise.race([Promise.all(slots), new Promise((r) => setTimeout(r, timeoutMs).unref?.())]);
       await unlisten?.().catch(() => {});
+      await sweeping;
       log("stopped");
     },
   };

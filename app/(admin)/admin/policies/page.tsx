@@ -5,6 +5,7 @@ import { labelledScores, recentScoreBuckets } from "@/lib/analytics/queries";
 import { rocCurve } from "@/lib/analytics/roc";
 import { listAssignableApiKeys, listPolicies, listPolicyAssignments } from "@/lib/policies/queries";
 import { requirePageActor } from "@/lib/auth/session";
+import { retentionStatus } from "@/lib/cases/retention";
 import { PolicyAssignments } from "./_components/policy-assignments";
 import { PolicyForm } from "./_components/policy-form";
 
@@ -14,7 +15,14 @@ export const metadata: Metadata = { title: "Policies" };
 export default async function PoliciesPage() {
   await requirePageActor("managePolicies");
   const db = await getDb();
-  const [rows, labels, buckets, rules, keys] = await Promise.all([listPolicies(db), labelledScores(db), recentScoreBuckets(db, 30), listPolicyAssignments(db), listAssignableApiKeys(db)]);
+  const [rows, labels, buckets, rules, keys, retention] = await Promise.all([
+    listPolicies(db),
+    labelledScores(db),
+    recentScoreBuckets(db, 30),
+    listPolicyAssignments(db),
+    listAssignableApiKeys(db),
+    retentionStatus(db),
+  ]);
   const preview = { roc: rocCurve(labels), buckets };
   return (
     <div className="space-y-6">
@@ -24,7 +32,8 @@ export default async function PoliciesPage() {
         and cleared when it is at or below the auto-clear threshold. In between, decisive provenance of AI generation quarantines, an
         inconclusive verdict does what the policy says, and a likely authentic one is cleared. An image on one of the{" "}
         <Link href="/admin/lists" className="text-sky-700 underline">image lists</Link> is quarantined or cleared by that list first. Which policy
-        applies is set under Assignment below. Changes apply to scans from now on.
+        applies is set under Assignment below. Threshold changes apply to scans from now on; a retention applies to every case of the
+        policy, old ones included.
       </p>
       {rows.map((p) => (
         <section key={p.id} className="rounded-lg border border-slate-200 bg-white p-4" data-testid="policy">
@@ -37,9 +46,11 @@ export default async function PoliciesPage() {
               autoClearThreshold: p.autoClearThreshold,
               inconclusiveAction: p.inconclusiveAction,
               blurImages: p.blurImages,
+              retentionDays: p.retentionDays,
               isDefault: p.isDefault,
             }}
             preview={preview}
+            retention={retention.find((r) => r.policyId === p.id)}
           />
         </section>
       ))}

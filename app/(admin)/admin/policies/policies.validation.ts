@@ -12,6 +12,8 @@ export const policyForm = z.object({
   quarantineThreshold: z.coerce.number({ message: "Give a threshold from 1 to 100." }),
   autoClearThreshold: z.coerce.number({ message: "Give an auto-clear threshold from 0 (off) to 99." }).default(0),
   inconclusiveAction: z.enum(INCONCLUSIVE_ACTIONS),
+  /** Blank keeps images; lib/policies/save-policy.ts checks the number. */
+  retentionDays: z.string().trim().optional(),
   // An unchecked checkbox is absent from the form.
   blurImages: z
     .literal("on")

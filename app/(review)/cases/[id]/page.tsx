@@ -60,8 +60,10 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
     const p = signalPresentation(s.id);
     return s.heatmap && p.legend && p.map !== "none" ? [{ signal: s.id, label: p.label, url: s.heatmap.url, legend: p.legend, description: s.heatmap.label, map: p.map }] : [];
   });
-  const overlays: OverlayRef[] = withMaps.filter((m) => m.map === "spatial");
-  const charts = withMaps.filter((m) => m.map === "chart");
+  // Once the retention removed the image, its maps went with it (lib/cases/retention.ts).
+  const removedAt = detail.case.imageRemovedAt;
+  const overlays: OverlayRef[] = removedAt ? [] : withMaps.filter((m) => m.map === "spatial");
+  const charts = removedAt ? [] : withMaps.filter((m) => m.map === "chart");
   // EXIF orientations 5–8 turn the picture a quarter: the display image is height × width.
   const size = c.image.orientation >= 5 ? { width: c.image.height, height: c.image.width } : { width: c.image.width, height: c.image.height };
   const canDecide = isModerator && canDecideState(c.state);
@@ -97,7 +99,7 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
           <Link href={`/cases/${c.id}/report`} className="rounded-md border border-slate-300 px-2 py-1 text-xs text-slate-600 hover:bg-slate-100" data-testid="report-link">
             Evidence report
           </Link>
-          {roleCan(actor.role, "rescan") && canRescanState(c.state) && <RescanButton caseId={c.id} />}
+          {roleCan(actor.role, "rescan") && canRescanState(c.state) && !removedAt && <RescanButton caseId={c.id} />}
           {nextId && (
             <Link href={`/cases/${nextId}`} className="rounded-md bg-slate-900 px-3 py-1 text-sm text-white">
               Next to review →
@@ -110,7 +112,19 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
           from lg up the verdict column sits beside both and stays in view. */}
       <div className="grid grid-cols-1 items-start gap-4 lg:grid-cols-[minmax(0,1fr)_22rem]">
         <div className="min-w-0 lg:col-start-1 lg:row-start-1">
-          <CaseViewer key={c.id} imageUrl={c.links.display_image} alt={c.filename || "Submitted image"} width={size.width} height={size.height} overlays={overlays} blurred={detail.policy.blurImages} />
+          {removedAt ? (
+            <section className={`${card} flex min-h-64 flex-col items-center justify-center gap-2 border-dashed text-center`} data-testid="image-removed">
+              <h2 className="font-semibold">Image removed</h2>
+              <p className="max-w-lg text-sm text-slate-600">
+                The policy <strong>{detail.policy.name}</strong> keeps images for {detail.policy.retentionDays ?? "a number of"} days after a case is settled; this
+                case&apos;s image ({c.image.width}×{c.image.height} {c.image.format}) and its maps were removed on {removedAt.toLocaleString()}. The verdict, the
+                signal scores, the hashes and the decisions below remain.
+              </p>
+              <p className="break-all font-mono text-xs text-slate-500">sha256 {c.image.sha256}</p>
+            </section>
+          ) : (
+            <CaseViewer key={c.id} imageUrl={c.links.display_image} alt={c.filename || "Submitted image"} width={size.width} height={size.height} overlays={overlays} blurred={detail.policy.blurImages} />
+          )}
         </div>
 
         <aside className="space-y-3 lg:sticky lg:top-3 lg:col-start-2 lg:row-span-2 lg:row-start-1 lg:max-h-[calc(100vh-1.5rem)] lg:overflow-y-auto lg:pb-2" aria-label="Verdict and decision">

@@ -26,6 +26,8 @@ export interface QueueTableRow {
   group: { size: number; caseIds: string[] } | null;
   /** Blurred thumbnail: the case's policy hides images until a reviewer reveals them on the case page. */
   blur: boolean;
+  /** The retention removed the image: a placeholder instead of the thumbnail. */
+  imageRemoved: boolean;
   /** The image list that decided the latest scan instead of the thresholds. */
   decidedByList: { name: string; action: "quarantine" | "clear" } | null;
 }
@@ -97,15 +99,21 @@ export function QueueTable({ rows, canDecide, canRescan }: { rows: QueueTableRow
                   </td>
                 )}
                 <td className="px-3 py-2">
-                  {/* eslint-disable-next-line @next/next/no-img-element */}
-                  <img
-                    src={`/api/v1/cases/${c.id}/image`}
-                    alt=""
-                    className={`h-12 w-12 rounded object-cover ${c.blur ? "blur-md" : ""}`}
-                    loading="lazy"
-                    data-blurred={c.blur || undefined}
-                    title={c.blur ? "Blurred by the case's policy: open the case to reveal it" : undefined}
-                  />
+                  {c.imageRemoved ? (
+                    <span className="flex h-12 w-12 items-center justify-center rounded border border-dashed border-slate-300 text-center text-[10px] leading-tight text-slate-600" title="The image was removed by its policy's retention" data-testid="thumbnail-removed">
+                      image removed
+                    </span>
+                  ) : (
+                    // eslint-disable-next-line @next/next/no-img-element
+                    <img
+                      src={`/api/v1/cases/${c.id}/image`}
+                      alt=""
+                      className={`h-12 w-12 rounded object-cover ${c.blur ? "blur-md" : ""}`}
+                      loading="lazy"
+                      data-blurred={c.blur || undefined}
+                      title={c.blur ? "Blurred by the case's policy: open the case to reveal it" : undefined}
+                    />
+                  )}
                 </td>
                 <td className="max-w-[16rem] px-3 py-2">
                   <Link href={`/cases/${c.id}`} className="break-all font-mono text-slate-900 underline-offset-2 hover:underline">

@@ -2,6 +2,7 @@
 
 import { useActionState, useState } from "react";
 import type { LabelledScore } from "@/lib/analytics/roc";
+import { MAX_RETENTION_DAYS, RETENTION_SWEEP_INTERVAL_MS } from "@/lib/limits";
 import { savePolicyAction } from "../actions";
 import { LabelledSetUpload } from "./labelled-set-upload";
 import { PolicyPreview, type PreviewData } from "./policy-preview";
@@ -14,8 +15,18 @@ export interface PolicyValues {
   autoClearThreshold: number;
   inconclusiveAction: "quarantine" | "clear";
   blurImages: boolean;
+  /** Null keeps images. */
+  retentionDays: number | null;
   isDefault: boolean;
 }
+
+/** What the retention sweep did and has left to do for a policy that sets a retention (lib/cases/retention.ts). */
+export interface RetentionFigures {
+  due: number;
+  removed: number;
+}
+
+const RETENTION_SWEEP_MINUTES = RETENTION_SWEEP_INTERVAL_MS / 60_000;
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, Math.round(v)));
 
@@ -57,7 +68,7 @@ function ThresholdInput(props: { id: string; name: string; label: string; slider
   );
 }
 
-export function PolicyForm({ policy, preview }: { policy?: PolicyValues; preview: PreviewData }) {
+export function PolicyForm({ policy, preview, retention }: { policy?: PolicyValues; preview: PreviewData; retention?: RetentionFigures }) {
   const [state, action, pending] = useActionState(savePolicyAction, undefined);
   const [threshold, setThreshold] = useState(policy?.quarantineThreshold ?? 50);
   const [autoClear, setAutoClear] = useState(policy?.autoClearThreshold ?? 0);
@@ -117,6 +128,30 @@ export function PolicyForm({ policy, preview }: { policy?: PolicyValues; preview
             </p>
           )}
         </fieldset>
+        <div className="text-sm">
+          <label htmlFor={`${idBase}-retention`}>Remove images</label>
+          <input
+            id={`${idBase}-retention`}
+            name="retentionDays"
+            type="number"
+            min={1}
+            max={MAX_RETENTION_DAYS}
+            placeholder="never"
+            defaultValue={policy?.retentionDays ?? ""}
+            aria-describedby={`${idBase}-retention-hint`}
+            className="mx-2 w-24 rounded border border-slate-500 px-2 py-1.5"
+          />
+          days after a case is cleared or reviewed
+          <p id={`${idBase}-retention-hint`} className="mt-1 text-xs text-slate-700">
+            The image, its display copy and its heatmaps are deleted; the case stays in the queue with its verdict, scores, hashes and
+            decisions. Cases waiting for a person are never touched. Blank keeps images until a case is deleted.
+            {retention && (
+              <span className="block" data-testid="retention-figures">
+                {retention.removed} {retention.removed === 1 ? "image" : "images"} removed so far; {retention.due} due at the next sweep (every {RETENTION_SWEEP_MINUTES} minutes).
+              </span>
+            )}
+          </p>
+        </div>
         <div className="flex flex-wrap items-center gap-4">
           <label className="flex items-center gap-1 text-sm">
             <input type="checkbox" name="blurImages" defaultChecked={policy?.blurImages} /> Blur images until revealed

@@ -38,6 +38,12 @@ export default async function CaseReportPage({ params }: { params: Promise<{ id:
       <p className="mt-4 rounded-lg bg-slate-50 p-3 text-base" data-testid="report-verdict">{r.verdict_sentence}</p>
 
       <h2 className={h2}>Image and maps</h2>
+      {r.case.image_removed_at ? (
+        <p className="rounded-lg border border-dashed border-slate-300 p-3 text-slate-600" data-testid="report-image-removed">
+          The image ({r.image.width}×{r.image.height}, {r.image.format}, sha256 {r.image.sha256}) and its maps were removed on{" "}
+          {new Date(r.case.image_removed_at).toLocaleString()} by the retention of the case&apos;s policy. The findings below were made from it.
+        </p>
+      ) : (
       <div className="grid grid-cols-2 gap-3 md:grid-cols-3">
         <figure className="break-inside-avoid">
           {/* eslint-disable-next-line @next/next/no-img-element */}
@@ -65,6 +71,7 @@ export default async function CaseReportPage({ params }: { params: Promise<{ id:
           </figure>
         ))}
       </div>
+      )}
 
       {r.detection && (
         <>

@@ -1,0 +1,3 @@
+ALTER TABLE "policies" ADD COLUMN "retention_days" integer;--> statement-breakpoint
+ALTER TABLE "cases" ADD COLUMN "image_removed_at" timestamp with time zone;--> statement-breakpoint
+CREATE INDEX "cases_retention_idx" ON "cases" USING btree ("policy_id",coalesce("reviewed_at", "scanned_at")) WHERE "cases"."image_removed_at" is null and "cases"."deleted_at" is null and "cases"."state" in ('cleared', 'reviewed');
