@@ -158,6 +158,13 @@ test("submit, scan, read and decide through the API", async ({ request }) => {
   const img = await request.get(`/api/v1/cases/${body.id}/image`, { headers: auth(keys.editor) });
   expect(img.headers()["content-type"]).toBe("image/jpeg");
   expect(Buffer.compare(await img.body(), jpeg)).toBe(0);
+  const thumb = await request.get(`/api/v1/cases/${body.id}/image?variant=thumbnail`, { headers: auth(keys.editor) });
+  expect(thumb.status()).toBe(200);
+  expect(thumb.headers()["content-type"]).toBe("image/webp");
+  expect((await thumb.body()).length).toBeLessThan(jpeg.length);
+  const unknown = await request.get(`/api/v1/cases/${body.id}/image?variant=poster`, { headers: auth(keys.editor) });
+  expect(unknown.status()).toBe(400);
+  expect((await unknown.json()).error).toMatchObject({ code: "invalid_request", param: "variant" });
 
   const decided = await request.post(`/api/v1/cases/${body.id}/decision`, { headers: auth(keys.admin), data: { outcome: "authentic", note: "api e2e" } });
   expect(decided.status()).toBe(200);

@@ -1,12 +1,12 @@
 // What a case's pictures occupy in the blob store, and letting them go: shared by DELETE
 // /api/v1/cases/{id} (lib/cases/delete-case.ts) and the retention sweep (lib/cases/retention.ts).
 // Originals are content-addressed and shared by every case of the same bytes, so the original and its
-// display derivative go only when no other case still shows them (one neither deleted nor stripped of
+// display and thumbnail derivatives go only when no other case still shows them (one neither deleted nor stripped of
 // its image); the heatmaps belong to the case's own detections and always go.
 import { and, count, eq, isNull, ne } from "drizzle-orm";
 import type { DbOrTx } from "../../db";
 import { cases, detections, type Image } from "../../db/schema";
-import { displayKey, getBlobStore } from "../storage";
+import { displayKey, getBlobStore, thumbnailKey } from "../storage";
 
 export interface CaseBlobs {
   image: Image;
@@ -41,6 +41,7 @@ export async function releaseCaseBlobs(blobs: CaseBlobs): Promise<void> {
   if (blobs.imageDeleted) {
     await store.delete(blobs.image.storageKey);
     await store.delete(displayKey(blobs.image.sha256));
+    await store.delete(thumbnailKey(blobs.image.sha256));
   }
   for (const key of blobs.heatmapKeys) await store.delete(key);
 }

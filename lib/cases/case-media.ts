@@ -1,11 +1,11 @@
 // Reads of a case's pictures for the image and heatmap routes: the original (for download), the
-// display image (upright, in a format every browser shows) and a signal's heatmap.
+// display image (upright, in a format every browser shows), the queue's thumbnail and a signal's heatmap.
 import { and, desc, eq, isNull } from "drizzle-orm";
 import type { DbOrTx } from "../../db";
 import { cases, detections, images, type Image } from "../../db/schema";
-import { needsDisplayDerivative, renderDisplayImage } from "../detection";
+import { needsDisplayDerivative, renderDisplayImage, renderThumbnail } from "../detection";
 import { AppError } from "../errors";
-import { displayKey, getBlobStore } from "../storage";
+import { displayKey, getBlobStore, thumbnailKey } from "../storage";
 
 export interface Media {
   bytes: Buffer;
@@ -47,6 +47,23 @@ export async function getCaseDisplayImage(db: DbOrTx, caseId: string): Promise<M
   const cached = await store.get(key);
   if (cached) return { bytes: cached, mime: "image/webp" };
   const rendered = await renderDisplayImage(await original(image));
+  if (!rendered.ok) throw new AppError(rendered.error.code, rendered.error.message);
+  await store.put(key, rendered.value.webp);
+  return { bytes: rendered.value.webp, mime: "image/webp" };
+}
+
+/**
+ * What the queue shows in a row: a small upright WebP (lib/detection/display.ts), made on the first
+ * request and kept beside the original for the next (content-addressed, shared by cases of the same
+ * bytes, removed with the original: lib/cases/case-blobs.ts).
+ */
+export async function getCaseThumbnail(db: DbOrTx, caseId: string): Promise<Media> {
+  const image = await caseImage(db, caseId);
+  const store = getBlobStore();
+  const key = thumbnailKey(image.sha256);
+  const cached = await store.get(key);
+  if (cached) return { bytes: cached, mime: "image/webp" };
+  const rendered = await renderThumbnail(await original(image));
   if (!rendered.ok) throw new AppError(rendered.error.code, rendered.error.message);
   await store.put(key, rendered.value.webp);
   return { bytes: rendered.value.webp, mime: "image/webp" };

@@ -8,7 +8,8 @@ import { ADVERTISED_FORMATS, HEIF_ENC_MISSING, makeJpeg, makeRotatedJpeg } from 
 import { useSharedTestDb } from "../testing/shared-test-db";
 import { TEST_DB_KINDS } from "../testing/test-db";
 import { startWorker } from "../worker/worker";
-import { getCaseDisplayImage } from "./case-media";
+import { THUMBNAIL_SIDE } from "../detection";
+import { getCaseDisplayImage, getCaseThumbnail } from "./case-media";
 import { submitImage } from "./submit-image";
 
 describe.each(TEST_DB_KINDS)("every advertised format on %s", (kind) => {
@@ -37,6 +38,12 @@ describe.each(TEST_DB_KINDS)("every advertised format on %s", (kind) => {
       const meta = await sharp(shown.bytes).metadata();
       expect([meta.format, meta.width, meta.height]).toEqual(["webp", width, height]);
     }
+    // The queue's thumbnail: a WebP fitting THUMBNAIL_SIDE, in the display's proportions, whatever the format.
+    const thumb = await sharp((await getCaseThumbnail(shared.t().db, c.id)).bytes).metadata();
+    const fit = Math.min(1, THUMBNAIL_SIDE / Math.max(width, height));
+    expect(thumb.format).toBe("webp");
+    expect(thumb.width).toBeCloseTo(width * fit, 0);
+    expect(thumb.height).toBeCloseTo(height * fit, 0);
   });
 
   it("an EXIF-rotated JPEG is hashed upright and displayed as is (browsers turn JPEGs themselves)", async () => {
@@ -48,5 +55,8 @@ describe.each(TEST_DB_KINDS)("every advertised format on %s", (kind) => {
     const distance = [...(BigInt(`0x${a.image.phash}`) ^ BigInt(`0x${b.image.phash}`)).toString(2)].filter((d) => d === "1").length;
     expect(distance).toBeLessThanOrEqual(6);
     expect((await getCaseDisplayImage(shared.t().db, b.case.id)).mime).toBe("image/jpeg");
+    // Its thumbnail is turned upright: stored 300×200, shown 200×300 tall, scaled into 160 px.
+    const thumb = await sharp((await getCaseThumbnail(shared.t().db, b.case.id)).bytes).metadata();
+    expect([thumb.width, thumb.height]).toEqual([107, 160]);
   });
 });

@@ -7,11 +7,11 @@ import { auditEvents, cases, detections, policies } from "../../db/schema";
 import type { Actor } from "../context";
 import { makeJpeg } from "../detection/testing";
 import { savePolicy } from "../policies/save-policy";
-import { displayKey, getBlobStore } from "../storage";
+import { displayKey, getBlobStore, thumbnailKey } from "../storage";
 import { createTestDb, insertTestUser, TEST_DB_KINDS, useTempBlobStore, type TestDb } from "../testing/test-db";
 import { primeReport, reuseReport } from "../testing/webhook-fixtures";
 import { startWorker } from "../worker/worker";
-import { getCaseDisplayImage, getCaseHeatmap, getCaseOriginal } from "./case-media";
+import { getCaseDisplayImage, getCaseHeatmap, getCaseOriginal, getCaseThumbnail } from "./case-media";
 import { decideCase } from "./decide-case";
 import { deleteCase } from "./delete-case";
 import { getCaseDetail } from "./queries";
@@ -82,6 +82,7 @@ describe.each(TEST_DB_KINDS)("image retention on %s", (kind) => {
 
     const store = getBlobStore();
     await store.put(displayKey(reviewed.image.sha256), Buffer.from("derivative"));
+    await getCaseThumbnail(t.db, reviewed.case.id); // made and kept on first view
     const oldMaps = await heatmapKeys(old.case.id);
     const reviewedMaps = await heatmapKeys(reviewed.case.id);
     expect(oldMaps.length).toBeGreaterThan(0);
@@ -102,6 +103,7 @@ describe.each(TEST_DB_KINDS)("image retention on %s", (kind) => {
     for (const k of oldMaps) expect(await store.exists(k)).toBe(false);
     expect(await store.exists(reviewed.image.storageKey)).toBe(false);
     expect(await store.exists(displayKey(reviewed.image.sha256))).toBe(false);
+    expect(await store.exists(thumbnailKey(reviewed.image.sha256))).toBe(false);
     for (const k of reviewedMaps) expect(await store.exists(k)).toBe(false);
     for (const c of [waiting, claimed, otherPolicy]) expect((await getCaseOriginal(t.db, c.case.id)).bytes.length).toBeGreaterThan(0);
 

@@ -30,3 +30,24 @@ export async function renderDisplayImage(bytes: Buffer): Promise<Result<{ webp: 
     return { ok: false, error: { code: "image_corrupt", message: `The image could not be decoded (${e instanceof Error ? e.message.split("\n")[0] : String(e)}).` } };
   }
 }
+
+/** The queue's thumbnails fit this square: 48 CSS pixels at up to 3× density, with room to spare. */
+export const THUMBNAIL_SIDE = 160;
+
+/**
+ * A small upright WebP for lists of cases, made from the decoder's analysis raster (already at most
+ * ANALYSIS_MAX_SIDE a side), so a 20 MB original or a HEIC never reaches the browser for a thumbnail.
+ */
+export async function renderThumbnail(bytes: Buffer): Promise<Result<{ webp: Buffer; width: number; height: number }, ImageError>> {
+  const decoded = await decodeImage(bytes);
+  if (!decoded.ok) return decoded;
+  try {
+    const a = decoded.value.analysis;
+    // Fit inside a square: the same size whether the turn comes before or after the resize.
+    const resized = sharp(a.data, { raw: { width: a.width, height: a.height, channels: a.channels } }).resize({ width: THUMBNAIL_SIDE, height: THUMBNAIL_SIDE, fit: "inside", withoutEnlargement: true });
+    const { data, info } = await orientPipeline(resized, decoded.value.orientation).webp({ quality: 75 }).toBuffer({ resolveWithObject: true });
+    return { ok: true, value: { webp: data, width: info.width, height: info.height } };
+  } catch (e) {
+    return { ok: false, error: { code: "image_corrupt", message: `The image could not be decoded (${e instanceof Error ? e.message.split("\n")[0] : String(e)}).` } };
+  }
+}

@@ -2,7 +2,7 @@
 // Importable from plain Node (worker, CLIs) and from Next.
 export { runDetection } from "./run-detection";
 export { inspectImage, decodeImage, ANALYSIS_MAX_SIDE, MAX_BYTES, MAX_SIDE, type ImageFormat } from "./decode";
-export { needsDisplayDerivative, renderDisplayImage } from "./display";
+export { needsDisplayDerivative, renderDisplayImage, renderThumbnail, THUMBNAIL_SIDE } from "./display";
 export { displaySize, storedPoint } from "./orientation";
 export { differenceHash } from "./dhash";
 export { fuse, FUSION_VERSION } from "./fuse";

@@ -36,6 +36,11 @@ export function setBlobStore(store: BlobStore | undefined): void {
   g.__loupeBlobs = store;
 }
 
+/** The queue's small upright WebP of an original (lib/cases/case-media.ts). */
+export function thumbnailKey(sha256: string): string {
+  return `thumbnails/${sha256.slice(0, 2)}/${sha256}.webp`;
+}
+
 /** Content address of an original image: `images/ab/cd/<sha256>`. */
 export function imageKey(sha256: string): string {
   return `images/${sha256.slice(0, 2)}/${sha256.slice(2, 4)}/${sha256}`;

@@ -201,7 +201,8 @@ requests.delete(f"{BASE}/api/v1/cases/{case_id}", headers=AUTH).raise_for_status
   {
     operation: "GET /api/v1/cases/{id}/image",
     curl: `curl ${H} -o original.jpg "$LOUPE_URL/api/v1/cases/case_…/image"
-curl ${H} -o display.webp "$LOUPE_URL/api/v1/cases/case_…/image?variant=display"`,
+curl ${H} -o display.webp "$LOUPE_URL/api/v1/cases/case_…/image?variant=display"
+curl ${H} -o thumbnail.webp "$LOUPE_URL/api/v1/cases/case_…/image?variant=thumbnail"`,
     ts: `const res = await fetch(\`\${process.env.LOUPE_URL}/api/v1/cases/\${id}/image\`, { headers: { authorization: \`Bearer \${process.env.LOUPE_KEY}\` } });
 const bytes = new Uint8Array(await res.arrayBuffer());`,
     python: `${PY}

@@ -106,7 +106,7 @@ export function QueueTable({ rows, canDecide, canRescan }: { rows: QueueTableRow
                   ) : (
                     // eslint-disable-next-line @next/next/no-img-element
                     <img
-                      src={`/api/v1/cases/${c.id}/image`}
+                      src={`/api/v1/cases/${c.id}/image?variant=thumbnail`}
                       alt=""
                       className={`h-12 w-12 rounded object-cover ${c.blur ? "blur-md" : ""}`}
                       loading="lazy"

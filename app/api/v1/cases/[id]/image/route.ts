@@ -1,13 +1,19 @@
-import { apiRoute, otherMethods } from "@/lib/api/route";
-import { getCaseDisplayImage, getCaseOriginal } from "@/lib/cases/case-media";
+import { z } from "zod";
+import { apiRoute, otherMethods, parseOrThrow } from "@/lib/api/route";
+import { getCaseDisplayImage, getCaseOriginal, getCaseThumbnail } from "@/lib/cases/case-media";
 import { imageResponse } from "@/lib/api/image-response";
 
 export const dynamic = "force-dynamic";
 
-/** The original bytes; `?variant=display` gives what the case page shows (upright, browser-readable). */
+const variantQuery = z.object({ variant: z.enum(["display", "thumbnail"]).optional() });
+
+/**
+ * The original bytes; `?variant=display` gives what the case page shows (upright, browser-readable),
+ * `?variant=thumbnail` the queue's small upright WebP.
+ */
 export const GET = apiRoute<{ id: string }>({ permission: "viewQueue", scope: "cases:read" }, async (req, { db, params }) => {
-  const display = new URL(req.url).searchParams.get("variant") === "display";
-  const media = display ? await getCaseDisplayImage(db, params.id) : await getCaseOriginal(db, params.id);
+  const { variant } = parseOrThrow(variantQuery, Object.fromEntries(new URL(req.url).searchParams));
+  const media = variant === "display" ? await getCaseDisplayImage(db, params.id) : variant === "thumbnail" ? await getCaseThumbnail(db, params.id) : await getCaseOriginal(db, params.id);
   return imageResponse(media, "private, max-age=31536000, immutable");
 });
 
