@@ -48,6 +48,8 @@ const schema = z.object({
   /** Seconds a claimed case stays leased before another worker may take it over. */
   LOUPE_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(120),
   LOUPE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
+  /** Days an unused entry of the detection cache (and its heatmap PNGs) is kept (lib/detect/cache-eviction.ts). */
+  LOUPE_DETECTION_CACHE_DAYS: z.coerce.number().int().min(2).max(3650).default(30),
   /**
    * Tests only: let image URLs (POST /api/v1/detect) reach loopback addresses (127.0.0.0/8, ::1) on this
    * one port, so a test can serve images from a local server while 127.0.0.1 on any other port, and

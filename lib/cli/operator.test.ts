@@ -42,7 +42,7 @@ describe("loupe users|keys|lists|retention", () => {
     expect(loupe(["retention"]).out).toBe(`${DEFAULT_POLICY_NAME}\t30\t0\t0`);
     const run = loupe(["retention", "run"]);
     expect(run.code, run.err).toBe(0);
-    expect(JSON.parse(run.out)).toEqual({ removed: 0, originals_deleted: 0, heatmaps_deleted: 0 });
+    expect(JSON.parse(run.out)).toEqual({ removed: 0, originals_deleted: 0, heatmaps_deleted: 0, cache_entries_evicted: 0 });
     expect(loupe(["retention", "set", DEFAULT_POLICY_NAME, "soon"]).code).toBe(2);
     expect(loupe(["retention", "set", "no-such-policy", "3"])).toMatchObject({ code: 1, err: expect.stringContaining("No policy no-such-policy") });
     expect(loupe(["retention", "set", DEFAULT_POLICY_NAME, "never"]).out).toBe(`${DEFAULT_POLICY_NAME}\tnever`);

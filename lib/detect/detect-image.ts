@@ -12,7 +12,7 @@
 // expires and a worker scans the case as usual.
 import { CASE_SOURCES } from "../../db/schema/enums";
 import { createHash } from "node:crypto";
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../db";
 import { cases, detectionCache, images, type CachedReport, type Case, type DetectionCacheRow, type Image, type ListMatch, type Policy, type StoredSignal } from "../../db/schema";
@@ -29,6 +29,7 @@ import { resolvePolicy, type ResolvedPolicy } from "../policies/resolve-policy";
 import { getBlobStore, heatmapKey } from "../storage";
 import { completeScan } from "../worker/scan-case";
 import { expectedVersions, runEngine, SIGNAL_IDS, signalVersions } from "./engine";
+import { CACHE_TOUCH_MS } from "./cache-eviction";
 import { imageSource, loadImageSource, type ImageSource } from "./image-source";
 import { parseDetectOptions, type DetectOptions, type DetectOptionsInput } from "./options";
 
@@ -76,10 +77,11 @@ function optionsKey(only: readonly string[], heatmaps: boolean): string {
 }
 
 /**
- * Cache rows this process has read or written, by their full key. A row never changes and is never
- * deleted (its key holds the engine, model and fusion versions, so a new engine makes new rows), so a
- * copy in memory stays true in every process: a repeated lookup costs no round trip. Bounded; the
- * oldest entry goes first.
+ * Cache rows this process has read or written, by their full key. A row's report never changes (its
+ * key holds the engine, model and fusion versions, so a new engine makes new rows), so a copy in
+ * memory stays true in every process: a repeated lookup costs no round trip, until the copy's
+ * last_used_at is a day old and the hit goes to the database to renew it. Bounded; the oldest entry
+ * goes first.
  */
 const MEMO_ROWS = 1000;
 const memo = new Map<string, DetectionCacheRow>();
@@ -186,7 +188,7 @@ export async function detectImage(
   // A request without heatmaps may use a cached report that has them.
   const keys = heatmaps ? [key] : [key, optionsKey(only, true)];
   const known = keys.map((optionsKey) => memo.get(memoKey({ sha256, engineVersion: versions.engine, modelVersion: versions.model ?? "", fusionVersion: versions.fusion, optionsKey }))).find(Boolean);
-  const [hit] = known ? [known] : await ctx.db
+  let [hit] = known ? [known] : await ctx.db
     .select()
     .from(detectionCache)
     .where(
@@ -199,6 +201,13 @@ export async function detectImage(
       ),
     )
     .limit(1);
+
+  // An entry last used over a day ago is marked used before it answers (lib/detect/cache-eviction.ts);
+  // one evicted in between is no longer there to mark, and the image is detected afresh.
+  if (hit && Date.now() - hit.lastUsedAt.getTime() > CACHE_TOUCH_MS) {
+    const [touched] = await ctx.db.update(detectionCache).set({ lastUsedAt: sql`now()` }).where(eq(detectionCache.id, hit.id)).returning();
+    hit = touched ? remember(touched) : undefined;
+  }
 
   let report: CachedReport;
   let full: DetectionReport | null = null;

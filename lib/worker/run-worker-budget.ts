@@ -3,10 +3,10 @@
 // cycle, leases included, as the long-running worker (lib/worker/process-next-case.ts).
 import type { Db } from "../../db";
 import { newId } from "../ids";
-import { sweepRetention } from "../cases/retention";
 import { pruneCaseEvents } from "../live/prune-case-events";
 import { redact } from "../log";
 import { defaultDetect } from "./detect";
+import { sweepStorage } from "./housekeeping";
 import { processNextCase, type CycleOutcome, type ProcessedCase } from "./process-next-case";
 import type { DetectFn, ScanResult } from "./scan-case";
 
@@ -31,6 +31,8 @@ export interface WorkerBudgetSummary {
   cases: { caseId: string; attempt: number; outcome: CycleOutcome["kind"]; state: string | null }[];
   /** Cases whose image the run's retention sweep removed (lib/cases/retention.ts). */
   imagesRemoved: number;
+  /** Detection-cache entries the run evicted (lib/detect/cache-eviction.ts). */
+  cacheEntriesEvicted: number;
 }
 
 function stateOf(o: CycleOutcome): string | null {
@@ -59,8 +61,8 @@ export async function runWorkerBudget(opts: WorkerBudgetOptions): Promise<Worker
   await Promise.all(Array.from({ length: opts.concurrency }, slot));
   // Without a long-running worker, each run does its housekeeping.
   await pruneCaseEvents(opts.db).catch((err: unknown) => log(`pruning old case events failed: ${(err as Error).message}`));
-  const retention = await sweepRetention(opts.db).catch((err: unknown) => {
-    log(`retention sweep failed: ${(err as Error).message}`);
+  const swept = await sweepStorage(opts.db).catch((err: unknown) => {
+    log(`storage sweep failed: ${(err as Error).message}`);
     return null;
   });
   return {
@@ -68,6 +70,7 @@ export async function runWorkerBudget(opts: WorkerBudgetOptions): Promise<Worker
     stoppedBecause: empty ? "empty" : "budget",
     elapsedMs: Math.round(performance.now() - started),
     cases: processed.map((p) => ({ caseId: p.caseId, attempt: p.attempt, outcome: p.outcome.kind, state: stateOf(p.outcome) })),
-    imagesRemoved: retention?.removed ?? 0,
+    imagesRemoved: swept?.retention.removed ?? 0,
+    cacheEntriesEvicted: swept?.cache.entries ?? 0,
   };
 }

@@ -32,6 +32,7 @@ export function workerRunDto(s: WorkerBudgetSummary) {
     scanned: s.cases.length,
     cases: s.cases.map((c) => ({ case_id: c.caseId, attempt: c.attempt, outcome: c.outcome, state: c.state })),
     images_removed: s.imagesRemoved,
+    cache_entries_evicted: s.cacheEntriesEvicted,
   };
 }
 

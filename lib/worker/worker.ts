@@ -8,14 +8,14 @@ import { env } from "../env";
 import { newId } from "../ids";
 import { CASE_EVENTS_CHANNEL, parseCaseEventNotice } from "../live/case-event";
 import { pruneCaseEvents } from "../live/prune-case-events";
-import { sweepRetention } from "../cases/retention";
 import { LIVE_EVENT_PRUNE_INTERVAL_MS, RETENTION_SWEEP_INTERVAL_MS } from "../limits";
 import { redact } from "../log";
 import { defaultDetect, warmDetection } from "./detect";
+import { describeSweep, sweepStorage } from "./housekeeping";
 import { processNextCase } from "./process-next-case";
 import { retryDelaySeconds, type DetectFn, type ScanResult } from "./scan-case";
 
-/** The first retention sweep waits for start-up to settle. */
+/** The first storage sweep (./housekeeping.ts) waits for start-up to settle. */
 const RETENTION_FIRST_SWEEP_MS = 30_000;
 
 export interface WorkerOptions {
@@ -145,16 +145,17 @@ export function startWorker(opts: WorkerOptions): Worker {
   }, LIVE_EVENT_PRUNE_INTERVAL_MS);
   pruning.unref?.();
 
-  // Images past their policy's retention (lib/cases/retention.ts): soon after start, then every
-  // interval; a sweep still running when the next is due is not doubled.
+  // Images past their policy's retention and unused detection-cache entries (./housekeeping.ts): soon
+  // after start, then every interval; a sweep still running when the next is due is not doubled.
   let sweeping: Promise<void> | null = null;
   const sweep = () => {
-    sweeping ??= sweepRetention(opts.db)
+    sweeping ??= sweepStorage(opts.db)
       .then((r) => {
-        if (r.removed) log(`retention: removed the images of ${r.removed} cases (${r.originalsDeleted} originals, ${r.heatmapsDeleted} heatmaps deleted)${r.more ? "; more are due" : ""}`);
-        if (r.more && !stopping) setTimeout(sweep, 1000).unref?.();
+        const line = describeSweep(r);
+        if (line) log(line);
+        if (r.retention.more && !stopping) setTimeout(sweep, 1000).unref?.();
       })
-      .catch((err: unknown) => log(`retention sweep failed: ${(err as Error).message}`))
+      .catch((err: unknown) => log(`storage sweep failed: ${(err as Error).message}`))
       .finally(() => {
         sweeping = null;
       });
