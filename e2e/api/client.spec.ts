@@ -178,6 +178,8 @@ test("image lists: make one, add an image and hashes, page the entries, match a 
   expect((await loupe.updateImageList(list.id, { auto_add_outcome: null })).auto_add_outcome).toBeNull();
   await expect(loupe.updateImageList(list.id, { auto_add_outcome: "needs_more_info" as never })).rejects.toMatchObject({ status: 400, code: "invalid_request", param: "auto_add_outcome" });
   await expect(loupe.updateImageList(list.id, {})).rejects.toMatchObject({ status: 400, code: "invalid_request" });
+  // Catching up needs an outcome to catch up with.
+  await expect(loupe.updateImageList(list.id, { backfill: true })).rejects.toMatchObject({ status: 400, code: "invalid_request", param: "backfill" });
   await expect(loupe.updateImageList("lst_missing", { description: "x" })).rejects.toMatchObject({ status: 404, code: "not_found" });
   const all = await loupe.listImageLists();
   expect(all.data.some((l) => l.id === list.id)).toBe(true);

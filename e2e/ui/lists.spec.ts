@@ -125,6 +125,7 @@ test("a list that fills itself from review: a Confirmed AI decision adds the ima
   await create.getByRole("button", { name: "Create list" }).click();
   await expect(create.getByTestId("list-form-result")).toHaveText(`List “${listName}” created.`);
   const section = page.locator(`[data-testid="image-list"][data-list="${listName}"]`);
+  const caughtUp = page.locator(`[data-testid="image-list"][data-list="${listName} caught up"]`);
   await expect(section.getByTestId("list-auto-add")).toContainText("Images that moderators decide Confirmed AI join this list by themselves");
 
   try {
@@ -151,13 +152,29 @@ test("a list that fills itself from review: a Confirmed AI decision adds the ima
     await expect(auto.getByTestId("list-form-result")).toHaveText(`“${listName}” no longer adds images by itself; the entries decisions added stay.`);
     await expect(section.getByTestId("list-auto-add")).toHaveCount(0);
     await expect(section.getByTestId("list-count")).toHaveText("1 entry");
+
+    // A second list catches up with the decisions already made as it is created (this spec's and
+    // any other Confirmed AI decision of the suite's database).
+    await create.getByLabel("Name").fill(`${listName} caught up`);
+    await create.getByLabel("A match").selectOption("quarantine");
+    await create.getByLabel("Adds by itself").selectOption("confirmed_ai");
+    await create.getByLabel("and cases already decided so").check();
+    await create.getByRole("button", { name: "Create list" }).click();
+    const made = create.getByTestId("list-form-result");
+    await expect(made).toHaveText(new RegExp(`^List “${listName} caught up” created with \\d+ images? of cases already decided so\\.$`));
+    const n = Number(/with (\d+) image/.exec((await made.textContent()) ?? "")![1]);
+    expect(n).toBeGreaterThanOrEqual(1);
+    await expect(caughtUp.getByTestId("list-count")).toHaveText(`${n} ${n === 1 ? "entry" : "entries"}`);
   } finally {
     // Nothing of this list may reach other specs' scans (after a timeout the page is gone: nothing to do).
     if (!page.isClosed()) {
       await page.goto("/admin/lists");
-      await section.getByRole("button", { name: "Delete list" }).click();
-      await section.getByRole("button", { name: "Confirm" }).click();
-      await expect(section).toHaveCount(0);
+      for (const list of [section, caughtUp]) {
+        if (!(await list.count())) continue;
+        await list.getByRole("button", { name: "Delete list" }).click();
+        await list.getByRole("button", { name: "Confirm" }).click();
+        await expect(list).toHaveCount(0);
+      }
     }
   }
 });

@@ -776,7 +776,7 @@ const paths: Record<string, Record<string, unknown>> = {
       operationId: "createImageList",
       tags: ["Lists"],
       summary: "Make an image list",
-      description: "A name (unique, ≤ 100 characters), what a match does, an optional description (≤ 500), and optionally the decision outcome whose cases join it by themselves (`auto_add_outcome`).",
+      description: "A name (unique, ≤ 100 characters), what a match does, an optional description (≤ 500), and optionally the decision outcome whose cases join it by themselves (`auto_add_outcome`), with the cases already decided so (`backfill: true`).",
       scope: "lists",
       role: "admin",
       requestBody: {
@@ -784,8 +784,8 @@ const paths: Record<string, Record<string, unknown>> = {
         content: {
           "application/json": {
             schema: obj(
-              { name: { type: "string", minLength: 1, maxLength: 100 }, action: { type: "string", enum: [...LIST_ACTIONS] }, description: { type: "string", maxLength: 500 }, auto_add_outcome: autoAddOutcomeSchema },
-              ["description", "auto_add_outcome"],
+              { name: { type: "string", minLength: 1, maxLength: 100 }, action: { type: "string", enum: [...LIST_ACTIONS] }, description: { type: "string", maxLength: 500 }, auto_add_outcome: autoAddOutcomeSchema, backfill: { type: "boolean", description: "With auto_add_outcome: also add now the image of every case whose decision in force has that outcome (one entry per image; each goes again if its decision is undone or amended). The list's entries count shows the result." } },
+              ["description", "auto_add_outcome", "backfill"],
             ),
           },
         },
@@ -811,13 +811,13 @@ const paths: Record<string, Record<string, unknown>> = {
       operationId: "updateImageList",
       tags: ["Lists"],
       summary: "Change an image list",
-      description: "Its description, or which decisions add images to it by themselves (`auto_add_outcome`; null turns that off, and the entries earlier decisions added stay). Decisions already in force are not replayed.",
+      description: "Its description, or which decisions add images to it by themselves (`auto_add_outcome`; null turns that off, and the entries earlier decisions added stay). Decisions already in force are replayed only with `backfill: true` (400 for a list without an auto_add_outcome).",
       scope: "lists",
       role: "admin",
       parameters: [pathId("id", "lst_…")],
       requestBody: {
         required: true,
-        content: { "application/json": { schema: { ...obj({ description: { type: "string", maxLength: 500 }, auto_add_outcome: autoAddOutcomeSchema }, ["description", "auto_add_outcome"]), minProperties: 1 } } },
+        content: { "application/json": { schema: { ...obj({ description: { type: "string", maxLength: 500 }, auto_add_outcome: autoAddOutcomeSchema, backfill: { type: "boolean", description: "With auto_add_outcome: also add now the image of every case whose decision in force has that outcome (one entry per image; each goes again if its decision is undone or amended). The list's entries count shows the result." } }, ["description", "auto_add_outcome", "backfill"]), minProperties: 1 } } },
       },
       ok: { status: 200, description: "The list as it is now.", content: json("ImageList") },
       errors: ["BadRequest", "NotFound", "PayloadTooLarge"],

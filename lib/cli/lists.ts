@@ -15,7 +15,7 @@ import { listImageLists } from "../lists/queries";
 import { runOperatorCommand, UsageError } from "./operator";
 
 const USAGE = `  loupe lists                                   every list: id, name, action, adds by itself, entries (tab-separated)
-  loupe lists create --name <name> --action ${LIST_ACTIONS.join("|")} [--description <text>] [--auto-add ${AUTO_ADD_OUTCOMES.join("|")}]
+  loupe lists create --name <name> --action ${LIST_ACTIONS.join("|")} [--description <text>] [--auto-add ${AUTO_ADD_OUTCOMES.join("|")} [--backfill]]
   loupe lists import <list id or name> <image files, folders, or .txt files of sha256 lines, or - for stdin> [--note <text>]
       (prints {"list_id", "added", "already_listed", "refused"}; exits 1 when a file was refused)`;
 
@@ -43,7 +43,7 @@ const [sub, ...rest] = process.argv.slice(2);
 const { values: o, positionals } = parseArgs({
   args: rest,
   allowPositionals: true,
-  options: { name: { type: "string" }, action: { type: "string" }, description: { type: "string" }, "auto-add": { type: "string" }, note: { type: "string" } },
+  options: { name: { type: "string" }, action: { type: "string" }, description: { type: "string" }, "auto-add": { type: "string" }, note: { type: "string" }, backfill: { type: "boolean" } },
 });
 
 await runOperatorCommand(USAGE, async (ctx) => {
@@ -58,9 +58,9 @@ await runOperatorCommand(USAGE, async (ctx) => {
     if (o["auto-add"] !== undefined && !(AUTO_ADD_OUTCOMES as readonly string[]).includes(o["auto-add"])) throw new UsageError(`lists create: --auto-add, one of ${AUTO_ADD_OUTCOMES.join(", ")}`);
     const list = await createList({
       ctx,
-      input: { name: o.name, action: o.action as (typeof LIST_ACTIONS)[number], description: o.description, autoAddOutcome: o["auto-add"] as (typeof AUTO_ADD_OUTCOMES)[number] | undefined },
+      input: { name: o.name, action: o.action as (typeof LIST_ACTIONS)[number], description: o.description, autoAddOutcome: o["auto-add"] as (typeof AUTO_ADD_OUTCOMES)[number] | undefined, backfill: o.backfill ?? false },
     });
-    console.error(`created list “${list.name}” (a match ${list.action === "quarantine" ? "quarantines" : "clears"})`);
+    console.error(`created list “${list.name}” (a match ${list.action === "quarantine" ? "quarantines" : "clears"})${o.backfill ? `, with ${list.backfilled} images of cases already decided so` : ""}`);
     console.log(list.id);
     return;
   }

@@ -337,14 +337,14 @@ export function createLoupeClient(opts: LoupeClientOptions) {
     listImageLists: (call?: CallOptions) => request<{ data: ImageList[] }>("GET", "/api/v1/lists", { call }),
 
     /** POST /api/v1/lists */
-    createImageList: (list: { name: string; action: ListAction; description?: string; auto_add_outcome?: AutoAddOutcome | null }, call?: CallOptions) =>
+    createImageList: (list: { name: string; action: ListAction; description?: string; auto_add_outcome?: AutoAddOutcome | null; backfill?: boolean }, call?: CallOptions) =>
       request<ImageList>("POST", "/api/v1/lists", { body: { body: JSON.stringify(list), contentType: "application/json" }, call }),
 
     /** GET /api/v1/lists/{id} */
     getImageList: (id: string, call?: CallOptions) => request<ImageList>("GET", `/api/v1/lists/${encodeURIComponent(id)}`, { call }),
 
     /** PATCH /api/v1/lists/{id}: its description, or which decisions add images to it by themselves (null: none). */
-    updateImageList: (id: string, change: { description?: string; auto_add_outcome?: AutoAddOutcome | null }, call?: CallOptions) =>
+    updateImageList: (id: string, change: { description?: string; auto_add_outcome?: AutoAddOutcome | null; backfill?: boolean }, call?: CallOptions) =>
       request<ImageList>("PATCH", `/api/v1/lists/${encodeURIComponent(id)}`, { body: { body: JSON.stringify(change), contentType: "application/json" }, call }),
 
     /** DELETE /api/v1/lists/{id}: the list and its entries. */

@@ -8,6 +8,7 @@ import { auditEvents, cases, imageListEntries } from "../../db/schema";
 import type { Actor } from "../context";
 import { amendDecision } from "../cases/amend-decision";
 import { decideCase } from "../cases/decide-case";
+import { deleteCase } from "../cases/delete-case";
 import { submitImage } from "../cases/submit-image";
 import { undoDecision } from "../cases/undo-decision";
 import { makeJpeg } from "../detection/testing";
@@ -127,5 +128,54 @@ describe.each(TEST_DB_KINDS)("lists that add images by decision on %s", (kind) =
     expect(audits.map((a) => a.data)).toEqual(expect.arrayContaining([{ name: ai.name, description: { from: "", to: "from review" } }]));
     expect(audits).toHaveLength(2);
     expect((await listImageLists(db())).find((l) => l.id === manual.id)?.autoAddOutcome).toBe("confirmed_ai");
+  });
+
+  it("catches up with the decisions already in force when asked to, and only then", async () => {
+    const mod = { db: db(), actor: moderator ?? (moderator = await insertTestUser(db(), "moderator")) };
+    const ctx = { db: db(), actor: admin() };
+    const shared = await jpeg(10);
+    const [kept, undone, authentic, amended, twin, deleted, byHand] = [await submit(shared), await submit(await jpeg(11)), await submit(await jpeg(12)), await submit(await jpeg(13)), await submit(shared), await submit(await jpeg(14)), await submit(await jpeg(15))];
+    await drain();
+    const decide = (caseId: string, outcome: "confirmed_ai" | "authentic") => decideCase({ ctx: mod, input: { caseId, outcome } });
+    const keptDecision = (await decide(kept, "confirmed_ai")).decision;
+    await undoDecision({ ctx: mod, input: { decisionId: (await decide(undone, "confirmed_ai")).decision.id } });
+    await decide(authentic, "authentic");
+    await decide(amended, "confirmed_ai");
+    await amendDecision({ ctx: mod, input: { caseId: amended, outcome: "authentic", note: "raw file" } });
+    await decide(twin, "confirmed_ai");
+    await decide(deleted, "confirmed_ai");
+    await deleteCase({ ctx, input: { caseId: deleted } });
+    await decide(byHand, "confirmed_ai");
+
+    // Turned on without catching up, the list stays empty; a list without an outcome cannot catch up.
+    const list = await createList({ ctx, input: { name: `Catch up ${kind}`, action: "quarantine" } });
+    await addCaseToList({ ctx: mod, input: { caseId: byHand, listId: list.id, note: "known before" } });
+    expect((await appErrorOf(updateList({ ctx, input: { listId: list.id, backfill: true } }))).param).toBe("backfill");
+    expect((await updateList({ ctx, input: { listId: list.id, autoAddOutcome: "confirmed_ai" } })).backfilled).toBe(0);
+    expect(await entriesOf(list.id)).toHaveLength(1);
+
+    const caught = await updateList({ ctx, input: { listId: list.id, backfill: true } });
+    const mine = new Set([kept, undone, authentic, amended, twin, deleted, byHand]);
+    const entries = (await entriesOf(list.id)).filter((e) => e.caseId && mine.has(e.caseId));
+    expect(entries.map((e) => [e.caseId, e.decisionId, e.note]).sort()).toEqual(
+      [
+        [byHand, null, "known before"],
+        [kept, keptDecision.id, `Decided confirmed AI in ${kept}.`],
+      ].sort(),
+    );
+    // Every other case decided Confirmed AI in this database came in too, one entry per image.
+    expect(caught.backfilled).toBe((await entriesOf(list.id)).length - 1);
+    const audit = await db().select().from(auditEvents).where(and(eq(auditEvents.action, "list.entries_add"), eq(auditEvents.targetId, list.id)));
+    expect(audit.map((a) => a.data).filter((d) => (d as { via: string }).via === "backfill")).toEqual([{ name: list.name, via: "backfill", outcome: "confirmed_ai", count: caught.backfilled }]);
+    // Caught up again: nothing more. An entry it added goes when its decision is undone.
+    expect((await updateList({ ctx, input: { listId: list.id, backfill: true } })).backfilled).toBe(0);
+    await undoDecision({ ctx: mod, input: { decisionId: keptDecision.id } });
+    expect((await entriesOf(list.id)).some((e) => e.caseId === kept)).toBe(false);
+
+    // A new list can catch up as it is made.
+    const made = await createList({ ctx, input: { name: `Made caught up ${kind}`, action: "clear", autoAddOutcome: "authentic", backfill: true } });
+    const authenticEntries = (await entriesOf(made.id)).filter((e) => e.caseId && mine.has(e.caseId)).map((e) => e.caseId);
+    expect(authenticEntries.sort()).toEqual([authentic, amended].sort());
+    expect(made.backfilled).toBe((await entriesOf(made.id)).length);
   });
 });

@@ -2,9 +2,9 @@
 // case whose decision in force has that outcome (a moderator confirms a picture as AI, and its copies
 // are quarantined on sight from then on). Run in the transaction of every change to a case's decisions
 // (lib/cases/decide-case.ts, amend-decision.ts, undo-decision.ts), so list and decisions never disagree.
-import { and, desc, eq, inArray, isNotNull, isNull, ne } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, isNull, ne, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../db";
-import { cases, decisions, imageListEntries, imageLists, images } from "../../db/schema";
+import { cases, decisions, imageListEntries, imageLists, images, type ImageList } from "../../db/schema";
 import { AUTO_ADD_OUTCOMES } from "../../db/schema/enums";
 import { writeAudit } from "../audit";
 import type { Actor } from "../context";
@@ -84,4 +84,56 @@ export async function syncAutoListEntries(tx: DbOrTx, actor: Actor, caseId: stri
   }
   forgetListsSeen();
   return { added: named(addedRows), removed: named(removedRows) };
+}
+
+/** Entries one INSERT of a backfill writes. */
+const BACKFILL_CHUNK = 1000;
+
+/**
+ * Catches a list up with the decisions already in force (asked for when auto-add is turned on, or
+ * later): adds the image of every live case whose decision in force has `outcome`, oldest case first,
+ * tagged with its case and decision as syncAutoListEntries tags them, so an undo or an amendment takes
+ * it away again. An image the list already holds stays as it is. Audited once, as
+ * `list.entries_add` with `via: "backfill"`. Returns the number of entries added.
+ */
+export async function backfillAutoList(tx: DbOrTx, actor: Actor, list: { id: string; name: string }, outcome: NonNullable<ImageList["autoAddOutcome"]>): Promise<number> {
+  const latest = tx
+    .selectDistinctOn([decisions.caseId], { caseId: decisions.caseId, decisionId: sql<string>`${decisions.id}`.as("decision_id"), outcome: decisions.outcome, reviewerId: decisions.reviewerId })
+    .from(decisions)
+    .where(isNull(decisions.undoneAt))
+    .orderBy(decisions.caseId, desc(decisions.createdAt), desc(decisions.id))
+    .as("latest");
+  const due = await tx
+    .select({ caseId: latest.caseId, decisionId: latest.decisionId, reviewerId: latest.reviewerId, filename: cases.filename, sha256: images.sha256, phash: images.phash, phashInformative: images.phashInformative })
+    .from(latest)
+    .innerJoin(cases, and(eq(cases.id, latest.caseId), isNull(cases.deletedAt)))
+    .innerJoin(images, eq(images.id, cases.imageId))
+    .where(and(eq(latest.outcome, outcome), sql`not exists (select 1 from ${imageListEntries} e where e.list_id = ${list.id} and e.sha256 = ${images.sha256})`))
+    .orderBy(asc(cases.createdAt), asc(cases.id));
+  let added = 0;
+  for (let i = 0; i < due.length; i += BACKFILL_CHUNK) {
+    const rows = await tx
+      .insert(imageListEntries)
+      .values(
+        due.slice(i, i + BACKFILL_CHUNK).map((d) => ({
+          id: newId("imageListEntry"),
+          listId: list.id,
+          sha256: d.sha256,
+          phash: d.phash,
+          phashInformative: d.phashInformative,
+          filename: d.filename,
+          caseId: d.caseId,
+          decisionId: d.decisionId,
+          addedBy: d.reviewerId,
+          note: `Decided ${AUTO_ADD_LABELS[outcome as AutoAddOutcome] ?? outcome} in ${d.caseId}.`,
+        })),
+      )
+      // Cases of the same image: the oldest one's entry stays.
+      .onConflictDoNothing({ target: [imageListEntries.listId, imageListEntries.sha256] })
+      .returning({ id: imageListEntries.id });
+    added += rows.length;
+  }
+  await writeAudit(tx, actor, { action: "list.entries_add", targetType: "image_list", targetId: list.id, data: { name: list.name, via: "backfill", outcome, count: added } });
+  if (added) forgetListsSeen();
+  return added;
 }

@@ -13,7 +13,7 @@ import { AppError, type ErrorCode } from "../errors";
 import { newId } from "../ids";
 import { MAX_FILES_PER_BATCH, MAX_HASHES_PER_IMPORT } from "../limits";
 import { text } from "../validation";
-import { AUTO_ADD_OUTCOMES } from "./auto-add";
+import { AUTO_ADD_OUTCOMES, backfillAutoList } from "./auto-add";
 import { forgetListsSeen } from "./find-matches";
 
 /** "" or null: the list adds nothing by itself. */
@@ -22,18 +22,23 @@ const autoAddOutcome = z
   .nullish()
   .transform((v) => v || null);
 
+const BACKFILL_NEEDS_OUTCOME = "Choose which decisions add images by themselves before adding the cases already decided so.";
+
 export const createListInput = z.object({
   name: text(100).transform((v) => v.trim()).pipe(z.string().min(1, "Give the list a name.")),
   action: z.enum(LIST_ACTIONS, { message: "Choose what a match does: quarantine or clear." }),
   description: text(500).default("").transform((v) => v.trim()),
   /** Cases decided with this outcome add their image by themselves (lib/lists/auto-add.ts). */
   autoAddOutcome,
+  /** With autoAddOutcome: also add the images of the cases already decided so. */
+  backfill: z.boolean().default(false),
 });
 export type CreateListInput = z.input<typeof createListInput>;
 
-export async function createList({ ctx, input }: { ctx: Ctx; input: CreateListInput }): Promise<ImageList> {
+export async function createList({ ctx, input }: { ctx: Ctx; input: CreateListInput }): Promise<ImageList & { backfilled: number }> {
   authorize(ctx.actor, "manageLists");
   const data = createListInput.parse(input);
+  if (data.backfill && !data.autoAddOutcome) throw new AppError("invalid_request", BACKFILL_NEEDS_OUTCOME, { param: "backfill" });
   return ctx.db.transaction(async (tx) => {
     const [row] = await tx
       .insert(imageLists)
@@ -43,7 +48,8 @@ export async function createList({ ctx, input }: { ctx: Ctx; input: CreateListIn
     if (!row) throw new AppError("conflict", "A list with this name exists.", { param: "name" });
     await writeAudit(tx, ctx.actor, { action: "list.create", targetType: "image_list", targetId: row.id, data: { name: row.name, action: row.action, autoAddOutcome: row.autoAddOutcome } });
     forgetListsSeen();
-    return row;
+    const backfilled = data.backfill && row.autoAddOutcome ? await backfillAutoList(tx, ctx.actor, row, row.autoAddOutcome) : 0;
+    return { ...row, backfilled };
   });
 }
 
@@ -54,15 +60,18 @@ export const updateListInput = z.object({
     .optional(),
   /** Absent: unchanged; "" or null: off. */
   autoAddOutcome: autoAddOutcome.optional(),
+  /** Also add the images of the cases already decided with the list's outcome (lib/lists/auto-add.ts). */
+  backfill: z.boolean().default(false),
 });
 
 /**
  * Changes a list's description, or which decisions add images to it by themselves (on for one outcome,
- * or off). From then on: decisions already in force are not replayed, and the entries earlier decisions
- * added stay (each goes when its decision is undone or amended). Audited as `list.update` with what
- * changed.
+ * or off). From then on: decisions already in force are replayed only with `backfill` (the images of
+ * the cases decided with the list's outcome join it now; also for a list whose outcome is unchanged),
+ * and the entries earlier decisions added stay (each goes when its decision is undone or amended).
+ * Audited as `list.update` with what changed.
  */
-export async function updateList({ ctx, input }: { ctx: Ctx; input: z.input<typeof updateListInput> }): Promise<ImageList> {
+export async function updateList({ ctx, input }: { ctx: Ctx; input: z.input<typeof updateListInput> }): Promise<ImageList & { backfilled: number }> {
   authorize(ctx.actor, "manageLists");
   const data = updateListInput.parse(input);
   return ctx.db.transaction(async (tx) => {
@@ -77,10 +86,14 @@ export async function updateList({ ctx, input }: { ctx: Ctx; input: z.input<type
         .filter(([k, v]) => before[k as keyof typeof patch] !== v)
         .map(([k, v]) => [k, { from: before[k as keyof typeof patch], to: v }]),
     );
-    if (!Object.keys(changed).length) return before;
-    const [row] = await tx.update(imageLists).set(patch).where(eq(imageLists.id, data.listId)).returning();
-    await writeAudit(tx, ctx.actor, { action: "list.update", targetType: "image_list", targetId: row!.id, data: { name: row!.name, ...changed } });
-    return row!;
+    let row = before;
+    if (Object.keys(changed).length) {
+      [row] = (await tx.update(imageLists).set(patch).where(eq(imageLists.id, data.listId)).returning()) as [ImageList];
+      await writeAudit(tx, ctx.actor, { action: "list.update", targetType: "image_list", targetId: row.id, data: { name: row.name, ...changed } });
+    }
+    if (data.backfill && !row.autoAddOutcome) throw new AppError("invalid_request", BACKFILL_NEEDS_OUTCOME, { param: "backfill" });
+    const backfilled = data.backfill && row.autoAddOutcome ? await backfillAutoList(tx, ctx.actor, row, row.autoAddOutcome) : 0;
+    return { ...row, backfilled };
   });
 }
 

@@ -8,13 +8,13 @@ import { addFilesForm, addHashesForm, autoAddForm, entryIdForm, listForm, listId
 export const createListAction = authedAction("manageLists", listForm, async (input, ctx) => {
   const list = await createList({ ctx, input });
   revalidatePath("/admin/lists");
-  return { name: list.name };
+  return { name: list.name, backfilled: input.backfill ? list.backfilled : null };
 });
 
 export const setAutoAddAction = authedAction("manageLists", autoAddForm, async (input, ctx) => {
   const list = await updateList({ ctx, input });
   revalidatePath("/admin/lists");
-  return { name: list.name, autoAddOutcome: list.autoAddOutcome };
+  return { name: list.name, autoAddOutcome: list.autoAddOutcome, backfilled: input.backfill ? list.backfilled : null };
 });
 
 export const deleteListAction = authedAction("manageLists", listIdForm, async (input, ctx) => {

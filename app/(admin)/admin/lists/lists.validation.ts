@@ -1,6 +1,12 @@
 import { z } from "zod";
 import { AUTO_ADD_OUTCOMES, LIST_ACTIONS } from "@/db/schema/enums";
 
+/** An unchecked checkbox is absent from the form. */
+const backfill = z
+  .literal("on")
+  .optional()
+  .transform((v) => v === "on");
+
 const autoAddOutcome = z.enum(["", ...AUTO_ADD_OUTCOMES], { message: "Choose which decisions add images by themselves, or none." }).default("");
 
 /** The new-list form, as FormData gives it (createList parses it again). */
@@ -9,9 +15,10 @@ export const listForm = z.object({
   action: z.enum(LIST_ACTIONS, { message: "Choose what a match does: quarantine or clear." }),
   description: z.string().default(""),
   autoAddOutcome,
+  backfill,
 });
 
-export const autoAddForm = z.object({ listId: z.string().min(1), autoAddOutcome });
+export const autoAddForm = z.object({ listId: z.string().min(1), autoAddOutcome, backfill });
 
 export const listIdForm = z.object({ listId: z.string().min(1) });
 export const entryIdForm = z.object({ entryId: z.string().min(1) });

@@ -13,11 +13,11 @@ export const listEntriesQuery = z
 
 /** POST /api/v1/lists, in the API's snake_case (createList checks the values again). */
 export const createListBody = z
-  .object({ name: z.string(), action: z.enum(LIST_ACTIONS), description: z.string().optional(), auto_add_outcome: autoAddOutcome.optional() })
+  .object({ name: z.string(), action: z.enum(LIST_ACTIONS), description: z.string().optional(), auto_add_outcome: autoAddOutcome.optional(), backfill: z.boolean().optional() })
   .strict();
 
 /** PATCH /api/v1/lists/{id}: what changes. */
 export const updateListBody = z
-  .object({ description: z.string().optional(), auto_add_outcome: autoAddOutcome.optional() })
+  .object({ description: z.string().optional(), auto_add_outcome: autoAddOutcome.optional(), backfill: z.boolean().optional() })
   .strict()
-  .refine((b) => b.description !== undefined || b.auto_add_outcome !== undefined, { message: "Send description or auto_add_outcome." });
+  .refine((b) => b.description !== undefined || b.auto_add_outcome !== undefined || b.backfill !== undefined, { message: "Send description, auto_add_outcome or backfill." });

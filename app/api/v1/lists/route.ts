@@ -12,10 +12,10 @@ export const GET = apiRoute({ permission: "manageLists", scope: "lists" }, async
   return { data: (await listImageLists(db)).map(imageListDto) };
 });
 
-/** Make a list: JSON `{ "name", "action": "quarantine" | "clear", "description"?, "auto_add_outcome"? }`. 201. */
+/** Make a list: JSON `{ "name", "action": "quarantine" | "clear", "description"?, "auto_add_outcome"?, "backfill"? }`. 201. */
 export const POST = apiRoute({ permission: "manageLists", scope: "lists" }, async (req, { db, actor, requestId }) => {
-  const { auto_add_outcome, ...body } = parseOrThrow(createListBody, await readJsonLimited(req, 16 * 1024));
-  const list = await createList({ ctx: { db, actor, requestId }, input: { ...body, autoAddOutcome: auto_add_outcome } });
+  const { auto_add_outcome, backfill, ...body } = parseOrThrow(createListBody, await readJsonLimited(req, 16 * 1024));
+  const list = await createList({ ctx: { db, actor, requestId }, input: { ...body, autoAddOutcome: auto_add_outcome, backfill } });
   return Response.json(imageListDto((await getImageList(db, list.id))!), { status: 201 });
 });
 

@@ -54,12 +54,24 @@ export function NewListForm() {
           Adds by itself
           <AutoAddSelect defaultValue="" />
         </label>
+        <BackfillCheckbox />
         <button disabled={pending} className={button}>
           {pending ? "Creating…" : "Create list"}
         </button>
       </div>
-      <Result state={state} ok={(d: { name: string }) => `List “${d.name}” created.`} />
+      <Result state={state} ok={(d: { name: string; backfilled: number | null }) => `List “${d.name}” created${d.backfilled ? ` with ${imagesText(d.backfilled)} of cases already decided so` : d.backfilled === 0 ? "; no case is decided so yet" : ""}.`} />
     </form>
+  );
+}
+
+const imagesText = (n: number) => `${n} ${n === 1 ? "image" : "images"}`;
+
+/** Also add the images of the cases already decided with the chosen outcome (lib/lists/auto-add.ts). */
+function BackfillCheckbox() {
+  return (
+    <label className="flex items-center gap-1 self-center">
+      <input type="checkbox" name="backfill" /> and cases already decided so
+    </label>
   );
 }
 
@@ -94,14 +106,15 @@ export function AutoAddForm({ listId, listName, current }: { listId: string; lis
         Adds by itself
         <AutoAddSelect defaultValue={current ?? ""} />
       </label>
+      <BackfillCheckbox />
       <button disabled={pending} className="rounded border border-slate-500 px-3 py-1.5 hover:bg-slate-100 disabled:opacity-50" aria-label={`Save what ${listName} adds by itself`}>
         {pending ? "Saving…" : "Save"}
       </button>
       <Result
         state={state}
-        ok={(d: { autoAddOutcome: string | null }) =>
+        ok={(d: { autoAddOutcome: string | null; backfilled: number | null }) =>
           d.autoAddOutcome
-            ? `From now on, images decided ${d.autoAddOutcome === "confirmed_ai" ? "Confirmed AI" : "Authentic"} join “${listName}”.`
+            ? `From now on, images decided ${d.autoAddOutcome === "confirmed_ai" ? "Confirmed AI" : "Authentic"} join “${listName}”.${d.backfilled !== null ? ` ${d.backfilled ? `Added ${imagesText(d.backfilled)}` : "No image was added"} of cases already decided so.` : ""}`
             : `“${listName}” no longer adds images by itself; the entries decisions added stay.`
         }
       />

@@ -14,10 +14,10 @@ export const GET = apiRoute<{ id: string }>({ permission: "manageLists", scope: 
   return imageListDto(list);
 });
 
-/** Change its description or `auto_add_outcome` (null: off). */
+/** Change its description or `auto_add_outcome` (null: off); `backfill: true` adds the images of the cases already decided so. */
 export const PATCH = apiRoute<{ id: string }>({ permission: "manageLists", scope: "lists" }, async (req, { db, actor, requestId, params }) => {
-  const { auto_add_outcome, description } = parseOrThrow(updateListBody, await readJsonLimited(req, 16 * 1024));
-  await updateList({ ctx: { db, actor, requestId }, input: { listId: params.id, description, autoAddOutcome: auto_add_outcome } });
+  const { auto_add_outcome, description, backfill } = parseOrThrow(updateListBody, await readJsonLimited(req, 16 * 1024));
+  await updateList({ ctx: { db, actor, requestId }, input: { listId: params.id, description, autoAddOutcome: auto_add_outcome, backfill } });
   return imageListDto((await getImageList(db, params.id))!);
 });
 
