@@ -2,17 +2,17 @@
 // submitter, policy, dates, search), one row each, as CSV or JSON Lines, streamed page by page so
 // that neither side holds the whole file. GET /api/v1/cases/export serves it, and the queue's
 // Export link points there with the view's own params.
-import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { DbOrTx } from "../../db";
-import { cases, decisions, images, policies, users } from "../../db/schema";
+import { cases, images, policies, users } from "../../db/schema";
 import { pagedTextStream } from "../api/paged-stream";
 import { writeAudit } from "../audit";
 import { authorize, type Ctx } from "../context";
 import { describeError } from "../log";
 import type { QueueParams } from "./queue-params";
 import { queueSearch } from "./queue-params";
-import { decidingLists, viewConditions } from "./queue-queries";
+import { decidingLists, latestDecisions, viewConditions } from "./queue-queries";
 import { CONTENT_TYPES, exportHeader, formatRow, type ExportFormat, type ExportRow } from "./export-format";
 
 /** Rows read per statement while streaming. */
@@ -69,7 +69,7 @@ export async function exportPage(db: DbOrTx, p: QueueParams, cursor: ExportCurso
     .limit(limit + 1);
   const rows = page.slice(0, limit);
   const ids = rows.map((r) => r.id);
-  const [decided, listed] = await Promise.all([latestDecisionsWithNotes(db, ids), decidingLists(db, ids)]);
+  const [decided, listed] = await Promise.all([latestDecisions(db, ids), decidingLists(db, ids)]);
   const out = rows.map((r): ExportRow => {
     const d = decided.get(r.id);
     return {
@@ -102,18 +102,6 @@ export async function exportPage(db: DbOrTx, p: QueueParams, cursor: ExportCurso
   });
   const last = rows.at(-1);
   return { rows: out, next: page.length > limit && last ? { at: last.at, id: last.id } : null };
-}
-
-/** Each case's latest decision in force, with its reviewer's email and its note. */
-async function latestDecisionsWithNotes(db: DbOrTx, caseIds: string[]): Promise<Map<string, { outcome: string; reviewer: string; at: Date; note: string }>> {
-  if (!caseIds.length) return new Map();
-  const rows = await db
-    .selectDistinctOn([decisions.caseId], { caseId: decisions.caseId, outcome: decisions.outcome, at: decisions.createdAt, reviewer: users.email, note: decisions.note })
-    .from(decisions)
-    .innerJoin(users, eq(users.id, decisions.reviewerId))
-    .where(and(inArray(decisions.caseId, caseIds), isNull(decisions.undoneAt)))
-    .orderBy(decisions.caseId, sql`${decisions.createdAt} desc`);
-  return new Map(rows.map((r) => [r.caseId, r]));
 }
 
 export interface CaseExport {

@@ -1,5 +1,5 @@
 // Read helpers for pages and the API. They take `db | tx` explicitly.
-import { and, asc, count, desc, eq, inArray, isNull, ne, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, ne, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "../../db";
 import { AppError } from "../errors";
 import { auditEvents, cases, decisions, detections, images, policies, users, type CaseState } from "../../db/schema";

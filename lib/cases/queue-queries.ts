@@ -261,7 +261,9 @@ export async function listQueue(db: DbOrTx, p: QueueParams, opts: { defaultSort?
   ]);
   const blurIds = new Set(blurring.map((x) => x.id));
   const items = page.map(({ at: _at, key: _key, duplicateGroup, policyId, imageRemovedAt, ...r }) => {
-    const decision = decided.get(r.id) ?? null;
+    const d = decided.get(r.id);
+    // The row shows who decided what and when; the note stays on the case page (and in exports).
+    const decision = d ? { outcome: d.outcome, reviewer: d.reviewer, at: d.at } : null;
     const twin = twins.get(r.image.id);
     const group = groups ? (groups.get(duplicateGroup) ?? { size: 1, caseIds: [r.id] }) : null;
     return { ...r, decision, duplicateOf: !decision && twin && twin.caseId !== r.id ? twin : null, group, blur: blurIds.has(policyId), imageRemoved: imageRemovedAt !== null, decidedByList: listed.get(r.id) ?? null };
@@ -291,16 +293,16 @@ async function groupMembers(db: DbOrTx, p: QueueParams, groups: string[]): Promi
   return new Map(rows.map((r) => [r.group, { size: Number(r.size), caseIds: r.caseIds }]));
 }
 
-/** Each case's latest decision still in force (an undone one does not count), with the reviewer's email. */
-export async function latestDecisions(db: DbOrTx, caseIds: string[]): Promise<Map<string, { outcome: string; reviewer: string; at: Date }>> {
+/** Each case's latest decision still in force (an undone one does not count), with the reviewer's email and the note. */
+export async function latestDecisions(db: DbOrTx, caseIds: string[]): Promise<Map<string, { outcome: string; reviewer: string; at: Date; note: string }>> {
   if (!caseIds.length) return new Map();
   const rows = await db
-    .selectDistinctOn([decisions.caseId], { caseId: decisions.caseId, outcome: decisions.outcome, at: decisions.createdAt, reviewer: users.email })
+    .selectDistinctOn([decisions.caseId], { caseId: decisions.caseId, outcome: decisions.outcome, at: decisions.createdAt, reviewer: users.email, note: decisions.note })
     .from(decisions)
     .innerJoin(users, eq(users.id, decisions.reviewerId))
     .where(and(inArray(decisions.caseId, caseIds), isNull(decisions.undoneAt)))
     .orderBy(decisions.caseId, sql`${decisions.createdAt} desc`);
-  return new Map(rows.map((r) => [r.caseId, { outcome: r.outcome, reviewer: r.reviewer, at: r.at }]));
+  return new Map(rows.map((r) => [r.caseId, { outcome: r.outcome, reviewer: r.reviewer, at: r.at, note: r.note }]));
 }
 
 /** For each case whose latest scan an image list decided, that list (as the scan recorded it). */
