@@ -21,6 +21,7 @@ export const ID_PREFIXES = {
   backup: "bkp",
   imageList: "lst",
   imageListEntry: "lse",
+  caseNote: "note",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

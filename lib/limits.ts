@@ -95,3 +95,5 @@ export const RETENTION_SWEEP_INTERVAL_MS = 10 * 60 * 1000;
 export const RETENTION_SWEEP_BATCH = 500;
 /** The longest retention a policy can set (ten years); a policy without one keeps images. */
 export const MAX_RETENTION_DAYS = 3650;
+/** The longest note on a case (lib/cases/case-notes.ts). */
+export const MAX_CASE_NOTE_LENGTH = 2000;

@@ -15,3 +15,4 @@ export * from "./case-events";
 export * from "./detection-cache";
 export * from "./scheduled-backups";
 export * from "./image-lists";
+export * from "./case-notes";

@@ -121,6 +121,16 @@ test("cases: create, wait for the scan, list by external_ref, report, decide, de
   // A reviewed case takes no second decision: a 409 in the envelope, thrown as LoupeApiError.
   await expect(loupe.decide(created.id, { outcome: "authentic" })).rejects.toMatchObject({ status: 409, code: expect.stringMatching(/^(invalid_transition|conflict)$/) });
 
+  // Notes: written after the decision too, kept in order, in the case and its report.
+  const note = await loupe.addCaseNote(created.id, "  The uploader confirmed it came from a generator.  ");
+  expect(note).toMatchObject({ id: expect.stringMatching(/^note_/), body: "The uploader confirmed it came from a generator.", via_api_key: true });
+  expectConforms("/api/v1/cases/{id}/notes", "post", 201, note);
+  const noted = await loupe.getCase(created.id);
+  expect(noted.notes).toEqual([note]);
+  expectConforms("/api/v1/cases/{id}", "get", 200, noted);
+  expect((await loupe.caseReport(created.id)).notes).toEqual([note]);
+  await expect(loupe.addCaseNote(created.id, "   ")).rejects.toMatchObject({ status: 400, code: "invalid_request", param: "body" });
+
   const deleted = await loupe.deleteCase(created.id);
   expect(deleted).toMatchObject({ id: created.id, deleted: true });
   expectConforms("/api/v1/cases/{id}", "delete", 200, deleted);

@@ -43,6 +43,7 @@ const API_CALLS: [method: "GET" | "POST" | "DELETE" | "HEAD", path: string][] = 
   ["DELETE", "/api/v1/health"],
   ["DELETE", "/api/v1/cases/case_missing"],
   ["GET", "/api/v1/cases/export"],
+  ["POST", "/api/v1/cases/case_missing/notes"],
   ["GET", "/api/v1/lists/lst_missing/export"],
 ];
 

@@ -47,6 +47,7 @@ export const ROUTES: RouteCase[] = [
   { file: "cases/[id]/image/route.ts", method: "GET", path: (f) => `/api/v1/cases/${f.caseId}/image`, minRole: "editor", scope: "cases:read" },
   { file: "cases/[id]/report/route.ts", method: "GET", path: (f) => `/api/v1/cases/${f.caseId}/report`, minRole: "editor", scope: "cases:read" },
   { file: "cases/[id]/heatmaps/[signal]/route.ts", method: "GET", path: (f) => `/api/v1/cases/${f.caseId}/heatmaps/ela`, minRole: "editor", scope: "cases:read" },
+  { file: "cases/[id]/notes/route.ts", method: "POST", path: (f) => `/api/v1/cases/${f.caseId}/notes`, minRole: "editor", scope: "cases:write" },
   { file: "cases/[id]/decision/route.ts", method: "POST", path: (f) => `/api/v1/cases/${f.caseId}/decision`, minRole: "admin", scope: "cases:write" },
   // DELETE removes a case its caller submitted: callRoute submits one with the same key first.
   { file: "cases/[id]/route.ts", method: "DELETE", path: (f) => `/api/v1/cases/${f.caseId}`, minRole: "editor", scope: "cases:write" },
@@ -116,6 +117,7 @@ export async function callRoute(request: APIRequestContext, r: RouteCase, f: Rou
   if (IMAGE_ROUTES.has(r.file)) {
     return request.post(r.path(f), { headers, multipart: { image: { name: "a.jpg", mimeType: "image/jpeg", buffer: await makeJpeg({ width: 96, height: 96, seed: 62 }) } } });
   }
+  if (r.file === "cases/[id]/notes/route.ts") return request.post(r.path(f), { headers, data: { body: "route auth check" } });
   if (r.file === "cases/route.ts") {
     return request.post(r.path(f), { headers, multipart: { file: { name: "a.jpg", mimeType: "image/jpeg", buffer: await makeJpeg({ width: 96, height: 96, seed: 61 }) } } });
   }

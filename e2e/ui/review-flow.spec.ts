@@ -50,6 +50,13 @@ test("moderator uploads, watches scans finish, and decides a case", async ({ pag
   await expect(page.getByTestId("original-image")).toBeVisible();
   await shot("04-case-evidence");
 
+  // A note for whoever looks next, kept on the page (and live for other viewers).
+  const notes = page.getByTestId("notes-card");
+  await notes.getByLabel("Note for the next person").fill("Asked the photographer for the raw file.");
+  await notes.getByRole("button", { name: "Add note" }).click();
+  await expect(notes.getByTestId("case-note")).toHaveText(/^Asked the photographer for the raw file\.\S+@\S+ · \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/);
+  await expect(notes.getByLabel("Note for the next person")).toHaveValue("");
+
   const form = page.getByTestId("decision-form");
   await form.getByLabel(/Authentic/).check();
   await form.getByPlaceholder(/Note/).fill("Camera original confirmed with the photographer.");

@@ -5,6 +5,7 @@ import type { DetectionTimings } from "../../db/schema/detections";
 import type { KeyUsage } from "../api-keys/queries";
 import type { CaseDetail, listCases } from "../cases/queries";
 import type { DeleteCaseResult } from "../cases/delete-case";
+import type { CaseNoteView } from "../cases/case-notes";
 import type { submitImage } from "../cases/submit-image";
 import type { CreateJobResult } from "../jobs/create-job";
 import { jobStatus } from "../jobs/status";
@@ -198,7 +199,13 @@ export function caseDetailDto(d: CaseDetail) {
       reviewer: reviewer.email,
       created_at: decision.createdAt.toISOString(),
     })),
+    notes: d.notes.map(caseNoteDto),
   };
+}
+
+/** A note on a case (lib/cases/case-notes.ts). */
+export function caseNoteDto({ note, author }: CaseNoteView) {
+  return { id: note.id, body: note.body, author, via_api_key: note.apiKeyId !== null, created_at: note.createdAt.toISOString() };
 }
 
 /** A page of cases (GET /api/v1/cases). */

@@ -5,7 +5,7 @@
 import { API_KEY_SCOPES, AUTO_ADD_OUTCOMES, CASE_SOURCES, CASE_STATES, DECISION_OUTCOMES, INCONCLUSIVE_ACTIONS, LIST_ACTIONS, VERDICTS, WEBHOOK_EVENTS, type ApiKeyScope } from "../../db/schema/enums";
 import { ERROR_CODES } from "../errors";
 import { JOB_STATUSES } from "../jobs/status";
-import { IDEMPOTENCY_KEY_MAX_LENGTH, MAX_FILES_PER_BATCH, MAX_HASHES_PER_IMPORT, MAX_JOB_METADATA_BYTES, MAX_UPLOAD_BYTES } from "../limits";
+import { IDEMPOTENCY_KEY_MAX_LENGTH, MAX_CASE_NOTE_LENGTH, MAX_FILES_PER_BATCH, MAX_HASHES_PER_IMPORT, MAX_JOB_METADATA_BYTES, MAX_UPLOAD_BYTES } from "../limits";
 import { DECIDABLE_STATES } from "../cases/transition";
 import { EXPORT_COLUMNS, EXPORT_FORMATS } from "../cases/export-format";
 import { LIST_EXPORT_COLUMNS, LIST_EXPORT_FORMATS } from "../lists/export-list";
@@ -229,9 +229,17 @@ const schemas: Record<string, JsonSchema> = {
         detection: nullable(ref("Detection")),
         scans: arrayOf(obj({ detection_id: str, scan: int, verdict: ref("Verdict"), score: num, policy: nullable(anyObject), engine_version: str, model_version: strOrNull, created_at: dateTime })),
         decisions: arrayOf(obj({ id: str, outcome: { type: "string", enum: [...DECISION_OUTCOMES] }, note: str, reviewer: str, created_at: dateTime })),
+        notes: { ...arrayOf(ref("CaseNote")), description: "Notes on the case, oldest first (POST /api/v1/cases/{id}/notes)." },
       }),
     ],
   },
+  CaseNote: obj({
+    id: { type: "string", pattern: "^note_" },
+    body: str,
+    author: { ...strOrNull, description: "The author's email (an API key's owner); null for the operator's command line." },
+    via_api_key: { ...bool, description: "Written with an API key." },
+    created_at: dateTime,
+  }),
   DeletedCase: obj({ id: str, deleted: { type: "boolean", const: true }, deleted_at: dateTime, image_deleted: bool }),
   CaseReport: obj({
     report_version: int,
@@ -244,6 +252,7 @@ const schemas: Record<string, JsonSchema> = {
     provenance: arrayOf(anyObject),
     scans: arrayOf(anyObject),
     decisions: arrayOf(anyObject),
+    notes: arrayOf(ref("CaseNote")),
     history: arrayOf(obj({ at: dateTime, action: str, actor_type: str, data: {} })),
   }),
   DetectResult: obj(
@@ -729,6 +738,21 @@ const paths: Record<string, Record<string, unknown>> = {
       },
       ok: { status: 200, description: "The case after the decision.", content: json("CaseDetail") },
       errors: ["BadRequest", "NotFound", "Conflict", "PayloadTooLarge"],
+      idempotent: true,
+    }),
+  },
+  "/api/v1/cases/{id}/notes": {
+    post: operation({
+      operationId: "addCaseNote",
+      tags: ["Cases"],
+      summary: "Write a note on a case",
+      description: `What the next person should know, at most ${MAX_CASE_NOTE_LENGTH} characters (trimmed; line breaks kept). Notes are never edited or deleted; they show on the case page, in GET /api/v1/cases/{id} and in the evidence report, and are audited (case.note_added).`,
+      scope: "cases:write",
+      role: "editor",
+      parameters: [pathId("id", "case_…")],
+      requestBody: { required: true, content: { "application/json": { schema: obj({ body: { type: "string", minLength: 1, maxLength: MAX_CASE_NOTE_LENGTH } }) } } },
+      ok: { status: 201, description: "The note.", content: json("CaseNote") },
+      errors: ["BadRequest", "NotFound", "PayloadTooLarge"],
       idempotent: true,
     }),
   },

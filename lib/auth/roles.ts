@@ -11,6 +11,8 @@ export const PERMISSIONS = {
   /** Download a queue view as CSV or JSON Lines (lib/cases/export-cases.ts): every case it matches at once. */
   exportCases: ["admin", "moderator"],
   rescan: ["admin", "moderator"],
+  /** Write a note on a case (lib/cases/case-notes.ts): everyone who reads the queue. */
+  noteCases: ["admin", "moderator", "editor"],
   manageUsers: ["admin"],
   managePolicies: ["admin"],
   viewAudit: ["admin"],

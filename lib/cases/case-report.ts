@@ -68,6 +68,7 @@ export function caseReport(detail: CaseDetail, generatedAt = new Date()) {
       status: d.undoneAt ? ("undone" as const) : superseded.has(d.id) ? ("amended" as const) : ("in_force" as const),
       undone_at: d.undoneAt?.toISOString() ?? null,
     })),
+    notes: c.notes,
     history: detail.history.map((e) => ({ at: e.createdAt.toISOString(), action: e.action, actor_type: e.actorType, data: e.data })),
   };
 }

@@ -2,6 +2,7 @@
 import { and, asc, desc, eq, inArray, isNull, ne, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "../../db";
 import { AppError } from "../errors";
+import { caseNotesOf } from "./case-notes";
 import { auditEvents, cases, decisions, detections, images, policies, users, type CaseState } from "../../db/schema";
 
 /** Every case state, in the order the queue lists them (those needing a person first). */
@@ -93,7 +94,8 @@ export async function getCaseDetail(db: DbOrTx, id: string) {
     .where(eq(decisions.caseId, id))
     .orderBy(asc(decisions.createdAt));
   const history = await db.select().from(auditEvents).where(eq(auditEvents.caseId, id)).orderBy(asc(auditEvents.createdAt));
-  return { ...row, detection: detection ?? null, scans, decisions: caseDecisions, history };
+  const notes = await caseNotesOf(db, id);
+  return { ...row, detection: detection ?? null, scans, decisions: caseDecisions, notes, history };
 }
 
 export type CaseDetail = NonNullable<Awaited<ReturnType<typeof getCaseDetail>>>;

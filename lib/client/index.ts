@@ -17,6 +17,7 @@ import type {
   batchItemDto,
   c2paVerifyDto,
   caseDetailDto,
+  caseNoteDto,
   caseDto,
   caseListDto,
   createdCaseDto,
@@ -44,6 +45,7 @@ export type CreatedJob = ReturnType<typeof createdJobDto>;
 export type Case = ReturnType<typeof caseDto>;
 export type CreatedCase = ReturnType<typeof createdCaseDto>;
 export type CaseDetail = ReturnType<typeof caseDetailDto>;
+export type CaseNote = ReturnType<typeof caseNoteDto>;
 export type CaseReport = ReturnType<typeof caseReport>;
 export type CaseList = ReturnType<typeof caseListDto>;
 export type DeletedCase = ReturnType<typeof deletedCaseDto>;
@@ -323,6 +325,10 @@ export function createLoupeClient(opts: LoupeClientOptions) {
     /** POST /api/v1/cases/{id}/decision (admins). */
     decide: (id: string, decision: { outcome: DecisionOutcome; note?: string }, call?: CallOptions) =>
       request<CaseDetail>("POST", `/api/v1/cases/${encodeURIComponent(id)}/decision`, { body: { body: JSON.stringify(decision), contentType: "application/json" }, call }),
+
+    /** POST /api/v1/cases/{id}/notes: a note on the case (never edited or deleted). */
+    addCaseNote: (id: string, body: string, call?: CallOptions) =>
+      request<CaseNote>("POST", `/api/v1/cases/${encodeURIComponent(id)}/notes`, { body: { body: JSON.stringify({ body }), contentType: "application/json" }, call }),
 
     /** GET /api/v1/cases/{id}/report */
     caseReport: (id: string, call?: CallOptions) => request<CaseReport>("GET", `/api/v1/cases/${encodeURIComponent(id)}/report`, { call }),

@@ -229,6 +229,18 @@ requests.post(f"{BASE}/api/v1/cases/{case_id}/decision", headers=AUTH,
               json={"outcome": "authentic", "note": "Camera original"}).raise_for_status()`,
   },
   {
+    operation: "POST /api/v1/cases/{id}/notes",
+    curl: `curl ${H} -H "content-type: application/json" \\
+  -d '{"body":"The uploader says it came from a phone; asked for the original"}' "$LOUPE_URL/api/v1/cases/case_…/notes"`,
+    ts: `${TS}
+const note = await loupe.addCaseNote("case_…", "The uploader says it came from a phone; asked for the original");
+console.log(note.id, note.created_at);`,
+    python: `${PY}
+
+requests.post(f"{BASE}/api/v1/cases/{case_id}/notes", headers=AUTH,
+              json={"body": "Asked the uploader for the original"}).raise_for_status()`,
+  },
+  {
     operation: "GET /api/v1/cases/{id}/report",
     curl: `curl ${H} "$LOUPE_URL/api/v1/cases/case_…/report"`,
     ts: `${TS}

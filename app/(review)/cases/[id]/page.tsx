@@ -21,6 +21,8 @@ import { RescanButton } from "./_components/rescan-button";
 import { ShortcutsDialog } from "./_components/shortcuts-dialog";
 import { SignalTable } from "./_components/signal-table";
 import { ImageListsCard } from "./_components/image-lists-card";
+import { NotesCard } from "./_components/notes-card";
+import { utcMinute } from "@/lib/format-time";
 import { listImageLists, listsHoldingSha256 } from "@/lib/lists/queries";
 
 export const dynamic = "force-dynamic";
@@ -179,6 +181,12 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
               <p className="text-sm text-slate-600">{isModerator ? "A decision can be made once the scan has finished." : "Moderators record decisions."}</p>
             )}
           </section>
+
+          <NotesCard
+            caseId={c.id}
+            notes={detail.notes.map(({ note, author }) => ({ id: note.id, body: note.body, author, viaApiKey: note.apiKeyId !== null, at: utcMinute(note.createdAt) }))}
+            canWrite={roleCan(actor.role, "noteCases")}
+          />
 
           {det && (
             <section className={`${card} space-y-2 text-sm`}>

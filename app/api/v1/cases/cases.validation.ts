@@ -23,3 +23,6 @@ export const decisionBody = z.object({
   outcome: z.enum(DECISION_OUTCOMES),
   note: text(2000).optional(),
 });
+
+/** POST /api/v1/cases/{id}/notes (addCaseNote checks the text again). */
+export const noteBody = z.object({ body: z.string() }).strict();

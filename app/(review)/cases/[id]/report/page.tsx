@@ -144,6 +144,23 @@ export default async function CaseReportPage({ params }: { params: Promise<{ id:
         </ol>
       )}
 
+      {r.notes.length > 0 && (
+        <>
+          <h2 className={h2}>Notes</h2>
+          <ol className="space-y-1" data-testid="report-notes">
+            {r.notes.map((n) => (
+              <li key={n.id}>
+                <span className="whitespace-pre-wrap">{n.body}</span>
+                <span className="block text-slate-600">
+                  {n.author ?? "system"}
+                  {n.via_api_key ? " (API key)" : ""}, {new Date(n.created_at).toLocaleString()}
+                </span>
+              </li>
+            ))}
+          </ol>
+        </>
+      )}
+
       <h2 className={h2}>History</h2>
       <ol className="space-y-0.5 font-mono text-xs text-slate-600">
         {r.history.map((e, i) => (
