@@ -36,37 +36,33 @@ export async function getCaseOriginal(db: DbOrTx, caseId: string): Promise<Media
 }
 
 /**
- * What the case page shows: the original when a browser renders it upright, otherwise a WebP made
- * from the engine's decode, turned upright, and kept beside the original for the next view.
+ * A WebP made from the original by `render`, kept under `key` (content-addressed, shared by the cases
+ * of the same bytes, removed with the original: lib/cases/case-blobs.ts) and read from there next time.
  */
-export async function getCaseDisplayImage(db: DbOrTx, caseId: string): Promise<Media> {
-  const image = await caseImage(db, caseId);
-  if (!needsDisplayDerivative(image.format, image.orientation)) return { bytes: await original(image), mime: image.mime };
+async function derivative(image: Image, key: string, render: typeof renderThumbnail): Promise<Media> {
   const store = getBlobStore();
-  const key = displayKey(image.sha256);
   const cached = await store.get(key);
   if (cached) return { bytes: cached, mime: "image/webp" };
-  const rendered = await renderDisplayImage(await original(image));
+  const rendered = await render(await original(image));
   if (!rendered.ok) throw new AppError(rendered.error.code, rendered.error.message);
   await store.put(key, rendered.value.webp);
   return { bytes: rendered.value.webp, mime: "image/webp" };
 }
 
 /**
- * What the queue shows in a row: a small upright WebP (lib/detection/display.ts), made on the first
- * request and kept beside the original for the next (content-addressed, shared by cases of the same
- * bytes, removed with the original: lib/cases/case-blobs.ts).
+ * What the case page shows: the original when a browser renders it upright, otherwise a WebP made
+ * from the engine's decode, turned upright.
  */
+export async function getCaseDisplayImage(db: DbOrTx, caseId: string): Promise<Media> {
+  const image = await caseImage(db, caseId);
+  if (!needsDisplayDerivative(image.format, image.orientation)) return { bytes: await original(image), mime: image.mime };
+  return derivative(image, displayKey(image.sha256), renderDisplayImage);
+}
+
+/** What the queue shows in a row: a small upright WebP (lib/detection/display.ts). */
 export async function getCaseThumbnail(db: DbOrTx, caseId: string): Promise<Media> {
   const image = await caseImage(db, caseId);
-  const store = getBlobStore();
-  const key = thumbnailKey(image.sha256);
-  const cached = await store.get(key);
-  if (cached) return { bytes: cached, mime: "image/webp" };
-  const rendered = await renderThumbnail(await original(image));
-  if (!rendered.ok) throw new AppError(rendered.error.code, rendered.error.message);
-  await store.put(key, rendered.value.webp);
-  return { bytes: rendered.value.webp, mime: "image/webp" };
+  return derivative(image, thumbnailKey(image.sha256), renderThumbnail);
 }
 
 /** A signal's heatmap from one detection of the case (its latest when `detectionId` is omitted). */
