@@ -64,4 +64,11 @@ test("moderator uploads, watches scans finish, and decides a case", async ({ pag
   await expect(page.getByTestId("state-badge").first()).toHaveAttribute("data-state", "reviewed");
   await expect(page.getByTestId("decision")).toContainText("authentic");
   await shot("05-case-reviewed");
+
+  // The queue's row says the case has a note, and links to it.
+  await page.goto("/queue?sort=newest&q=ui-photo");
+  const noted = page.getByTestId("queue-row").filter({ hasText: "ui-photo.jpg" }).first().getByTestId("notes-count");
+  await expect(noted).toHaveText("1 note");
+  await noted.click();
+  await expect(page.getByTestId("notes-card")).toContainText("Asked the photographer for the raw file.");
 });

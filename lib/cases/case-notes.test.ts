@@ -16,6 +16,8 @@ import { addCaseNote } from "./case-notes";
 import { caseReport } from "./case-report";
 import { deleteCase } from "./delete-case";
 import { getCaseDetail } from "./queries";
+import { queueParamsSchema } from "./queue-params";
+import { listQueue } from "./queue-queries";
 import { seedCase } from "./review-testing";
 
 describe.each(TEST_DB_KINDS)("case notes on %s", (kind) => {
@@ -48,6 +50,9 @@ describe.each(TEST_DB_KINDS)("case notes on %s", (kind) => {
     const dto = caseDetailDto(detail);
     expect(dto.notes[3]).toEqual({ id: expect.stringMatching(/^note_/), body: "From the upload pipeline.", author: editor.email, via_api_key: true, created_at: expect.any(String) });
     expect(caseReport(detail).notes).toEqual(dto.notes);
+    // The queue's row (and My submissions) counts them.
+    const [row] = (await listQueue(db(), queueParamsSchema.parse({ q: caseId }))).items;
+    expect(row).toMatchObject({ id: caseId, notes: 4 });
 
     // Each note is one audit row with its text and one event on the case's stream (open pages refresh).
     const audits = await db().select().from(auditEvents).where(and(eq(auditEvents.caseId, caseId), eq(auditEvents.action, "case.note_added")));

@@ -4,7 +4,7 @@
 import { and, eq, gte, inArray, isNotNull, isNull, lt, lte, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { DbOrTx } from "../../db";
-import { cases, decisions, images, policies, users, type CaseState } from "../../db/schema";
+import { caseNotes, cases, decisions, images, policies, users, type CaseState } from "../../db/schema";
 import { AppError } from "../errors";
 import type { Role } from "../auth/roles";
 import { QUEUE_DEFAULT_LIMIT, type QueueParams, type QueueSort } from "./queue-params";
@@ -164,6 +164,8 @@ export interface QueueRow {
   blur: boolean;
   /** The retention removed the image (lib/cases/retention.ts): there is no thumbnail. */
   imageRemoved: boolean;
+  /** Notes on the case (lib/cases/case-notes.ts). */
+  notes: number;
   /** The image list that decided the case's latest scan, instead of the thresholds (lib/lists/). */
   decidedByList: { name: string; action: "quarantine" | "clear" } | null;
 }
@@ -251,13 +253,14 @@ export async function listQueue(db: DbOrTx, p: QueueParams, opts: { defaultSort?
   const prevCursor = first && (backwards ? more : Boolean(p.after)) ? cursorOf(first) : null;
 
   const ids = page.map((r) => r.id);
-  const [decided, twins, groups, blurring, listed] = await Promise.all([
+  const [decided, twins, groups, blurring, listed, noted] = await Promise.all([
     latestDecisions(db, ids),
     decidedTwins(db, page.map((r) => r.image.id)),
     p.group ? groupMembers(db, p, page.map((r) => r.duplicateGroup)) : Promise.resolve(null),
     // The policies that blur images (a handful of rows): their cases' thumbnails are blurred too.
     db.select({ id: policies.id }).from(policies).where(eq(policies.blurImages, true)),
     decidingLists(db, ids),
+    noteCounts(db, ids),
   ]);
   const blurIds = new Set(blurring.map((x) => x.id));
   const items = page.map(({ at: _at, key: _key, duplicateGroup, policyId, imageRemovedAt, ...r }) => {
@@ -266,7 +269,7 @@ export async function listQueue(db: DbOrTx, p: QueueParams, opts: { defaultSort?
     const decision = d ? { outcome: d.outcome, reviewer: d.reviewer, at: d.at } : null;
     const twin = twins.get(r.image.id);
     const group = groups ? (groups.get(duplicateGroup) ?? { size: 1, caseIds: [r.id] }) : null;
-    return { ...r, decision, duplicateOf: !decision && twin && twin.caseId !== r.id ? twin : null, group, blur: blurIds.has(policyId), imageRemoved: imageRemovedAt !== null, decidedByList: listed.get(r.id) ?? null };
+    return { ...r, decision, duplicateOf: !decision && twin && twin.caseId !== r.id ? twin : null, group, blur: blurIds.has(policyId), imageRemoved: imageRemovedAt !== null, notes: noted.get(r.id) ?? 0, decidedByList: listed.get(r.id) ?? null };
   });
   return { items, sort, nextCursor, prevCursor };
 }
@@ -303,6 +306,17 @@ export async function latestDecisions(db: DbOrTx, caseIds: string[]): Promise<Ma
     .where(and(inArray(decisions.caseId, caseIds), isNull(decisions.undoneAt)))
     .orderBy(decisions.caseId, sql`${decisions.createdAt} desc`);
   return new Map(rows.map((r) => [r.caseId, { outcome: r.outcome, reviewer: r.reviewer, at: r.at, note: r.note }]));
+}
+
+/** How many notes each case has (cases without any are left out). */
+async function noteCounts(db: DbOrTx, caseIds: string[]): Promise<Map<string, number>> {
+  if (!caseIds.length) return new Map();
+  const rows = await db
+    .select({ caseId: caseNotes.caseId, n: sql<number>`count(*)::int` })
+    .from(caseNotes)
+    .where(inArray(caseNotes.caseId, caseIds))
+    .groupBy(caseNotes.caseId);
+  return new Map(rows.map((r) => [r.caseId, Number(r.n)]));
 }
 
 /** For each case whose latest scan an image list decided, that list (as the scan recorded it). */

@@ -65,6 +65,11 @@ export default async function SubmissionsPage({ searchParams }: { searchParams: 
               <span className="text-slate-700" data-testid="submission-outcome">
                 {c.decision ? `Decided: ${OUTCOMES[c.decision.outcome] ?? c.decision.outcome}` : c.state === "reviewed" ? "Decided" : "No decision yet"}
               </span>
+              {c.notes > 0 && (
+                <Link href={`/cases/${c.id}#notes`} className="text-sky-800 underline-offset-2 hover:underline" data-testid="submission-notes">
+                  {c.notes} {c.notes === 1 ? "note" : "notes"}
+                </Link>
+              )}
               <span className="ml-auto whitespace-nowrap text-slate-600">{when(c.createdAt)}</span>
             </li>
           ))}

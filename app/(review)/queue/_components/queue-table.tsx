@@ -28,6 +28,8 @@ export interface QueueTableRow {
   blur: boolean;
   /** The retention removed the image: a placeholder instead of the thumbnail. */
   imageRemoved: boolean;
+  /** Notes on the case. */
+  notes: number;
   /** The image list that decided the latest scan instead of the thresholds. */
   decidedByList: { name: string; action: "quarantine" | "clear" } | null;
 }
@@ -165,6 +167,11 @@ export function QueueTable({ rows, canDecide, canRescan }: { rows: QueueTableRow
                     </Link>
                   ) : (
                     <span className="text-slate-600">Not decided</span>
+                  )}
+                  {c.notes > 0 && (
+                    <Link href={`/cases/${c.id}#notes`} className="block text-xs text-sky-800 underline-offset-2 hover:underline" data-testid="notes-count">
+                      {c.notes} {c.notes === 1 ? "note" : "notes"}
+                    </Link>
                   )}
                 </td>
                 <td className="px-3 py-2 text-slate-700">{c.source}</td>

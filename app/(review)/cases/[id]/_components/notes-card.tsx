@@ -21,7 +21,7 @@ export function NotesCard({ caseId, notes, canWrite }: { caseId: string; notes: 
     if (state?.ok) form.current?.reset();
   }, [state]);
   return (
-    <section className="rounded-xl border border-slate-200 bg-white p-4 text-sm shadow-sm" data-testid="notes-card" aria-labelledby="notes-heading">
+    <section id="notes" className="scroll-mt-3 rounded-xl border border-slate-200 bg-white p-4 text-sm shadow-sm" data-testid="notes-card" aria-labelledby="notes-heading">
       <h2 id="notes-heading" className="mb-2 font-semibold">
         Notes {notes.length > 0 && <span className="font-normal text-slate-600">({notes.length})</span>}
       </h2>
