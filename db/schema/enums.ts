@@ -46,6 +46,7 @@ export const webhookEventEnum = pgEnum("webhook_event", [
   "case.quarantined",
   "case.cleared",
   "case.reviewed",
+  "case.note_added",
 ]);
 
 // Values and types for zod schemas, DTOs and the UI, derived from the enums above (never re-typed).

@@ -2,7 +2,8 @@
 // photographer sent the raw file", "same campaign as case_…"). Everyone who reads the queue may write
 // one (the `noteCases` permission; an API key needs `cases:write`). A note is a record: never edited,
 // never deleted; it is audited (`case.note_added`) and announced on the case's live stream in the
-// same statement, so every open copy of the case page shows it at once.
+// same statement, so every open copy of the case page shows it at once, and the webhooks of the key
+// that submitted the case hear of it (`case.note_added`, from the outbox in the same transaction).
 import { and, asc, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "../../db";
@@ -12,6 +13,8 @@ import { AppError } from "../errors";
 import { newId } from "../ids";
 import { MAX_CASE_NOTE_LENGTH } from "../limits";
 import { publishCaseEvent } from "../live/publish-case-event";
+import { emitNoteAdded } from "../webhooks/events";
+import { caseNoteDto } from "../api/dto";
 import { text } from "../validation";
 
 export const addCaseNoteInput = z.object({
@@ -40,7 +43,9 @@ export async function addCaseNote({ ctx, input }: { ctx: Ctx; input: z.input<typ
       .returning();
     await publishCaseEvent(tx, c, { actor: ctx.actor, input: { action: "case.note_added", caseId: c.id, data: { noteId: note!.id, body: data.body } } });
     const [author] = note!.authorId ? await tx.select({ email: users.email }).from(users).where(eq(users.id, note!.authorId)) : [];
-    return { note: note!, author: author?.email ?? null };
+    const view = { note: note!, author: author?.email ?? null };
+    await emitNoteAdded(tx, c, caseNoteDto(view));
+    return view;
   });
 }
 

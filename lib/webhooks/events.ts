@@ -107,3 +107,8 @@ export async function emitCaseReviewed(tx: Tx, c: Case, decision: Decision): Pro
     data: async () => ({ case: await caseData(tx, c), decision: { id: decision.id, outcome: decision.outcome, note: decision.note, created_at: decision.createdAt.toISOString() } }),
   });
 }
+
+/** Someone wrote a note on the case (lib/cases/case-notes.ts): the submitting system can answer a moderator's question. */
+export async function emitNoteAdded(tx: Tx, c: Case, note: Record<string, unknown>): Promise<void> {
+  await enqueueEvent(tx, { event: "case.note_added", case: c, data: async () => ({ case: await caseData(tx, c), note }) });
+}

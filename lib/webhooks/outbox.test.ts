@@ -4,6 +4,7 @@ import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { cases, detections, webhookDeliveries, webhookEndpoints, type WebhookDelivery } from "../../db/schema";
 import type { Actor } from "../context";
+import { addCaseNote } from "../cases/case-notes";
 import { decideCase } from "../cases/decide-case";
 import { makeJpeg } from "../detection/testing";
 import { createJob } from "../jobs/create-job";
@@ -121,6 +122,17 @@ describe.each(TEST_DB_KINDS)("webhook outbox on %s", (kind) => {
     const rows = await deliveries();
     expect(rows.map((r) => r.event)).toEqual(["case.reviewed"]);
     expect(bodyOf(rows[0]!).data).toMatchObject({ case: { id: job.case.id, state: "reviewed" }, decision: { id: decision.id, outcome: "authentic", note: "fine" } });
+  });
+
+  it("a note on the case writes case.note_added to the submitting key's endpoints", async () => {
+    await createWebhookEndpoint({ ctx: { db: t.db, actor: { type: "system" } }, input: { apiKeyId: key.id, url: KEY_HOOK, events: ["case.note_added"] } });
+    const job = await newJob(6);
+    await scanAll(reuseReport);
+    expect(await deliveries()).toHaveLength(0);
+    const { note } = await addCaseNote({ ctx: { db: t.db, actor: moderator }, input: { caseId: job.case.id, body: "Please send the original file." } });
+    const rows = await deliveries();
+    expect(rows.map((r) => r.event)).toEqual(["case.note_added"]);
+    expect(bodyOf(rows[0]!).data).toMatchObject({ case: { id: job.case.id }, note: { id: note.id, body: "Please send the original file.", via_api_key: false } });
   });
 
   it("a scan that gives up fails the job with a message for users, never the internal error", async () => {
