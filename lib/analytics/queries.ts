@@ -2,8 +2,9 @@
 // decisions. They take `db | tx` explicitly; every window is in UTC days.
 import { and, count, desc, eq, gte, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../db";
-import { cases, decisions, detections, imageListEntries, imageLists, users, type CaseState } from "../../db/schema";
+import { cases, decisions, detectionCache, detections, imageListEntries, imageLists, images, users, type CaseState } from "../../db/schema";
 import { DECISION_OUTCOMES, VERDICTS, type DecisionOutcome } from "../../db/schema/enums";
+import { retentionStatus } from "../cases/retention";
 import type { LabelledScore } from "./roc";
 
 type Verdict = (typeof VERDICTS)[number];
@@ -211,4 +212,40 @@ export async function listActivity(db: DbOrTx, days = 30): Promise<ListActivity[
     matchedScans: Number(byList.get(l.id)?.matched ?? 0),
     decidedScans: Number(byList.get(l.id)?.decided ?? 0),
   }));
+}
+
+export interface StorageSummary {
+  /** Originals some live case still shows, and their bytes (each stored once, whatever its cases). */
+  originals: number;
+  originalBytes: number;
+  /** Live cases whose image the retention removed: in all, and in the window. */
+  removed: number;
+  removedRecently: number;
+  /** Settled cases past their policy's retention that the next sweep takes. */
+  dueNow: number;
+  /** Entries of the detection cache (POST /api/v1/detect), each with its heatmaps when asked for. */
+  cacheEntries: number;
+}
+
+/** What the installation keeps: originals, what retention removed and has due, the detection cache. */
+export async function storageSummary(db: DbOrTx, days = 30): Promise<StorageSummary> {
+  const [stored] = await db
+    .select({ n: sql<number>`count(*)::int`, bytes: sql<string>`coalesce(sum(${images.sizeBytes}), 0)::text` })
+    .from(images)
+    // Spelt out: in a one-table select drizzle writes columns unqualified.
+    .where(sql`exists (select 1 from ${cases} c where c.image_id = "images"."id" and c.deleted_at is null and c.image_removed_at is null)`);
+  const [removed] = await db
+    .select({ all: count(), recent: sql<number>`count(*) filter (where ${cases.imageRemovedAt} >= ${since(days)})::int` })
+    .from(cases)
+    .where(and(isNull(cases.deletedAt), isNotNull(cases.imageRemovedAt)));
+  const [cache] = await db.select({ n: count() }).from(detectionCache);
+  const due = (await retentionStatus(db)).reduce((a, r) => a + r.due, 0);
+  return {
+    originals: Number(stored?.n ?? 0),
+    originalBytes: Number(stored?.bytes ?? 0),
+    removed: Number(removed?.all ?? 0),
+    removedRecently: Number(removed?.recent ?? 0),
+    dueNow: due,
+    cacheEntries: Number(cache?.n ?? 0),
+  };
 }

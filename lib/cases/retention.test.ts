@@ -4,6 +4,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { auditEvents, cases, detections, policies } from "../../db/schema";
+import { storageSummary } from "../analytics/queries";
 import type { Actor } from "../context";
 import { makeJpeg } from "../detection/testing";
 import { savePolicy } from "../policies/save-policy";
@@ -92,6 +93,7 @@ describe.each(TEST_DB_KINDS)("image retention on %s", (kind) => {
     await setRetention({ ctx: { db: t.db, actor: admin }, input: { policy: defaultPolicy, days: 30 } });
     expect(await retentionStatus(t.db)).toEqual([{ policyId: expect.any(String), policy: defaultPolicy, retentionDays: 30, due: 2, removed: 0 }]);
 
+    expect(await storageSummary(t.db)).toMatchObject({ originals: 5, removed: 0, dueNow: 2 });
     const sweep = await sweepRetention(t.db);
     expect(sweep).toEqual({ removed: 2, originalsDeleted: 1, heatmapsDeleted: oldMaps.length + reviewedMaps.length, more: false });
     const removed = await t.db.select({ id: cases.id }).from(cases).where(sql`${cases.imageRemovedAt} is not null`);
@@ -125,6 +127,15 @@ describe.each(TEST_DB_KINDS)("image retention on %s", (kind) => {
       [otherPolicy.case.id]: false,
     });
     await expect(rescanCase({ ctx: { db: t.db, actor: admin }, input: { caseId: old.case.id } })).rejects.toMatchObject({ code: "image_removed" });
+    // The dashboard's storage figures: the shared original still shown by `recent` counts once.
+    expect(await storageSummary(t.db)).toEqual({
+      originals: 4,
+      originalBytes: [recent, waiting, claimed, otherPolicy].reduce((a, c) => a + c.image.sizeBytes, 0),
+      removed: 2,
+      removedRecently: 2,
+      dueNow: 0,
+      cacheEntries: 0,
+    });
 
     // One audit row a case, keeping the hashes.
     const audits = await removedAudits();

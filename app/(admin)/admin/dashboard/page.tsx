@@ -2,7 +2,8 @@ import type { Metadata } from "next";
 import { getDb } from "@/db";
 import { DECISION_OUTCOMES, VERDICTS } from "@/db/schema/enums";
 import Link from "next/link";
-import { decisionsPerReviewer, engineAgreement, listActivity, queueStats, volumePerDay, type DayVolume } from "@/lib/analytics/queries";
+import { decisionsPerReviewer, engineAgreement, listActivity, queueStats, storageSummary, volumePerDay, type DayVolume } from "@/lib/analytics/queries";
+import { env } from "@/lib/env";
 import { requirePageActor } from "@/lib/auth/session";
 
 export const dynamic = "force-dynamic";
@@ -24,6 +25,8 @@ function hours(h: number | null): string {
   if (h < 48) return `${h.toFixed(1)} h`;
   return `${(h / 24).toFixed(1)} days`;
 }
+
+const megabytes = (b: number) => (b >= 1024 ** 3 ? `${(b / 1024 ** 3).toFixed(1)} GB` : `${(b / 1024 ** 2).toFixed(1)} MB`);
 
 function Stat({ label, value, hint }: { label: string; value: string; hint: string }) {
   return (
@@ -80,7 +83,14 @@ function VolumeChart({ days }: { days: DayVolume[] }) {
 export default async function DashboardPage() {
   await requirePageActor("viewDashboard");
   const db = await getDb();
-  const [days, queue, people, agreement, lists] = await Promise.all([volumePerDay(db, 30), queueStats(db), decisionsPerReviewer(db, 30), engineAgreement(db), listActivity(db, 30)]);
+  const [days, queue, people, agreement, lists, storage] = await Promise.all([
+    volumePerDay(db, 30),
+    queueStats(db),
+    decisionsPerReviewer(db, 30),
+    engineAgreement(db),
+    listActivity(db, 30),
+    storageSummary(db, 30),
+  ]);
   const mix = Object.fromEntries(SERIES.map((s) => [s.key, days.reduce((a, d) => a + d.byVerdict[s.key], 0)])) as Record<Series, number>;
   const total = days.reduce((a, d) => a + d.total, 0);
   const maxPerson = Math.max(1, ...people.map((p) => p.total));
@@ -223,6 +233,19 @@ export default async function DashboardPage() {
           </div>
         )}
         <p className="mt-2 text-xs text-slate-600">A scan decided by a list matched none that ranks before it (quarantine lists before clear lists); a rescan counts again.</p>
+      </section>
+
+      <section aria-labelledby="storage-heading" data-testid="dashboard-storage">
+        <h2 id="storage-heading" className="mb-2 font-semibold">Storage</h2>
+        <dl className="grid grid-cols-1 gap-3 sm:grid-cols-3">
+          <Stat label="Images stored" value={String(storage.originals)} hint={`${megabytes(storage.originalBytes)} of originals, each stored once`} />
+          <Stat
+            label="Images removed by retention"
+            value={String(storage.removed)}
+            hint={`${storage.removedRecently} in the last 30 days; ${storage.dueNow} due at the next sweep (set per policy under Policies)`}
+          />
+          <Stat label="Detection cache" value={String(storage.cacheEntries)} hint={`Entries of the detection API; those unused for ${env.LOUPE_DETECTION_CACHE_DAYS} days are evicted`} />
+        </dl>
       </section>
     </div>
   );
